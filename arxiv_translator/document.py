@@ -1,0 +1,171 @@
+"""The document model every reader fills and every writer reads.
+
+    Document ─ blocks: Block ─ segments: Segment ─ spans: Protected
+                         └─ children: Block ...
+
+* A :class:`Segment` is one unit of prose to translate (a paragraph, a heading,
+  a caption, a table cell...).  ``source`` is its exact text in the input
+  format; ``spans`` are the parts of ``source`` that must come back
+  byte-identical (math, citations, commands...), as offsets into ``source``.
+* :mod:`arxiv_translator.protect` turns ``source`` + ``spans`` into ``masked``
+  (placeholders instead of spans) and back.
+* Engines only ever see ``masked`` strings; readers and writers never call
+  engines.
+
+The model is plain pydantic and round-trips through JSON, which gives debug
+dumps, resumable jobs and web-service job storage for free.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+MODEL_VERSION = 1
+
+
+class Status(str, Enum):
+    """Where a segment stands.  The last four are final."""
+
+    PENDING = "pending"
+    TRANSLATED = "translated"  # a fresh, validated engine answer
+    CACHED = "cached"  # taken from the translation memory
+    KEPT = "kept"  # deliberately left in the source language (nothing to translate, reverted)
+    FAILED = "failed"  # the engine could not produce a valid answer; source text kept
+
+
+class Protected(BaseModel):
+    """A span of a segment's source that must be returned byte-identical.
+
+    ``role`` is ``atom`` for a span replaced by one placeholder, or ``open`` /
+    ``close`` for the two ends of an inline wrapper (``\\textbf{`` ... ``}``)
+    whose content is translated with the sentence; ``pair`` links the two ends.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str
+    start: int
+    end: int
+    role: Literal["atom", "open", "close"] = "atom"
+    pair: int | None = None
+
+
+class Attempt(BaseModel):
+    """One try at translating a segment (an engine request it was part of)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    batch_size: int
+    outcome: str  # "ok" or a short reason ("dropped placeholder <x2/>", "http 500", ...)
+
+
+class Segment(BaseModel):
+    """One unit of prose, its protected spans, and what became of it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    kind: str
+    source: str
+    spans: list[Protected] = Field(default_factory=list)
+    locator: dict[str, str | int] = Field(default_factory=dict)
+    context: str = ""
+    masked: str | None = None
+    target_masked: str | None = None
+    translation: str | None = None
+    status: Status = Status.PENDING
+    reason: str | None = None
+    attempts: list[Attempt] = Field(default_factory=list)
+
+    def span_text(self, span: Protected) -> str:
+        """The original text of ``span``."""
+        return self.source[span.start : span.end]
+
+    @property
+    def output(self) -> str:
+        """The text a writer should emit: the translation, else the source."""
+        return self.translation if self.translation is not None else self.source
+
+    def settle(self, status: Status, reason: str | None = None) -> None:
+        """Mark the segment final, keeping the source text unless translated."""
+        self.status = status
+        self.reason = reason
+        if status in (Status.KEPT, Status.FAILED):
+            self.translation = None
+            self.target_masked = None
+
+
+class Block(BaseModel):
+    """A structural unit (a file, a section, a figure...) holding segments."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    kind: str
+    segments: list[Segment] = Field(default_factory=list)
+    children: list[Block] = Field(default_factory=list)
+    attrs: dict[str, str] = Field(default_factory=dict)
+
+
+class SourceFile(BaseModel):
+    """A decoded text file of the input (LaTeX sources, an HTML page...)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    path: str
+    encoding: str
+    text: str
+    role: Literal["main", "body", "preamble", "other"] = "other"
+
+
+class Document(BaseModel):
+    """A whole paper: where it came from, its text files and its blocks."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: int = MODEL_VERSION
+    source_kind: str
+    source_path: str
+    main_file: str | None = None
+    title: str = ""
+    abstract: str = ""
+    files: dict[str, SourceFile] = Field(default_factory=dict)
+    blocks: list[Block] = Field(default_factory=list)
+    meta: dict[str, str] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
+
+    def segments(self) -> Iterator[Segment]:
+        """Every segment, depth first, in reading order."""
+
+        def walk(blocks: list[Block]) -> Iterator[Segment]:
+            for block in blocks:
+                yield from block.segments
+                yield from walk(block.children)
+
+        yield from walk(self.blocks)
+
+    def status_counts(self) -> dict[str, int]:
+        """How many segments are in each final status (all statuses present)."""
+        counts = Counter(seg.status.value for seg in self.segments())
+        return {status.value: counts.get(status.value, 0) for status in Status if status is not Status.PENDING}
+
+    def protected_counts(self) -> dict[str, int]:
+        """How many protected spans of each kind the document holds."""
+        counts: Counter[str] = Counter()
+        for seg in self.segments():
+            counts.update(span.kind for span in seg.spans if span.role != "close")
+        return dict(sorted(counts.items()))
+
+    def to_json(self) -> str:
+        """Serialise to JSON (see :meth:`from_json`)."""
+        return self.model_dump_json()
+
+    @classmethod
+    def from_json(cls, data: str | bytes) -> Document:
+        """Load a document written by :meth:`to_json`."""
+        return cls.model_validate_json(data)

@@ -1,0 +1,60 @@
+"""``pseudo``: a deterministic offline pseudo-translation for dry runs and tests.
+
+Every English word becomes Hangul syllables derived from its letters (the same
+word always gives the same syllables); placeholders, digits and punctuation
+are untouched.  Glossary terms are honoured: a term with a Korean entry is
+replaced by it, a keep-in-English term stays English.  This is NOT a
+translation, and the report and the PDF say so.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..protect import PLACEHOLDER_RE
+from .base import BatchContext, Engine, EngineResult
+
+_WORD = re.compile(r"[A-Za-z]+")
+_SYLLABLES = 11172
+
+
+def hangulise(word: str) -> str:
+    """Deterministic Hangul for an ASCII word: one syllable per two letters."""
+    out = []
+    lower = word.lower()
+    for i in range(0, len(lower), 2):
+        pair = lower[i : i + 2]
+        code = sum((ord(c) - 96) * 27**k for k, c in enumerate(pair))
+        out.append(chr(0xAC00 + (code * 2654435761) % _SYLLABLES))
+    return "".join(out)
+
+
+def pseudo_translate(text: str, glossary: list[tuple[str, str]] | None = None) -> str:
+    """Pseudo-translate one masked string (see the module docstring)."""
+    protected: list[str] = []
+
+    def keep(value: str) -> str:
+        protected.append(value)
+        return f"\x00{len(protected) - 1}\x00"
+
+    text = PLACEHOLDER_RE.sub(lambda m: keep(m.group(0)), text)
+    for en, ko in sorted(glossary or [], key=lambda t: -len(t[0])):
+        pattern = re.compile(r"(?<![A-Za-z])" + re.escape(en).replace(r"\-", "[- ]").replace(r"\ ", "[- ]")
+                             + r"(?:s|es)?(?![A-Za-z])", 0 if any(c.isupper() for c in en) else re.I)
+        text = pattern.sub(lambda m, v=(ko or en): keep(v), text)
+    text = _WORD.sub(lambda m: hangulise(m.group(0)), text)
+    return re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], text)
+
+
+class PseudoEngine(Engine):
+    """Offline, free, instant and deterministic; marked as not a real translation."""
+
+    name = "pseudo"
+    real = False
+    version = "1"
+
+    async def translate(self, items: list[str], ctx: BatchContext) -> EngineResult:
+        """Pseudo-translate each item; usage counts characters, not tokens."""
+        texts: list[str | None] = [pseudo_translate(item, ctx.glossary) for item in items]
+        chars = sum(len(i) for i in items)
+        return EngineResult(texts=texts, prompt_chars=chars)

@@ -1,0 +1,328 @@
+"""Cut one parsed LaTeX file into translatable segments with protected spans.
+
+The walker goes through pylatexenc's node tree once.  Inline material
+(prose, inline math, citations, ``\\textbf{...}``) accumulates in a *run*; a
+paragraph break or a block-level construct (``\\section``, an environment,
+``\\item``, a table cell separator) ends the run, which becomes a segment.
+
+Offsets are absolute in the file; a segment's spans are stored relative to the
+segment.  A footnote inside a paragraph is a protected span of the paragraph
+*and* a segment of its own, which the LaTeX writer splices back recursively.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pylatexenc.latexwalker import (
+    LatexCharsNode,
+    LatexCommentNode,
+    LatexEnvironmentNode,
+    LatexGroupNode,
+    LatexMacroNode,
+    LatexMathNode,
+    LatexSpecialsNode,
+)
+
+from ..document import Protected, Segment
+from .latex_specs import (
+    BOUNDARIES,
+    INCLUDES,
+    INLINE_SEGMENT_ARGS,
+    KIND_OF_ENV,
+    MATH_ENVS,
+    PROTECTED_ENVS,
+    SEGMENT_ARGS,
+    TABULAR_ENVS,
+    THEOREM_HINT,
+    WRAPPERS,
+)
+
+#: Protected kinds cut off the ends of a segment (they carry no meaning for the sentence).
+TRIMMED = {"comment", "label", "space"}
+_PARBREAK = re.compile(r"\n[ \t]*\n\s*")
+_LETTER = re.compile(r"[A-Za-z]")
+DECLARATIONS = {
+    "em", "bf", "it", "sl", "sc", "sf", "rm", "up", "bfseries", "itshape", "scshape", "slshape", "sffamily",
+    "rmfamily", "mdseries", "upshape", "normalfont", "small", "footnotesize", "scriptsize", "tiny", "large",
+    "Large", "LARGE", "huge", "Huge", "normalsize",
+}
+ID_PREFIX = {"paragraph": "p", "heading": "h", "caption": "c", "footnote": "f", "item": "i", "cell": "t",
+             "abstract": "a", "title": "title", "theorem": "thm"}
+CITE_RE = re.compile(r"^(cite|Cite|parencite|textcite|autocite|footcite|nocite)")
+REF_RE = re.compile(r"^(ref|eqref|cref|Cref|autoref|Autoref|pageref|nameref|vref|Vref|cpageref|hyperref)$")
+
+
+@dataclass
+class _Run:
+    start: int | None = None
+    end: int = 0
+    spans: list[tuple[str, int, int, str, int | None]] = field(default_factory=list)
+
+    def extend(self, start: int, end: int) -> None:
+        if self.start is None:
+            self.start = start
+        self.end = max(self.end, end)
+
+
+def _span_kind(name: str) -> str:
+    if CITE_RE.match(name):
+        return "cite"
+    if REF_RE.match(name):
+        return "ref"
+    if name == "label":
+        return "label"
+    if name in ("url", "href", "nolinkurl", "doi"):
+        return "url"
+    if name == "includegraphics":
+        return "graphics"
+    if name in ("verb", "lstinline", "texttt", "mintinline"):
+        return "code"
+    return "command"
+
+
+def _last_group(node: LatexMacroNode) -> LatexGroupNode | None:
+    args = node.nodeargd.argnlist if node.nodeargd is not None else []
+    for arg in reversed(args or []):
+        if isinstance(arg, LatexGroupNode) and arg.delimiters[0] == "{":
+            return arg
+    return None
+
+
+def _has_args(node: LatexMacroNode) -> bool:
+    return bool(node.nodeargd and any(a is not None for a in (node.nodeargd.argnlist or [])))
+
+
+class Segmenter:
+    """Collects the segments of one file; see the module docstring."""
+
+    def __init__(self, rel: str, text: str) -> None:
+        self.rel = rel
+        self.text = text
+        self.segments: list[Segment] = []
+        self.includes: list[tuple[str, str, str]] = []  # (macro, base, name) in body order
+        self.section = ""
+        self.counts: dict[str, int] = {}
+        self._run = _Run()
+
+    # -- entry points -----------------------------------------------------
+    def body(self, nodes: list, kind: str = "paragraph") -> None:
+        """Segment a list of body nodes."""
+        self._walk(nodes, kind, tabular=False)
+        self._flush(kind)
+
+    def preamble(self, nodes: list) -> None:
+        """Only the title is translated in the preamble."""
+        for node in nodes:
+            if isinstance(node, LatexMacroNode) and node.macroname == "title":
+                arg = _last_group(node)
+                if arg is not None:
+                    self._own_segments(arg.nodelist, "title")
+
+    # -- walking ----------------------------------------------------------
+    def _walk(self, nodes: list, kind: str, tabular: bool) -> None:
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            if isinstance(node, LatexCharsNode):
+                self._chars(node, kind)
+            elif isinstance(node, LatexCommentNode):
+                self._atom("comment", node.pos, node.pos + node.len)
+            elif isinstance(node, LatexMathNode):
+                self._atom("math", node.pos, node.pos + node.len)
+            elif isinstance(node, LatexSpecialsNode):
+                if node.specials_chars == "&" and tabular:
+                    self._flush(kind)
+                elif node.specials_chars in ("~", "&"):
+                    self._atom("space" if node.specials_chars == "~" else "command", node.pos, node.pos + node.len)
+                else:
+                    self._run.extend(node.pos, node.pos + node.len)
+            elif isinstance(node, LatexGroupNode):
+                self._group(node, kind, tabular)
+            elif isinstance(node, LatexMacroNode):
+                i = self._macro(nodes, i, kind, tabular)
+            elif isinstance(node, LatexEnvironmentNode):
+                self._environment(node, kind)
+            i += 1
+
+    def _chars(self, node: LatexCharsNode, kind: str) -> None:
+        pos = node.pos
+        for m in _PARBREAK.finditer(node.chars):
+            if m.start() > 0:
+                self._run.extend(pos, node.pos + m.start())
+            self._flush(kind)
+            pos = node.pos + m.end()
+        if pos < node.pos + node.len:
+            self._run.extend(pos, node.pos + node.len)
+
+    def _group(self, node: LatexGroupNode, kind: str, tabular: bool) -> None:
+        if node.delimiters != ("{", "}") or not self._inline(node.nodelist, tabular):
+            self._flush(kind)
+            self._walk(node.nodelist, kind, tabular)
+            self._flush(kind)
+            return
+        children = list(node.nodelist)
+        open_end = node.pos + 1
+        first = next((c for c in children if not (isinstance(c, LatexCharsNode) and not c.chars.strip())), None)
+        if isinstance(first, LatexMacroNode) and first.macroname in DECLARATIONS and not _has_args(first):
+            open_end = first.pos + first.len
+            children = children[children.index(first) + 1 :]
+        self._wrap(node.pos, open_end, node.pos + node.len - 1, node.pos + node.len, children, kind, tabular)
+
+    def _wrap(self, o1: int, o2: int, c1: int, c2: int, children: list, kind: str, tabular: bool) -> None:
+        pair = len(self._run.spans)
+        self._run.extend(o1, o2)
+        self._run.spans.append(("format", o1, o2, "open", pair))
+        self._walk(children, kind, tabular)
+        self._run.extend(c1, c2)
+        self._run.spans.append(("format", c1, c2, "close", pair))
+
+    def _macro(self, nodes: list, i: int, kind: str, tabular: bool) -> int:
+        node: LatexMacroNode = nodes[i]
+        name, start, end = node.macroname, node.pos, node.pos + node.len
+        if name in INCLUDES:
+            self._flush(kind)
+            args = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
+            parts = [self.text[a.pos + 1 : a.pos + a.len - 1] for a in args if isinstance(a, LatexGroupNode)]
+            if parts:
+                base, target = (parts[0], parts[-1]) if INCLUDES[name] == 2 and len(parts) > 1 else ("", parts[-1])
+                self.includes.append((name, base, target))
+            return i
+        if name in SEGMENT_ARGS and (arg := _last_group(node)) is not None:
+            seg_kind = SEGMENT_ARGS[name]
+            if name in INLINE_SEGMENT_ARGS:
+                self._atom("footnote", start, end)
+                saved, self._run = self._run, _Run()
+                self._own_segments(arg.nodelist, seg_kind)
+                self._run = saved
+            else:
+                self._flush(kind)
+                self._own_segments(arg.nodelist, seg_kind)
+                if seg_kind == "heading":
+                    self.section = self.text[arg.pos + 1 : arg.pos + arg.len - 1].strip()
+            return i
+        if name in WRAPPERS and (arg := _last_group(node)) is not None and self._inline(arg.nodelist, tabular):
+            self._wrap(start, arg.pos + 1, arg.pos + arg.len - 1, arg.pos + arg.len, arg.nodelist, kind, tabular)
+            return i
+        if name in BOUNDARIES or (name == "\\" and tabular):
+            self._flush(kind)
+            return i
+        if not _has_args(node):  # unknown macro: glue the groups that follow it
+            while i + 1 < len(nodes) and isinstance(nodes[i + 1], LatexGroupNode) and nodes[i + 1].pos == end:
+                i += 1
+                end = nodes[i].pos + nodes[i].len
+        self._atom(_span_kind(name), start, end)
+        return i
+
+    def _environment(self, node: LatexEnvironmentNode, kind: str) -> None:
+        name = node.environmentname
+        start, end = node.pos, node.pos + node.len
+        if name in MATH_ENVS:
+            self._atom("math", start, end)
+            return
+        self._flush(kind)
+        if name in PROTECTED_ENVS:
+            return
+        if name in TABULAR_ENVS:
+            self._walk(node.nodelist, "cell", tabular=True)
+            self._flush("cell")
+            return
+        inner = KIND_OF_ENV.get(name) or ("theorem" if THEOREM_HINT.match(name) else None) or kind
+        if inner == "cell":
+            inner = "paragraph"
+        self._walk(_skip_leading_args(node.nodelist), inner, tabular=False)
+        self._flush(inner)
+
+    def _own_segments(self, nodes: list, kind: str) -> None:
+        saved_section = self.section
+        self._flush(kind)
+        self._walk(nodes, kind, tabular=False)
+        self._flush(kind)
+        self.section = saved_section
+
+    # -- runs -------------------------------------------------------------
+    def _atom(self, kind: str, start: int, end: int) -> None:
+        self._run.extend(start, end)
+        self._run.spans.append((kind, start, end, "atom", None))
+
+    def _inline(self, nodes: list, tabular: bool) -> bool:
+        """True when ``nodes`` hold no paragraph break or block-level construct."""
+        for node in nodes:
+            if isinstance(node, LatexCharsNode) and _PARBREAK.search(node.chars):
+                return False
+            if isinstance(node, LatexEnvironmentNode) and node.environmentname not in MATH_ENVS:
+                return False
+            if isinstance(node, LatexSpecialsNode) and node.specials_chars == "&" and tabular:
+                return False
+            if isinstance(node, LatexMacroNode):
+                if node.macroname in BOUNDARIES or node.macroname in INCLUDES or (node.macroname == "\\" and tabular):
+                    return False
+                if node.macroname in SEGMENT_ARGS and node.macroname not in INLINE_SEGMENT_ARGS:
+                    return False
+            if isinstance(node, LatexGroupNode) and not self._inline(node.nodelist, tabular):
+                return False
+        return True
+
+    def _flush(self, kind: str) -> None:
+        run, self._run = self._run, _Run()
+        if run.start is None:
+            return
+        start, end, text = run.start, run.end, self.text
+        spans = sorted(run.spans, key=lambda s: (s[1], s[2]))
+        changed = True
+        while changed and start < end:
+            changed = False
+            while start < end and text[start].isspace():
+                start += 1
+            while end > start and text[end - 1].isspace():
+                end -= 1
+            if spans and spans[0][3] == "atom" and spans[0][0] in TRIMMED and spans[0][1] <= start:
+                start = max(start, spans.pop(0)[2])
+                changed = True
+            if spans and spans[-1][3] == "atom" and spans[-1][0] in TRIMMED and spans[-1][2] >= end:
+                end = min(end, spans.pop()[1])
+                changed = True
+        spans = [s for s in spans if s[1] >= start and s[2] <= end]
+        if start >= end or not self._has_words(text, start, end, spans):
+            return
+        prefix = ID_PREFIX.get(kind, kind[:3])
+        self.counts[prefix] = self.counts.get(prefix, 0) + 1
+        self.segments.append(
+            Segment(
+                id=f"{self.rel}/{prefix}{self.counts[prefix]}",
+                kind=kind,
+                source=text[start:end],
+                spans=[Protected(kind=k, start=a - start, end=b - start, role=r, pair=p) for k, a, b, r, p in spans],
+                locator={"file": self.rel, "start": start, "end": end},
+                context=self.section,
+            )
+        )
+
+    @staticmethod
+    def _has_words(text: str, start: int, end: int, spans: list) -> bool:
+        pos = start
+        for _k, a, b, _r, _p in spans:
+            if _LETTER.search(text, pos, max(pos, a)):
+                return True
+            pos = max(pos, b)
+        return bool(_LETTER.search(text, pos, end))
+
+
+def _skip_leading_args(nodes: list) -> list:
+    """Drop an unparsed ``[..]``/``{..}`` environment argument at the start of a body."""
+    out = list(nodes)
+    while out:
+        first = out[0]
+        if isinstance(first, LatexCharsNode) and not first.chars.strip():
+            out.pop(0)
+            continue
+        if isinstance(first, LatexGroupNode) and first.delimiters[0] in "[{" and not _PARBREAK.search(
+            "".join(getattr(c, "chars", "") for c in first.nodelist)
+        ) and len(first.nodelist) <= 3 and all(not isinstance(c, LatexEnvironmentNode) for c in first.nodelist):
+            # only short option-like groups, e.g. {0.5\textwidth} or [t]
+            if all(isinstance(c, (LatexCharsNode, LatexMacroNode)) for c in first.nodelist) and first.len < 60:
+                out.pop(0)
+                continue
+        break
+    return out

@@ -1,0 +1,157 @@
+"""What the LaTeX reader knows about macros and environments.
+
+The tables say, for each name, what a macro or environment means for
+translation.  Anything not listed is treated conservatively: an unknown macro
+(with the groups glued to it) is protected whole, an unknown environment is a
+container whose text is translated.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pylatexenc.latexwalker import get_default_latex_context_db
+from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, VerbatimArgsParser
+
+#: Environments whose body is math: protected whole, inline in their sentence.
+MATH_ENVS = {
+    f"{name}{star}"
+    for name in (
+        "equation", "align", "gather", "multline", "eqnarray", "flalign", "alignat", "displaymath",
+        "math", "dmath", "dgroup", "darray", "subequations", "split", "IEEEeqnarray", "empheq",
+    )
+    for star in ("", "*")
+}
+
+#: Environments kept byte-identical as a whole (code, pictures, bibliography).
+VERBATIM_ENVS = {
+    "verbatim", "verbatim*", "Verbatim", "BVerbatim", "lstlisting", "minted", "comment", "alltt",
+    "filecontents", "filecontents*", "spverbatim", "tcblisting",
+}
+PROTECTED_ENVS = VERBATIM_ENVS | {
+    "algorithmic", "algorithmic*", "algorithmicx", "algpseudocode", "pseudocode", "tikzpicture", "pgfpicture",
+    "axis", "semilogyaxis", "semilogxaxis", "loglogaxis", "groupplot", "forest", "picture", "thebibliography",
+    "tabbing", "asy", "pspicture", "circuitikz", "tikzcd", "CJK", "CJK*", "code", "python", "lstinputlisting",
+    "titlepage", "references",
+}
+
+#: Environments whose body is a grid of cells (``&`` and ``\\`` separate cells).
+TABULAR_ENVS = {
+    "tabular", "tabular*", "tabularx", "tabulary", "longtable", "longtable*", "supertabular", "xtabular",
+    "tblr", "longtblr", "NiceTabular", "tabu", "longtabu",
+}
+
+#: Environments that give their paragraphs a kind.
+KIND_OF_ENV = {
+    "abstract": "abstract",
+    "itemize": "item", "enumerate": "item", "description": "item", "compactitem": "item",
+    "compactenum": "item", "inparaenum": "item",
+    "proof": "theorem",
+}
+THEOREM_HINT = re.compile(r"^(theorem|lemma|corollary|proposition|definition|remark|example|assumption|"
+                          r"conjecture|claim|fact|observation|hypothesis|problem|question|note|exercise|"
+                          r"thm|lem|cor|prop|defn?|rem|ex|asm|assum)\*?$", re.I)
+
+#: Macros whose last argument is translated with the surrounding sentence.
+WRAPPERS = {
+    "textbf", "textit", "emph", "textsl", "textsc", "underline", "textsf", "textrm", "textup", "textmd",
+    "textnormal", "uline", "enquote", "textcolor", "href", "hyperref", "multicolumn", "multirow", "colorbox",
+    "hl", "ul", "textbfit", "makecell",
+    "textquote",
+}
+
+#: Macros whose last argument is a segment of its own.  Value: segment kind.
+SEGMENT_ARGS = {
+    "part": "heading", "chapter": "heading", "section": "heading", "subsection": "heading",
+    "subsubsection": "heading", "paragraph": "heading", "subparagraph": "heading",
+    "caption": "caption", "subcaption": "caption", "captionof": "caption",
+    "footnote": "footnote", "footnotetext": "footnote", "title": "title", "icmltitle": "title",
+    "abstract": "abstract", "tnote": "footnote", "sidenote": "footnote", "marginpar": "footnote",
+   
+}
+#: Of those, the ones that sit inside a sentence (protected there, translated apart).
+INLINE_SEGMENT_ARGS = {"footnote", "tnote", "sidenote", "marginpar"}
+
+#: Macros that end the current paragraph (besides SEGMENT_ARGS that are not inline).
+BOUNDARIES = {
+    "item", "par", "maketitle", "newpage", "clearpage", "cleardoublepage", "pagebreak", "bibliography",
+    "bibliographystyle", "printbibliography", "appendix", "tableofcontents", "listoffigures", "listoftables",
+    "input", "include", "subfile", "import", "subimport", "inputfrom", "includefrom", "bigskip", "medskip",
+    "smallskip", "twocolumn", "onecolumn", "icmlsetsymbol", "printAffiliationsAndNotice", "begin", "end",
+    "addbibresource", "nocite", "makeatletter", "makeatother", "newcommand", "renewcommand", "def",
+    "providecommand", "newtheorem", "setcounter", "addtocounter", "setlength", "addtolength", "vspace",
+    "vskip", "hrule", "toprule", "midrule", "bottomrule", "hline", "cline", "cmidrule", "centering",
+    "raggedright", "raggedleft", "newline", "linebreak", "noindent", "indent", "vfill", "hfill",
+}
+
+#: Inclusion macros: name -> how many leading arguments form the path (import takes dir + file).
+INCLUDES = {"input": 1, "include": 1, "subfile": 1, "import": 2, "subimport": 2, "inputfrom": 2,
+            "includefrom": 2, "subinputfrom": 2, "subincludefrom": 2}
+
+#: Macros never allowed anywhere in the input.
+FORBIDDEN = re.compile(r"\\(?:immediate\s*)?\\?write\s*18\b|\\ShellEscape\b|\\directlua\b|\\luaexec\b")
+
+#: Extra argument specs pylatexenc does not know (name -> argspec).
+EXTRA_MACROS = {
+    "href": "{{", "caption": "*[{", "captionof": "*{[{", "subcaption": "[{", "footnotetext": "[{",
+    "hyperref": "[{", "multicolumn": "{{{", "multirow": "[{[{[{", "url": "{", "nolinkurl": "{",
+    "Cref": "*{", "cref": "*{", "Autoref": "{", "autoref": "*{", "nameref": "*{", "cite": "*[[{",
+    "citet": "*[[{", "citep": "*[[{", "citealt": "*[[{", "citealp": "*[[{", "citeauthor": "*[[{",
+    "citeyear": "*[[{", "parencite": "*[[{", "textcite": "*[[{", "autocite": "*[[{", "footcite": "*[[{",
+    "includegraphics": "*[[{", "input": "{", "include": "{", "subfile": "{", "import": "{{",
+    "subimport": "{{", "inputfrom": "{{", "includefrom": "{{", "label": "{", "eqref": "{", "ref": "*{",
+    "pageref": "*{", "icmltitle": "{", "icmlauthor": "{{", "icmlaffiliation": "{{", "icmlcorrespondingauthor": "{{",
+    "icmlkeywords": "{", "icmltitlerunning": "{", "textcolor": "[{{", "colorbox": "[{{", "tnote": "{",
+    "addbibresource": "[{", "bibliography": "{", "bibliographystyle": "{", "vspace": "*{", "hspace": "*{",
+    "setlength": "{{", "addtolength": "{{", "setcounter": "{{", "addtocounter": "{{", "newtheorem": "*{[{[",
+    "makecell": "[{", "sidenote": "[{", "marginpar": "[{", "cmidrule": "[{", "cline": "{", "title": "[{",
+    "abstract": "{", "lstinline": "[{", "texttt": "{", "doi": "{", "email": "{", "orcid": "{",
+    "resizebox": "*{{{", "scalebox": "{[{", "rotatebox": "[{{", "adjustbox": "{{", "fbox": "{",
+    "hypersetup": "{", "definecolor": "{{{", "tag": "*{", "thanks": "{",
+}
+
+#: Environment argument specs (name -> argspec) added to pylatexenc's.
+EXTRA_ENVS = {
+    "figure": "[", "figure*": "[", "table": "[", "table*": "[", "algorithm": "[", "algorithm*": "[",
+    "minipage": "[[[{", "wrapfigure": "[{[{", "wraptable": "[{[{", "subfigure": "[{", "subtable": "[{",
+    "tabular": "[{", "tabular*": "{[{", "tabularx": "{[{", "tabulary": "{[{", "longtable": "[{",
+    "multicols": "{", "multicols*": "{", "adjustbox": "{", "itemize": "[", "enumerate": "[",
+    "description": "[", "thebibliography": "{", "center": "", "list": "{{", "tcolorbox": "[",
+    "threeparttable": "[", "tablenotes": "[",
+}
+
+
+def make_context_db(user_macros: dict[str, str]):
+    """pylatexenc's default context plus our specs and the paper's own macros."""
+    db = get_default_latex_context_db()
+    macros = [MacroSpec(name, spec) for name, spec in EXTRA_MACROS.items()]
+    macros += [MacroSpec(name, spec) for name, spec in user_macros.items()]
+    envs = [EnvironmentSpec(name, spec) for name, spec in EXTRA_ENVS.items()]
+    envs += [EnvironmentSpec(name, args_parser=VerbatimArgsParser(verbatim_arg_type="verbatim-environment"))
+             for name in sorted(VERBATIM_ENVS)]
+    db.add_context_category("arxiv-translator", macros=macros, environments=envs, prepend=True)
+    return db
+
+
+_NEWCOMMAND = re.compile(
+    r"\\(?:re)?(?:newcommand|providecommand|DeclareRobustCommand)\*?\s*\{?\s*\\([A-Za-z@]+)\s*\}?"
+    r"\s*(?:\[(\d)\])?\s*(\[)?"
+)
+_DEF = re.compile(r"\\(?:g|e|x)?def\s*\\([A-Za-z@]+)((?:#\d)*)\s*\{")
+_DECLARE_OP = re.compile(r"\\DeclareMathOperator\*?\s*\{?\s*\\([A-Za-z@]+)")
+
+
+def user_macro_specs(text: str) -> dict[str, str]:
+    """Argument specs of the macros a paper defines (``\\newcommand``, ``\\def``)."""
+    specs: dict[str, str] = {}
+    for m in _NEWCOMMAND.finditer(text):
+        name, count, optional = m.group(1), int(m.group(2) or 0), m.group(3)
+        if count and optional:
+            specs[name] = "[" + "{" * (count - 1)
+        else:
+            specs[name] = "{" * count
+    for m in _DEF.finditer(text):
+        specs.setdefault(m.group(1), "{" * (len(m.group(2)) // 2))
+    for m in _DECLARE_OP.finditer(text):
+        specs.setdefault(m.group(1), "")
+    return specs

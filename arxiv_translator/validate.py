@@ -1,0 +1,56 @@
+"""Checks on one engine answer for one segment.
+
+An answer is usable when every placeholder is there exactly once (and wrapper
+tags nest), it is mostly in the target script, it adds no chatter and its
+length is sane for the source.  Each problem is a short reason that ends up in
+the segment's attempt record and, if nothing better comes, in the report.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .document import Segment
+from .protect import placeholder_problems, prose_of
+from .style import hangul_ratio
+
+_WORDS = re.compile(r"[A-Za-z]{2,}")
+_CHATTER = re.compile(
+    r"^\s*(sure|certainly|of course|here is|here's|here are|translation\s*:|translated text|"
+    r"번역(?:문|본|결과)?\s*[:：]|다음은|아래는)",
+    re.I,
+)
+MIN_HANGUL = {"ko": 0.25}
+MIN_RATIO, MAX_RATIO = 0.15, 3.0
+
+
+def needs_translation(masked: str) -> bool:
+    """True when the masked text holds at least one English word to translate."""
+    return bool(_WORDS.search(prose_of(masked)))
+
+
+def answer_problems(segment: Segment, answer: str | None, target: str = "ko") -> list[str]:
+    """Why ``answer`` is not a usable translation of ``segment`` (empty: usable)."""
+    if answer is None:
+        return ["missing from the answer"]
+    if not answer.strip():
+        return ["empty answer"]
+    problems = placeholder_problems(segment, answer)
+    source_prose = prose_of(segment.masked or "").strip()
+    answer_prose = prose_of(answer).strip()
+    words = len(_WORDS.findall(source_prose))
+    if _CHATTER.match(answer) and not _CHATTER.match(segment.masked or ""):
+        problems.append("chatter added to the answer")
+    minimum = MIN_HANGUL.get(target)
+    if minimum is not None and words >= 3:
+        if " ".join(answer_prose.split()) == " ".join(source_prose.split()):
+            problems.append("answer is the untranslated source")
+        elif hangul_ratio(answer_prose) < minimum:
+            problems.append("answer is not in the target language")
+    if len(source_prose) >= 40:
+        ratio = len(answer_prose) / len(source_prose)
+        if ratio < MIN_RATIO:
+            problems.append(f"answer too short ({ratio:.2f} x source)")
+        elif ratio > MAX_RATIO:
+            problems.append(f"answer too long ({ratio:.2f} x source)")
+    return problems

@@ -1,0 +1,171 @@
+"""Document -> translated LaTeX tree (same layout as the input), ready for XeLaTeX.
+
+Each file's text is rebuilt by splicing segment translations into the source
+at their offsets; a segment nested in another one's protected span (a footnote
+inside a paragraph) is spliced recursively.  The main file gets Korean
+typesetting: kotex (xetexko) with Noto CJK fonts, guards for pdfTeX-only
+primitives, Unicode bookmarks, and, for the ``pseudo`` engine, a banner on
+every page saying it is not a real translation.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from ..document import Document, Segment, Status
+from ..protect import Slot, unmask
+
+TRANSLATED = (Status.TRANSLATED, Status.CACHED)
+
+PRE_CLASS = r"""% --- arxiv-translator: compatibility for XeLaTeX ---
+\PassOptionsToPackage{unicode}{hyperref}
+\ifdefined\pdfglyphtounicode\else\def\pdfglyphtounicode#1#2{}\fi
+% --- end arxiv-translator ---
+"""
+
+KOREAN = r"""% --- arxiv-translator: Korean typesetting (XeLaTeX + kotex, Noto CJK) ---
+\usepackage{kotex}
+\setmainhangulfont{Noto Serif CJK KR}
+\setsanshangulfont{Noto Sans CJK KR}
+\setmonohangulfont{Noto Sans Mono CJK KR}
+"""
+
+PSEUDO_BANNER = r"""\AddToHook{shipout/foreground}{\put(0.5\paperwidth,-0.35in){\makebox(0,0){\normalfont\footnotesize
+PSEUDO-TRANSLATION (arxiv-translator --engine pseudo): not a real translation}}}
+"""
+KOREAN_END = "% --- end arxiv-translator ---\n"
+
+_DROP_PACKAGES = re.compile(r"^([ \t]*)(\\usepackage\s*(?:\[[^\]]*\])?\s*\{\s*(?:inputenc|CJKutf8|ucs)\s*\})", re.M)
+_PDFTEX_ASSIGN = re.compile(
+    r"\\(pdfoutput|pdfminorversion|pdfcompresslevel|pdfobjcompresslevel|pdfgentounicode|"
+    r"pdfsuppresswarningpagegroup|pdfpkresolution|pdfinclusioncopyfonts)\s*=?\s*\d+"
+)
+_BEGIN_DOC = re.compile(r"\\begin\s*\{document\}")
+
+
+def render_file(text: str, segments: list[Segment], reverted: set[str] | None = None) -> str:
+    """``text`` with the translations of ``segments`` (all of this file) spliced in."""
+    reverted = reverted or set()
+    segs = sorted(segments, key=lambda s: (int(s.locator["start"]), -int(s.locator["end"])))
+    children: dict[str | None, list[Segment]] = {}
+    stack: list[Segment] = []
+    for seg in segs:
+        start = int(seg.locator["start"])
+        while stack and int(stack[-1].locator["end"]) <= start:
+            stack.pop()
+        children.setdefault(stack[-1].id if stack else None, []).append(seg)
+        stack.append(seg)
+
+    def rng(start: int, end: int, kids: list[Segment]) -> str:
+        out, pos = [], start
+        for kid in kids:
+            a, b = int(kid.locator["start"]), int(kid.locator["end"])
+            if a < start or b > end:
+                continue
+            out.append(text[pos:a])
+            out.append(seg_text(kid))
+            pos = b
+        out.append(text[pos:end])
+        return "".join(out)
+
+    def seg_text(seg: Segment) -> str:
+        start, end = int(seg.locator["start"]), int(seg.locator["end"])
+        kids = children.get(seg.id, [])
+        if seg.status not in TRANSLATED or seg.target_masked is None or seg.id in reverted:
+            return rng(start, end, kids)
+
+        def resolve(slot: Slot) -> str:
+            return rng(start + slot.start, start + slot.end, kids)
+
+        return unmask(seg, seg.target_masked, resolve)
+
+    return rng(0, len(text), children.get(None, []))
+
+
+def guard_pdftex(text: str) -> str:
+    """Make pdfTeX-only primitive assignments (``\\pdfoutput=1``) harmless under XeLaTeX."""
+    return _PDFTEX_ASSIGN.sub(lambda m: f"\\ifdefined\\pdftexversion{m.group(0)}\\fi", text)
+
+
+def korean_preamble(text: str, pseudo: bool) -> str:
+    """Add Korean typesetting to a main file's text (idempotent)."""
+    if "arxiv-translator: Korean typesetting" in text:
+        return text
+    text = guard_pdftex(text)
+    text = _DROP_PACKAGES.sub(lambda m: f"{m.group(1)}% (arxiv-translator, not for XeLaTeX) {m.group(2)}", text)
+    text = PRE_CLASS + text
+    begin = _BEGIN_DOC.search(text)
+    block = KOREAN + (PSEUDO_BANNER if pseudo else "") + KOREAN_END
+    if begin:
+        text = text[: begin.start()] + block + text[begin.start() :]
+    return text
+
+
+def write_tree(doc: Document, source_root: Path, dest: Path, pseudo: bool,
+               reverted: set[str] | None = None) -> None:
+    """Write the translated tree to ``dest``: every input file, translated where it can be.
+
+    Decoded ``.tex`` files are written as UTF-8 (XeLaTeX reads UTF-8); every
+    other file is copied byte for byte.  Links are not followed or copied.
+    """
+    by_file: dict[str, list[Segment]] = {}
+    for seg in doc.segments():
+        by_file.setdefault(str(seg.locator.get("file")), []).append(seg)
+    for path in sorted(Path(source_root).rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        rel = path.relative_to(source_root).as_posix()
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if rel in doc.files:
+            text = render_file(doc.files[rel].text, by_file.get(rel, []), reverted)
+            if rel == doc.main_file:
+                text = korean_preamble(text, pseudo)
+            elif doc.files[rel].role == "preamble":
+                text = guard_pdftex(text)
+            target.write_text(text, encoding="utf-8")
+        elif rel.endswith(".tex") and not rel.startswith(("latexmkrc", ".latexmkrc")):
+            shutil.copyfile(path, target)
+        elif Path(rel).name not in ("latexmkrc", ".latexmkrc"):
+            shutil.copyfile(path, target)
+
+
+def segment_lines(doc: Document, pseudo: bool, reverted: set[str] | None = None) -> dict[str, list[tuple[int, int, str]]]:
+    """For each file, the output line ranges ``(first, last, segment id)`` of translated segments.
+
+    Used to map a compile error at ``file:line`` back to the segments there.
+    """
+    out: dict[str, list[tuple[int, int, str]]] = {}
+    reverted = reverted or set()
+    by_file: dict[str, list[Segment]] = {}
+    for seg in doc.segments():
+        by_file.setdefault(str(seg.locator.get("file")), []).append(seg)
+    for rel, segs in by_file.items():
+        if rel not in doc.files:
+            continue
+        text = doc.files[rel].text
+        marks = {}
+        for seg in segs:
+            if seg.status in TRANSLATED and seg.id not in reverted:
+                marks[seg.id] = seg
+        # render with markers to find where each segment lands
+        marked = []
+        for seg in segs:
+            copy = seg.model_copy()
+            if seg.id in marks and seg.target_masked is not None:
+                copy.target_masked = f"\x01{seg.id}\x02" + seg.target_masked + f"\x03{seg.id}\x04"
+            marked.append(copy)
+        rendered = render_file(text, marked, reverted)
+        if rel == doc.main_file:
+            rendered = korean_preamble(rendered, pseudo)
+        ranges = []
+        for m in re.finditer(r"\x01([^\x02]*)\x02", rendered):
+            seg_id = m.group(1)
+            end = rendered.find(f"\x03{seg_id}\x04", m.end())
+            first = rendered.count("\n", 0, m.start()) + 1
+            last = first + rendered.count("\n", m.start(), end if end > 0 else m.end())
+            ranges.append((first, last, seg_id))
+        out[rel] = ranges
+    return out
