@@ -65,39 +65,50 @@ def _exact_word(word: str) -> bool:
     return word[:1].isupper() and not any(c.islower() for c in word[1:])
 
 
-def _char(c: str, exact: bool) -> str:
+def _is_exact(en: str) -> bool:
+    """Whether the term has a word that must match case-sensitively."""
+    return any(_exact_word(p) for p in _SPLIT_RE.split(en.strip()) if p.strip(" -\t\n"))
+
+
+def _char(c: str, exact: bool, folded: bool) -> str:
+    """One character: literal if exact or matched against case-folded text, else a class."""
     lo, up = c.lower(), c.upper()
     if exact or lo == up or len(lo) != 1 or len(up) != 1:
         return re.escape(c)
-    return f"[{lo}{up}]"
+    return re.escape(lo) if folded else f"[{lo}{up}]"
 
 
-def _word_any_case(text: str, exact: bool) -> str:
-    return "".join(_char(c, exact) for c in text)
+def _word(text: str, exact: bool, folded: bool) -> str:
+    return "".join(_char(c, exact, folded) for c in text)
 
 
-def _tokens(en: str) -> tuple[list[str], str]:
-    """Regex pieces of a term (one per character or separator) and its ending."""
+def _tokens(en: str, folded: bool) -> tuple[list[str], str]:
+    """Regex pieces of a term (one per character or separator) and its ending.
+
+    ``folded``: the pattern runs on lower-cased text (only for case-free terms).
+    """
     parts = [p for p in _SPLIT_RE.split(en.strip()) if p]
     out: list[str] = []
     suffix = ""
     for i, part in enumerate(parts):
         if not part.strip(" -\t\n"):
-            out.append(_SEP_CHARS + ("*" if "-" in part and not part.strip("-") else "+"))
+            out.append(_SEP_CHARS + ("*" if not part.strip("-") else "+"))
             continue
         exact = _exact_word(part)
         last = i == len(parts) - 1
+        stem = part
         if last and not exact and part[-1:].lower() == "y" and len(part) > 2 and part[-2].lower() not in "aeiou":
-            out += [_char(c, False) for c in part[:-1]]
-            out.append(f"(?:{_word_any_case('ies', False)}|{_char('y', False)})")
+            stem, ending = part[:-1], f"(?:{_word('ies', False, folded)}|{_word('y', False, folded)})"
         elif last and not exact and part.lower().endswith("ing") and len(part) > 5:
-            out += [_char(c, False) for c in part[:-3]]
-            out.append(f"(?:{_word_any_case('ing', False)}|{_word_any_case('ed', False)})")
-            suffix = "[sS]?"
+            stem, ending = part[:-3], f"(?:{_word('ing', False, folded)}|{_word('ed', False, folded)})"
+            suffix = _word("s", False, folded) + "?"
         else:
-            out += [_char(c, exact) for c in part]
+            ending = ""
             if last and part[-1].isalpha():
-                suffix = "s?" if exact else "(?:[eE]?[sS])?"
+                suffix = "s?" if exact else f"(?:{_word('es', False, folded)}|{_word('s', False, folded)})?"
+        out += [_char(c, exact, folded) for c in stem]
+        if ending:
+            out.append(ending)
     return out, suffix
 
 
@@ -109,13 +120,45 @@ class _Node:
         self.end: str | None = None  # "suffix(?!\w)(?P<tN>)"
 
 
-def _render(node: _Node) -> str:
-    alts = [tok + _render(child) for tok, child in node.children.items()]
+# Letters by how often English words start with them: the root branch tries them in order.
+_FIRST = "taoiswcbphfmdrelngukvjyqxz"
+
+
+def _rank(token: str) -> int:
+    pos = _FIRST.find(token.lstrip("[")[:1].lower())
+    return pos if pos >= 0 else len(_FIRST)
+
+
+def _render(node: _Node, root: bool = False) -> str:
+    items = sorted(node.children.items(), key=lambda kv: _rank(kv[0])) if root else node.children.items()
+    alts = [tok + _render(child) for tok, child in items]
     if node.end is not None:
         alts.append(node.end)  # after the children: longer terms win
     if len(alts) == 1:
         return alts[0]
     return "(?:" + "|".join(alts) + ")"
+
+
+def _trie_regex(terms: list[tuple[int, str]], folded: bool) -> re.Pattern[str] | None:
+    """A regex for ``terms`` (index, en): a trie whose match names the term (group ``t<index>``)."""
+    if not terms:
+        return None
+    root = _Node()
+    for n, en in terms:
+        tokens, suffix = _tokens(en, folded)
+        node = root
+        for tok in tokens:
+            node = node.children.setdefault(tok, _Node())
+        node.end = rf"{suffix}(?!\w)(?P<t{n}>)"
+    return re.compile(r"(?<!\w)" + _render(root, root=True))
+
+
+@lru_cache(maxsize=8)
+def _compile(terms: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
+    """Two tries: case-free terms run on lower-cased text (fast literals), the others as written."""
+    free = [(n, en) for n, en in enumerate(terms) if not _is_exact(en)]
+    exact = [(n, en) for n, en in enumerate(terms) if _is_exact(en)]
+    return _trie_regex(free, folded=True), _trie_regex(exact, folded=False)
 
 
 class Glossary:
@@ -129,7 +172,7 @@ class Glossary:
             if en:
                 entries[_key(en)] = Term(en, term.ko.strip())
         self._terms: list[Term] = list(entries.values())
-        self._regex: re.Pattern[str] | None = None
+        self._regexes: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
 
     @classmethod
     def builtin(cls, target: str = "ko") -> Glossary:
@@ -166,28 +209,36 @@ class Glossary:
     def __iter__(self) -> Iterator[Term]:
         return iter(self._terms)
 
-    def _pattern(self) -> re.Pattern[str]:
-        if self._regex is None:
-            root = _Node()
-            for n, term in enumerate(self._terms):
-                tokens, suffix = _tokens(term.en)
-                node = root
-                for tok in tokens:
-                    node = node.children.setdefault(tok, _Node())
-                node.end = rf"{suffix}(?!\w)(?P<t{n}>)"
-            body = _render(root) if root.children else r"(?!)"
-            self._regex = re.compile(r"(?<!\w)" + body)
-        return self._regex
+    def _matches(self, text: str) -> list[tuple[int, int, int]]:
+        """``(start, end, term index)`` of every match, leftmost-longest, not overlapping."""
+        if self._regexes is None:
+            self._regexes = _compile(tuple(t.en for t in self._terms))
+        free, exact = self._regexes
+        if "<" in text:
+            text = _PLACEHOLDER_RE.sub(lambda m: "\0" * len(m.group()), text)
+        found: list[tuple[int, int, int]] = []
+        if free is not None:
+            low = text.lower()
+            if len(low) != len(text):  # rare letters whose lower case is longer: keep them
+                low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+            found += [(m.start(), m.end(), int(m.lastgroup[1:])) for m in free.finditer(low)]  # type: ignore[index]
+        if exact is not None:
+            found += [(m.start(), m.end(), int(m.lastgroup[1:])) for m in exact.finditer(text)]  # type: ignore[index]
+            found.sort(key=lambda f: (f[0], f[0] - f[1]))
+            kept, last = [], 0
+            for f in found:
+                if f[0] >= last:
+                    kept.append(f)
+                    last = f[1]
+            found = kept
+        return found
 
     def hits(self, text: str) -> list[Term]:
         """Terms used in ``text``, each once, in order of first occurrence."""
         if not self._terms or not text:
             return []
-        if "<" in text:
-            text = _PLACEHOLDER_RE.sub(lambda m: "\0" * len(m.group()), text)
         seen: dict[int, Term] = {}
-        for m in self._pattern().finditer(text):
-            index = int(m.lastgroup[1:])  # type: ignore[index]
+        for _, _, index in self._matches(text):
             if index not in seen:
                 seen[index] = self._terms[index]
         return list(seen.values())

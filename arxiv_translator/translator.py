@@ -44,7 +44,8 @@ class Usage:
     source_chars: int = 0
     engine_seconds: float = 0.0
     cost_usd: float = 0.0
-    fallbacks: Counter[str] = field(default_factory=Counter)
+    fallbacks: Counter[str] = field(default_factory=Counter)  # final failures, by reason
+    resent: Counter[str] = field(default_factory=Counter)  # segments sent again, by reason
     notes: Counter[str] = field(default_factory=Counter)
     glossary_violations: list[str] = field(default_factory=list)
     style: StyleReport = field(default_factory=StyleReport)
@@ -209,6 +210,8 @@ class Translator:
         if not failed:
             return
         again = [seg for seg, _ in failed]
+        if len(again) > 1 or single_tries < 1:
+            self.usage.resent.update(_reason_class(reason) for _, reason in failed)
         if len(again) > 1:
             mid = len(again) // 2
             await asyncio.gather(self._batch(again[:mid], 0), self._batch(again[mid:], 0))

@@ -22,6 +22,7 @@ TRANSLATED = (Status.TRANSLATED, Status.CACHED)
 PRE_CLASS = r"""% --- arxiv-translator: compatibility for XeLaTeX ---
 \PassOptionsToPackage{unicode}{hyperref}
 \ifdefined\pdfglyphtounicode\else\def\pdfglyphtounicode#1#2{}\fi
+\ifdefined\DeclareUnicodeCharacter\else\def\DeclareUnicodeCharacter#1#2{}\fi
 % --- end arxiv-translator ---
 """
 

@@ -1,0 +1,120 @@
+"""Command line: ``arxiv-translator translate SOURCE [options]``.
+
+A thin layer over :mod:`arxiv_translator.pipeline`: it parses options, draws
+progress with rich, prints a summary, and is the only place that turns
+:class:`~arxiv_translator.errors.TranslatorError` into an exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .config import load_settings
+from .engines import ENGINES
+from .errors import TranslatorError
+from .events import Event
+from .pipeline import Job, run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (engine choices come from the registry)."""
+    parser = argparse.ArgumentParser(prog="arxiv-translator", description="Translate an arXiv paper into Korean.")
+    parser.add_argument("--version", action="version", version=f"arxiv-translator {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    t = sub.add_parser("translate", help="translate a LaTeX source tree, .tex file or e-print archive")
+    t.add_argument("source", type=Path, help="LaTeX folder, .tex file, or archive (.tar.gz, .tgz, .tar, .gz, .zip)")
+    t.add_argument("--to", dest="target", default=None, help="target language (default: ko)")
+    t.add_argument("--engine", choices=sorted(ENGINES), default=None, help="translation engine")
+    t.add_argument("--model", default=None, help="model name (openai engine)")
+    t.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
+    t.add_argument("--out", type=Path, default=None, help="output folder (default: <source>.ko beside the input)")
+    t.add_argument("--glossary", type=Path, default=None, help="CSV en,ko (empty ko = keep English)")
+    t.add_argument("--style", choices=["academic", "formal"], default=None, help="-다 (academic) or -습니다 (formal)")
+    t.add_argument("--concurrency", type=int, default=None, help="engine requests in flight (default 8)")
+    t.add_argument("--batch-tokens", type=int, default=None, help="approximate source tokens per request")
+    t.add_argument("--no-compile", action="store_true", help="do not compile the original or the translation")
+    t.add_argument("--estimate", action="store_true", help="count segments, tokens and cost; call no engine")
+    t.add_argument("--force", action="store_true", help="re-translate, ignoring the translation cache")
+    t.add_argument("--cache", type=Path, default=None, help="translation cache file (env ARXIV_TRANSLATOR_CACHE)")
+    t.add_argument("--config", type=Path, default=None, help="TOML config file")
+    t.add_argument("--main", default=None, help="main .tex file, relative to the source folder")
+    t.add_argument("--quiet", action="store_true", help="no progress display")
+    return parser
+
+
+class ProgressView:
+    """Draws pipeline events as a rich progress bar on stderr."""
+
+    def __init__(self, console: Console, quiet: bool) -> None:
+        self.console, self.quiet = console, quiet
+        self.progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("segments · {task.fields[in_flight]} in flight · "
+                                            "{task.fields[tokens]} tokens"), TimeElapsedColumn(),
+                                 console=console, transient=False, disable=quiet)
+        self.task = None
+
+    def __call__(self, event: Event) -> None:
+        if event.stage == "translate":
+            if self.task is None:
+                self.progress.start()
+                self.task = self.progress.add_task("translate", total=event.total or 1, in_flight=0, tokens=0)
+            self.progress.update(self.task, completed=event.done, total=max(event.total, 1),
+                                 in_flight=event.in_flight, tokens=event.tokens)
+            return
+        if self.task is not None and event.stage != "translate":
+            self.progress.stop()
+        if event.message and not self.quiet:
+            self.console.print(f"[dim]{event.stage}:[/dim] {event.message}")
+
+    def close(self) -> None:
+        """Stop drawing."""
+        if self.task is not None:
+            self.progress.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``arxiv-translator`` command."""
+    args = build_parser().parse_args(argv)
+    console = Console(stderr=True)
+    view = ProgressView(console, args.quiet)
+    try:
+        settings = load_settings(
+            args.config, target=args.target, engine=args.engine, model=args.model, base_url=args.base_url,
+            glossary=args.glossary, style=args.style, concurrency=args.concurrency, batch_tokens=args.batch_tokens,
+            cache=args.cache, compile=False if args.no_compile else None, force=True if args.force else None)
+        report = run(Job(source=args.source, settings=settings, out=args.out, estimate=args.estimate,
+                         main=args.main, listener=view))
+    except TranslatorError as exc:
+        view.close()
+        print(f"arxiv-translator: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        view.close()
+        print("arxiv-translator: interrupted (finished answers are kept in the translation cache)", file=sys.stderr)
+        return 130
+    view.close()
+    if args.estimate:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    seg = report["segments"]
+    print(f"segments: {seg['total']} ({seg['translated']} translated, {seg['cached']} cached, "
+          f"{seg['kept']} kept, {seg['failed']} failed) · requests {report['requests']} · "
+          f"tokens {report['tokens']['prompt']}+{report['tokens']['completion']} · ${report['cost_usd']:.4f}")
+    comp = report["compile"]
+    if comp["ok"] is not None:
+        print(f"compile: original {'ok' if comp['original_ok'] else 'FAILED'}, "
+              f"translation {'ok' if comp['ok'] else 'FAILED'}, {len(comp['reverted'])} reverted")
+    for warning in report["warnings"]:
+        print(f"warning: {warning}")
+    return 0 if (comp["ok"] is not False or comp["original_ok"] is False) else 6
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""The whole story of a translation job, in one place.
+
+    read      source -> Document            (readers/: format -> model)
+    protect   Document -> masked segments   (protect.py)
+    check     does the original compile?    (before spending tokens)
+    translate masked -> target              (translator.py: engine, cache, glossary, validation)
+    write     Document -> outputs           (writers/: LaTeX tree + PDF, segments.jsonl, report.json)
+
+Each stage emits :class:`~arxiv_translator.events.Event` s; the CLI draws them.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .cache import TranslationCache, signature_hash
+from .config import Settings
+from .document import Document
+from .engines import Engine, create_engine
+from .errors import ConfigError, OutputError, TranslatorError
+from .events import Event, Listener, ignore
+from .glossary import Glossary
+from .inputs import prepare_source
+from .protect import mask_document
+from .readers.latex import LatexReader
+from .style import register_warning
+from .translator import TranslateOptions, Translator, Usage
+from .writers.latex_build import TranslationBuild, compile_original
+from .writers.report import CompileInfo, build_report, write_report, write_segments
+
+READERS = {"latex": LatexReader}
+HOW_TO_CONFIGURE = (
+    "no translation engine configured: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL "
+    "(vLLM, Ollama, llama.cpp, LM Studio: e.g. http://localhost:11434/v1), or pass --engine openai "
+    "--base-url URL --model NAME; for a dry run without any engine use --engine pseudo"
+)
+
+
+@dataclass
+class Job:
+    """One translation job."""
+
+    source: Path
+    settings: Settings
+    out: Path | None = None
+    estimate: bool = False
+    main: str | None = None
+    listener: Listener = ignore
+
+
+def choose_engine(settings: Settings) -> Engine:
+    """The configured engine, else ``openai`` when OpenAI env vars are set, else an error."""
+    name = settings.engine
+    if name is None:
+        if os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL") or settings.base_url:
+            name = "openai"
+        else:
+            raise ConfigError(HOW_TO_CONFIGURE)
+    return create_engine(name, settings.engine_settings())
+
+
+def signature(settings: Settings, engine: Engine, glossary: Glossary) -> dict[str, str]:
+    """Everything that changes a translation: cache key and report signature."""
+    return {**engine.signature(), "target": settings.target, "style": settings.style,
+            "glossary": glossary.digest()}
+
+
+def default_out(source: Path) -> Path:
+    """``<name>.ko`` beside the input."""
+    name = source.name
+    for suffix in (".tar.gz", ".tgz", ".tar", ".gz", ".zip", ".tex"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    return source.resolve().parent / f"{name}.ko"
+
+
+def _claim_out(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise OutputError(f"{out}: output folder exists and is not empty (choose another --out or remove it)")
+    out.mkdir(parents=True, exist_ok=True)
+
+
+def run(job: Job) -> dict:
+    """Run a job; returns the report (also written to ``report.json`` unless estimating)."""
+    started = time.monotonic()
+    settings, emit = job.settings, job.listener
+    engine = choose_engine(settings)
+    glossary = Glossary.load(settings.glossary, settings.target)
+    if not job.estimate:
+        engine.check()
+    out = Path(job.out) if job.out else default_out(Path(job.source))
+    src = Path(job.source).resolve()
+    if src.is_dir() and (out.resolve() == src or src in out.resolve().parents):
+        raise OutputError(f"{out}: the output folder must not be inside the source folder {job.source}")
+    _claim_out(out)
+    work = out / ".work"
+    ok = False
+    try:
+        report = _run_in(job, engine, glossary, out, work, started, emit)
+        ok = True
+        return report
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        if not ok or job.estimate:
+            shutil.rmtree(out, ignore_errors=True)
+
+
+def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path, started: float,
+            emit: Listener) -> dict:
+    settings = job.settings
+    emit(Event(stage="read", message=f"reading {job.source}"))
+    prepared = prepare_source(Path(job.source), work)
+    doc: Document = READERS[prepared.kind]().read(prepared.root, job.main or prepared.main)
+    mask_document(doc, collapse_space=READERS[prepared.kind].collapse_space)
+    if job.estimate:
+        return estimate(doc, engine)
+    sig = {**signature(settings, engine, glossary), "tool": __version__}
+    logs = out / "logs"
+    logs.mkdir()
+    info = CompileInfo()
+    compile_seconds = 0.0
+    if settings.compile:
+        emit(Event(stage="check", message="compiling the original"))
+        original = compile_original(prepared.root, doc.main_file or "", work, settings.compile_timeout, logs)
+        compile_seconds += original.seconds
+        info.original_ok, info.original_message = original.ok, original.message
+        emit(Event(stage="check", message=f"original compiles: {'yes' if original.ok else 'no'}"
+                                          f"{'' if original.ok else ' (' + original.message + ')'}"))
+    cache = TranslationCache(settings.cache_path(), {k: v for k, v in sig.items() if k != "tool"})
+    options = TranslateOptions(target=settings.target, style=settings.style, concurrency=settings.concurrency,
+                               batch_tokens=settings.batch_tokens, max_retries=settings.max_retries,
+                               backoff=settings.backoff, force=settings.force)
+    translator = Translator(engine, glossary, options, cache, emit)
+    t0 = time.monotonic()
+    try:
+        usage = translator.run(doc)
+    finally:
+        cache.close()
+    translate_seconds = time.monotonic() - t0
+    emit(Event(stage="write", message="writing the translated tree"))
+    build = TranslationBuild(doc, prepared.root, out / "source", work, pseudo=not engine.real,
+                             timeout=settings.compile_timeout, log=lambda m: emit(Event(stage="compile", message=m)))
+    if settings.compile:
+        emit(Event(stage="compile", message="compiling the translation (XeLaTeX)"))
+        original_ok = info.original_ok
+        t1 = time.monotonic()
+        info = build.build(original_ok, logs, out / "paper.ko.pdf")
+        info.original_message = original.message
+        compile_seconds += time.monotonic() - t1
+    else:
+        build.write()
+    write_segments(doc, out / "segments.jsonl")
+    warnings = list(doc.warnings) + _warnings(doc, usage, engine, settings, info)
+    report = build_report(
+        doc=doc, tool={"name": "arxiv-translator", "version": __version__},
+        signature={**sig, "hash": signature_hash(sig)},
+        source={"kind": prepared.kind, "path": str(job.source), "origin": prepared.origin,
+                "main": doc.main_file, "main_reason": doc.meta.get("main_reason", "")},
+        target=settings.target, engine={"name": engine.name, "model": engine.model}, usage=usage,
+        seconds={"total": round(time.monotonic() - started, 3), "engine": round(usage.engine_seconds, 3),
+                 "translate": round(translate_seconds, 3), "compile": round(compile_seconds, 3)},
+        compile_info=info, warnings=warnings, real=engine.real)
+    write_report(report, out / "report.json")
+    emit(Event(stage="done", message=str(out)))
+    return report
+
+
+def _warnings(doc: Document, usage: Usage, engine: Engine, settings: Settings, info: CompileInfo) -> list[str]:
+    warnings = []
+    if not engine.real:
+        warnings.append("PSEUDO-TRANSLATION: engine 'pseudo' does not translate; the output is for dry runs only")
+    if info.original_ok is False:
+        warnings.append(f"the original does not compile ({info.original_message}); the translation may not either")
+    if info.reverted:
+        warnings.append(f"{len(info.reverted)} segment(s) reverted to English because they broke the build")
+    counts = doc.status_counts()
+    if counts["failed"]:
+        warnings.append(f"{counts['failed']} segment(s) kept in English after engine failures (see 'failed')")
+    if usage.glossary_violations:
+        warnings.append(f"{len(usage.glossary_violations)} glossary violation(s)")
+    style = register_warning(usage.style, settings.style) if engine.real else None
+    if style:
+        warnings.append(style)
+    if usage.style.entities or usage.style.mojibake:
+        warnings.append(f"fixed {usage.style.entities} HTML entities and {usage.style.mojibake} mojibake segment(s)")
+    return warnings
+
+
+def estimate(doc: Document, engine: Engine) -> dict:
+    """Segments, characters, estimated tokens and cost, without calling the engine."""
+    from .validate import needs_translation
+
+    todo = [s for s in doc.segments() if needs_translation(s.masked or "")]
+    chars = sum(len(s.masked or "") for s in todo)
+    prompt_tokens = int(chars / 4 * 1.25)
+    completion_tokens = int(chars / 4 * 1.5)
+    return {"estimate": True, "segments": sum(1 for _ in doc.segments()), "to_translate": len(todo),
+            "characters": chars, "tokens": {"prompt": prompt_tokens, "completion": completion_tokens},
+            "cost_usd": round(engine.cost_usd(prompt_tokens, completion_tokens), 4),
+            "engine": {"name": engine.name, "model": engine.model}, "protected": doc.protected_counts()}
+
+
+__all__ = ["Job", "run", "estimate", "choose_engine", "TranslatorError"]

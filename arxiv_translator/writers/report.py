@@ -1,0 +1,72 @@
+"""``segments.jsonl`` (the parallel corpus) and ``report.json`` (what happened)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..document import Document
+from ..translator import Usage
+
+
+@dataclass
+class CompileInfo:
+    """What the compile stage found."""
+
+    original_ok: bool | None = None
+    ok: bool | None = None
+    reverted: list[str] = field(default_factory=list)
+    original_message: str = ""
+    message: str = ""
+    engine: str = ""
+
+
+def write_segments(doc: Document, path: Path) -> int:
+    """One JSON object per segment: id, kind, source, translation, status (and reason)."""
+    count = 0
+    with open(path, "w", encoding="utf-8") as fh:
+        for seg in doc.segments():
+            row = {"id": seg.id, "kind": seg.kind, "source": seg.source, "translation": seg.output,
+                   "status": seg.status.value}
+            if seg.reason:
+                row["reason"] = seg.reason
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+            count += 1
+    return count
+
+
+def build_report(*, doc: Document, tool: dict, signature: dict, source: dict, target: str, engine: dict,
+                 usage: Usage, seconds: dict, compile_info: CompileInfo, warnings: list[str],
+                 real: bool) -> dict:
+    """The ``report.json`` dictionary."""
+    failed = [{"id": s.id, "reason": s.reason} for s in doc.segments() if s.status.value == "failed"]
+    return {
+        "tool": tool,
+        "signature": signature,
+        "source": source,
+        "target": target,
+        "engine": engine,
+        "real_translation": real,
+        "segments": {"total": sum(1 for _ in doc.segments()), **doc.status_counts()},
+        "protected": doc.protected_counts(),
+        "requests": usage.requests,
+        "retries": usage.retries,
+        "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens},
+        "characters": {"source": usage.source_chars, "prompt": usage.prompt_chars},
+        "cost_usd": round(usage.cost_usd, 6),
+        "seconds": seconds,
+        "compile": {"original_ok": compile_info.original_ok, "ok": compile_info.ok,
+                    "reverted": compile_info.reverted, "engine": compile_info.engine,
+                    "original_message": compile_info.original_message, "message": compile_info.message},
+        "fallbacks": {"failed": dict(usage.fallbacks), "resent": dict(usage.resent), "notes": dict(usage.notes)},
+        "failed": failed,
+        "glossary_violations": {"count": len(usage.glossary_violations), "examples": usage.glossary_violations[:20]},
+        "style": usage.style.as_dict(),
+        "warnings": warnings,
+    }
+
+
+def write_report(report: dict, path: Path) -> None:
+    """Write ``report.json`` (UTF-8, indented)."""
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
