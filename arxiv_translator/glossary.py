@@ -1,13 +1,10 @@
 """The term base: which English terms a translation must render in a fixed way.
 
 A :class:`Glossary` maps English terms to Korean ones; an empty Korean value
-means "keep the English term" (model names, data sets, acronyms).  The built-in
-term base lives in ``data/glossary_<target>.csv``; a user CSV (``en,ko``) adds
-to it and overrides it.
-
-:meth:`Glossary.hits` finds the terms a piece of (masked) text uses, with one
-regular expression compiled lazily: a trie of every term, so a whole paper is
-scanned in a few tens of milliseconds.  Matching rules:
+means "keep the English term" (names, data sets, acronyms).  The built-in term
+base is ``data/glossary_<target>.csv``; a user CSV (``en,ko``) overrides it.
+:meth:`Glossary.hits` scans with a trie regex compiled lazily and run on the
+lower-cased text (a 500 KB paper takes some 20 ms).  Matching rules:
 
 * whole words only; placeholders such as ``<x1/>`` or ``</g2>`` never match;
 * a word written in lower case or title case ("embedding", "Adam") matches in
@@ -53,112 +50,85 @@ class Term:
         return not self.ko
 
 
-def _key(en: str) -> str:
-    """Identity of a term: case-folded, spaces and hyphens unified."""
-    return _BLANK_RE.sub(" ", en.strip()).casefold()
-
-
 def _exact_word(word: str) -> bool:
-    """Whether ``word`` is an acronym or camel-case name, matched case-sensitively."""
-    if any(c.isupper() for c in word[1:]):
-        return True
-    return word[:1].isupper() and not any(c.islower() for c in word[1:])
+    """Whether ``word`` is an acronym or camel-case name ("GAN", "LoRA", "F1"): case counts."""
+    rest = word[1:]
+    return any(c.isupper() for c in rest) or (word[:1].isupper() and not any(c.islower() for c in rest))
 
 
 def _is_exact(en: str) -> bool:
     """Whether the term has a word that must match case-sensitively."""
-    return any(_exact_word(p) for p in _SPLIT_RE.split(en.strip()) if p.strip(" -\t\n"))
+    return any(_exact_word(p) for p in _SPLIT_RE.split(en.strip()) if not _SPLIT_RE.fullmatch(p))
 
 
 def _char(c: str, exact: bool, folded: bool) -> str:
-    """One character: literal if exact or matched against case-folded text, else a class."""
+    """One character: lower-case literal on folded text, else literal if exact or a class."""
     lo, up = c.lower(), c.upper()
-    if exact or lo == up or len(lo) != 1 or len(up) != 1:
+    if lo == up or len(lo) != 1 or len(up) != 1 or exact and not folded:
         return re.escape(c)
     return re.escape(lo) if folded else f"[{lo}{up}]"
 
 
-def _word(text: str, exact: bool, folded: bool) -> str:
-    return "".join(_char(c, exact, folded) for c in text)
+def _word(text: str, folded: bool) -> str:
+    return "".join(_char(c, False, folded) for c in text)
 
 
 def _tokens(en: str, folded: bool) -> tuple[list[str], str]:
     """Regex pieces of a term (one per character or separator) and its ending.
 
-    ``folded``: the pattern runs on lower-cased text (only for case-free terms).
+    ``folded``: the pattern runs on lower-cased text and ignores case altogether.
     """
     parts = [p for p in _SPLIT_RE.split(en.strip()) if p]
     out: list[str] = []
     suffix = ""
     for i, part in enumerate(parts):
-        if not part.strip(" -\t\n"):
+        if _SPLIT_RE.fullmatch(part):
             out.append(_SEP_CHARS + ("*" if not part.strip("-") else "+"))
             continue
         exact = _exact_word(part)
         last = i == len(parts) - 1
-        stem = part
-        if last and not exact and part[-1:].lower() == "y" and len(part) > 2 and part[-2].lower() not in "aeiou":
-            stem, ending = part[:-1], f"(?:{_word('ies', False, folded)}|{_word('y', False, folded)})"
-        elif last and not exact and part.lower().endswith("ing") and len(part) > 5:
-            stem, ending = part[:-3], f"(?:{_word('ing', False, folded)}|{_word('ed', False, folded)})"
-            suffix = _word("s", False, folded) + "?"
-        else:
-            ending = ""
-            if last and part[-1].isalpha():
-                suffix = "s?" if exact else f"(?:{_word('es', False, folded)}|{_word('s', False, folded)})?"
+        stem, ending, low = part, "", part.lower()
+        if last and not exact and low[-1] == "y" and len(low) > 2 and low[-2] not in "aeiou":
+            stem, ending = part[:-1], f"(?:{_word('ies', folded)}|{_word('y', folded)})"
+        elif last and not exact and low.endswith("ing") and len(low) > 5:
+            stem, ending = part[:-3], f"(?:{_word('ing', folded)}|{_word('ed', folded)})"
+            suffix = _word("s", folded) + "?"
+        elif last and part[-1].isalpha():
+            suffix = "s?" if exact else f"(?:{_word('es', folded)}|{_word('s', folded)})?"
         out += [_char(c, exact, folded) for c in stem]
         if ending:
             out.append(ending)
     return out, suffix
 
 
-class _Node:
-    __slots__ = ("children", "end")
-
-    def __init__(self) -> None:
-        self.children: dict[str, _Node] = {}
-        self.end: str | None = None  # "suffix(?!\w)(?P<tN>)"
-
-
 # Letters by how often English words start with them: the root branch tries them in order.
 _FIRST = "taoiswcbphfmdrelngukvjyqxz"
 
 
-def _rank(token: str) -> int:
-    pos = _FIRST.find(token.lstrip("[")[:1].lower())
-    return pos if pos >= 0 else len(_FIRST)
-
-
-def _render(node: _Node, root: bool = False) -> str:
-    items = sorted(node.children.items(), key=lambda kv: _rank(kv[0])) if root else node.children.items()
-    alts = [tok + _render(child) for tok, child in items]
-    if node.end is not None:
-        alts.append(node.end)  # after the children: longer terms win
-    if len(alts) == 1:
-        return alts[0]
-    return "(?:" + "|".join(alts) + ")"
-
-
-def _trie_regex(terms: list[tuple[int, str]], folded: bool) -> re.Pattern[str] | None:
-    """A regex for ``terms`` (index, en): a trie whose match names the term (group ``t<index>``)."""
-    if not terms:
-        return None
-    root = _Node()
-    for n, en in terms:
-        tokens, suffix = _tokens(en, folded)
-        node = root
-        for tok in tokens:
-            node = node.children.setdefault(tok, _Node())
-        node.end = rf"{suffix}(?!\w)(?P<t{n}>)"
-    return re.compile(r"(?<!\w)" + _render(root, root=True))
+def _render(node: dict, root: bool = False) -> str:
+    """A trie node (token -> child; "" -> end of a term) as a regex, longer terms first."""
+    items = [(tok, child) for tok, child in node.items() if tok]
+    if root:  # not found (-1) sorts last
+        items.sort(key=lambda kv: _FIRST.find(kv[0].lstrip("[")[:1].lower()) % (len(_FIRST) + 1))
+    alts = [tok + _render(child) for tok, child in items] + ([node[""]] if "" in node else [])
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
 @lru_cache(maxsize=8)
-def _compile(terms: tuple[str, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    """Two tries: case-free terms run on lower-cased text (fast literals), the others as written."""
-    free = [(n, en) for n, en in enumerate(terms) if not _is_exact(en)]
-    exact = [(n, en) for n, en in enumerate(terms) if _is_exact(en)]
-    return _trie_regex(free, folded=True), _trie_regex(exact, folded=False)
+def _trie_regex(terms: tuple[str, ...], folded: bool) -> re.Pattern[str] | None:
+    """One regex for all ``terms``, a trie whose match names the term (group ``t<index>``).
+
+    ``folded``: run on lower-cased text, ignoring case (plain literals: fast);
+    else each term's case rules apply (run only to confirm case-sensitive hits).
+    """
+    root: dict = {}
+    for n, en in enumerate(terms):
+        tokens, suffix = _tokens(en, folded)
+        node = root
+        for tok in tokens:
+            node = node.setdefault(tok, {})
+        node[""] = rf"{suffix}(?!\w)(?P<t{n}>)"
+    return re.compile(r"(?<!\w)" + _render(root, root=True)) if root else None
 
 
 class Glossary:
@@ -166,13 +136,13 @@ class Glossary:
 
     def __init__(self, terms: Iterable[Term]) -> None:
         """Build a glossary; later terms override earlier ones with the same ``en``."""
-        entries: dict[str, Term] = {}
+        entries: dict[str, Term] = {}  # key: case-folded, spaces and hyphens unified
         for term in terms:
-            en = term.en.strip()
-            if en:
-                entries[_key(en)] = Term(en, term.ko.strip())
+            if en := term.en.strip():
+                entries[_BLANK_RE.sub(" ", en).casefold()] = Term(en, term.ko.strip())
         self._terms: list[Term] = list(entries.values())
-        self._regexes: tuple[re.Pattern[str] | None, re.Pattern[str] | None] | None = None
+        self._exact: list[bool] = [_is_exact(t.en) for t in self._terms]
+        self._ens = tuple(t.en for t in self._terms)
 
     @classmethod
     def builtin(cls, target: str = "ko") -> Glossary:
@@ -209,38 +179,38 @@ class Glossary:
     def __iter__(self) -> Iterator[Term]:
         return iter(self._terms)
 
-    def _matches(self, text: str) -> list[tuple[int, int, int]]:
-        """``(start, end, term index)`` of every match, leftmost-longest, not overlapping."""
-        if self._regexes is None:
-            self._regexes = _compile(tuple(t.en for t in self._terms))
-        free, exact = self._regexes
+    def _matches(self, text: str) -> Iterator[tuple[int, int, int]]:
+        """``(start, end, term index)`` of each match, leftmost-longest, not overlapping.
+
+        A case-sensitive term found in the lower-cased text is confirmed (or
+        replaced by the right match) on the original text.
+        """
+        folded = _trie_regex(self._ens, True)
+        if folded is None:
+            return
         if "<" in text:
             text = _PLACEHOLDER_RE.sub(lambda m: "\0" * len(m.group()), text)
-        found: list[tuple[int, int, int]] = []
-        if free is not None:
-            low = text.lower()
-            if len(low) != len(text):  # rare letters whose lower case is longer: keep them
-                low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
-            found += [(m.start(), m.end(), int(m.lastgroup[1:])) for m in free.finditer(low)]  # type: ignore[index]
-        if exact is not None:
-            found += [(m.start(), m.end(), int(m.lastgroup[1:])) for m in exact.finditer(text)]  # type: ignore[index]
-            found.sort(key=lambda f: (f[0], f[0] - f[1]))
-            kept, last = [], 0
-            for f in found:
-                if f[0] >= last:
-                    kept.append(f)
-                    last = f[1]
-            found = kept
-        return found
+        low = text.lower()
+        if len(low) != len(text):  # keep letters whose lower case is longer ("İ")
+            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        pos = 0
+        while (m := folded.search(low, pos)) is not None:
+            index = int(m.lastgroup[1:])  # type: ignore[index]
+            if self._exact[index]:
+                start = m.start()
+                m = _trie_regex(self._ens, False).match(text, start)  # type: ignore[union-attr]
+                if m is None:  # e.g. "gan" is not "GAN"
+                    pos = start + 1
+                    continue
+                index = int(m.lastgroup[1:])  # type: ignore[index]
+            yield m.start(), m.end(), index
+            pos = m.end()
 
     def hits(self, text: str) -> list[Term]:
         """Terms used in ``text``, each once, in order of first occurrence."""
-        if not self._terms or not text:
-            return []
         seen: dict[int, Term] = {}
-        for _, _, index in self._matches(text):
-            if index not in seen:
-                seen[index] = self._terms[index]
+        for _, _, index in self._matches(text) if text else ():
+            seen.setdefault(index, self._terms[index])
         return list(seen.values())
 
     def digest(self) -> str:
@@ -274,27 +244,19 @@ def _parse(raw: bytes, name: str) -> list[Term]:
         raise ConfigError(f"{name}:{line}: not valid UTF-8 text") from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     terms: list[Term] = []
-    first = True
     try:
         for row in reader:
-            line = reader.line_num
-            if not row or all(not f.strip() for f in row) or row[0].lstrip().startswith("#"):
+            where = f"{name}:{reader.line_num}"
+            if not "".join(row).strip() or row[0].lstrip().startswith("#"):
                 continue
-            if first and [f.strip().lower() for f in row] == ["en", "ko"]:
-                first = False
-                continue
-            first = False
+            if not terms and [f.strip().lower() for f in row] == ["en", "ko"]:
+                continue  # header
             if len(row) > 2:
-                raise ConfigError(
-                    f"{name}:{line}: expected 2 columns (en,ko), got {len(row)}; quote fields containing commas"
-                )
+                raise ConfigError(f"{where}: {len(row)} columns, expected 2 (en,ko); quote fields with commas")
             en = row[0].strip()
-            if not en:
-                raise ConfigError(f"{name}:{line}: missing English term (first column is empty)")
-            if "\n" in en or "\r" in en:
-                raise ConfigError(f"{name}:{line}: English term spans several lines")
-            ko = row[1].strip() if len(row) > 1 else ""
-            terms.append(Term(en, " ".join(ko.split())))
+            if not en or "\n" in en or "\r" in en:
+                raise ConfigError(f"{where}: {'English term spans lines' if en else 'empty English term'}")
+            terms.append(Term(en, " ".join(row[1].split()) if len(row) > 1 else ""))
     except csv.Error as exc:
         raise ConfigError(f"{name}:{reader.line_num}: bad CSV ({exc})") from None
     return terms
@@ -303,11 +265,11 @@ def _parse(raw: bytes, name: str) -> list[Term]:
 @lru_cache(maxsize=8)
 def _builtin_terms(target: str) -> tuple[Term, ...]:
     """The built-in terms for ``target``; empty when none ship with the package."""
-    if not re.fullmatch(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]+)?", target or ""):
+    if not re.fullmatch(r"[a-z]{2,3}(?:[-_][a-z0-9]+)?", target.lower()):
         return ()
-    resource = resources.files("arxiv_translator").joinpath("data").joinpath(f"glossary_{target.lower()}.csv")
+    name = f"glossary_{target.lower()}.csv"
     try:
-        raw = resource.read_bytes()
-    except (FileNotFoundError, OSError):
+        raw = resources.files("arxiv_translator").joinpath("data").joinpath(name).read_bytes()
+    except OSError:
         return ()
-    return tuple(_parse(raw, f"glossary_{target.lower()}.csv"))
+    return tuple(_parse(raw, name))

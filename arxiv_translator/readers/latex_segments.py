@@ -283,6 +283,11 @@ class Segmenter:
             if spans and spans[-1][3] == "atom" and spans[-1][0] in TRIMMED and spans[-1][2] >= end:
                 end = min(end, spans.pop()[1])
                 changed = True
+        for span in spans:  # a span that swallowed trailing white space must stay whole
+            if span[1] < end < span[2]:
+                end = span[2]
+            if span[1] < start < span[2]:
+                start = span[1]
         spans = [s for s in spans if s[1] >= start and s[2] <= end]
         if start >= end or not self._has_words(text, start, end, spans):
             return

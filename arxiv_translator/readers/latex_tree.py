@@ -106,6 +106,18 @@ def _is_main(text: str) -> bool:
     return bool(_DOCCLASS.search(bare) and _BEGIN_DOC.search(bare))
 
 
+def _class_in_includes(root: Path, rel: str, text: str) -> bool:
+    """True when a file included before ``\\begin{document}`` holds the ``\\documentclass``."""
+    head = strip_comments(text).split("\\begin{document}")[0]
+    for _macro, base, name in includes_of(head):
+        target = os.path.normpath(os.path.join(os.path.dirname(rel), base, name))
+        for candidate in (target, target + ".tex"):
+            path = root / candidate
+            if not candidate.startswith("..") and path.is_file() and b"\\documentclass" in path.read_bytes():
+                return True
+    return False
+
+
 def find_main(root: Path, tree_files: list[str]) -> tuple[str, str]:
     """Pick the main file among ``tree_files``; return ``(relative path, reason)``."""
     candidates = []
@@ -114,11 +126,13 @@ def find_main(root: Path, tree_files: list[str]) -> tuple[str, str]:
         if not rel.endswith(".tex"):
             continue
         data = (root / rel).read_bytes()
-        if b"\\documentclass" not in data:
+        if b"\\documentclass" not in data and b"\\begin{document}" not in data:
             continue
         text, _ = decode_text(data, str(root / rel))
         texts[rel] = text
-        if _is_main(text) and "{subfiles}" not in strip_comments(text).split("\\begin{document}")[0]:
+        if "{subfiles}" in strip_comments(text).split("\\begin{document}")[0]:
+            continue
+        if _is_main(text) or (_BEGIN_DOC.search(strip_comments(text)) and _class_in_includes(root, rel, text)):
             candidates.append(rel)
     if not candidates:
         raise InputError(f"{root}: no main .tex file (none has \\documentclass and \\begin{{document}})")
@@ -147,14 +161,17 @@ def find_main(root: Path, tree_files: list[str]) -> tuple[str, str]:
                 todo.append(target if target.endswith(".tex") else target + ".tex")
         return len(seen)
 
+    reached = {rel: reach(rel) for rel in roots}
+    most = max(reached.values())
+
     def score(rel: str) -> tuple:
         has_bbl = (root / (rel[:-4] + ".bbl")).is_file()
         preferred = os.path.basename(rel) in PREFERRED_NAMES
-        return (reach(rel), has_bbl, preferred, len(texts[rel]))
+        return (reached[rel] >= 0.8 * most, has_bbl, preferred, reached[rel], len(texts[rel]))
 
     best = max(sorted(roots), key=score)
     others = ", ".join(c for c in sorted(candidates) if c != best)
-    return best, f"chosen among {len(candidates)} candidates by the \\input graph ({score(best)[0]} files reached; others: {others})"
+    return best, f"chosen among {len(candidates)} candidates by the \\input graph ({reached[best]} files reached; others: {others})"
 
 
 def list_tree(root: Path) -> list[str]:

@@ -1,0 +1,112 @@
+"""The command line on bad and hostile input: one clear line, non-zero exit, nothing written outside --out."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+
+from arxiv_translator.cli import main
+
+MAIN = "\\documentclass{article}\\begin{document}\nSome prose to translate.\n{extra}\n\\end{document}\n"
+
+
+def tar_with(path: Path, members: dict[str, bytes], links: dict[str, str] | None = None) -> Path:
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        for name, target in (links or {}).items():
+            info = tarfile.TarInfo(name)
+            info.type = tarfile.SYMTYPE
+            info.linkname = target
+            tar.addfile(info)
+    return path
+
+
+def tree(tmp_path: Path, extra: str = "", files: dict[str, str] | None = None) -> Path:
+    root = tmp_path / "paper"
+    root.mkdir()
+    (root / "main.tex").write_text(MAIN.replace("{extra}", extra), encoding="utf-8")
+    for rel, text in (files or {}).items():
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def cases(tmp_path: Path) -> dict[str, tuple[Path, str]]:
+    good = MAIN.replace("{extra}", "").encode()
+    return {
+        "missing": (tmp_path / "nope", "no such file"),
+        "not-archive": (tmp_path / "junk.tar.gz", "not a LaTeX source"),
+        "absolute": (tar_with(tmp_path / "abs.tar.gz", {"/etc/evil.tex": good}), "abs.tar.gz"),
+        "dotdot": (tar_with(tmp_path / "dd.tar.gz", {"../evil.tex": good}), "dd.tar.gz"),
+        "link-out": (tar_with(tmp_path / "ln.tar.gz", {"main.tex": good}, {"x.tex": "/etc/passwd"}), "ln.tar.gz"),
+        "no-main": (tar_with(tmp_path / "nomain.tar.gz", {"part.tex": b"Just text."}), "no main .tex"),
+        "passwd": (tree(tmp_path / "a", "\\input{/etc/passwd}"), "outside the source tree"),
+        "write18": (tree(tmp_path / "b", "\\immediate\\write18{touch /tmp/pwned}"), "shell escape"),
+        "loop": (tree(tmp_path / "c", "\\input{x}", {"x.tex": "\\input{y}", "y.tex": "\\input{x}"}), "loop"),
+    }
+
+
+@pytest.mark.parametrize("name", ["missing", "not-archive", "absolute", "dotdot", "link-out", "no-main", "passwd",
+                                  "write18", "loop"])
+def test_bad_input(tmp_path, capsys, name):
+    for sub in ("a", "b", "c"):
+        (tmp_path / sub).mkdir()
+    (tmp_path / "junk.tar.gz").write_bytes(b"\x00\x01not an archive at all" * 10)
+    source, words = cases(tmp_path)[name]
+    out = tmp_path / "out"
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code = main(["translate", str(source), "--engine", "pseudo", "--out", str(out), "--quiet"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code != 0
+    assert len(err) == 1 and words in err[0], err
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert not Path("/tmp/pwned").exists()
+
+
+def test_no_engine_configured_says_how(tmp_path, sample_paper, capsys):
+    code = main(["translate", str(sample_paper), "--out", str(tmp_path / "out"), "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "OPENAI_API_KEY" in err and "--engine pseudo" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_existing_output_is_never_overwritten(tmp_path, sample_paper, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me", encoding="utf-8")
+    code = main(["translate", str(sample_paper), "--engine", "pseudo", "--out", str(out), "--quiet"])
+    assert code != 0 and "not empty" in capsys.readouterr().err
+    assert (out / "precious.txt").read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in out.iterdir()) == ["precious.txt"]
+
+
+def test_estimate_calls_nothing_and_writes_nothing(tmp_path, sample_paper, capsys):
+    code = main(["translate", str(sample_paper), "--engine", "openai", "--model", "gpt-4o-mini", "--estimate",
+                 "--out", str(tmp_path / "out"), "--quiet", "--base-url", "http://127.0.0.1:9/v1"])
+    assert code == 0
+    import json
+
+    data = json.loads(capsys.readouterr().out)
+    assert data["to_translate"] >= 40 and data["characters"] > 3000 and data["cost_usd"] > 0
+    assert not (tmp_path / "out").exists()
+
+
+def test_gzipped_single_tex_and_default_out(tmp_path):
+    src = tmp_path / "paper.gz"
+    src.write_bytes(gzip.compress(MAIN.replace("{extra}", "More words here.").encode()))
+    proc = subprocess.run([sys.executable, "-m", "arxiv_translator.cli", "translate", str(src), "--engine", "pseudo",
+                           "--no-compile", "--quiet"], capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "paper.ko"
+    assert (out / "segments.jsonl").is_file() and (out / "report.json").is_file()
+    assert "Some prose" not in (out / "source" / "main.tex").read_text(encoding="utf-8")

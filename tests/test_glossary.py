@@ -1,0 +1,263 @@
+"""The term base: built-in data, matching rules, user CSV overrides, checks."""
+
+from __future__ import annotations
+
+import csv
+import re
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from arxiv_translator.errors import ConfigError
+from arxiv_translator.glossary import Glossary, Term
+
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def builtin_rows() -> list[list[str]]:
+    raw = resources.files("arxiv_translator").joinpath("data").joinpath("glossary_ko.csv").read_text("utf-8")
+    return list(csv.reader(raw.splitlines()))
+
+
+SMALL = Glossary(
+    [
+        Term("gradient", "그래디언트"),
+        Term("gradient descent", "경사 하강법"),
+        Term("stochastic gradient descent", "확률적 경사 하강법"),
+        Term("embedding", "임베딩"),
+        Term("fine-tuning", "미세 조정"),
+        Term("policy", "정책"),
+        Term("loss", "손실"),
+        Term("GAN", ""),
+        Term("LoRA", ""),
+        Term("Adam", ""),
+        Term("Transformer", ""),
+        Term("x1", ""),
+        Term("g", ""),
+    ]
+)
+
+
+# --- built-in term base ------------------------------------------------------
+
+
+def test_builtin_file_is_well_formed() -> None:
+    rows = builtin_rows()
+    assert rows[0] == ["en", "ko"]
+    assert all(len(row) == 2 for row in rows[1:])
+    assert len(rows) - 1 >= 330
+
+
+def test_builtin_has_no_duplicate_terms() -> None:
+    keys = [re.sub(r"[\s-]+", " ", en).casefold() for en, _ in builtin_rows()[1:]]
+    duplicates = sorted({k for k in keys if keys.count(k) > 1})
+    assert duplicates == []
+    assert len(Glossary.builtin()) == len(keys) >= 300
+
+
+def test_builtin_values_are_hangul_or_empty() -> None:
+    for term in Glossary.builtin():
+        assert term.en == term.en.strip() and term.en
+        assert term.ko == "" or HANGUL.search(term.ko), term
+        assert "&" not in term.ko and "<" not in term.ko, term
+    kept = [t for t in Glossary.builtin() if t.keep]
+    assert 50 < len(kept) < len(Glossary.builtin()) / 2
+
+
+@pytest.mark.parametrize(
+    ("en", "ko"),
+    [
+        ("fine-tuning", "미세 조정"),
+        ("gradient descent", "경사 하강법"),
+        ("overfitting", "과적합"),
+        ("loss function", "손실 함수"),
+        ("reinforcement learning", "강화 학습"),
+        ("hyperparameter", "하이퍼파라미터"),
+        ("token", "토큰"),
+        ("Transformer", ""),
+        ("LoRA", ""),
+        ("BERT", ""),
+        ("ImageNet", ""),
+    ],
+)
+def test_builtin_entries(en: str, ko: str) -> None:
+    assert {t.en: t.ko for t in Glossary.builtin()}[en] == ko
+
+
+@pytest.mark.parametrize("target", ["en", "xx", "../ko", ""])
+def test_other_targets_have_no_builtin(target: str) -> None:
+    assert len(Glossary.builtin(target)) == 0
+    assert Glossary.builtin(target).hits("fine-tuning") == []
+
+
+# --- matching ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the longest term wins
+        ("We train with stochastic gradient descent.", ["stochastic gradient descent"]),
+        ("gradient descent follows the gradient", ["gradient descent", "gradient"]),
+        ("Gradient Descent", ["gradient descent"]),
+        # plurals and simple inflection
+        ("Gradients explode.", ["gradient"]),
+        ("word embeddings", ["embedding"]),
+        ("two policies", ["policy"]),
+        ("training losses", ["loss"]),
+        ("a fine-tuned model", ["fine-tuning"]),
+        ("GANs and LoRAs", ["GAN", "LoRA"]),
+        # hyphen and space variants
+        ("fine tuning", ["fine-tuning"]),
+        ("finetuning", ["fine-tuning"]),
+        ("Fine-Tuning", ["fine-tuning"]),
+        ("gradient-descent methods", ["gradient descent"]),
+        # whole words, and case rules for acronyms and names
+        ("an organ", []),
+        ("gan", []),
+        ("StyleGAN", []),
+        ("GAN-based", ["GAN"]),
+        ("lora", []),
+        ("ADAM or adam", ["Adam"]),
+        ("transformers", ["Transformer"]),
+        ("embeddingspace", []),
+        # placeholders never match; terms next to them do
+        ("<x1/> and <g2>text</g2>", []),
+        ("x1 and g", ["x1", "g"]),
+        ("<g1>GAN</g1>-based<x2/>", ["GAN"]),
+        # first occurrence order, each term once
+        ("loss GAN loss gradient GAN", ["loss", "GAN", "gradient"]),
+        ("", []),
+    ],
+)
+def test_hits(text: str, expected: list[str]) -> None:
+    assert [t.en for t in SMALL.hits(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We fine-tuned BERT with LoRA adapters.", ["fine-tuning", "BERT", "LoRA", "adapter"]),
+        ("large language models (LLMs)", ["large language model", "LLM"]),
+        ("state of the art results", ["state-of-the-art"]),
+        ("Chain-of-Thought prompting", ["chain-of-thought"]),
+        ("the KL divergence", ["KL divergence"]),
+        ("Recall that", []),
+    ],
+)
+def test_builtin_hits(text: str, expected: list[str]) -> None:
+    assert [t.en for t in Glossary.builtin().hits(text)] == expected
+
+
+def test_empty_glossary_hits_nothing() -> None:
+    assert Glossary([]).hits("fine-tuning") == []
+    assert len(Glossary([])) == 0
+
+
+# --- overrides and user CSV --------------------------------------------------
+
+
+def test_later_terms_override_earlier_ones() -> None:
+    g = Glossary([Term("GAN", "간"), Term("gan", ""), Term("fine tuning", "a"), Term("fine-tuning", "b")])
+    assert [(t.en, t.ko) for t in g] == [("gan", ""), ("fine-tuning", "b")]
+
+
+def test_user_csv_overrides_builtin(tmp_path: Path) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "en,ko\nfine-tuning,파인튜닝\ngradient descent,\n# a comment\n\nmy new term,새 용어\n", encoding="utf-8"
+    )
+    builtin = Glossary.builtin()
+    g = Glossary.load(path)
+    ko = {t.en: t.ko for t in g}
+    assert ko["fine-tuning"] == "파인튜닝"
+    assert ko["gradient descent"] == ""
+    assert ko["my new term"] == "새 용어"
+    assert len(g) == len(builtin) + 1
+    assert [t.en for t in g.hits("my new terms")] == ["my new term"]
+    assert Glossary.load(None).digest() == builtin.digest()
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"\xef\xbb\xbfen,ko\r\nfoo,\xeb\xb0\x94\r\n", [("foo", "바")]),  # BOM, CRLF
+        ("foo,바\nbar\n".encode(), [("foo", "바"), ("bar", "")]),  # no header, one column
+        ('"a, b","가, 나"\n'.encode(), [("a, b", "가, 나")]),  # quoted commas
+        ("  spaced  ,  미세   조정 \n".encode(), [("spaced", "미세 조정")]),
+        (b"", []),
+    ],
+)
+def test_read_csv(tmp_path: Path, content: bytes, expected: list[tuple[str, str]]) -> None:
+    path = tmp_path / "g.csv"
+    path.write_bytes(content)
+    assert [(t.en, t.ko) for t in Glossary.read_csv(path)] == expected
+
+
+@pytest.mark.parametrize(
+    ("content", "line"),
+    [
+        ("en,ko\na,b,c\n".encode(), 2),
+        ("en,ko\nok,좋음\n,빈칸\n".encode(), 3),
+        (b"en,ko\nok,x\n\xff\xfe,y\n", 3),
+        ('en,ko\nok,x\n"a"b,c\n'.encode(), 3),
+        ("en,ko\n\n\nx,1,2\n".encode(), 4),
+    ],
+)
+def test_bad_csv_rows(tmp_path: Path, content: bytes, line: int) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError) as info:
+        Glossary.read_csv(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}:{line}: ")
+    assert "\n" not in message
+
+
+def test_missing_csv(tmp_path: Path) -> None:
+    path = tmp_path / "nope.csv"
+    with pytest.raises(ConfigError, match="glossary file not found") as info:
+        Glossary.load(path)
+    assert str(path) in str(info.value)
+
+
+# --- digest, prompt lines, violations ----------------------------------------
+
+
+def test_digest() -> None:
+    a = Glossary([Term("loss", "손실"), Term("GAN", "")])
+    assert re.fullmatch(r"[0-9a-f]{16}", a.digest())
+    assert a.digest() == Glossary([Term("GAN", ""), Term("loss", "손실")]).digest()
+    assert a.digest() != Glossary([Term("loss", "로스"), Term("GAN", "")]).digest()
+    assert a.digest() != Glossary([Term("loss", "손실"), Term("GAN", "간")]).digest()
+    assert a.digest() != Glossary([Term("loss", "손실")]).digest()
+
+
+def test_prompt_lines_and_keep() -> None:
+    terms = [Term("fine-tuning", "미세 조정"), Term("Transformer", "")]
+    assert SMALL.prompt_lines(terms) == ["fine-tuning → 미세 조정", "Transformer → (keep in English)"]
+    assert [t.keep for t in terms] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("source", "translation", "expected"),
+    [
+        ("We use fine-tuning.", "미세 조정을 사용한다.", []),
+        ("We use fine-tuning.", "미세조정을 사용한다.", []),
+        ("We use fine-tuning.", "파인튜닝을 사용한다.", ["fine-tuning: expected 미세 조정"]),
+        ("The Transformer model", "Transformer 모델", []),
+        ("The Transformer model", "transformer 모델", []),
+        ("The Transformer model", "트랜스포머 모델", ["Transformer:"]),
+        ("GANs and losses", "GAN과 손실", []),
+        ("GANs and losses", "간과 로스", ["GAN:", "loss: expected 손실"]),
+        ("Nothing to see", "볼 것 없음", []),
+        ("<x1/> is fine", "<x1/>은 좋다", []),
+    ],
+)
+def test_violations(source: str, translation: str, expected: list[str]) -> None:
+    found = SMALL.violations(source, translation)
+    assert len(found) == len(expected)
+    for message, start in zip(found, expected):
+        assert message.startswith(start)
+        assert "\n" not in message
