@@ -56,11 +56,6 @@ def _exact_word(word: str) -> bool:
     return any(c.isupper() for c in rest) or (word[:1].isupper() and not any(c.islower() for c in rest))
 
 
-def _is_exact(en: str) -> bool:
-    """Whether the term has a word that must match case-sensitively."""
-    return any(_exact_word(p) for p in _SPLIT_RE.split(en.strip()) if not _SPLIT_RE.fullmatch(p))
-
-
 def _char(c: str, exact: bool, folded: bool) -> str:
     """One character: lower-case literal on folded text, else literal if exact or a class."""
     lo, up = c.lower(), c.upper()
@@ -141,7 +136,7 @@ class Glossary:
             if en := term.en.strip():
                 entries[_BLANK_RE.sub(" ", en).casefold()] = Term(en, term.ko.strip())
         self._terms: list[Term] = list(entries.values())
-        self._exact: list[bool] = [_is_exact(t.en) for t in self._terms]
+        self._exact = [any(map(_exact_word, _SPLIT_RE.split(t.en))) for t in self._terms]
         self._ens = tuple(t.en for t in self._terms)
 
     @classmethod
@@ -223,16 +218,16 @@ class Glossary:
         return [f"{t.en} → {'(keep in English)' if t.keep else t.ko}" for t in terms]
 
     def violations(self, source: str, translation: str) -> list[str]:
-        """Messages for the terms of ``source`` that ``translation`` does not render."""
+        """One message per term of ``source`` that ``translation`` does not render.
+
+        Spaces and hyphens are ignored, and the case of kept English terms.
+        """
         flat = _BLANK_RE.sub("", translation).casefold()
-        out: list[str] = []
-        for term in self.hits(source):
-            if term.keep:
-                if _BLANK_RE.sub("", term.en).casefold() not in flat:
-                    out.append(f"{term.en}: expected {term.en} (keep in English)")
-            elif _BLANK_RE.sub("", term.ko).casefold() not in flat:
-                out.append(f"{term.en}: expected {term.ko}")
-        return out
+        return [
+            f"{t.en}: expected {t.ko or t.en + ' (keep in English)'}"
+            for t in self.hits(source)
+            if _BLANK_RE.sub("", t.ko or t.en).casefold() not in flat
+        ]
 
 
 def _parse(raw: bytes, name: str) -> list[Term]:

@@ -91,7 +91,8 @@ class LatexReader:
             seg.body(doc_env.nodelist)
         else:
             seg.body(nodes)
-        doc.blocks.append(Block(id=rel, kind="file", segments=seg.segments))
+        ordered = sorted(seg.segments, key=lambda s: int(s.locator["start"]))  # a footnote after its paragraph
+        doc.blocks.append(Block(id=rel, kind="file", segments=ordered))
         main_dir = os.path.dirname(tree.main)
         for includes, child_role in ((preamble_includes, "preamble"), (seg.includes, "body")):
             for _macro, base, name in includes:
