@@ -201,6 +201,10 @@ class Glossary:
             yield m.start(), m.end(), index
             pos = m.end()
 
+    def spans(self, text: str) -> list[tuple[int, int, Term]]:
+        """``(start, end, term)`` of every term occurrence in ``text``, left to right."""
+        return [(a, b, self._terms[i]) for a, b, i in self._matches(text)] if text else []
+
     def hits(self, text: str) -> list[Term]:
         """Terms used in ``text``, each once, in order of first occurrence."""
         seen: dict[int, Term] = {}
@@ -249,8 +253,9 @@ def _parse(raw: bytes, name: str) -> list[Term]:
             if len(row) > 2:
                 raise ConfigError(f"{where}: {len(row)} columns, expected 2 (en,ko); quote fields with commas")
             en = row[0].strip()
-            if not en or "\n" in en or "\r" in en:
-                raise ConfigError(f"{where}: {'English term spans lines' if en else 'empty English term'}")
+            if not en or "\n" in en or "\r" in en or len(en) > 200:
+                problem = "spans lines" if "\n" in en or "\r" in en else "is longer than 200 characters"
+                raise ConfigError(f"{where}: English term {problem if en else 'is empty'}")
             terms.append(Term(en, " ".join(row[1].split()) if len(row) > 1 else ""))
     except csv.Error as exc:
         raise ConfigError(f"{name}:{reader.line_num}: bad CSV ({exc})") from None

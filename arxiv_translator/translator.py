@@ -122,18 +122,27 @@ class Translator:
         return todo
 
     def _batches(self, todo: list[Segment]) -> list[list[Segment]]:
-        batches: list[list[Segment]] = []
-        current: list[Segment] = []
-        size = 0
-        for seg in todo:
-            tokens = len(seg.masked or "") // CHARS_PER_TOKEN + 1
-            if current and (size + tokens > self.options.batch_tokens or len(current) >= MAX_BATCH_ITEMS):
-                batches.append(current)
-                current, size = [], 0
-            current.append(seg)
-            size += tokens
-        if current:
-            batches.append(current)
+        """Contiguous batches of about equal size, as many as a multiple of the concurrency.
+
+        Each batch stays under ``batch_tokens`` (and ``MAX_BATCH_ITEMS``); the
+        count is rounded up to a multiple of the concurrency so that no
+        round of requests leaves the engine half idle.
+        """
+        if not todo:
+            return []
+        sizes = [len(seg.masked or "") // CHARS_PER_TOKEN + 1 for seg in todo]
+        total = sum(sizes)
+        conc = self.options.concurrency
+        count = max(-(-total // self.options.batch_tokens), -(-len(todo) // MAX_BATCH_ITEMS))
+        count = min(len(todo), -(-count // conc) * conc)
+        target = total / count
+        batches: list[list[Segment]] = [[]]
+        running = 0.0
+        for seg, size in zip(todo, sizes):
+            if batches[-1] and running + size / 2 > target * len(batches) and len(batches) < count:
+                batches.append([])
+            batches[-1].append(seg)
+            running += size
         return batches
 
     # -- calling the engine -----------------------------------------------

@@ -61,6 +61,7 @@ def _error(message: str, type_: str, code: str | None) -> dict[str, Any]:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 128
     block_on_close = False  # stop() must not wait for hung handlers
     fake: FakeOpenAI
 

@@ -203,6 +203,8 @@ def test_read_csv(tmp_path: Path, content: bytes, expected: list[tuple[str, str]
         (b"en,ko\nok,x\n\xff\xfe,y\n", 3),
         ('en,ko\nok,x\n"a"b,c\n'.encode(), 3),
         ("en,ko\n\n\nx,1,2\n".encode(), 4),
+        (("en,ko\nok,x\n" + "a" * 201 + ",b\n").encode(), 3),
+        (b"\"multi\nline\",x\n", 2),
     ],
 )
 def test_bad_csv_rows(tmp_path: Path, content: bytes, line: int) -> None:

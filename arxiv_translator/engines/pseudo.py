@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from ..glossary import Glossary, Term
 from ..protect import PLACEHOLDER_RE
 from .base import BatchContext, Engine, EngineResult
 
@@ -38,10 +39,13 @@ def pseudo_translate(text: str, glossary: list[tuple[str, str]] | None = None) -
         return f"\x00{len(protected) - 1}\x00"
 
     text = PLACEHOLDER_RE.sub(lambda m: keep(m.group(0)), text)
-    for en, ko in sorted(glossary or [], key=lambda t: -len(t[0])):
-        pattern = re.compile(r"(?<![A-Za-z])" + re.escape(en).replace(r"\-", "[- ]").replace(r"\ ", "[- ]")
-                             + r"(?:s|es)?(?![A-Za-z])", 0 if any(c.isupper() for c in en) else re.I)
-        text = pattern.sub(lambda m, v=(ko or en): keep(v), text)
+    if glossary:
+        pieces, pos = [], 0
+        for start, end, term in Glossary([Term(en, ko) for en, ko in glossary]).spans(text):
+            pieces.append(text[pos:start])
+            pieces.append(keep(term.ko or text[start:end]))
+            pos = end
+        text = "".join(pieces) + text[pos:]
     text = _WORD.sub(lambda m: hangulise(m.group(0)), text)
     return re.sub(r"\x00(\d+)\x00", lambda m: protected[int(m.group(1))], text)
 

@@ -1,0 +1,44 @@
+"""Per-segment answer validation: table-driven."""
+
+from __future__ import annotations
+
+import pytest
+
+from arxiv_translator.document import Protected, Segment
+from arxiv_translator.protect import mask
+from arxiv_translator.validate import answer_problems, needs_translation
+
+SOURCE = "We show that the proposed method converges quickly for $x$ in all of our experiments."
+
+
+def segment() -> Segment:
+    start = SOURCE.index("$x$")
+    s = Segment(id="a/p1", kind="paragraph", source=SOURCE,
+                spans=[Protected(kind="math", start=start, end=start + 3)])
+    mask(s)
+    return s
+
+
+@pytest.mark.parametrize("answer,problem", [
+    ("우리는 제안한 방법이 모든 실험에서 <x1/>에 대해 빠르게 수렴함을 보인다.", None),
+    (None, "missing from the answer"),
+    ("   ", "empty answer"),
+    ("우리는 제안한 방법이 모든 실험에서 빠르게 수렴함을 보인다.", "dropped placeholder <x1/>"),
+    (SOURCE.replace("$x$", "<x1/>"), "answer is the untranslated source"),
+    ("We show the method converges fast for <x1/> in experiments.", "answer is not in the target language"),
+    ("Here is the translation: 우리는 <x1/>에 대해 빠르게 수렴함을 보인다.", "chatter added to the answer"),
+    ("<x1/> 수렴.", "answer too short"),
+    ("우리는 " * 80 + "<x1/>", "answer too long"),
+])
+def test_answer_problems(answer, problem):
+    problems = answer_problems(segment(), answer)
+    if problem is None:
+        assert problems == []
+    else:
+        assert any(p.startswith(problem) for p in problems), problems
+
+
+@pytest.mark.parametrize("masked,expected", [("Hello world", True), ("<x1/> <x2/>", False), ("1.5 <x1/>", False),
+                                              ("a <x1/> b", False), ("Table <x1/>", True)])
+def test_needs_translation(masked, expected):
+    assert needs_translation(masked) is expected
