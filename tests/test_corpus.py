@@ -22,9 +22,10 @@ from arxiv_translator.pipeline import Job, run
 MATH = re.compile(
     r"\$\$.+?\$\$|(?<!\\)\$(?:\\\$|[^$])+?(?<!\\)\$|\\\(.+?\\\)|\\\[.+?\\\]"
     r"|\\begin\{(equation|align|gather|multline|eqnarray)(\*?)\}.+?\\end\{\1\2\}", re.S)
-COMMANDS = re.compile(r"\\(?:cite[a-zA-Z]*|ref|eqref|cref|Cref|autoref|label|url|includegraphics)\*?"
+COMMANDS = re.compile(r"\\(?:cite[a-zA-Z]*|ref|eqref|cref|Cref|autoref|label|url)\*?"
                       r"(?:\[[^\]]*\])*\{[^}]*\}")
 COMMENT = re.compile(r"(?<!\\)%.*")
+VERBATIM = re.compile(r"\\begin\{(verbatim|lstlisting|minted|comment)\}.*?\\end\{\1\}|\\verb(.).*?\2", re.S)
 LATEX_CMD = re.compile(r"\\[A-Za-z@]+\*?(?:\[[^\]]*\])?(?:\{[^{}]*\})*")
 ASCII_WORD = re.compile(r"(?<![\\A-Za-z])[A-Za-z]{3,}")
 HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
@@ -33,7 +34,7 @@ HANGUL_WORD = re.compile(r"[\uac00-\ud7a3]+")
 def protected_multiset(root: Path, files: list[str]) -> Counter[str]:
     found: Counter[str] = Counter()
     for rel in files:
-        text = COMMENT.sub("", (root / rel).read_text(encoding="utf-8", errors="replace"))
+        text = COMMENT.sub("", VERBATIM.sub("", (root / rel).read_text(encoding="utf-8", errors="replace")))
         found.update(m.group(0) for m in MATH.finditer(text))
         found.update(m.group(0) for m in COMMANDS.finditer(text))
     return found

@@ -41,6 +41,13 @@ from .latex_specs import (
 
 #: Protected kinds cut off the ends of a segment (they carry no meaning for the sentence).
 TRIMMED = {"comment", "label", "space"}
+_UNIT = r"(?:pt|in|cm|mm|em|ex|bp|pc|sp|dd|cc|mu|px|fil+)"
+_DIMENSION = re.compile(rf"\s*=?\s*-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT})"
+                        rf"(?:\s+(?:plus|minus)\s+-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT}))*")
+CONTAINER_MACROS = {"twocolumn"}
+LENGTH_SUFFIXES = ("sep", "skip", "width", "height", "indent", "margin", "rule", "kern")
+DIMENSION_COMMANDS = {"vskip", "hskip", "kern", "mskip", "vspace", "hspace", "baselineskip", "parskip",
+                      "parindent", "textwidth", "columnsep", "abovedisplayskip", "belowdisplayskip"}
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
 _LETTER = re.compile(r"[A-Za-z]")
 DECLARATIONS = {
@@ -105,6 +112,7 @@ class Segmenter:
         self.section = ""
         self.counts: dict[str, int] = {}
         self._run = _Run()
+        self._eat_dimension = False
 
     # -- entry points -----------------------------------------------------
     def body(self, nodes: list, kind: str = "paragraph") -> None:
@@ -148,6 +156,12 @@ class Segmenter:
 
     def _chars(self, node: LatexCharsNode, kind: str) -> None:
         pos = node.pos
+        if self._eat_dimension:  # "\vskip 0.3in plus 1fil": the dimension belongs to the command
+            self._eat_dimension = False
+            m = _DIMENSION.match(node.chars)
+            if m:
+                self._atom("command", node.pos, node.pos + m.end())
+                pos = node.pos + m.end()
         for m in _PARBREAK.finditer(node.chars):
             if m.start() > 0:
                 self._run.extend(pos, node.pos + m.start())
@@ -205,6 +219,15 @@ class Segmenter:
         if name in WRAPPERS and (arg := _last_group(node)) is not None and self._inline(arg.nodelist, tabular):
             self._wrap(start, arg.pos + 1, arg.pos + arg.len - 1, arg.pos + arg.len, arg.nodelist, kind, tabular)
             return i
+        if name in CONTAINER_MACROS:  # \twocolumn[ \icmltitle{...} ... ]: walk the argument as a block
+            self._flush(kind)
+            for arg in node.nodeargd.argnlist if node.nodeargd else []:
+                if isinstance(arg, LatexGroupNode):
+                    self._walk(arg.nodelist, kind, tabular=False)
+                    self._flush(kind)
+            return i
+        if (name in DIMENSION_COMMANDS or name.endswith(LENGTH_SUFFIXES)) and not _has_args(node):
+            self._eat_dimension = True
         if name in BOUNDARIES or (name == "\\" and tabular):
             self._flush(kind)
             return i

@@ -107,7 +107,7 @@ EXTRA_MACROS = {
     "makecell": "[{", "sidenote": "[{", "marginpar": "[{", "cmidrule": "[{", "cline": "{", "title": "[{",
     "abstract": "{", "lstinline": "[{", "texttt": "{", "doi": "{", "email": "{", "orcid": "{",
     "resizebox": "*{{{", "scalebox": "{[{", "rotatebox": "[{{", "adjustbox": "{{", "fbox": "{",
-    "hypersetup": "{", "definecolor": "{{{", "tag": "*{", "thanks": "{",
+    "hypersetup": "{", "definecolor": "{{{", "tag": "*{", "thanks": "{", "twocolumn": "[",
 }
 
 #: Environment argument specs (name -> argspec) added to pylatexenc's.

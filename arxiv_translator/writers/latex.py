@@ -85,9 +85,21 @@ def render_file(text: str, segments: list[Segment], reverted: set[str] | None = 
     return rng(0, len(text), children.get(None, []))
 
 
+_GRAPHICS_OPTS = re.compile(r"(\\includegraphics\*?\[)([^\]]*px[^\]]*)\]")
+_PX = re.compile(r"(\d+(?:\.\d+)?|\.\d+)\s*px\b")
+
+
 def guard_pdftex(text: str) -> str:
-    """Make pdfTeX-only primitive assignments (``\\pdfoutput=1``) harmless under XeLaTeX."""
-    return _PDFTEX_ASSIGN.sub(lambda m: f"\\ifdefined\\pdftexversion{m.group(0)}\\fi", text)
+    """Make pdfTeX-only code harmless under XeLaTeX.
+
+    Primitive assignments (``\\pdfoutput=1``) only run under pdfTeX, and the
+    ``px`` unit (pdfTeX only; 1px = 1bp there by default) becomes ``bp`` in
+    ``\\includegraphics`` options.
+    """
+    text = _PDFTEX_ASSIGN.sub(lambda m: f"\\ifdefined\\pdftexversion{m.group(0)}\\fi", text)
+    if "px" in text:
+        text = _GRAPHICS_OPTS.sub(lambda m: m.group(1) + _PX.sub(r"\1bp", m.group(2)) + "]", text)
+    return text
 
 
 def korean_preamble(text: str, pseudo: bool) -> str:
@@ -124,7 +136,7 @@ def write_tree(doc: Document, source_root: Path, dest: Path, pseudo: bool,
             text = render_file(doc.files[rel].text, by_file.get(rel, []), reverted)
             if rel == doc.main_file:
                 text = korean_preamble(text, pseudo)
-            elif doc.files[rel].role == "preamble":
+            else:
                 text = guard_pdftex(text)
             target.write_text(text, encoding="utf-8")
         elif rel.endswith(".tex") and not rel.startswith(("latexmkrc", ".latexmkrc")):
