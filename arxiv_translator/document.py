@@ -74,6 +74,8 @@ class Segment(BaseModel):
     source: str
     spans: list[Protected] = Field(default_factory=list)
     locator: dict[str, str | int] = Field(default_factory=dict)
+    #: Format-independent hints for writers, e.g. {"level": "2"} for a heading.
+    attrs: dict[str, str] = Field(default_factory=dict)
     context: str = ""
     masked: str | None = None
     target_masked: str | None = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import detect_kind, extract
@@ -16,7 +16,8 @@ class PreparedSource:
     kind: str  # "latex"
     root: Path
     main: str | None
-    origin: str  # "directory", "tex", "tar", "zip", "gzip-single"
+    origin: str  # "directory", "tex", "tar", "zip", "gzip-single", ...
+    info: dict[str, str] = field(default_factory=dict)  # extra facts for the report (arXiv id, why this source)
 
 
 def prepare_source(source: Path, workdir: Path) -> PreparedSource:

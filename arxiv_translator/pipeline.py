@@ -27,13 +27,12 @@ from .events import Event, Listener, ignore
 from .glossary import Glossary
 from .inputs import prepare_source
 from .protect import mask_document
-from .readers.latex import LatexReader
+from .readers import reader_for
 from .style import register_warning
 from .translator import TranslateOptions, Translator, Usage
-from .writers.latex_build import TranslationBuild, compile_original
-from .writers.report import CompileInfo, build_report, write_report, write_segments
+from .writers import WriteJob, WriteResult, writers_for
+from .writers.report import build_report, write_report, write_segments
 
-READERS = {"latex": LatexReader}
 HOW_TO_CONFIGURE = (
     "no translation engine configured: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL "
     "(vLLM, Ollama, llama.cpp, LM Studio: e.g. http://localhost:11434/v1), or pass --engine openai "
@@ -116,69 +115,58 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
     settings = job.settings
     emit(Event(stage="read", message=f"reading {job.source}"))
     prepared = prepare_source(Path(job.source), work)
-    doc: Document = READERS[prepared.kind]().read(prepared.root, job.main or prepared.main)
-    mask_document(doc, collapse_space=READERS[prepared.kind].collapse_space)
+    reader = reader_for(prepared.kind)
+    doc: Document = reader.read(prepared.root, job.main or prepared.main)
+    mask_document(doc, collapse_space=reader.collapse_space)
     if job.estimate:
         return estimate(doc, engine)
     sig = {**signature(settings, engine, glossary), "tool": __version__}
     logs = out / "logs"
     logs.mkdir()
-    info = CompileInfo()
-    compile_seconds = 0.0
-    if settings.compile:
-        emit(Event(stage="check", message="compiling the original"))
-        original = compile_original(prepared.root, doc.main_file or "", work, settings.compile_timeout, logs)
-        compile_seconds += original.seconds
-        info.original_ok, info.original_message = original.ok, original.message
-        emit(Event(stage="check", message=f"original compiles: {'yes' if original.ok else 'no'}"
-                                          f"{'' if original.ok else ' (' + original.message + ')'}"))
+    wjob = WriteJob(doc=doc, out=out, source_root=prepared.root, work=work, logs=logs, pseudo=not engine.real,
+                    settings=settings, emit=emit)
+    writers = writers_for(prepared.kind)
+    for writer in writers:
+        wjob.checks.update(writer.precheck(wjob))
     cache = TranslationCache(settings.cache_path(), {k: v for k, v in sig.items() if k != "tool"})
     options = TranslateOptions(target=settings.target, style=settings.style, concurrency=settings.concurrency,
                                batch_tokens=settings.batch_tokens, max_retries=settings.max_retries,
                                backoff=settings.backoff, force=settings.force)
-    translator = Translator(engine, glossary, options, cache, emit)
     t0 = time.monotonic()
     try:
-        usage = translator.run(doc)
+        usage = Translator(engine, glossary, options, cache, emit).run(doc)
     finally:
         cache.close()
     translate_seconds = time.monotonic() - t0
-    emit(Event(stage="write", message="writing the translated tree"))
-    build = TranslationBuild(doc, prepared.root, out / "source", work, pseudo=not engine.real,
-                             timeout=settings.compile_timeout, log=lambda m: emit(Event(stage="compile", message=m)))
-    if settings.compile:
-        emit(Event(stage="compile", message="compiling the translation (XeLaTeX)"))
-        original_ok = info.original_ok
-        t1 = time.monotonic()
-        info = build.build(original_ok, logs, out / "paper.ko.pdf")
-        info.original_message = original.message
-        compile_seconds += time.monotonic() - t1
-    else:
-        build.write()
+    emit(Event(stage="write", message="writing the outputs"))
+    t1 = time.monotonic()
+    results: dict[str, WriteResult] = {writer.name: writer.write(wjob) for writer in writers}
+    write_seconds = time.monotonic() - t1
     write_segments(doc, out / "segments.jsonl")
-    warnings = list(doc.warnings) + _warnings(doc, usage, engine, settings, info)
+    warnings = list(doc.warnings) + [w for r in results.values() for w in r.warnings]
+    warnings += _warnings(doc, usage, engine, settings)
+    compile_info = results["latex"].info.get("compile") if "latex" in results else None
     report = build_report(
         doc=doc, tool={"name": "arxiv-translator", "version": __version__},
         signature={**sig, "hash": signature_hash(sig)},
         source={"kind": prepared.kind, "path": str(job.source), "origin": prepared.origin,
-                "main": doc.main_file, "main_reason": doc.meta.get("main_reason", "")},
+                "main": doc.main_file, "main_reason": doc.meta.get("main_reason", ""), **prepared.info},
         target=settings.target, engine={"name": engine.name, "model": engine.model}, usage=usage,
         seconds={"total": round(time.monotonic() - started, 3), "engine": round(usage.engine_seconds, 3),
-                 "translate": round(translate_seconds, 3), "compile": round(compile_seconds, 3)},
-        compile_info=info, warnings=warnings, real=engine.real)
+                 "translate": round(translate_seconds, 3), "write": round(write_seconds, 3),
+                 "compile": round(wjob.checks.get("original_seconds", 0.0) + (
+                     write_seconds if compile_info else 0.0), 3)},
+        compile_info=compile_info, outputs={name: r.files for name, r in results.items()},
+        warnings=warnings, real=engine.real)
     write_report(report, out / "report.json")
     emit(Event(stage="done", message=str(out)))
     return report
 
 
-def _warnings(doc: Document, usage: Usage, engine: Engine, settings: Settings, info: CompileInfo) -> list[str]:
+def _warnings(doc: Document, usage: Usage, engine: Engine, settings: Settings) -> list[str]:
     warnings = []
     if not engine.real:
         warnings.append("PSEUDO-TRANSLATION: engine 'pseudo' does not translate; the output is for dry runs only")
-    if info.original_ok is False:
-        warnings.append(f"the original does not compile ({info.original_message}); the translation may not either")
-    if info.reverted:
-        warnings.append(f"{len(info.reverted)} segment(s) reverted to English because they broke the build")
     counts = doc.status_counts()
     if counts["failed"]:
         warnings.append(f"{counts['failed']} segment(s) kept in English after engine failures (see 'failed')")

@@ -45,6 +45,9 @@ _UNIT = r"(?:pt|in|cm|mm|em|ex|bp|pc|sp|dd|cc|mu|px|fil+)"
 _DIMENSION = re.compile(rf"\s*=?\s*-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT})"
                         rf"(?:\s+(?:plus|minus)\s+-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT}))*")
 CONTAINER_MACROS = {"twocolumn"}
+HEADING_LEVELS = {"title": 1, "icmltitle": 1, "part": 1, "chapter": 1, "section": 2, "subsection": 3,
+                  "subsubsection": 4, "paragraph": 5, "subparagraph": 6}
+FIGURE_ENVS = {"figure", "wrapfigure", "subfigure", "SCfigure", "minipage", "center"}
 LENGTH_SUFFIXES = ("sep", "skip", "width", "height", "indent", "margin", "rule", "kern")
 DIMENSION_COMMANDS = {"vskip", "hskip", "kern", "mskip", "vspace", "hspace", "baselineskip", "parskip",
                       "parindent", "textwidth", "columnsep", "abovedisplayskip", "belowdisplayskip"}
@@ -113,6 +116,8 @@ class Segmenter:
         self.counts: dict[str, int] = {}
         self._run = _Run()
         self._eat_dimension = False
+        self._attrs: dict[str, str] = {}
+        self._graphics: list[str] = []
 
     # -- entry points -----------------------------------------------------
     def body(self, nodes: list, kind: str = "paragraph") -> None:
@@ -212,7 +217,10 @@ class Segmenter:
                 self._run = saved
             else:
                 self._flush(kind)
-                self._own_segments(arg.nodelist, seg_kind)
+                attrs = {"level": str(HEADING_LEVELS.get(name, 1))} if seg_kind in ("heading", "title") else {}
+                if seg_kind == "caption" and self._graphics:
+                    attrs["graphics"] = "|".join(self._graphics)
+                self._own_segments(arg.nodelist, seg_kind, attrs)
                 if seg_kind == "heading":
                     self.section = self.text[arg.pos + 1 : arg.pos + arg.len - 1].strip()
             return i
@@ -254,15 +262,20 @@ class Segmenter:
         inner = KIND_OF_ENV.get(name) or ("theorem" if THEOREM_HINT.match(name) else None) or kind
         if inner == "cell":
             inner = "paragraph"
+        saved = self._graphics
+        if name.rstrip("*") in FIGURE_ENVS:
+            self._graphics = _graphics_in(node.nodelist, self.text)
         self._walk(_skip_leading_args(node.nodelist), inner, tabular=False)
         self._flush(inner)
+        self._graphics = saved
 
-    def _own_segments(self, nodes: list, kind: str) -> None:
-        saved_section = self.section
+    def _own_segments(self, nodes: list, kind: str, attrs: dict[str, str] | None = None) -> None:
+        saved_section, saved_attrs = self.section, self._attrs
         self._flush(kind)
+        self._attrs = attrs or {}
         self._walk(nodes, kind, tabular=False)
         self._flush(kind)
-        self.section = saved_section
+        self.section, self._attrs = saved_section, saved_attrs
 
     # -- runs -------------------------------------------------------------
     def _atom(self, kind: str, start: int, end: int) -> None:
@@ -320,6 +333,7 @@ class Segmenter:
             Segment(
                 id=f"{self.rel}/{prefix}{self.counts[prefix]}",
                 kind=kind,
+                attrs=dict(self._attrs),
                 source=text[start:end],
                 spans=[Protected(kind=k, start=a - start, end=b - start, role=r, pair=p) for k, a, b, r, p in spans],
                 locator={"file": self.rel, "start": start, "end": end},
@@ -335,6 +349,24 @@ class Segmenter:
                 return True
             pos = max(pos, b)
         return bool(_LETTER.search(text, pos, end))
+
+
+def _graphics_in(nodes: list, text: str) -> list[str]:
+    """The ``\\includegraphics`` paths inside a figure environment, in order."""
+    found: list[str] = []
+    for node in nodes:
+        if isinstance(node, LatexMacroNode) and node.macroname == "includegraphics":
+            arg = _last_group(node)
+            if arg is not None:
+                found.append(text[arg.pos + 1 : arg.pos + arg.len - 1].strip())
+        children = getattr(node, "nodelist", None)
+        if children:
+            found.extend(_graphics_in(children, text))
+        if isinstance(node, LatexMacroNode) and node.nodeargd is not None:
+            for arg in node.nodeargd.argnlist or []:
+                if isinstance(arg, LatexGroupNode):
+                    found.extend(_graphics_in(arg.nodelist, text))
+    return found
 
 
 def _skip_leading_args(nodes: list) -> list:

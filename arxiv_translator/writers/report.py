@@ -10,6 +10,9 @@ from ..document import Document
 from ..translator import Usage
 
 
+NO_COMPILE = {"original_ok": None, "ok": None, "reverted": [], "engine": "", "original_message": "", "message": ""}
+
+
 @dataclass
 class CompileInfo:
     """What the compile stage found."""
@@ -37,8 +40,8 @@ def write_segments(doc: Document, path: Path) -> int:
 
 
 def build_report(*, doc: Document, tool: dict, signature: dict, source: dict, target: str, engine: dict,
-                 usage: Usage, seconds: dict, compile_info: CompileInfo, warnings: list[str],
-                 real: bool) -> dict:
+                 usage: Usage, seconds: dict, compile_info: dict | None, outputs: dict[str, list[str]],
+                 warnings: list[str], real: bool) -> dict:
     """The ``report.json`` dictionary."""
     failed = [{"id": s.id, "reason": s.reason} for s in doc.segments() if s.status.value == "failed"]
     return {
@@ -56,9 +59,8 @@ def build_report(*, doc: Document, tool: dict, signature: dict, source: dict, ta
         "characters": {"source": usage.source_chars, "prompt": usage.prompt_chars},
         "cost_usd": round(usage.cost_usd, 6),
         "seconds": seconds,
-        "compile": {"original_ok": compile_info.original_ok, "ok": compile_info.ok,
-                    "reverted": compile_info.reverted, "engine": compile_info.engine,
-                    "original_message": compile_info.original_message, "message": compile_info.message},
+        "compile": compile_info or dict(NO_COMPILE),
+        "outputs": outputs,
         "fallbacks": {"failed": dict(usage.fallbacks), "resent": dict(usage.resent), "notes": dict(usage.notes)},
         "failed": failed,
         "glossary_violations": {"count": len(usage.glossary_violations), "examples": usage.glossary_violations[:20]},

@@ -1,0 +1,55 @@
+"""What every writer gets and gives back.
+
+A writer turns a translated :class:`~arxiv_translator.document.Document` into
+one output format.  It may also look at the input before translation
+(``precheck``: the LaTeX writer checks that the original compiles, so that no
+tokens are spent on a paper that cannot be built).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ..config import Settings
+from ..document import Document
+from ..events import Listener, ignore
+
+
+@dataclass
+class WriteJob:
+    """Everything a writer may use."""
+
+    doc: Document
+    out: Path  # the output folder
+    source_root: Path  # the input tree (or the folder of the input file)
+    work: Path  # scratch space inside the output folder, removed at the end
+    logs: Path  # out/logs
+    pseudo: bool  # the engine is not a real translation
+    settings: Settings
+    emit: Listener = ignore
+    checks: dict[str, Any] = field(default_factory=dict)  # what prechecks found
+
+
+@dataclass
+class WriteResult:
+    """What a writer produced."""
+
+    files: list[str] = field(default_factory=list)  # relative to the output folder
+    info: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+class Writer:
+    """Base class: override :meth:`write` (and :meth:`precheck` when useful)."""
+
+    name: ClassVar[str] = ""
+
+    def precheck(self, job: WriteJob) -> dict[str, Any]:
+        """Look at the input before any token is spent; the result lands in ``job.checks``."""
+        return {}
+
+    def write(self, job: WriteJob) -> WriteResult:
+        """Write this writer's output into ``job.out``."""
+        raise NotImplementedError
