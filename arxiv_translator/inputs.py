@@ -29,11 +29,21 @@ def prepare_source(source: Path, workdir: Path) -> PreparedSource:
     if kind == "directory":
         return PreparedSource("latex", source, None, kind)
     if kind == "tex":
-        if source.suffix.lower() != ".tex":
-            raise InputError(f"{source}: a text file, but not a .tex file (Markdown and HTML input come later)")
+        suffix = source.suffix.lower()
+        if suffix in (".html", ".htm", ".xhtml") or _looks_like_html(source):
+            return PreparedSource("html", source.parent, source.name, "html")
+        if suffix in (".md", ".mmd", ".markdown"):
+            return PreparedSource("markdown", source.parent, source.name, "markdown")
+        if suffix != ".tex":
+            raise InputError(f"{source}: a text file, but not .tex, .html, .md or .mmd")
         return PreparedSource("latex", source.parent, source.name, kind)
     if kind == "pdf":
-        raise InputError(f"{source}: a PDF; the PDF path is not available yet (give the LaTeX source)")
+        return PreparedSource("pdf", source.parent, source.name, "pdf")
     root = workdir / "input"
     extract(source, root)
     return PreparedSource("latex", root, None, kind)
+
+
+def _looks_like_html(path: Path) -> bool:
+    head = path.read_bytes()[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml"))
