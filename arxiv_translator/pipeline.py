@@ -155,7 +155,7 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
         seconds={"total": round(time.monotonic() - started, 3), "engine": round(usage.engine_seconds, 3),
                  "translate": round(translate_seconds, 3), "write": round(write_seconds, 3),
                  "compile": round(wjob.checks.get("original_seconds", 0.0) + (
-                     write_seconds if compile_info else 0.0), 3)},
+                     compile_info or {}).get("seconds", 0.0), 3)},
         compile_info=compile_info, outputs={name: r.files for name, r in results.items()},
         warnings=warnings, real=engine.real)
     write_report(report, out / "report.json")

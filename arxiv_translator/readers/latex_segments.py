@@ -45,6 +45,7 @@ _UNIT = r"(?:pt|in|cm|mm|em|ex|bp|pc|sp|dd|cc|mu|px|fil+)"
 _DIMENSION = re.compile(rf"\s*=?\s*-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT})"
                         rf"(?:\s+(?:plus|minus)\s+-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT}))*")
 CONTAINER_MACROS = {"twocolumn"}
+LOOP_MACROS = {"foreach", "pgfplotsforeachungrouped", "pgfplotsinvokeforeach"}
 HEADING_LEVELS = {"title": 1, "icmltitle": 1, "part": 1, "chapter": 1, "section": 2, "subsection": 3,
                   "subsubsection": 4, "paragraph": 5, "subparagraph": 6}
 FIGURE_ENVS = {"figure", "wrapfigure", "subfigure", "SCfigure", "minipage", "center"}
@@ -238,6 +239,17 @@ class Segmenter:
             self._eat_dimension = True
         if name in BOUNDARIES or (name == "\\" and tabular):
             self._flush(kind)
+            return i
+        if name in LOOP_MACROS:  # \foreach \x in {a,b} {body}: everything up to the body is code
+            while i + 1 < len(nodes):
+                i += 1
+                end = nodes[i].pos + nodes[i].len
+                if isinstance(nodes[i], LatexGroupNode) and i + 1 < len(nodes) and not (
+                        isinstance(nodes[i + 1], LatexGroupNode)
+                        or (isinstance(nodes[i + 1], LatexCharsNode) and not nodes[i + 1].chars.strip()
+                            and i + 2 < len(nodes) and isinstance(nodes[i + 2], LatexGroupNode))):
+                    break
+            self._atom("command", start, end)
             return i
         if not _has_args(node):  # unknown macro: glue the groups that follow it
             while i + 1 < len(nodes) and isinstance(nodes[i + 1], LatexGroupNode) and nodes[i + 1].pos == end:

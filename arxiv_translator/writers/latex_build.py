@@ -43,6 +43,7 @@ class TranslationBuild:
         self.pseudo, self.timeout, self.log = pseudo, timeout, log
         self.reverted: set[str] = set()
         self.probes = 0
+        self.seconds = 0.0  # time spent in TeX
 
     def write(self) -> None:
         """(Re)write ``source/`` with the current reverts."""
@@ -53,7 +54,9 @@ class TranslationBuild:
         build = self.workdir / "build"
         shutil.rmtree(build, ignore_errors=True)
         shutil.copytree(self.source_out, build)
-        return latexmk(build, self.doc.main_file or "main.tex", "xelatex", self.timeout, passes_only)
+        result = latexmk(build, self.doc.main_file or "main.tex", "xelatex", self.timeout, passes_only)
+        self.seconds += result.seconds
+        return result
 
     def build(self, original_ok: bool | None, logs: Path, pdf_out: Path) -> CompileInfo:
         """Compile; on failure (where the original compiled) revert culprits; copy the PDF."""

@@ -40,7 +40,8 @@ class LatexOutput(Writer):
         info.original_message = job.checks.get("original_message", "")
         result.info["compile"] = {"original_ok": info.original_ok, "ok": info.ok, "reverted": info.reverted,
                                   "engine": info.engine, "original_message": info.original_message,
-                                  "message": info.message}
+                                  "message": info.message, "seconds": round(build.seconds, 3),
+                                  "probes": build.probes}
         if (job.out / "paper.ko.pdf").is_file():
             result.files.append("paper.ko.pdf")
         if original_ok is False:
