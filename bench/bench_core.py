@@ -25,7 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from fake_openai import FakeOpenAI  # noqa: E402
+import subprocess  # noqa: E402
+from contextlib import contextmanager  # noqa: E402
 
 from arxiv_translator.cache import TranslationCache  # noqa: E402
 from arxiv_translator.config import EngineSettings  # noqa: E402
@@ -38,18 +39,39 @@ from arxiv_translator.writers.latex import write_tree  # noqa: E402
 from arxiv_translator.writers.report import write_segments  # noqa: E402
 
 
-def bench_paper(paper: Path, server: FakeOpenAI, latency: float, concurrency: int, tmp: Path) -> dict:
+SERVER = """
+import sys, time
+sys.path.insert(0, {tests!r})
+from fake_openai import FakeOpenAI
+server = FakeOpenAI(latency={latency}).start()
+print(server.base_url, flush=True)
+sys.stdin.read()
+"""
+
+
+@contextmanager
+def stand_in_engine(latency: float):
+    """The fake OpenAI server in its own process, so that its CPU does not count as ours."""
+    code = SERVER.format(tests=str(ROOT / "tests"), latency=latency)
+    proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        yield proc.stdout.readline().strip()
+    finally:
+        proc.stdin.close()
+        proc.wait(timeout=10)
+
+
+def bench_paper(paper: Path, base_url: str, latency: float, concurrency: int, tmp: Path) -> dict:
     """Run one paper through read -> protect -> translate -> write and measure it."""
     cpu0 = time.process_time()
     doc = LatexReader().read(paper)
     mask_document(doc)
     cpu_read = time.process_time() - cpu0
-    engine = create_engine("openai", EngineSettings(base_url=server.base_url, api_key="sk-test", model="bench",
+    engine = create_engine("openai", EngineSettings(base_url=base_url, api_key="sk-test", model="bench",
                                                     timeout=60))
     glossary = Glossary.builtin()
     cache = TranslationCache(tmp / f"{paper.name}.sqlite3", {"bench": paper.name})
     translator = Translator(engine, glossary, TranslateOptions(concurrency=concurrency, force=True), cache)
-    before = len(server.requests)
     wall0, cpu1 = time.monotonic(), time.process_time()
     usage = translator.run(doc)
     wall = time.monotonic() - wall0
@@ -60,7 +82,7 @@ def bench_paper(paper: Path, server: FakeOpenAI, latency: float, concurrency: in
     write_tree(doc, paper, out / "source", pseudo=False)
     write_segments(doc, out / "segments.jsonl")
     cpu_write = time.process_time() - cpu2
-    requests = len(server.requests) - before
+    requests = usage.requests
     ideal = requests * latency / concurrency
     return {"paper": paper.name, "segments": sum(1 for _ in doc.segments()), "cpu_s": round(cpu_read + cpu_write, 3),
             "read_cpu_s": round(cpu_read, 3), "write_cpu_s": round(cpu_write, 3),
@@ -79,15 +101,17 @@ def main() -> None:
     args = parser.parse_args()
     papers = sorted(p for p in args.corpus.iterdir() if p.is_dir())
     rows = []
-    with FakeOpenAI(latency=args.latency) as server, tempfile.TemporaryDirectory() as tmp:
+    with stand_in_engine(args.latency) as base_url, tempfile.TemporaryDirectory() as tmp:
         for paper in papers:
-            row = bench_paper(paper, server, args.latency, args.concurrency, Path(tmp))
+            row = bench_paper(paper, base_url, args.latency, args.concurrency, Path(tmp))
             rows.append(row)
             print(json.dumps(row, ensure_ascii=False), flush=True)
     n = len(rows)
     print(f"\nsummary over {n} papers (latency {args.latency} s, concurrency {args.concurrency}):")
     for key in ("cpu_s", "xlat_cpu_s", "wall/ideal", "prompt/src", "requests"):
         values = [r[key] for r in rows if r[key] is not None]
+        if not values:
+            continue
         print(f"  {key:11s} mean {sum(values) / len(values):7.3f}   max {max(values):7.3f}")
 
 

@@ -30,8 +30,10 @@ def hangulise(word: str) -> str:
     return "".join(out)
 
 
-def pseudo_translate(text: str, glossary: list[tuple[str, str]] | None = None) -> str:
+def pseudo_translate(text: str, glossary: list[tuple[str, str]] | Glossary | None = None) -> str:
     """Pseudo-translate one masked string (see the module docstring)."""
+    if glossary and not isinstance(glossary, Glossary):
+        glossary = Glossary([Term(en, ko) for en, ko in glossary])
     protected: list[str] = []
 
     def keep(value: str) -> str:
@@ -41,7 +43,7 @@ def pseudo_translate(text: str, glossary: list[tuple[str, str]] | None = None) -
     text = PLACEHOLDER_RE.sub(lambda m: keep(m.group(0)), text)
     if glossary:
         pieces, pos = [], 0
-        for start, end, term in Glossary([Term(en, ko) for en, ko in glossary]).spans(text):
+        for start, end, term in glossary.spans(text):
             pieces.append(text[pos:start])
             pieces.append(keep(term.ko or text[start:end]))
             pos = end
@@ -59,6 +61,7 @@ class PseudoEngine(Engine):
 
     async def translate(self, items: list[str], ctx: BatchContext) -> EngineResult:
         """Pseudo-translate each item; usage counts characters, not tokens."""
-        texts: list[str | None] = [pseudo_translate(item, ctx.glossary) for item in items]
+        glossary = Glossary([Term(en, ko) for en, ko in ctx.glossary]) if ctx.glossary else None
+        texts: list[str | None] = [pseudo_translate(item, glossary) for item in items]
         chars = sum(len(i) for i in items)
         return EngineResult(texts=texts, prompt_chars=chars)
