@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pylatexenc.latexwalker import LatexEnvironmentNode, LatexWalker
+from pylatexenc.latexwalker import LatexEnvironmentNode
 
 from ..document import Block, Document, SourceFile
 from ..errors import InputError
 from .latex_segments import Segmenter
 from .latex_specs import make_context_db, user_macro_specs
+from .latex_walker import ProseWalker
 from .latex_tree import TexTree, check_forbidden, find_main, list_tree, strip_comments
 
 MAX_INCLUDE_DEPTH = 32
@@ -115,7 +116,7 @@ class LatexReader:
 
     def _parse(self, rel: str, text: str) -> list:
         try:
-            walker = LatexWalker(text, latex_context=self._db, tolerant_parsing=True)
+            walker = ProseWalker(text, latex_context=self._db, tolerant_parsing=True)
             nodes, _pos, _len = walker.get_latex_nodes()
         except Exception as exc:  # pylatexenc raises its own error types on hopeless input
             raise InputError(f"{self._tree.root / rel}: cannot parse LaTeX ({exc})") from None
