@@ -45,6 +45,9 @@ _UNIT = r"(?:pt|in|cm|mm|em|ex|bp|pc|sp|dd|cc|mu|px|fil+)"
 _DIMENSION = re.compile(rf"\s*=?\s*-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT})"
                         rf"(?:\s+(?:plus|minus)\s+-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT}))*")
 CONTAINER_MACROS = {"twocolumn"}
+#: Boxes whose last argument is content (inline text is wrapped, blocks are walked).
+BOXES = {"resizebox", "scalebox", "adjustbox", "rotatebox", "parbox", "fbox", "framebox", "makebox",
+         "raisebox", "centerline", "mbox"}
 LOOP_MACROS = {"foreach", "pgfplotsforeachungrouped", "pgfplotsinvokeforeach"}
 HEADING_LEVELS = {"title": 1, "icmltitle": 1, "part": 1, "chapter": 1, "section": 2, "subsection": 3,
                   "subsubsection": 4, "paragraph": 5, "subparagraph": 6}
@@ -225,8 +228,14 @@ class Segmenter:
                 if seg_kind == "heading":
                     self.section = self.text[arg.pos + 1 : arg.pos + arg.len - 1].strip()
             return i
-        if name in WRAPPERS and (arg := _last_group(node)) is not None and self._inline(arg.nodelist, tabular):
-            self._wrap(start, arg.pos + 1, arg.pos + arg.len - 1, arg.pos + arg.len, arg.nodelist, kind, tabular)
+        if (name in WRAPPERS or name in BOXES) and (arg := _last_group(node)) is not None:
+            if self._inline(arg.nodelist, tabular):
+                self._wrap(start, arg.pos + 1, arg.pos + arg.len - 1, arg.pos + arg.len, arg.nodelist, kind,
+                           tabular)
+            else:  # \resizebox{..}{..}{\begin{tabular}...}: the content is a block of its own
+                self._flush(kind)
+                self._walk(arg.nodelist, kind, tabular)
+                self._flush(kind)
             return i
         if name in CONTAINER_MACROS:  # \twocolumn[ \icmltitle{...} ... ]: walk the argument as a block
             self._flush(kind)

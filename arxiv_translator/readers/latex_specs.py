@@ -107,7 +107,8 @@ EXTRA_MACROS = {
     "makecell": "[{", "sidenote": "[{", "marginpar": "[{", "cmidrule": "[{", "cline": "{", "title": "[{",
     "abstract": "{", "lstinline": "[{", "texttt": "{", "doi": "{", "email": "{", "orcid": "{",
     "resizebox": "*{{{", "scalebox": "{[{", "rotatebox": "[{{", "adjustbox": "{{", "fbox": "{",
-    "hypersetup": "{", "definecolor": "{{{", "tag": "*{", "thanks": "{", "twocolumn": "[",
+    "hypersetup": "{", "definecolor": "{{{", "tag": "*{", "thanks": "{", "twocolumn": "[", "parbox": "[[[{{",
+    "framebox": "[[{", "makebox": "[[{", "raisebox": "{[[{", "centerline": "{", "mbox": "{",
 }
 
 #: Environment argument specs (name -> argspec) added to pylatexenc's.
