@@ -29,6 +29,19 @@ def needs_translation(masked: str) -> bool:
     return bool(_WORDS.search(prose_of(masked)))
 
 
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
+
+
+def _without_names(answer: str, source: str) -> str:
+    """The answer without name-like words kept from the source (VAE, MNIST, GPT-4, ImageNet).
+
+    Such words are legitimately left in English; lower-case words are not
+    names, so an answer that merely echoes English prose still fails.
+    """
+    names = {w for w in _NAME.findall(source) if any(c.isupper() or c.isdigit() for c in w)}
+    return _NAME.sub(lambda m: " " if m.group(0) in names else m.group(0), answer)
+
+
 def answer_problems(segment: Segment, answer: str | None, target: str = "ko") -> list[str]:
     """Why ``answer`` is not a usable translation of ``segment`` (empty: usable)."""
     if answer is None:
@@ -45,7 +58,7 @@ def answer_problems(segment: Segment, answer: str | None, target: str = "ko") ->
     if minimum is not None and words >= 3:
         if " ".join(answer_prose.split()) == " ".join(source_prose.split()):
             problems.append("answer is the untranslated source")
-        elif hangul_ratio(answer_prose) < minimum:
+        elif hangul_ratio(_without_names(answer_prose, source_prose)) < minimum:
             problems.append("answer is not in the target language")
     if len(source_prose) >= 40:
         ratio = len(answer_prose) / len(source_prose)

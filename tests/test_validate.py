@@ -38,6 +38,14 @@ def test_answer_problems(answer, problem):
         assert any(p.startswith(problem) for p in problems), problems
 
 
+def test_kept_names_do_not_count_as_english():
+    s = Segment(id="a/t1", kind="cell", source="VAE on MNIST (\\ref{x})",
+                spans=[Protected(kind="ref", start=14, end=21)])
+    mask(s)
+    assert answer_problems(s, "VAE 껁 MNIST (<x1/>)") == []
+    assert answer_problems(s, "VAE on MNIST (<x1/>)") == ["answer is the untranslated source"]
+
+
 @pytest.mark.parametrize("masked,expected", [("Hello world", True), ("<x1/> <x2/>", False), ("1.5 <x1/>", False),
                                               ("a <x1/> b", False), ("Table <x1/>", True)])
 def test_needs_translation(masked, expected):
