@@ -20,6 +20,7 @@ from .config import load_settings
 from .engines import ENGINES
 from .errors import TranslatorError
 from .events import Event
+from .inputs import SOURCE_CHOICES
 from .pipeline import Job, run
 
 
@@ -28,13 +29,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arxiv-translator", description="Translate an arXiv paper into Korean.")
     parser.add_argument("--version", action="version", version=f"arxiv-translator {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("translate", help="translate a LaTeX source tree, .tex file or e-print archive")
-    t.add_argument("source", type=Path, help="LaTeX folder, .tex file, or archive (.tar.gz, .tgz, .tar, .gz, .zip)")
+    t = sub.add_parser("translate", help="translate an arXiv paper (id or URL), a LaTeX tree, .tex file or archive")
+    t.add_argument("source", help="arXiv id or URL (2402.18563, arXiv:2402.18563v1, https://arxiv.org/abs/...), "
+                                  "LaTeX folder, .tex/.html/.mmd file, or archive (.tar.gz, .tgz, .tar, .gz, .zip)")
+    t.add_argument("--source", dest="source_kind", choices=list(SOURCE_CHOICES), default="auto",
+                   help="which form of the paper to translate (auto: arXiv's LaTeX e-print when it is TeX, "
+                        "else arXiv HTML, else the PDF; for a local file, its own kind)")
     t.add_argument("--to", dest="target", default=None, help="target language (default: ko)")
     t.add_argument("--engine", choices=sorted(ENGINES), default=None, help="translation engine")
     t.add_argument("--model", default=None, help="model name (openai engine)")
     t.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
-    t.add_argument("--out", type=Path, default=None, help="output folder (default: <source>.ko beside the input)")
+    t.add_argument("--out", type=Path, default=None,
+                   help="output folder (default: <source>.ko beside the input; <arXiv id>.ko here for an id)")
     t.add_argument("--glossary", type=Path, default=None, help="CSV en,ko (empty ko = keep English)")
     t.add_argument("--style", choices=["academic", "formal"], default=None, help="-다 (academic) or -습니다 (formal)")
     t.add_argument("--concurrency", type=int, default=None, help="engine requests in flight (default 8)")
@@ -45,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--cache", type=Path, default=None, help="translation cache file (env ARXIV_TRANSLATOR_CACHE)")
     t.add_argument("--config", type=Path, default=None, help="TOML config file")
     t.add_argument("--main", default=None, help="main .tex file, relative to the source folder")
+    t.add_argument("--pages", default=None, help="PDF input: pages to translate, e.g. 1-10 or 2,5-7")
+    t.add_argument("--dual", choices=["side", "alternate"], default=None,
+                   help="PDF input: paper.dual.pdf with pages side by side (default) or alternating")
     t.add_argument("--quiet", action="store_true", help="no progress display")
     return parser
 
@@ -88,9 +97,10 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings(
             args.config, target=args.target, engine=args.engine, model=args.model, base_url=args.base_url,
             glossary=args.glossary, style=args.style, concurrency=args.concurrency, batch_tokens=args.batch_tokens,
-            cache=args.cache, compile=False if args.no_compile else None, force=True if args.force else None)
+            cache=args.cache, compile=False if args.no_compile else None, force=True if args.force else None,
+            pages=args.pages, dual=args.dual)
         report = run(Job(source=args.source, settings=settings, out=args.out, estimate=args.estimate,
-                         main=args.main, listener=view))
+                         main=args.main, listener=view, source_choice=args.source_kind))
     except TranslatorError as exc:
         view.close()
         print(f"arxiv-translator: error: {exc}", file=sys.stderr)

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     compile: bool = True
     compile_timeout: float = 600.0
     force: bool = False
+    pages: str | None = None  # PDF input: 1-based page selection such as "1-10" or "2,5-7"
+    dual: Literal["side", "alternate"] = "side"  # PDF input: layout of paper.dual.pdf
 
     def engine_settings(self) -> EngineSettings:
         """The engine's view of these settings, with OpenAI env fallbacks."""

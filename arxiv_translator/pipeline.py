@@ -20,12 +20,12 @@ from pathlib import Path
 from . import __version__
 from .cache import TranslationCache, signature_hash
 from .config import Settings
-from .document import Document
+from .document import Document, Status
 from .engines import Engine, create_engine
 from .errors import ConfigError, OutputError, TranslatorError
 from .events import Event, Listener, ignore
 from .glossary import Glossary
-from .inputs import prepare_source
+from .inputs import PreparedSource, arxiv_ref, prepare_source
 from .protect import mask_document
 from .readers import reader_for
 from .style import register_warning
@@ -44,12 +44,13 @@ HOW_TO_CONFIGURE = (
 class Job:
     """One translation job."""
 
-    source: Path
+    source: Path | str  # a path, or an arXiv id / URL
     settings: Settings
     out: Path | None = None
     estimate: bool = False
     main: str | None = None
     listener: Listener = ignore
+    source_choice: str = "auto"  # --source: auto, latex, html, pdf, markdown
 
 
 def choose_engine(settings: Settings) -> Engine:
@@ -69,10 +70,15 @@ def signature(settings: Settings, engine: Engine, glossary: Glossary) -> dict[st
             "glossary": glossary.digest()}
 
 
-def default_out(source: Path) -> Path:
-    """``<name>.ko`` beside the input."""
+def default_out(source: Path | str) -> Path:
+    """``<name>.ko`` beside the input; ``<arXiv id>.ko`` in the current folder for an arXiv id or URL."""
+    ref = arxiv_ref(source)
+    if ref is not None:
+        return Path.cwd() / f"{ref.folder_name}.ko"
+    source = Path(source)
     name = source.name
-    for suffix in (".tar.gz", ".tgz", ".tar", ".gz", ".zip", ".tex"):
+    for suffix in (".tar.gz", ".tgz", ".tar", ".gz", ".zip", ".tex", ".mmd", ".md", ".markdown", ".html",
+                   ".htm", ".pdf"):
         if name.endswith(suffix):
             name = name[: -len(suffix)]
             break
@@ -113,21 +119,25 @@ def run(job: Job) -> dict:
 def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path, started: float,
             emit: Listener) -> dict:
     settings = job.settings
-    emit(Event(stage="read", message=f"reading {job.source}"))
-    prepared = prepare_source(Path(job.source), work)
-    reader = reader_for(prepared.kind)
-    doc: Document = reader.read(prepared.root, job.main or prepared.main)
-    mask_document(doc, collapse_space=reader.collapse_space)
+    prepared, doc = _read(job, work, job.source_choice, emit)
     if job.estimate:
         return estimate(doc, engine)
     sig = {**signature(settings, engine, glossary), "tool": __version__}
     logs = out / "logs"
     logs.mkdir()
-    wjob = WriteJob(doc=doc, out=out, source_root=prepared.root, work=work, logs=logs, pseudo=not engine.real,
-                    settings=settings, emit=emit)
-    writers = writers_for(prepared.kind)
-    for writer in writers:
-        wjob.checks.update(writer.precheck(wjob))
+    wjob, writers = _prechecked(job, doc, prepared, out, work, logs, engine, emit)
+    if _should_fall_back(prepared, wjob):
+        # auto: a LaTeX e-print that does not compile gives way to arXiv's HTML, when there is one
+        emit(Event(stage="check", message="the LaTeX source does not compile; trying arXiv's HTML"))
+        try:
+            html_prepared, html_doc = _read(job, work / "html", "html", emit)
+        except TranslatorError as exc:
+            prepared.info["fallback"] = f"arXiv HTML not usable either ({exc})"
+        else:
+            html_prepared.info["reason"] = ("the LaTeX e-print does not compile "
+                                            f"({wjob.checks.get('original_message', '')}); arXiv HTML used")
+            prepared, doc = html_prepared, html_doc
+            wjob, writers = _prechecked(job, doc, prepared, out, work, logs, engine, emit)
     cache = TranslationCache(settings.cache_path(), {k: v for k, v in sig.items() if k != "tool"})
     options = TranslateOptions(target=settings.target, style=settings.style, concurrency=settings.concurrency,
                                batch_tokens=settings.batch_tokens, max_retries=settings.max_retries,
@@ -163,6 +173,32 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
     return report
 
 
+def _read(job: Job, work: Path, choice: str, emit: Listener) -> tuple[PreparedSource, Document]:
+    """Stages 1-2: put the source on disk, read it into a Document, mask it."""
+    emit(Event(stage="read", message=f"reading {job.source}"))
+    prepared = prepare_source(job.source, work, choice, emit)
+    reader = reader_for(prepared.kind)
+    doc: Document = reader.read(prepared.root, job.main or prepared.main)
+    mask_document(doc, collapse_space=reader.collapse_space)
+    return prepared, doc
+
+
+def _prechecked(job: Job, doc: Document, prepared: PreparedSource, out: Path, work: Path, logs: Path,
+                engine: Engine, emit: Listener) -> tuple[WriteJob, list]:
+    """The writers for this input kind, after their checks of the untouched input."""
+    wjob = WriteJob(doc=doc, out=out, source_root=prepared.root, work=work, logs=logs, pseudo=not engine.real,
+                    settings=job.settings, emit=emit)
+    writers = writers_for(prepared.kind)
+    for writer in writers:
+        wjob.checks.update(writer.precheck(wjob))
+    return wjob, writers
+
+
+def _should_fall_back(prepared: PreparedSource, wjob: WriteJob) -> bool:
+    return (prepared.kind == "latex" and prepared.info.get("source_choice") == "auto"
+            and bool(prepared.info.get("arxiv_id")) and wjob.checks.get("original_ok") is False)
+
+
 def _warnings(doc: Document, usage: Usage, engine: Engine, settings: Settings) -> list[str]:
     warnings = []
     if not engine.real:
@@ -184,7 +220,7 @@ def estimate(doc: Document, engine: Engine) -> dict:
     """Segments, characters, estimated tokens and cost, without calling the engine."""
     from .validate import needs_translation
 
-    todo = [s for s in doc.segments() if needs_translation(s.masked or "")]
+    todo = [s for s in doc.segments() if s.status is Status.PENDING and needs_translation(s.masked or "")]
     chars = sum(len(s.masked or "") for s in todo)
     prompt_tokens = int(chars / 4 * 1.25)
     completion_tokens = int(chars / 4 * 1.5)

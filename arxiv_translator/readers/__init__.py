@@ -15,6 +15,8 @@ from ..errors import InputError
 
 READERS: dict[str, str] = {
     "latex": "arxiv_translator.readers.latex:LatexReader",
+    "html": "arxiv_translator.readers.html:HtmlReader",
+    "markdown": "arxiv_translator.readers.markdown:MarkdownReader",
 }
 
 __all__ = ["READERS", "reader_for"]

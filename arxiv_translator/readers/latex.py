@@ -92,18 +92,30 @@ class LatexReader:
             seg.body(doc_env.nodelist)
         else:
             seg.body(nodes)
-        ordered = sorted(seg.segments, key=lambda s: int(s.locator["start"]))  # a footnote after its paragraph
-        doc.blocks.append(Block(id=rel, kind="file", segments=ordered))
         main_dir = os.path.dirname(tree.main)
-        for includes, child_role in ((preamble_includes, "preamble"), (seg.includes, "body")):
-            for _macro, base, name in includes:
-                target = tree.resolve(name, rel, os.path.join(main_dir, base) if base else main_dir)
-                if target is None:
-                    continue
-                if child_role == "preamble":
-                    self._visit_preamble(target, stack + [rel])
-                else:
-                    self._visit(target, "body", stack + [rel])
+        for _macro, base, name in preamble_includes:
+            target = tree.resolve(name, rel, os.path.join(main_dir, base) if base else main_dir)
+            if target is not None:
+                self._visit_preamble(target, stack + [rel])
+        # Blocks in reading order: this file's segments up to each \input, then the included file.
+        pending = sorted(seg.segments, key=lambda s: int(s.locator["start"]))  # a footnote after its paragraph
+        part = 0
+        for (_macro, base, name), pos in zip(seg.includes, seg.include_pos):
+            before = [s for s in pending if int(s.locator["start"]) < pos]
+            pending = pending[len(before):]
+            part = self._add_block(rel, part, before)
+            target = tree.resolve(name, rel, os.path.join(main_dir, base) if base else main_dir)
+            if target is not None:
+                self._visit(target, "body", stack + [rel])
+        self._add_block(rel, part, pending)
+
+    def _add_block(self, rel: str, part: int, segments: list) -> int:
+        """Append a block of ``rel``'s segments (ids ``rel``, ``rel#2``, ...); returns the next part number."""
+        if not segments and part > 0:
+            return part
+        self._doc.blocks.append(Block(id=rel if part == 0 else f"{rel}#{part + 1}", kind="file",
+                                      segments=segments, attrs={"file": rel}))
+        return part + 1
 
     def _visit_preamble(self, rel: str, stack: list[str]) -> None:
         """Preamble files are kept as they are, but decoded and checked for loops."""

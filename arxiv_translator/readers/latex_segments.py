@@ -116,6 +116,7 @@ class Segmenter:
         self.text = text
         self.segments: list[Segment] = []
         self.includes: list[tuple[str, str, str]] = []  # (macro, base, name) in body order
+        self.include_pos: list[int] = []  # where each inclusion stands in the file
         self.section = ""
         self.counts: dict[str, int] = {}
         self._run = _Run()
@@ -211,6 +212,7 @@ class Segmenter:
             if parts:
                 base, target = (parts[0], parts[-1]) if INCLUDES[name] == 2 and len(parts) > 1 else ("", parts[-1])
                 self.includes.append((name, base, target))
+                self.include_pos.append(start)
             return i
         if name in SEGMENT_ARGS and (arg := _last_group(node)) is not None:
             seg_kind = SEGMENT_ARGS[name]

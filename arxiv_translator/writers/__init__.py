@@ -12,6 +12,9 @@ from .base import WriteJob, WriteResult, Writer
 
 WRITERS: dict[str, str] = {
     "latex": "arxiv_translator.writers.latex_output:LatexOutput",
+    "html": "arxiv_translator.writers.html_output:HtmlOutput",
+    "bilingual": "arxiv_translator.writers.bilingual:BilingualOutput",
+    "markdown": "arxiv_translator.writers.markdown_output:MarkdownOutput",
 }
 
 #: Outputs per input kind, in the order they are written.

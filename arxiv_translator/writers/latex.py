@@ -14,10 +14,9 @@ import re
 import shutil
 from pathlib import Path
 
-from ..document import Document, Segment, Status
-from ..protect import Slot, unmask
+from ..document import Document, Segment
+from .splice import TRANSLATED, render_file
 
-TRANSLATED = (Status.TRANSLATED, Status.CACHED)
 
 PRE_CLASS = r"""% --- arxiv-translator: compatibility for XeLaTeX ---
 \PassOptionsToPackage{unicode}{hyperref}
@@ -44,45 +43,6 @@ _PDFTEX_ASSIGN = re.compile(
     r"pdfsuppresswarningpagegroup|pdfpkresolution|pdfinclusioncopyfonts)\s*=?\s*\d+"
 )
 _BEGIN_DOC = re.compile(r"\\begin\s*\{document\}")
-
-
-def render_file(text: str, segments: list[Segment], reverted: set[str] | None = None) -> str:
-    """``text`` with the translations of ``segments`` (all of this file) spliced in."""
-    reverted = reverted or set()
-    segs = sorted(segments, key=lambda s: (int(s.locator["start"]), -int(s.locator["end"])))
-    children: dict[str | None, list[Segment]] = {}
-    stack: list[Segment] = []
-    for seg in segs:
-        start = int(seg.locator["start"])
-        while stack and int(stack[-1].locator["end"]) <= start:
-            stack.pop()
-        children.setdefault(stack[-1].id if stack else None, []).append(seg)
-        stack.append(seg)
-
-    def rng(start: int, end: int, kids: list[Segment]) -> str:
-        out, pos = [], start
-        for kid in kids:
-            a, b = int(kid.locator["start"]), int(kid.locator["end"])
-            if a < start or b > end:
-                continue
-            out.append(text[pos:a])
-            out.append(seg_text(kid))
-            pos = b
-        out.append(text[pos:end])
-        return "".join(out)
-
-    def seg_text(seg: Segment) -> str:
-        start, end = int(seg.locator["start"]), int(seg.locator["end"])
-        kids = children.get(seg.id, [])
-        if seg.status not in TRANSLATED or seg.target_masked is None or seg.id in reverted:
-            return rng(start, end, kids)
-
-        def resolve(slot: Slot) -> str:
-            return rng(start + slot.start, start + slot.end, kids)
-
-        return unmask(seg, seg.target_masked, resolve)
-
-    return rng(0, len(text), children.get(None, []))
 
 
 _GRAPHICS_OPTS = re.compile(r"(\\includegraphics\*?\[)([^\]]*px[^\]]*)\]")

@@ -1,0 +1,47 @@
+/* arxiv-translator bilingual page: render TeX with KaTeX and remember the chosen view. */
+(function () {
+  "use strict";
+  var macros = {};
+  try {
+    macros = JSON.parse(document.getElementById("tex-macros").textContent || "{}");
+  } catch (e) {
+    macros = {};
+  }
+  if (window.katex) {
+    var spans = document.querySelectorAll("span.tex");
+    for (var i = 0; i < spans.length; i++) {
+      var el = spans[i];
+      var tex = el.textContent;
+      try {
+        window.katex.render(tex, el, {
+          displayMode: el.classList.contains("display"),
+          throwOnError: false,
+          trust: false,
+          strict: "ignore",
+          maxExpand: 1000,
+          macros: Object.assign({}, macros)
+        });
+        el.classList.add("rendered");
+        el.setAttribute("data-tex", tex);
+      } catch (e) {
+        el.classList.add("failed");
+      }
+    }
+  }
+  var toc = document.querySelector("nav.toc details");
+  if (toc && window.matchMedia && window.matchMedia("(max-width: 900px)").matches) {
+    toc.open = false; /* on a phone the contents would push the paper below the fold */
+  }
+  var key = "arxiv-translator-view";
+  try {
+    var saved = window.localStorage.getItem(key);
+    var input = saved && document.getElementById("view-" + saved);
+    if (input) input.checked = true;
+  } catch (e) { /* storage may be unavailable for local files */ }
+  var inputs = document.querySelectorAll("input.view-input");
+  for (var j = 0; j < inputs.length; j++) {
+    inputs[j].addEventListener("change", function (ev) {
+      try { window.localStorage.setItem(key, ev.target.value); } catch (e) { /* ignore */ }
+    });
+  }
+})();

@@ -1,0 +1,1 @@
+"""Rendering helpers shared by writers: segment text to HTML or Markdown, figures."""

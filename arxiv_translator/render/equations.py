@@ -1,0 +1,72 @@
+"""Display equations that sit between segments (in no segment), for the bilingual page.
+
+Readers make segments of prose; an equation standing alone between two
+paragraphs belongs to none of them, yet a reader of the page needs it.  The
+segments' locators (file, start, end) say where they are, so the text between
+consecutive segments of a file can be searched for display math:
+
+* LaTeX: equation/align/gather/... environments, ``\\[..\\]``, ``$$..$$``;
+* arXiv HTML: LaTeXML's ``ltx_equation``/``ltx_equationgroup`` tables (MathML
+  and equation numbers), sanitised like segment text;
+* Markdown: ``\\[..\\]`` and ``$$..$$``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+from ..document import Document, Segment
+from .html import clean, segment_html
+
+_LATEX_DISPLAY = re.compile(
+    r"\\begin\{(equation\*?|align\*?|gather\*?|multline\*?|eqnarray\*?|flalign\*?|alignat\*?|displaymath|"
+    r"dmath\*?)\}.*?\\end\{\1\}|(?<!\\)\\\[.*?\\\]|(?<!\\)\$\$.*?\$\$", re.S)
+_LATEX_COMMENT = re.compile(r"(?<!\\)%.*")
+_MD_DISPLAY = re.compile(r"\\\[.*?\\\]|\$\$.*?\$\$", re.S)
+_HTML_EQUATION = re.compile(r'<table\b[^>]*class="[^"]*\bltx_equation(?:group)?\b[^"]*"[^>]*>.*?</table>', re.S)
+
+
+def display_equations(doc: Document, segments: list[Segment]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Equations (safe HTML) between segments: (shown before a segment, shown after a segment) by segment id.
+
+    Each equation is attached to the next segment of the same file, or, after
+    the file's last segment, to that one.
+    """
+    before: dict[str, list[str]] = defaultdict(list)
+    after: dict[str, list[str]] = defaultdict(list)
+    finder = {"latex": _latex_equations, "html": _html_equations, "markdown": _markdown_equations}.get(
+        doc.source_kind)
+    if finder is None:
+        return before, after
+    by_file: dict[str, list[Segment]] = defaultdict(list)
+    for seg in segments:
+        if "file" in seg.locator and "start" in seg.locator and "end" in seg.locator:
+            by_file[str(seg.locator["file"])].append(seg)
+    for name, segs in by_file.items():
+        if name not in doc.files:
+            continue
+        text = doc.files[name].text
+        pos = max(0, text.find("\\begin{document}")) if doc.source_kind == "latex" else 0
+        segs.sort(key=lambda s: int(s.locator["start"]))
+        for seg in segs:
+            start = int(seg.locator["start"])
+            if start > pos:
+                before[seg.id].extend(finder(text[pos:start]))
+            pos = max(pos, int(seg.locator["end"]))
+        end = text.find("\\end{document}") if doc.source_kind == "latex" else -1
+        after[segs[-1].id].extend(finder(text[pos : end if end > pos else len(text)]))
+    return before, after
+
+
+def _latex_equations(gap: str) -> list[str]:
+    gap = _LATEX_COMMENT.sub("", gap)
+    return [segment_html(m.group(0), "latex") for m in _LATEX_DISPLAY.finditer(gap)]
+
+
+def _markdown_equations(gap: str) -> list[str]:
+    return [segment_html(m.group(0), "markdown") for m in _MD_DISPLAY.finditer(gap)]
+
+
+def _html_equations(gap: str) -> list[str]:
+    return [clean(m.group(0), mathml=True, tables=True) for m in _HTML_EQUATION.finditer(gap)]

@@ -1,0 +1,164 @@
+"""One segment's text, in its source format, -> safe HTML for the bilingual page.
+
+``segment_html(text, source_kind)`` picks the converter for the document's
+``source_kind``:
+
+* ``latex``: :func:`~arxiv_translator.render.latex_html.latex_to_html`;
+* ``html``: arXiv (LaTeXML) inner HTML, sanitised, MathML kept;
+* ``markdown``: Mathpix Markdown (``**``, ``_``, math, links; raw HTML is text);
+* ``pdf`` (and anything else): plain text.
+
+Whatever the converter, the result goes through :func:`clean` (nh3) with a
+fixed allow-list: no script, no event handler, no style, links http(s) only.
+Math for KaTeX is ``<span class="tex">`` (``tex display``) holding escaped TeX.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from html import escape
+
+import nh3
+
+from .latex_html import latex_to_html, link_html, math_html
+
+INLINE_TAGS = {"a", "b", "strong", "em", "i", "u", "s", "sub", "sup", "small", "code", "cite", "span", "br",
+               "q", "abbr", "kbd", "var", "mark", "del", "ins", "bdi", "tt", "big"}
+MATHML_TAGS = {"math", "semantics", "annotation", "mrow", "mi", "mo", "mn", "ms", "mtext",
+               "mspace", "msup", "msub", "msubsup", "mfrac", "msqrt", "mroot", "mover", "munder",
+               "munderover", "mtable", "mtr", "mtd", "mlabeledtr", "mstyle", "mpadded", "mphantom",
+               "menclose", "merror", "mmultiscripts", "mprescripts", "none", "mfenced", "maction",
+               "maligngroup", "malignmark"}
+TABLE_TAGS = {"table", "tbody", "thead", "tr", "td", "th"}
+#: Removed with everything inside (content MathML is never shown, and large).
+DROPPED_WITH_CONTENT = {"script", "style", "textarea", "noscript", "template", "iframe", "object", "embed",
+                        "annotation-xml"}
+MATHML_ATTRS = {"display", "alttext", "mathvariant", "mathsize", "mathcolor", "stretchy", "fence", "separator",
+                "separators", "lspace", "rspace", "columnalign", "rowalign", "columnspacing", "rowspacing",
+                "columnlines", "rowlines", "frame", "displaystyle", "scriptlevel", "largeop", "movablelimits",
+                "accent", "accentunder", "symmetric", "minsize", "maxsize", "width", "height", "depth",
+                "voffset", "linethickness", "encoding", "form", "notation", "open", "close", "columnspan",
+                "rowspan", "intent", "arg", "equalrows", "equalcolumns", "align", "xmlns", "bevelled",
+                "numalign", "denomalign", "subscriptshift", "superscriptshift", "selection", "actiontype"}
+_COMMON = {"class", "title", "lang", "dir"}
+
+
+def _fragment_only(url: str) -> str | None:
+    """Relative URLs: only this page's footnote anchors survive."""
+    return url if re.fullmatch(r"#fn-[\w.-]+", url) else None
+
+
+def clean(fragment: str, mathml: bool = False, tables: bool = False) -> str:
+    """Sanitise an HTML fragment with the page's allow-list (MathML, tables too when asked)."""
+    tags = INLINE_TAGS | MATHML_TAGS if mathml else set(INLINE_TAGS)
+    attributes: dict[str, set[str]] = {"*": _COMMON, "a": {"href"}}
+    if mathml:
+        attributes.update({tag: MATHML_ATTRS for tag in MATHML_TAGS})
+        attributes["*"] = _COMMON | {"mathvariant", "displaystyle", "scriptlevel"}
+        attributes["a"] = {"href"}
+    if tables:
+        tags |= TABLE_TAGS
+        attributes.update({tag: _COMMON | {"colspan", "rowspan"} for tag in ("td", "th")})
+    return nh3.clean(fragment, tags=tags, clean_content_tags=DROPPED_WITH_CONTENT, attributes=attributes,
+                     url_schemes={"http", "https"}, url_relative=_fragment_only, strip_comments=True)
+
+
+def sanitise_html(fragment: str) -> str:
+    """arXiv (LaTeXML) inner HTML: inline markup and MathML kept, everything else removed."""
+    return clean(fragment, mathml=True)
+
+
+def plain_to_html(text: str) -> str:
+    """Plain text (PDF input): escaped; blank lines become breaks."""
+    return re.sub(r"\n\s*\n", "<br><br>", escape(text.strip(), quote=False))
+
+
+_MD_VERBATIM = re.compile(
+    r"\\\[.+?\\\]|(?<!\\)\$\$.+?\$\$|\\\(.+?\\\)|(?<![\\$])\$(?=[^\s$])(?:\\.|[^$\\])+?(?<=\S)\$(?![\d$])|`[^`]+`",
+    re.S)
+_MD_TOKEN = re.compile(
+    r"(?P<image>!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)[^)]*\))"
+    r"|(?P<link>\[(?P<ltext>[^\]]+)\]\((?P<href>[^)\s]+)[^)]*\))"
+    r"|(?P<auto><https?://[^>\s]+>)"
+    r"|(?P<note>\[\^(?P<nid>[^\]]+)\])"
+    r"|(?P<bold>\*\*(?=\S)(?P<btext>.+?)(?<=\S)\*\*|__(?=\S)(?P<btext2>.+?)(?<=\S)__)"
+    r"|(?P<em>(?<![\w*])\*(?=[^\s*])(?P<etext>.+?)(?<=[^\s*])\*(?!\w)|(?<!\w)_(?=\S)(?P<etext2>.+?)(?<=\S)_(?!\w))"
+    r"|(?P<esc>\\[\\`*_{}\[\]()#+\-.!|~<>$%&])",
+    re.S,
+)
+_STASHED = re.compile("\x00(\\d+)\x00")
+
+
+def markdown_to_html(text: str, notes: Iterator[str] | None = None) -> str:
+    """Mathpix Markdown inline text -> HTML; raw HTML in the text stays text.
+
+    Math and code are taken out first, so emphasis never reaches into a formula.
+    """
+    stash: list[str] = []
+
+    def keep(m: re.Match[str]) -> str:
+        tok = m.group(0)
+        if tok.startswith("`"):
+            stash.append(f"<code>{escape(tok[1:-1], quote=False)}</code>")
+        else:
+            display = tok.startswith(("\\[", "$$"))
+            stash.append(math_html(tok[2:-2] if tok.startswith(("\\", "$$")) else tok[1:-1], display))
+        return f"\x00{len(stash) - 1}\x00"
+
+    html = _md_inline(_MD_VERBATIM.sub(keep, text.replace("\x00", "")))
+    html = _STASHED.sub(lambda m: stash[int(m.group(1))], html)
+    return re.sub(r"\n\s*\n", "<br><br>", html)
+
+
+def _md_inline(text: str) -> str:
+    out: list[str] = []
+    pos = 0
+    for m in _MD_TOKEN.finditer(text):
+        out.append(escape(text[pos : m.start()], quote=False))
+        pos = m.end()
+        out.append(_md_token(m))
+    out.append(escape(text[pos:], quote=False))
+    return "".join(out)
+
+
+def _md_token(m: re.Match[str]) -> str:
+    tok = m.group(0)
+    kind = next(k for k in ("image", "link", "auto", "note", "bold", "em", "esc") if m.group(k) is not None)
+    if kind == "image":
+        alt = m.group("alt") or "figure"
+        return link_html(m.group("src"), f"[{escape(alt, quote=False)}]")
+    if kind == "link":
+        return link_html(m.group("href"), _md_inline(m.group("ltext")))
+    if kind == "auto":
+        return link_html(tok[1:-1], escape(tok[1:-1], quote=False))
+    if kind == "note":
+        return f'<sup class="fnref">{escape(m.group("nid"))}</sup>'
+    if kind == "bold":
+        return f"<b>{_md_inline(m.group('btext') or m.group('btext2'))}</b>"
+    if kind == "em":
+        return f"<em>{_md_inline(m.group('etext') or m.group('etext2'))}</em>"
+    return escape(tok[1:], quote=False)
+
+
+def segment_html(text: str, source_kind: str, macros: Mapping[str, str] | None = None,
+                 notes: Iterator[str] | None = None) -> str:
+    """Safe HTML for one segment's text (source or translation) of a ``source_kind`` document."""
+    if source_kind == "latex":
+        raw = latex_to_html(text, macros, notes)
+    elif source_kind == "html":
+        return sanitise_html(text)
+    elif source_kind == "markdown":
+        raw = markdown_to_html(text, notes)
+    else:
+        raw = plain_to_html(text)
+    return clean(raw)
+
+
+def html_to_text(fragment: str) -> str:
+    """The visible text of a fragment produced here (for the TOC and ``<title>``)."""
+    from html import unescape
+
+    text = re.sub(r"<annotation[^>]*>.*?</annotation>", "", fragment, flags=re.S)
+    text = re.sub(r"<br\s*/?>", " ", text)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", "", text))).strip()

@@ -1,0 +1,110 @@
+"""``paper.ko.md``: the translation as Markdown, for people who post-edit.
+
+* Markdown input: the translations are spliced into the original text at the
+  segments' offsets, so everything outside translated prose (math, tables'
+  structure, code, links, the reference list) stays byte-identical, and every
+  segment keeps the number of lines it had (a translation's line breaks are
+  redistributed over its prose), so the file keeps its line structure.
+* Any other input (LaTeX, arXiv HTML, PDF): Markdown is built from the
+  document model in reading order (see :mod:`arxiv_translator.render.markdown`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..document import Document, Segment, Status
+from ..protect import PLACEHOLDER_RE, normalise_tags, slots, unmask
+from ..render.markdown_doc import document_markdown
+from .base import WriteJob, WriteResult, Writer
+
+TRANSLATED = (Status.TRANSLATED, Status.CACHED)
+OUTPUT = "paper.ko.md"
+_BREAK = re.compile(r"[ \t]*\r?\n[ \t]*")
+
+
+class MarkdownOutput(Writer):
+    """Writes ``paper.ko.md``."""
+
+    name = "markdown"
+
+    def write(self, job: WriteJob) -> WriteResult:
+        """Splice (Markdown input) or build (other inputs) the Markdown and write it."""
+        doc = job.doc
+        if doc.source_kind == "markdown":
+            text = splice_markdown(doc)
+        else:
+            text = document_markdown(doc, target=job.settings.target, pseudo=job.pseudo, out=job.out)
+        (job.out / OUTPUT).write_text(text, encoding="utf-8")
+        return WriteResult(files=[OUTPUT])
+
+
+def splice_markdown(doc: Document) -> str:
+    """The main file's text with every translated segment spliced in (same lines)."""
+    rel = doc.main_file or next(iter(doc.files), "")
+    text = doc.files[rel].text
+    segs = sorted((s for s in doc.segments() if s.locator.get("file") == rel),
+                  key=lambda s: int(s.locator["start"]))
+    out: list[str] = []
+    pos = 0
+    for seg in segs:
+        start, end = int(seg.locator["start"]), int(seg.locator["end"])
+        if start < pos:
+            continue
+        out.append(text[pos:start])
+        out.append(fit_lines(seg))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def fit_lines(seg: Segment) -> str:
+    """The segment's translation with exactly as many line breaks as its source prose had.
+
+    Line breaks inside protected spans come back with the spans; the others
+    (a paragraph wrapped over several lines) are put back at spaces spread
+    evenly over the translation.  Untranslated segments give their source.
+    """
+    if seg.status not in TRANSLATED or seg.target_masked is None:
+        return seg.source
+    newline = "\r\n" if "\r\n" in seg.source else "\n"
+    inside = sum(seg.source.count("\n", slot.start, slot.end) for slot in slots(seg))
+    need = seg.source.count("\n") - inside
+    target = _BREAK.sub(" ", normalise_tags(seg.target_masked).strip())
+    if need > 0:
+        target = _insert_breaks(target, need, newline)
+    return unmask(seg, target)
+
+
+def _insert_breaks(text: str, need: int, newline: str) -> str:
+    """Replace ``need`` spaces of ``text`` (outside placeholders) by line breaks, evenly spread."""
+    tags = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
+
+    def free(i: int) -> bool:
+        return not any(a < i < b for a, b in tags)
+
+    spaces = [i for i, c in enumerate(text) if c == " " and free(i) and 0 < i < len(text) - 1]
+    if len(spaces) < need:  # too few spaces (a short answer): break between characters too
+        gaps = [i for i in range(1, len(text)) if free(i) and i not in spaces]
+        chosen = sorted(spaces + _spread(gaps, need - len(spaces), len(text)))
+        pieces, pos = [], 0
+        for i in chosen:
+            pieces.append(text[pos:i])
+            pieces.append(newline)
+            pos = i + 1 if i in spaces else i
+        return "".join(pieces) + text[pos:]
+    chosen = set(_spread(spaces, need, len(text)))
+    return "".join(newline if i in chosen else c for i, c in enumerate(text))
+
+
+def _spread(candidates: list[int], count: int, length: int) -> list[int]:
+    """``count`` of ``candidates`` (sorted offsets) closest to evenly spaced marks over ``length``."""
+    chosen: list[int] = []
+    free = list(candidates)
+    for k in range(1, count + 1):
+        if not free:
+            break
+        mark = length * k / (count + 1)
+        best = min(range(len(free)), key=lambda j: abs(free[j] - mark))
+        chosen.append(free.pop(best))
+    return sorted(chosen)
