@@ -96,7 +96,7 @@ def run(job: Job) -> dict:
     started = time.monotonic()
     settings, emit = job.settings, job.listener
     engine = choose_engine(settings)
-    glossary = Glossary.load(settings.glossary, settings.target)
+    glossary = Glossary.load(settings.glossary, settings.target).prepare()
     if not job.estimate:
         engine.check()
     out = Path(job.out) if job.out else default_out(Path(job.source))

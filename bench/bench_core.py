@@ -69,7 +69,7 @@ def bench_paper(paper: Path, base_url: str, latency: float, concurrency: int, tm
     cpu_read = time.process_time() - cpu0
     engine = create_engine("openai", EngineSettings(base_url=base_url, api_key="sk-test", model="bench",
                                                     timeout=60))
-    glossary = Glossary.builtin()
+    glossary = Glossary.builtin().prepare()  # as the pipeline does before translating
     cache = TranslationCache(tmp / f"{paper.name}.sqlite3", {"bench": paper.name})
     translator = Translator(engine, glossary, TranslateOptions(concurrency=concurrency, force=True), cache)
     wall0, cpu1 = time.monotonic(), time.process_time()
