@@ -167,6 +167,7 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
                  "compile": round(wjob.checks.get("original_seconds", 0.0) + (
                      compile_info or {}).get("seconds", 0.0), 3)},
         compile_info=compile_info, outputs={name: r.files for name, r in results.items()},
+        output_info={name: r.info for name, r in results.items() if r.info and name != "latex"},
         warnings=warnings, real=engine.real)
     write_report(report, out / "report.json")
     emit(Event(stage="done", message=str(out)))
@@ -178,6 +179,8 @@ def _read(job: Job, work: Path, choice: str, emit: Listener) -> tuple[PreparedSo
     emit(Event(stage="read", message=f"reading {job.source}"))
     prepared = prepare_source(job.source, work, choice, emit)
     reader = reader_for(prepared.kind)
+    if hasattr(reader, "configure"):  # readers with options of their own (PDF: --pages)
+        reader.configure(job.settings)
     doc: Document = reader.read(prepared.root, job.main or prepared.main)
     mask_document(doc, collapse_space=reader.collapse_space)
     return prepared, doc

@@ -17,6 +17,7 @@ READERS: dict[str, str] = {
     "latex": "arxiv_translator.readers.latex:LatexReader",
     "html": "arxiv_translator.readers.html:HtmlReader",
     "markdown": "arxiv_translator.readers.markdown:MarkdownReader",
+    "pdf": "arxiv_translator.readers.pdf:PdfReader",
 }
 
 __all__ = ["READERS", "reader_for"]

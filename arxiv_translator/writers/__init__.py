@@ -15,6 +15,7 @@ WRITERS: dict[str, str] = {
     "html": "arxiv_translator.writers.html_output:HtmlOutput",
     "bilingual": "arxiv_translator.writers.bilingual:BilingualOutput",
     "markdown": "arxiv_translator.writers.markdown_output:MarkdownOutput",
+    "pdf": "arxiv_translator.writers.pdf_output:PdfOutput",
 }
 
 #: Outputs per input kind, in the order they are written.

@@ -41,7 +41,7 @@ def write_segments(doc: Document, path: Path) -> int:
 
 def build_report(*, doc: Document, tool: dict, signature: dict, source: dict, target: str, engine: dict,
                  usage: Usage, seconds: dict, compile_info: dict | None, outputs: dict[str, list[str]],
-                 warnings: list[str], real: bool) -> dict:
+                 warnings: list[str], real: bool, output_info: dict | None = None) -> dict:
     """The ``report.json`` dictionary."""
     failed = [{"id": s.id, "reason": s.reason} for s in doc.segments() if s.status.value == "failed"]
     return {
@@ -61,6 +61,7 @@ def build_report(*, doc: Document, tool: dict, signature: dict, source: dict, ta
         "seconds": seconds,
         "compile": compile_info or dict(NO_COMPILE),
         "outputs": outputs,
+        "output_info": output_info or {},
         "fallbacks": {"failed": dict(usage.fallbacks), "resent": dict(usage.resent), "notes": dict(usage.notes)},
         "failed": failed,
         "glossary_violations": {"count": len(usage.glossary_violations), "examples": usage.glossary_violations[:20]},
