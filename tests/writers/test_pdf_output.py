@@ -209,10 +209,6 @@ def test_long_pdf_with_a_page_selection(tmp_path):
     assert [p["translated"] for p in result.info["pdf"]["pages"]] == [1, 1, 1, 1, 1]
 
 
-PIPELINE_PASSES_SETTINGS = ".configure(settings)" in Path(run.__code__.co_filename).read_text(encoding="utf-8")
-
-
-@pytest.mark.skipif(not PIPELINE_PASSES_SETTINGS, reason="the pipeline does not call reader.configure(settings) yet")
 def test_pages_option_through_the_cli(tmp_path):
     pdf = tmp_path / "long.pdf"
     doc = pymupdf.open()
