@@ -135,6 +135,9 @@ class PdfOutput(Writer):
         toc = out.get_toc(simple=True)
         out.select(selection)
         problem = self._outline(out, toc, job, selection)
+        if job.pseudo:
+            for page in out:  # like the LaTeX path: every page says it is not a real translation
+                page.insert_text((12, 9), PSEUDO_BANNER, fontsize=6, fontname="helv", color=(0.6, 0, 0))
         mono = job.out / "paper.ko.pdf"
         out.save(mono, garbage=2, deflate=True)
         mode = getattr(job.settings, "dual", "side") or "side"
@@ -282,6 +285,9 @@ class PdfOutput(Writer):
             result.warnings.append(f"{len(blocked)} PDF block(s) kept in English: their box would cover other "
                                    f"content ({_some(blocked)})")
         return result
+
+
+PSEUDO_BANNER = "PSEUDO-TRANSLATION (arxiv-translator --engine pseudo): not a real translation"
 
 
 def _some(ids: list[str]) -> str:

@@ -140,6 +140,7 @@ def test_whole_paper_through_the_pipeline(tmp_path, pdf):
     assert report["protected"].get("math", 0) + report["protected"].get("cite", 0) > 20
     original, ko = pymupdf.open(pdf), pymupdf.open(out / "paper.ko.pdf")
     assert ko.page_count == original.page_count
+    assert all("not a real translation" in page.get_text() for page in ko)  # the pseudo banner
     stats = collect_stats(original, list(range(original.page_count)))
     state, kept = ReadState(), 0
     for pno in range(original.page_count):  # the reference list and page numbers are untouched
