@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..texscan import match_brace
+
 _SPECIAL = re.compile(r"[\\`$*_\[!<&\n|@]|https?://|www\.")
 _ESCAPED = re.compile(r"\\(.)", re.S)
 _NAME = re.compile(r"[A-Za-z]+")
@@ -77,22 +79,6 @@ def scan(text: str, start: int, end: int, mode: str = "") -> Scan:
     return _Scanner(text, start, end, mode).run()
 
 
-def match_brace(text: str, pos: int, end: int) -> int | None:
-    """Offset of the ``}`` closing the ``{`` at ``pos`` (backslash escapes skipped), or None."""
-    depth, i = 0, pos
-    while i < end:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return None
 
 
 def _bracket_end(text: str, pos: int, end: int, open_: str, close: str) -> int | None:

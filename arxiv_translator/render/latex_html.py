@@ -27,6 +27,7 @@ from html import escape
 from pylatexenc.latex2text import LatexNodes2Text
 
 from .latex_macros import katex_tex, user_macros
+from ..texscan import match_brace
 
 __all__ = ["latex_to_html", "link_html", "math_html", "user_macros"]  # user_macros: see latex_macros
 
@@ -163,19 +164,10 @@ class _Tex:
 
     def group(self) -> str:
         """The raw text of the balanced group at ``self.i`` (which is ``{``)."""
-        s, depth, j = self.s, 0, self.i
-        while j < len(s):
-            ch = s[j]
-            if ch == "\\":
-                j += 2
-                continue
-            if ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-                if depth == 0:
-                    break
-            j += 1
+        s = self.s
+        j = match_brace(s, self.i, len(s))
+        if j is None:
+            j = len(s)
         raw = s[self.i + 1 : j]
         self.i = j + 1
         return raw

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from ..document import Document
+from ..texscan import match_brace
 
 #: Commands KaTeX lacks that papers use inside math; the paper's own definitions win.
 DEFAULT_MATH_MACROS = {
@@ -93,17 +94,5 @@ def katex_tex(tex: str) -> str:
 
 def _balanced(s: str, i: int) -> str | None:
     """The text inside the group opening at ``s[i]`` (``{``), or None when it does not close soon."""
-    depth, j = 0, i
-    while j < min(len(s), i + 4000):
-        ch = s[j]
-        if ch == "\\":
-            j += 2
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return s[i + 1 : j]
-        j += 1
-    return None
+    j = match_brace(s, i, min(len(s), i + 4000))
+    return s[i + 1 : j] if j is not None else None

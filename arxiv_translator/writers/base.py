@@ -8,6 +8,7 @@ tokens are spent on a paper that cannot be built).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -41,8 +42,8 @@ class WriteResult:
     warnings: list[str] = field(default_factory=list)
 
 
-class Writer:
-    """Base class: override :meth:`write` (and :meth:`precheck` when useful)."""
+class Writer(ABC):
+    """Base class: implement :meth:`write` (and override :meth:`precheck` when useful)."""
 
     name: ClassVar[str] = ""
 
@@ -50,6 +51,6 @@ class Writer:
         """Look at the input before any token is spent; the result lands in ``job.checks``."""
         return {}
 
+    @abstractmethod
     def write(self, job: WriteJob) -> WriteResult:
         """Write this writer's output into ``job.out``."""
-        raise NotImplementedError
