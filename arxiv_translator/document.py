@@ -151,6 +151,14 @@ class Document(BaseModel):
 
         yield from walk(self.blocks)
 
+    def fill_title_abstract(self) -> None:
+        """Take ``title`` (first title segment) and ``abstract`` (all abstract segments) from the segments."""
+        for seg in self.segments():
+            if seg.kind == "title" and not self.title:
+                self.title = seg.source
+            elif seg.kind == "abstract":
+                self.abstract = (self.abstract + " " + seg.source).strip()
+
     def status_counts(self) -> dict[str, int]:
         """How many segments are in each final status (all statuses present)."""
         counts = Counter(seg.status.value for seg in self.segments())

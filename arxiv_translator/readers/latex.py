@@ -58,11 +58,7 @@ class LatexReader:
             role = doc.files[rel].role if rel in doc.files else "other"
             doc.files[rel] = SourceFile(path=rel, encoding=tree.encodings[rel], text=text, role=role)
         doc.warnings.extend(tree.warnings)
-        for seg in doc.segments():
-            if seg.kind == "title" and not doc.title:
-                doc.title = seg.source
-            elif seg.kind == "abstract":
-                doc.abstract = (doc.abstract + " " + seg.source).strip()
+        doc.fill_title_abstract()
         return doc
 
     def _visit(self, rel: str, role: str, stack: list[str]) -> None:

@@ -101,11 +101,7 @@ class MarkdownReader:
         doc.warnings.extend(f"{rel}:{line}: unbalanced math ({message}); paragraph kept as in the source"
                             for line, message in broken)
         doc.warnings.extend(parsed.warnings)
-        for seg in parsed.segments:
-            if seg.kind == "title" and not doc.title:
-                doc.title = seg.source
-            elif seg.kind == "abstract":
-                doc.abstract = (doc.abstract + " " + seg.source).strip()
+        doc.fill_title_abstract()
         return doc
 
 

@@ -79,8 +79,6 @@ def scan(text: str, start: int, end: int, mode: str = "") -> Scan:
     return _Scanner(text, start, end, mode).run()
 
 
-
-
 def _bracket_end(text: str, pos: int, end: int, open_: str, close: str) -> int | None:
     depth, i = 0, pos
     while i < end:

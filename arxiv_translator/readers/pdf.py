@@ -138,9 +138,5 @@ class PdfReader:
             shown = ", ".join(str(p) for p in empty[:10]) + (" ..." if len(empty) > 10 else "")
             doc.warnings.append(f"{len(empty)} page(s) without a text layer were left as they are (OCR is not "
                                 f"available): {shown}")
-        for seg in doc.segments():
-            if seg.kind == "title" and not doc.title:
-                doc.title = seg.source
-            elif seg.kind == "abstract":
-                doc.abstract = (doc.abstract + " " + seg.source).strip()
+        doc.fill_title_abstract()
         return doc
