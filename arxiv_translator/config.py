@@ -59,7 +59,9 @@ class Settings(BaseSettings):
     cache: Path | None = None
     glossary: Path | None = None
     compile: bool = True
-    compile_timeout: float = 600.0
+    compile_timeout: float = Field(default=600.0, gt=0)  # one build (all its passes) at most
+    compile_budget: float = Field(default=1200.0, gt=0)  # every TeX run of a job together
+    compile_sandbox: Literal["auto", "bwrap", "none"] = "auto"  # bubblewrap when it works; "bwrap": required
     force: bool = False
     pages: str | None = None  # PDF input: 1-based page selection such as "1-10" or "2,5-7"
     dual: Literal["side", "alternate"] = "side"  # PDF input: layout of paper.dual.pdf

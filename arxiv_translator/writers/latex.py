@@ -32,6 +32,13 @@ KOREAN = r"""% --- arxiv-translator: Korean typesetting (XeLaTeX + kotex, Noto C
 \setmonohangulfont{Noto Sans Mono CJK KR}
 """
 
+KOREAN_PDFTEX = r"""% --- arxiv-translator: Korean typesetting (pdfLaTeX + kotex, Nanum Type 1 fonts) ---
+\usepackage{kotex}
+"""
+
+#: The Korean block for each engine the translation can be built with.
+KOREAN_BLOCKS = {"xelatex": KOREAN, "pdflatex": KOREAN_PDFTEX}
+
 PSEUDO_BANNER = r"""\AddToHook{shipout/foreground}{\put(0.5\paperwidth,-0.35in){\makebox(0,0){\normalfont\footnotesize
 PSEUDO-TRANSLATION (arxiv-translator --engine pseudo): not a real translation}}}
 """
@@ -62,22 +69,23 @@ def guard_pdftex(text: str) -> str:
     return text
 
 
-def korean_preamble(text: str, pseudo: bool) -> str:
-    """Add Korean typesetting to a main file's text (idempotent)."""
+def korean_preamble(text: str, pseudo: bool, engine: str = "xelatex") -> str:
+    """Add Korean typesetting for ``engine`` (see :data:`KOREAN_BLOCKS`) to a main file's text (idempotent)."""
     if "arxiv-translator: Korean typesetting" in text:
         return text
-    text = guard_pdftex(text)
+    if engine == "xelatex":
+        text = guard_pdftex(text)
     text = _DROP_PACKAGES.sub(lambda m: f"{m.group(1)}% (arxiv-translator, not for XeLaTeX) {m.group(2)}", text)
     text = PRE_CLASS + text
     begin = _BEGIN_DOC.search(text)
-    block = KOREAN + (PSEUDO_BANNER if pseudo else "") + KOREAN_END
+    block = KOREAN_BLOCKS[engine] + (PSEUDO_BANNER if pseudo else "") + KOREAN_END
     if begin:
         text = text[: begin.start()] + block + text[begin.start() :]
     return text
 
 
 def write_tree(doc: Document, source_root: Path, dest: Path, pseudo: bool,
-               reverted: set[str] | None = None) -> None:
+               reverted: set[str] | None = None, engine: str = "xelatex") -> None:
     """Write the translated tree to ``dest``: every input file, translated where it can be.
 
     Decoded ``.tex`` files are written as UTF-8 (XeLaTeX reads UTF-8); every
@@ -95,8 +103,8 @@ def write_tree(doc: Document, source_root: Path, dest: Path, pseudo: bool,
         if rel in doc.files:
             text = render_file(doc.files[rel].text, by_file.get(rel, []), reverted)
             if rel == doc.main_file:
-                text = korean_preamble(text, pseudo)
-            else:
+                text = korean_preamble(text, pseudo, engine)
+            elif engine == "xelatex":
                 text = guard_pdftex(text)
             target.write_text(text, encoding="utf-8")
         elif rel.endswith(".tex") and not rel.startswith(("latexmkrc", ".latexmkrc")):
@@ -105,7 +113,8 @@ def write_tree(doc: Document, source_root: Path, dest: Path, pseudo: bool,
             shutil.copyfile(path, target)
 
 
-def segment_lines(doc: Document, pseudo: bool, reverted: set[str] | None = None) -> dict[str, list[tuple[int, int, str]]]:
+def segment_lines(doc: Document, pseudo: bool, reverted: set[str] | None = None,
+                  engine: str = "xelatex") -> dict[str, list[tuple[int, int, str]]]:
     """For each file, the output line ranges ``(first, last, segment id)`` of translated segments.
 
     Used to map a compile error at ``file:line`` back to the segments there.
@@ -132,7 +141,7 @@ def segment_lines(doc: Document, pseudo: bool, reverted: set[str] | None = None)
             marked.append(copy)
         rendered = render_file(text, marked, reverted)
         if rel == doc.main_file:
-            rendered = korean_preamble(rendered, pseudo)
+            rendered = korean_preamble(rendered, pseudo, engine)
         ranges = []
         for m in re.finditer(r"\x01([^\x02]*)\x02", rendered):
             seg_id = m.group(1)

@@ -1,34 +1,104 @@
 """Compile the original and the translation; revert segments that break the build.
 
-When the translation fails where the original compiled, the segments at the
-log's ``file:line`` errors are reverted to their source text first (up to a
-few rounds); if that is not enough, the remaining translated segments are
-bisected with single TeX passes until the culprits are found.
+Every build is staged into a fresh folder (:func:`.tex_jail.stage_tree`) and
+run by :class:`.latex_compile.TexBuild` inside the job's :class:`.tex_jail.Sandbox`,
+all against one :class:`.latex_compile.Budget`.
+
+The translation is tried with each engine of :func:`engine_plan` in turn:
+XeLaTeX (kotex, OpenType Noto CJK) first, then the original's own engine
+(pdfLaTeX + kotex with Nanum Type 1 fonts) when XeLaTeX cannot build the paper
+even with every segment in English (a pdfTeX-only class or package, a loop
+only XeTeX falls into).  With an engine that can build the paper, the segments
+at the log's ``file:line`` errors are reverted to their source text first (a
+few rounds); if that is not enough the remaining translated segments are
+bisected with single passes.  A PDF counts only when PyMuPDF opens it and it
+has the original's page count give or take :func:`page_tolerance` pages.
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..document import Document, Status
 from .latex import TRANSLATED, segment_lines, write_tree
-from .latex_compile import CompileResult, latexmk, needs_unicode_engine
+from .latex_compile import Budget, CompileResult, TexBuild, needs_unicode_engine, safe_tex_name
 from .report import CompileInfo
+from .tex_jail import Sandbox, stage_tree
 
 MAX_LOG_ROUNDS = 4
 MAX_PROBES = 24
+SAFE_MAIN = "arxiv_translator_main.tex"
 
 
-def compile_original(root: Path, main: str, workdir: Path, timeout: float, logs: Path) -> CompileResult:
-    """Compile an untouched copy of the input tree (pdfLaTeX unless it needs a Unicode engine)."""
-    build = workdir / "original"
+@dataclass
+class CompileContext:
+    """What every build of one job shares: the sandbox, the time budget, the per-build limit."""
+
+    sandbox: Sandbox
+    budget: Budget
+    timeout: float  # one full build at most
+    refused: list[str] = field(default_factory=list)  # files the staging left out (reported once)
+
+
+def pdf_pages(path: Path | None) -> int | None:
+    """Pages of the PDF at ``path``, or None when it does not open (or is missing)."""
+    if path is None or not path.is_file():
+        return None
+    try:
+        import pymupdf
+
+        with pymupdf.open(path) as pdf:
+            return pdf.page_count if pdf.page_count > 0 else None
+    except Exception:  # noqa: BLE001 - any failure to open means "not a PDF a reader opens"
+        return None
+
+
+def page_tolerance(original_pages: int) -> int:
+    """How many pages the translation may differ from the original by."""
+    return max(3, round(0.2 * original_pages))
+
+
+def original_engine(main_text: str) -> str:
+    """The engine the original is built with: pdfLaTeX unless it needs a Unicode engine."""
+    if needs_unicode_engine(main_text):
+        return "lualatex" if "lualatex" in main_text[:4000].lower() else "xelatex"
+    return "pdflatex"
+
+
+def engine_plan(original: str) -> list[str]:
+    """Engines to try for the translation, in order: XeLaTeX, then the original's (with kotex)."""
+    return ["xelatex"] + ([original] if original == "pdflatex" else [])
+
+
+def stage(ctx: CompileContext, src: Path, build: Path, main: str) -> str:
+    """Stage ``src`` into a fresh ``build``; return the main file's name there (a safe copy if needed)."""
+    if build.is_symlink() or build.is_file():
+        build.unlink()
     shutil.rmtree(build, ignore_errors=True)
-    shutil.copytree(root, build, symlinks=False, ignore_dangling_symlinks=True)
-    main_text = (root / main).read_text(encoding="utf-8", errors="replace")
-    engine = "xelatex" if needs_unicode_engine(main_text) else "pdflatex"
-    result = latexmk(build, main, engine=engine, timeout=timeout)
+    rename: dict[str, str] = {}
+    if not safe_tex_name(main):
+        stem = main[:-4] if main.endswith(".tex") else main
+        rename = {main: SAFE_MAIN, f"{stem}.bbl": SAFE_MAIN[:-4] + ".bbl"}
+    staged = stage_tree(src, build, rename=rename)
+    for item in staged.refused:
+        if item not in ctx.refused:
+            ctx.refused.append(item)
+    return rename.get(main, main)
+
+
+def compile_original(ctx: CompileContext, root: Path, main: str, workdir: Path, logs: Path) -> CompileResult:
+    """Compile an untouched, staged copy of the input tree with its own engine; count its pages."""
+    build = workdir / "original"
+    build_main = stage(ctx, root, build, main)
+    main_text = (build / build_main).read_text(encoding="utf-8", errors="replace") if (build / build_main).is_file() else ""
+    engine = original_engine(main_text)
+    result = TexBuild(ctx.sandbox, build, build_main, engine, ctx.budget, ctx.timeout).run()
+    result.pages = pdf_pages(result.pdf) if result.ok else None
+    if result.ok and result.pages is None:
+        result.ok, result.message = False, "the PDF does not open"
     (logs / "original.log").write_text(result.log, encoding="utf-8")
     shutil.rmtree(build, ignore_errors=True)
     return result
@@ -38,32 +108,74 @@ class TranslationBuild:
     """Writes the translated tree and compiles it, repairing it if needed."""
 
     def __init__(self, doc: Document, root: Path, source_out: Path, workdir: Path, pseudo: bool,
-                 timeout: float, log: Callable[[str], None]) -> None:
+                 ctx: CompileContext, log: Callable[[str], None]) -> None:
         self.doc, self.root, self.source_out, self.workdir = doc, root, source_out, workdir
-        self.pseudo, self.timeout, self.log = pseudo, timeout, log
+        self.pseudo, self.ctx, self.log = pseudo, ctx, log
+        self.engine = "xelatex"
+        self.probe_timeout = ctx.timeout
         self.reverted: set[str] = set()
         self.probes = 0
         self.seconds = 0.0  # time spent in TeX
+        self.pages: int | None = None  # of the PDF that counted
+        self.tried: list[str] = []  # "engine: outcome" for each engine tried
 
     def write(self) -> None:
-        """(Re)write ``source/`` with the current reverts."""
-        write_tree(self.doc, self.root, self.source_out, self.pseudo, self.reverted)
+        """(Re)write ``source/`` with the current reverts and engine."""
+        write_tree(self.doc, self.root, self.source_out, self.pseudo, self.reverted, self.engine)
 
     def _compile(self, passes_only: bool = False) -> CompileResult:
         self.write()
         build = self.workdir / "build"
-        shutil.rmtree(build, ignore_errors=True)
-        shutil.copytree(self.source_out, build)
-        result = latexmk(build, self.doc.main_file or "main.tex", "xelatex", self.timeout, passes_only)
+        main = stage(self.ctx, self.source_out, build, self.doc.main_file or "main.tex")
+        timeout = self.probe_timeout if passes_only else self.ctx.timeout
+        result = TexBuild(self.ctx.sandbox, build, main, self.engine, self.ctx.budget, timeout).run(passes_only)
         self.seconds += result.seconds
         return result
 
-    def build(self, original_ok: bool | None, logs: Path, pdf_out: Path) -> CompileInfo:
-        """Compile; on failure (where the original compiled) revert culprits; copy the PDF."""
-        info = CompileInfo(original_ok=original_ok, engine="xelatex")
+    def build(self, original: CompileResult | None, logs: Path, pdf_out: Path) -> CompileInfo:
+        """Compile with each engine of the plan until one works; check and copy the PDF."""
+        original_ok = original.ok if original is not None else None
+        main_path = self.root / (self.doc.main_file or "main.tex")
+        main_text = main_path.read_text(encoding="utf-8", errors="replace") if main_path.is_file() else ""
+        plan = engine_plan(original.engine if original is not None and original.engine else original_engine(main_text))
+        if original is not None and original.ok:  # probes need not wait much longer than the original took
+            self.probe_timeout = min(self.ctx.timeout, max(60.0, 3 * original.seconds))
+        result = CompileResult(ok=False, pdf=None, seconds=0.0, message="no engine to try")
+        tried = self.tried
+        for engine in plan:
+            self.engine, self.reverted = engine, set()
+            result = self._try_engine(original_ok)
+            tried.append(f"{engine}: {'ok' if result.ok else result.message}")
+            if result.ok or not original_ok or self.ctx.budget.left() <= 0:
+                break
+        (logs / "translated.log").write_text(result.log, encoding="utf-8")
+        info = CompileInfo(original_ok=original_ok, engine=self.engine)
+        info.ok, info.message = result.ok, result.message
+        if len(tried) > 1:
+            self.log("engines tried: " + "; ".join(tried))
+        if result.ok:
+            info.ok, info.message = self._check_pdf(result, original)
+        for seg in self.doc.segments():
+            if seg.id in self.reverted and seg.status in TRANSLATED:
+                seg.settle(Status.KEPT, "reverted: the translation broke the LaTeX build")
+        info.reverted = sorted(self.reverted)
+        self.write()
+        if result.pdf is not None and result.ok and pdf_pages(result.pdf) is not None:
+            shutil.copyfile(result.pdf, pdf_out)
+        shutil.rmtree(self.workdir / "build", ignore_errors=True)
+        return info
+
+    def _try_engine(self, original_ok: bool | None) -> CompileResult:
+        """Build with ``self.engine``, repairing where the original compiled."""
         result = self._compile()
+        if result.ok or not original_ok or result.timed_out:
+            return result
+        candidates = [s.id for s in self.doc.segments() if s.status in TRANSLATED]
+        if candidates and not self._ok_with(set(candidates)):
+            self.log(f"{self.engine}: the paper fails even with every segment in English ({result.message})")
+            return result
         rounds = 0
-        while not result.ok and original_ok and rounds < MAX_LOG_ROUNDS:
+        while not result.ok and rounds < MAX_LOG_ROUNDS and self.ctx.budget.left() > 0:
             culprits = self._at_error_lines(result)
             if not culprits:
                 break
@@ -71,24 +183,25 @@ class TranslationBuild:
             self.reverted |= culprits
             result = self._compile()
             rounds += 1
-        if not result.ok and original_ok:
+        if not result.ok and self.ctx.budget.left() > 0:
             self.log("compile still failing; bisecting the translated segments")
             self._bisect_all()
             result = self._compile()
-        (logs / "translated.log").write_text(result.log, encoding="utf-8")
-        info.ok, info.message = result.ok, result.message
-        for seg in self.doc.segments():
-            if seg.id in self.reverted and seg.status in TRANSLATED:
-                seg.settle(Status.KEPT, "reverted: the translation broke the LaTeX build")
-        info.reverted = sorted(self.reverted)
-        self.write()
-        if result.pdf is not None and result.ok:
-            shutil.copyfile(result.pdf, pdf_out)
-        shutil.rmtree(self.workdir / "build", ignore_errors=True)
-        return info
+        return result
+
+    def _check_pdf(self, result: CompileResult, original: CompileResult | None) -> tuple[bool, str]:
+        """A PDF counts when it opens and has about the original's page count."""
+        pages = pdf_pages(result.pdf)
+        if pages is None:
+            return False, "the translated PDF does not open"
+        orig = getattr(original, "pages", None) if original is not None else None
+        if orig and abs(pages - orig) > page_tolerance(orig):
+            return False, f"the translated PDF has {pages} pages, the original {orig}"
+        self.pages = pages
+        return True, ""
 
     def _at_error_lines(self, result: CompileResult) -> set[str]:
-        ranges = segment_lines(self.doc, self.pseudo, self.reverted)
+        ranges = segment_lines(self.doc, self.pseudo, self.reverted, self.engine)
         found: set[str] = set()
         for file, line, _msg in result.errors:
             file = file.removeprefix("./")
@@ -110,15 +223,12 @@ class TranslationBuild:
         candidates = [s.id for s in self.doc.segments() if s.status in TRANSLATED and s.id not in self.reverted]
         if not candidates:
             return
-        if not self._ok_with(set(candidates)):
-            self.log("the build fails even with every segment reverted: not caused by the translation")
-            return
         if self._ok_with(set()):
             return  # a single pass works: the failure is elsewhere (bibliography, reruns)
         self.reverted |= self._bisect(candidates, set())
 
     def _bisect(self, cands: list[str], base: set[str]) -> set[str]:
-        if len(cands) == 1 or self.probes >= MAX_PROBES:
+        if len(cands) == 1 or self.probes >= MAX_PROBES or self.ctx.budget.left() <= 0:
             return set(cands)
         half = len(cands) // 2
         a, b = cands[:half], cands[half:]
