@@ -1,6 +1,9 @@
 """Turn what the user named into a source on disk: a folder, a ``.tex``, ``.html``, ``.md``/``.mmd`` or PDF
 file, an e-print archive, or an arXiv id / URL (fetched into the job's work folder).
 
+A single ``.tex`` is a one-file paper (:mod:`.onefile`): it and the files it
+references are copied into the work folder, never the rest of its folder.
+
 For an arXiv paper, ``choice`` (``--source``) picks the format; ``auto`` takes the
 LaTeX e-print when it is TeX, else arXiv's HTML when it exists, else the PDF, and
 says why in :attr:`PreparedSource.info` (it lands in the report).
@@ -17,6 +20,7 @@ from .arxiv_client import ArxivClient, ArxivConfig
 from .arxiv_ids import ArxivId, looks_like_arxiv, parse_arxiv_id
 from .errors import InputError
 from .events import Event, Listener, ignore
+from .onefile import stage_single_tex
 from .readers import READERS
 
 SOURCE_CHOICES = ("auto", "latex", "html", "pdf", "markdown")
@@ -72,7 +76,10 @@ def _local(source: Path, workdir: Path, choice: str) -> PreparedSource:
         prepared = PreparedSource("latex", source, None, kind)
     elif kind == "tex":
         text_kind = choice if choice in _TEXT_KINDS else _text_kind(source)
-        prepared = PreparedSource(text_kind, source.parent, source.name, kind if text_kind == "latex" else text_kind)
+        if text_kind == "latex":  # a one-file paper: only it and what it references, copied into the job
+            prepared = PreparedSource("latex", stage_single_tex(source, workdir), source.name, kind)
+        else:
+            prepared = PreparedSource(text_kind, source.parent, source.name, text_kind)
     elif kind == "pdf":
         prepared = PreparedSource("pdf", source.parent, source.name, "pdf")
     else:

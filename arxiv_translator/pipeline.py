@@ -86,9 +86,14 @@ def default_out(source: Path | str) -> Path:
 
 
 def _claim_out(out: Path) -> None:
+    if out.is_symlink() and not out.exists():
+        raise OutputError(f"{out}: output folder is a dangling symbolic link (choose another --out or remove it)")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise OutputError(f"{out}: output folder exists and is not empty (choose another --out or remove it)")
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot create the output folder ({exc.strerror or exc})") from None
 
 
 def run(job: Job) -> dict:
