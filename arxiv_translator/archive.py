@@ -11,6 +11,12 @@
   (counted while streaming; header sizes are not trusted) -> InputError.
 
 Modes, owners and times are ignored.  On failure ``dest`` is left as found.
+
+What is extracted is still hostile: the reader follows ``\\input`` only inside
+the tree, and TeX only ever sees a staged copy of it, in the compile jail of
+:mod:`arxiv_translator.writers.tex_jail` (regular files only, no tool
+configuration, clean environment, bubblewrap where available; see the README's
+*Threat model*).
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from .cache import TranslationCache, signature_hash
 from .config import Settings
 from .document import Document, Status
 from .engines import Engine, create_engine
-from .errors import ConfigError, OutputError, TranslatorError
+from .errors import CompileError, ConfigError, OutputError, TranslatorError
 from .events import Event, Listener, ignore
 from .glossary import Glossary
 from .inputs import PreparedSource, arxiv_ref, prepare_source
@@ -143,6 +143,7 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
                                             f"({wjob.checks.get('original_message', '')}); arXiv HTML used")
             prepared, doc = html_prepared, html_doc
             wjob, writers = _prechecked(job, doc, prepared, out, work, logs, engine, emit)
+    _refuse_uncompilable(job, prepared, wjob, engine)
     cache = TranslationCache(settings.cache_path(), {k: v for k, v in sig.items() if k != "tool"})
     options = TranslateOptions(target=settings.target, style=settings.style, concurrency=settings.concurrency,
                                batch_tokens=settings.batch_tokens, max_retries=settings.max_retries,
@@ -200,6 +201,13 @@ def _prechecked(job: Job, doc: Document, prepared: PreparedSource, out: Path, wo
     for writer in writers:
         wjob.checks.update(writer.precheck(wjob))
     return wjob, writers
+
+
+def _refuse_uncompilable(job: Job, prepared: PreparedSource, wjob: WriteJob, engine: Engine) -> None:
+    """Spend no tokens on LaTeX that does not compile even untouched (``--no-compile`` translates anyway)."""
+    if prepared.kind == "latex" and engine.real and wjob.checks.get("original_ok") is False:
+        raise CompileError(f"{job.source}: the original LaTeX does not compile ({wjob.checks.get('original_message')}); "
+                           "nothing was sent to the engine (use --no-compile to translate it anyway)")
 
 
 def _should_fall_back(prepared: PreparedSource, wjob: WriteJob) -> bool:

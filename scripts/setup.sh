@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Install everything arxiv-translator needs on a fresh Debian machine (run as root or with sudo):
-# TeX Live with XeLaTeX + kotex, Noto CJK fonts, poppler-utils, then the Python package with its test extras.
+# TeX Live with XeLaTeX + kotex, Noto CJK fonts, poppler-utils, bubblewrap + Ghostscript (compile jail, EPS), then the Python package with its test extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 PACKAGES="latexmk texlive-latex-extra texlive-science texlive-fonts-recommended texlive-fonts-extra
   texlive-publishers texlive-bibtex-extra texlive-plain-generic lmodern cm-super tipa biber
-  texlive-xetex texlive-lang-korean fonts-noto-cjk poppler-utils chromium"
+  texlive-xetex texlive-lang-korean fonts-noto-cjk poppler-utils chromium bubblewrap ghostscript"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
