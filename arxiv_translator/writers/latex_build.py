@@ -44,14 +44,14 @@ class CompileContext:
 
 
 def pdf_pages(path: Path | None) -> int | None:
-    """Pages of the PDF at ``path``, or None when it does not open (or is missing)."""
+    """Pages of the PDF at ``path``; None when it is missing, has no page, or opens only after repair."""
     if path is None or not path.is_file():
         return None
     try:
         import pymupdf
 
         with pymupdf.open(path) as pdf:
-            return pdf.page_count if pdf.page_count > 0 else None
+            return pdf.page_count if pdf.page_count > 0 and not pdf.is_repaired else None
     except Exception:  # noqa: BLE001 - any failure to open means "not a PDF a reader opens"
         return None
 
@@ -128,7 +128,9 @@ class TranslationBuild:
         build = self.workdir / "build"
         main = stage(self.ctx, self.source_out, build, self.doc.main_file or "main.tex")
         timeout = self.probe_timeout if passes_only else self.ctx.timeout
-        result = TexBuild(self.ctx.sandbox, build, main, self.engine, self.ctx.budget, timeout).run(passes_only)
+        tex = TexBuild(self.ctx.sandbox, build, main, self.engine, self.ctx.budget, timeout)
+        tex.eps_cache = self.workdir / "eps-cache"  # EPS figures are converted once per job, not per probe
+        result = tex.run(passes_only)
         self.seconds += result.seconds
         return result
 
@@ -163,6 +165,7 @@ class TranslationBuild:
         if result.pdf is not None and result.ok and pdf_pages(result.pdf) is not None:
             shutil.copyfile(result.pdf, pdf_out)
         shutil.rmtree(self.workdir / "build", ignore_errors=True)
+        shutil.rmtree(self.workdir / "eps-cache", ignore_errors=True)
         return info
 
     def _try_engine(self, original_ok: bool | None) -> CompileResult:
@@ -205,6 +208,7 @@ class TranslationBuild:
         found: set[str] = set()
         for file, line, _msg in result.errors:
             file = file.removeprefix("./")
+            file = self.doc.main_file or file if file == SAFE_MAIN else file
             for first, last, seg_id in ranges.get(file, []):
                 if first - 1 <= line <= last + 1:
                     found.add(seg_id)

@@ -14,14 +14,16 @@ tools to run with which options.  Here every tool runs with an argument list:
    :data:`MAX_PASSES`), then ``xdvipdfmx`` for XeLaTeX.
 
 EPS figures are converted to ``<name>-eps-converted-to.pdf`` with Ghostscript
-(``-dSAFER``, in the jail) for the pdfTeX/LuaTeX engines, and a graphics rule
-makes ``\\includegraphics{x.eps}`` use them.  Every call's time limit is the
-smaller of the per-build limit and what is left of the job's :class:`Budget`.
+(``-dSAFER``, in the jail) for the pdfTeX/LuaTeX engines, and epstopdf-base
+(which never runs a converter here) makes ``\\includegraphics`` use them.
+Every call's time limit is the smaller of the per-build limit and what is left
+of the job's :class:`Budget`.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import time
@@ -37,7 +39,11 @@ _DATASOURCE = re.compile(r"<bcf:datasource([^>]*)>([^<]*)</bcf:datasource>")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
 _STATE_SUFFIXES = (".aux", ".toc", ".lof", ".lot", ".out", ".bbl", ".ind", ".nls", ".loa", ".thm", ".nav", ".snm")
 MAX_PASSES = 5
-EPS_RULE = r"\AtBeginDocument{\ifdefined\DeclareGraphicsRule\DeclareGraphicsRule{.eps}{pdf}{-eps-converted-to.pdf}{}\fi}"
+#: Prepended to the main file when EPS figures were converted: epstopdf-base then finds the converted PDFs
+#: (it never runs a converter itself: shell escape is off), also for ``\includegraphics{name}`` without ``.eps``.
+EPS_HOOK = (r"\ifdefined\AddToHook\AddToHook{begindocument/before}{\ifdefined\DeclareGraphicsRule"
+            r"\RequirePackage{epstopdf-base}\expandafter\edef\csname Gin@extensions\endcsname"
+            r"{\csname Gin@extensions\endcsname,.eps}\fi}\fi")
 
 
 class Budget:
@@ -96,6 +102,7 @@ class TexBuild:
         self.job = Path(main).stem
         self.started = 0.0
         self.notes: list[str] = []
+        self.eps_cache: Path | None = None  # where converted EPS figures are kept between builds
 
     # -- tools -------------------------------------------------------------------------------------
     def _left(self) -> float:
@@ -215,7 +222,13 @@ class TexBuild:
         for eps in sorted(self.build.rglob("*.eps")):
             rel = eps.relative_to(self.build).as_posix()
             out = rel[:-4] + "-eps-converted-to.pdf"
+            cached = self.eps_cache / out if self.eps_cache is not None else None
             if JAIL_DIR in eps.parts or (self.build / out).exists():
+                continue
+            if cached is not None and cached.is_file():
+                shutil.copyfile(cached, self.build / out)
+                _newer(self.build / out, eps)
+                converted += 1
                 continue
             if not safe_tex_name(rel) or shutil.which("gs") is None:
                 self.notes.append(f"{rel}: not converted to PDF ({'no Ghostscript' if safe_tex_name(rel) else 'name'})")
@@ -223,6 +236,17 @@ class TexBuild:
             run = self._tool(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dEPSCrop", "-sDEVICE=pdfwrite",
                               f"-sOutputFile={out}", rel])
             converted += run.returncode == 0
+            if run.returncode == 0 and (self.build / out).is_file():
+                _newer(self.build / out, eps)
+            if run.returncode == 0 and cached is not None and (self.build / out).is_file():
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(self.build / out, cached)
         if converted:
             main = self.build / self.main
-            main.write_bytes(EPS_RULE.encode() + main.read_bytes())
+            main.write_bytes(EPS_HOOK.encode() + main.read_bytes())
+
+
+def _newer(converted: Path, source: Path) -> None:
+    """Date ``converted`` after ``source``: epstopdf-base then takes it as up to date."""
+    stamp = source.stat().st_mtime + 60
+    os.utime(converted, (stamp, stamp))

@@ -144,3 +144,18 @@ def test_the_job_compile_budget_stops_everything(tmp_path, cli):
     comp = report(tmp_path / "out")["compile"]
     assert comp["original_ok"] is False and "compile_budget" in comp["original_message"]
     assert comp["ok"] is False and "compile_budget" in comp["message"]
+
+
+def test_uncompilable_original_spends_no_tokens(tmp_path, cli):
+    from fake_openai import FakeOpenAI
+
+    src = paper(tmp_path / "src", "\\undefinedcommandhere\n")
+    with FakeOpenAI() as server:
+        args = [str(src), "--engine", "openai", "--base-url", server.base_url, "--model", "fake-model"]
+        proc = cli(*args, "--out", str(tmp_path / "out"), env={"OPENAI_API_KEY": server.api_key})
+        assert proc.returncode == 6 and "does not compile" in proc.stderr and "--no-compile" in proc.stderr
+        assert "Traceback" not in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+        assert len(server.requests) == 0
+        proc = cli(*args, "--out", str(tmp_path / "out2"), "--no-compile", env={"OPENAI_API_KEY": server.api_key})
+        assert proc.returncode == 0, proc.stderr
+        assert len(server.requests) >= 1
