@@ -35,6 +35,7 @@ from .tex_jail import JAIL_DIR, Sandbox, ToolRun
 _ERROR_LINE = re.compile(r"^(?:\./)?(.+?\.(?:tex|sty|cls|bbl|aux|ltx)):(\d+): (.*)$", re.M)
 _BANG = re.compile(r"^! (.*)$", re.M)
 _RERUN = re.compile(r"Rerun to get|Label\(s\) may have changed|Rerun LaTeX|Please rerun LaTeX|rerunfilecheck")
+_BIBDATA = re.compile(r"\\bibdata\{([^}]*)\}")
 _DATASOURCE = re.compile(r"<bcf:datasource([^>]*)>([^<]*)</bcf:datasource>")
 _SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.+-]*$")
 _STATE_SUFFIXES = (".aux", ".toc", ".lof", ".lot", ".out", ".bbl", ".ind", ".nls", ".loa", ".thm", ".nav", ".snm")
@@ -196,7 +197,12 @@ class TexBuild:
                 self.notes.append(f"biber failed (exit {run.returncode})")
             return True
         aux = self.build / f"{self.job}.aux"
-        if not (aux.is_file() and "\\bibdata" in aux.read_text(encoding="utf-8", errors="replace")):
+        bibdata = _BIBDATA.findall(aux.read_text(encoding="utf-8", errors="replace")) if aux.is_file() else []
+        if not bibdata:
+            return False
+        missing = self._missing_bibs([n.strip() for group in bibdata for n in group.split(",") if n.strip()])
+        if missing:  # as latexmk does: bibtex would skip every database after a missing one
+            self.notes.append(f"bibtex not run: {', '.join(missing)} not found")
             return False
         bbl = self.build / f"{self.job}.bbl"
         shipped = bbl.read_bytes() if bbl.is_file() else None
@@ -205,6 +211,15 @@ class TexBuild:
             bbl.write_bytes(shipped)
             self.notes.append("bibtex failed; the shipped .bbl was kept")
         return True
+
+    def _missing_bibs(self, names: list[str]) -> list[str]:
+        """The ``.bib`` files of ``names`` neither in the build folder nor in the TeX installation."""
+        files = [n if n.endswith(".bib") else f"{n}.bib" for n in names]
+        absent = [f for f in files if not (safe_tex_name(f) and (self.build / f).is_file())]
+        if not absent or not all(safe_tex_name(f) for f in absent):
+            return absent
+        found = self._tool(["kpsewhich", *absent]).output.splitlines()
+        return [f for f in absent if not any(line.endswith("/" + f) for line in found)]
 
     def _index(self) -> bool:
         ran = False
