@@ -197,8 +197,7 @@ class Sandbox:
                 "XDG_CONFIG_HOME": f"{jail}/home/.config", "XDG_CACHE_HOME": f"{jail}/home/.cache",
                 "TMPDIR": "/tmp" if self.isolated else jail, "LANG": "C.UTF-8",
                 "openin_any": "p", "openout_any": "p", "shell_escape": "f", "max_print_line": "10000",
-                "error_line": "254", "half_error_line": "238", "SOURCE_DATE_EPOCH": "0",
-                "FORCE_SOURCE_DATE": "0"}
+                "error_line": "254", "half_error_line": "238"}
 
     def prepare(self, build: Path) -> None:
         """Create the jail's HOME and TEXMF folders inside ``build`` (fresh)."""
