@@ -112,7 +112,7 @@ class TranslationBuild:
         self.doc, self.root, self.source_out, self.workdir = doc, root, source_out, workdir
         self.pseudo, self.ctx, self.log = pseudo, ctx, log
         self.engine = "xelatex"
-        self.probe_timeout = ctx.timeout
+        self.probe_timeout = self.build_timeout = ctx.timeout
         self.reverted: set[str] = set()
         self.probes = 0
         self.seconds = 0.0  # time spent in TeX
@@ -127,7 +127,7 @@ class TranslationBuild:
         self.write()
         build = self.workdir / "build"
         main = stage(self.ctx, self.source_out, build, self.doc.main_file or "main.tex")
-        timeout = self.probe_timeout if passes_only else self.ctx.timeout
+        timeout = self.probe_timeout if passes_only else self.build_timeout
         tex = TexBuild(self.ctx.sandbox, build, main, self.engine, self.ctx.budget, timeout)
         tex.eps_cache = self.workdir / "eps-cache"  # EPS figures are converted once per job, not per probe
         result = tex.run(passes_only)
@@ -140,8 +140,9 @@ class TranslationBuild:
         main_path = self.root / (self.doc.main_file or "main.tex")
         main_text = main_path.read_text(encoding="utf-8", errors="replace") if main_path.is_file() else ""
         plan = engine_plan(original.engine if original is not None and original.engine else original_engine(main_text))
-        if original is not None and original.ok:  # probes need not wait much longer than the original took
+        if original is not None and original.ok:  # no need to wait much longer than the original took
             self.probe_timeout = min(self.ctx.timeout, max(60.0, 3 * original.seconds))
+            self.build_timeout = min(self.ctx.timeout, max(180.0, 6 * original.seconds))
         result = CompileResult(ok=False, pdf=None, seconds=0.0, message="no engine to try")
         tried = self.tried
         for engine in plan:
