@@ -16,7 +16,7 @@ or writing anything but its own build folder:
    mount namespace that sees only ``/usr``, the TeX and font configuration in
    ``/etc``, ``/var/lib/texmf`` and the font cache (all read-only) and the build
    folder (read-write, at ``/build``); no network, no other process, no
-   capabilities, an unprivileged user; it dies with us.  TeX primitives that
+   capabilities, an unprivileged user where user namespaces allow; it dies with us.  TeX primitives that
    kpathsea does not check (``\\special{pdf:fstream ...}`` of an absolute
    path, biber's ``output_file``, a ``.bib`` URL) find nothing there.
 
@@ -141,25 +141,32 @@ class ToolRun:
     timed_out: bool
 
 
+#: User-namespace flags tried in turn: an unprivileged user first, then (setuid bwrap) the caller's own.
+_USER_MODES = (["--unshare-user", "--uid", "65534", "--gid", "65534"], [])
+
+
 @lru_cache(maxsize=1)
-def _bwrap_problem() -> str:
-    """'' when bubblewrap works here, else why not (checked once per process)."""
+def _bwrap_mode() -> tuple[tuple[str, ...], str]:
+    """(user flags that work, '') when bubblewrap works here, else ((), why not); checked once per process."""
     if shutil.which("bwrap") is None:
-        return "bubblewrap (bwrap) is not installed"
+        return (), "bubblewrap (bwrap) is not installed"
     probe = Path("/tmp") if os.path.isdir("/tmp") else Path.cwd()
-    argv = _bwrap_prefix(probe) + ["/usr/bin/true"]
-    try:
-        proc = subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, timeout=30)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return f"bubblewrap does not start ({exc})"
-    if proc.returncode != 0:
+    why = ""
+    for user in _USER_MODES:
+        try:
+            proc = subprocess.run(_bwrap_prefix(probe, user) + ["/usr/bin/true"], stdin=subprocess.DEVNULL,
+                                  capture_output=True, timeout=30)
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            return (), f"bubblewrap does not start ({exc})"
+        if proc.returncode == 0:
+            return tuple(user), ""
         err = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-        return f"bubblewrap cannot create its namespaces ({err[-1] if err else proc.returncode})"
-    return ""
+        why = why or f"bubblewrap cannot create its namespaces ({err[-1] if err else proc.returncode})"
+    return (), why
 
 
-def _bwrap_prefix(build: Path) -> list[str]:
-    argv = ["bwrap", "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL",
+def _bwrap_prefix(build: Path, user: list[str] | tuple[str, ...]) -> list[str]:
+    argv = ["bwrap", "--unshare-all", *user, "--cap-drop", "ALL",
             "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"]
     for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
         path = Path("/") / name
@@ -180,7 +187,7 @@ class Sandbox:
     def __init__(self, mode: str = "auto") -> None:
         if mode not in ("auto", "bwrap", "none"):
             raise CompileError(f"compile_sandbox {mode!r}: expected auto, bwrap or none")
-        problem = _bwrap_problem() if mode != "none" else "disabled by compile_sandbox = none"
+        self.user, problem = _bwrap_mode() if mode != "none" else ((), "disabled by compile_sandbox = none")
         if mode == "bwrap" and problem:
             raise CompileError(f"compile_sandbox = bwrap, but {problem}")
         self.isolated = not problem
@@ -212,7 +219,7 @@ class Sandbox:
         """Run ``argv`` (no shell) in ``build``; kill its process group after ``timeout`` seconds."""
         env = self.env(build)
         if self.isolated:
-            cmd = _bwrap_prefix(build)
+            cmd = _bwrap_prefix(build, self.user)
             for key, value in env.items():
                 cmd += ["--setenv", key, value]
             cmd += ["--", *argv]
