@@ -93,8 +93,8 @@ def compile_original(ctx: CompileContext, root: Path, main: str, workdir: Path, 
     """Compile an untouched, staged copy of the input tree with its own engine; count its pages."""
     build = workdir / "original"
     build_main = stage(ctx, root, build, main)
-    main_text = (build / build_main).read_text(encoding="utf-8", errors="replace") if (build / build_main).is_file() else ""
-    engine = original_engine(main_text)
+    main_path = build / build_main
+    engine = original_engine(main_path.read_text(encoding="utf-8", errors="replace") if main_path.is_file() else "")
     result = TexBuild(ctx.sandbox, build, build_main, engine, ctx.budget, ctx.timeout).run()
     result.pages = pdf_pages(result.pdf) if result.ok else None
     if result.ok and result.pages is None:
@@ -145,9 +145,13 @@ class TranslationBuild:
             self.build_timeout = min(self.ctx.timeout, max(180.0, 6 * original.seconds))
         result = CompileResult(ok=False, pdf=None, seconds=0.0, message="no engine to try")
         tried = self.tried
+        built = False  # TeX succeeded (the PDF may still not count)
         for engine in plan:
             self.engine, self.reverted = engine, set()
             result = self._try_engine(original_ok)
+            built = result.ok
+            if result.ok:  # a PDF counts only when it opens with about the original's page count
+                result.ok, result.message = self._check_pdf(result, original)
             tried.append(f"{engine}: {'ok' if result.ok else result.message}")
             if result.ok or not original_ok or self.ctx.budget.left() <= 0:
                 break
@@ -156,14 +160,12 @@ class TranslationBuild:
         info.ok, info.message = result.ok, result.message
         if len(tried) > 1:
             self.log("engines tried: " + "; ".join(tried))
-        if result.ok:
-            info.ok, info.message = self._check_pdf(result, original)
         for seg in self.doc.segments():
             if seg.id in self.reverted and seg.status in TRANSLATED:
                 seg.settle(Status.KEPT, "reverted: the translation broke the LaTeX build")
         info.reverted = sorted(self.reverted)
         self.write()
-        if result.pdf is not None and result.ok and pdf_pages(result.pdf) is not None:
+        if built and pdf_pages(result.pdf) is not None:  # one that opens is kept even when it does not count
             shutil.copyfile(result.pdf, pdf_out)
         shutil.rmtree(self.workdir / "build", ignore_errors=True)
         shutil.rmtree(self.workdir / "eps-cache", ignore_errors=True)
@@ -198,10 +200,10 @@ class TranslationBuild:
         pages = pdf_pages(result.pdf)
         if pages is None:
             return False, "the translated PDF does not open"
-        orig = getattr(original, "pages", None) if original is not None else None
+        orig = original.pages if original is not None else None
+        self.pages = pages
         if orig and abs(pages - orig) > page_tolerance(orig):
             return False, f"the translated PDF has {pages} pages, the original {orig}"
-        self.pages = pages
         return True, ""
 
     def _at_error_lines(self, result: CompileResult) -> set[str]:

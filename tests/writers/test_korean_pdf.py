@@ -97,5 +97,7 @@ def test_report_says_when_the_korean_pdf_is_not_valid(tmp_path, monkeypatch):
     comp = translate(eps_paper(tmp_path / "src"), tmp_path / "out")
     assert comp["original_ok"] is True and comp["ok"] is False
     assert "pages, the original" in comp["message"]
+    assert [t.split(":")[0] for t in comp["engines_tried"]] == ["xelatex", "pdflatex"]  # the next engine was tried
+    assert pdf_pages(tmp_path / "out" / "paper.ko.pdf") == 1  # kept for the user, but it does not count
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert any(w.startswith("no Korean PDF") for w in report["warnings"])
