@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from jailkit import all_output_text
+from jailkit import all_output_text, cli  # noqa: F401 - cli is a fixture
 
 from arxiv_translator.writers.tex_jail import Sandbox
 

@@ -7,7 +7,7 @@ import json
 import tarfile
 from pathlib import Path
 
-from jailkit import all_output_text, assert_one_line_error
+from jailkit import all_output_text, assert_one_line_error, cli  # noqa: F401 - cli is a fixture
 
 SECRET = "PRIVATE-KEY-4b1d"
 
