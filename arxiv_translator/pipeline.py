@@ -206,7 +206,8 @@ def _prechecked(job: Job, doc: Document, prepared: PreparedSource, out: Path, wo
 def _refuse_uncompilable(job: Job, prepared: PreparedSource, wjob: WriteJob, engine: Engine) -> None:
     """Spend no tokens on LaTeX that does not compile even untouched (``--no-compile`` translates anyway)."""
     if prepared.kind == "latex" and engine.real and wjob.checks.get("original_ok") is False:
-        raise CompileError(f"{job.source}: the original LaTeX does not compile ({wjob.checks.get('original_message')}); "
+        why = wjob.checks.get("original_message")
+        raise CompileError(f"{job.source}: the original LaTeX does not compile ({why}); "
                            "nothing was sent to the engine (use --no-compile to translate it anyway)")
 
 
