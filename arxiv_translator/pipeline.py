@@ -225,11 +225,12 @@ def estimate(doc: Document, engine: Engine) -> dict:
 
     todo = [s for s in doc.segments() if s.status is Status.PENDING and needs_translation(s.masked or "")]
     chars = sum(len(s.masked or "") for s in todo)
-    prompt_tokens = int(chars / 4 * 1.25)
-    completion_tokens = int(chars / 4 * 1.5)
+    guess = engine.estimate(chars)  # each engine knows how it counts and bills
+    prompt_tokens, completion_tokens = guess["prompt_tokens"], guess["completion_tokens"]
     return {"estimate": True, "segments": sum(1 for _ in doc.segments()), "to_translate": len(todo),
             "characters": chars, "tokens": {"prompt": prompt_tokens, "completion": completion_tokens},
-            "cost_usd": round(engine.cost_usd(prompt_tokens, completion_tokens), 4),
+            "billed_characters": guess["billed_chars"], "unit": engine.capabilities.unit,
+            "cost_usd": round(engine.cost_usd(prompt_tokens, completion_tokens, guess["billed_chars"]), 4),
             "engine": {"name": engine.name, "model": engine.model}, "protected": doc.protected_counts()}
 
 
