@@ -97,8 +97,14 @@ class Translator:
         self._abstract = " ".join(" ".join(prose_of(s.masked or "").split()) for s in abstract)[:2000]
         todo = self._prefill(list(doc.segments()))
         self._emit()
+        tasks = [asyncio.ensure_future(self._batch(batch, 0)) for batch in self._batches(todo)]
         try:
-            await asyncio.gather(*(self._batch(batch, 0) for batch in self._batches(todo)))
+            await asyncio.gather(*tasks)
+        except BaseException:  # a fatal engine error (quota, key): stop the other requests cleanly
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         finally:
             await self.engine.aclose()
         self._check_glossary(doc)

@@ -91,6 +91,7 @@ class PapagoEngine(Engine):
         super().__init__(settings)
         self.base_url = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
         self.http = HttpService("papago", self.base_url, settings.timeout, classify=classify)
+        self._carry = (0, 0)  # (calls, characters) of batches that failed part-way
 
     @property
     def model(self) -> str:
@@ -135,6 +136,17 @@ class PapagoEngine(Engine):
     async def translate(self, items: list[str], ctx: BatchContext) -> EngineResult:
         """Translate the batch in as few calls as the 5,000-character limit allows."""
         call = _Calls(self, ctx)
+        try:
+            texts = await self._translate(items, call)
+        except EngineError:
+            # calls that succeeded before the failure were billed: report them with the next answer
+            self._carry = (self._carry[0] + call.count, self._carry[1] + call.chars)
+            raise
+        count, chars = call.count + self._carry[0], call.chars + self._carry[1]
+        self._carry = (0, 0)
+        return EngineResult(texts=texts, prompt_chars=chars, billed_chars=chars, requests=count, notes=call.notes)
+
+    async def _translate(self, items: list[str], call: _Calls) -> list[str | None]:
         texts: list[str | None] = [None] * len(items)
         encoded = {i: to_braces(t) for i, t in enumerate(items) if braces_safe(t) and "\n" not in t}
         redo = [i for i in range(len(items)) if i not in encoded]
@@ -154,8 +166,7 @@ class PapagoEngine(Engine):
             texts[i] = join_runs(pieces, await call.lines(runs)) if runs else items[i]
             if i in encoded:
                 call.notes.append("papago: placeholders changed; segment translated between protected spans")
-        return EngineResult(texts=texts, prompt_chars=call.chars, billed_chars=call.chars, requests=call.count,
-                            notes=call.notes)
+        return texts
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool."""
@@ -185,9 +196,9 @@ class _Calls:
                       "honorific": self.ctx.style == "formal"}
         if self.engine.settings.glossary_id:
             body["glossaryKey"] = self.engine.settings.glossary_id
+        response = await self.engine.http.post("/nmt/v1/translation", json=body, headers=self.engine._headers())
         self.count += 1
         self.chars += len(text)
-        response = await self.engine.http.post("/nmt/v1/translation", json=body, headers=self.engine._headers())
         answer = _answer_of(self.engine.http.read_json(response))
         if answer is None:
             raise BadAnswerError("malformed Papago response")
