@@ -7,7 +7,8 @@ placeholders never reach the model: each segment is cut into the prose runs
 between its protected spans (:func:`~arxiv_translator.engines.markup.split_runs`),
 the runs are translated, and the tags are put back between them -- no span
 can be lost.  Runs are sorted by length and generated in batches of at most
-``HF_BATCH_TOKENS`` padded tokens, on the GPU when there is one.  Usage is
+``HF_BATCH_TOKENS`` padded tokens, on the GPU when there is one; decoding is
+greedy, so answers are remembered and a re-sent run costs no new call.  Usage is
 counted in tokens; a local model costs nothing.
 """
 
@@ -25,6 +26,7 @@ from .markup import join_runs, split_runs
 
 HF_BATCH_TOKENS = 4096
 MAX_NEW_TOKENS = 512
+MEMO_SIZE = 100_000
 CAUSAL_PROMPT = "Translate the following English text into Korean. Answer with the translation only.\n" \
                 "English: {text}\nKorean:"
 
@@ -40,6 +42,7 @@ class HFEngine(Engine):
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self._loaded: tuple[Any, Any, str, bool] | None = None
+        self._memo: dict[str, str] = {}
 
     @property
     def model(self) -> str:
@@ -91,7 +94,9 @@ class HFEngine(Engine):
             raise EngineError(f"engine hf: {problem}")
         import torch
         from transformers import AutoConfig, AutoModelForCausalLM, AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # the CLI draws its own progress
         path = self.model
         try:
             config = AutoConfig.from_pretrained(path, local_files_only=True)
@@ -115,7 +120,11 @@ class HFEngine(Engine):
         """Translate the prose runs of every item and reassemble them around the placeholders."""
         plans = [split_runs(item) for item in items]
         runs = sorted({" ".join(text.split()) for plan in plans for text, prose in plan if prose})
-        answers, usage = await asyncio.to_thread(self._generate, runs)
+        fresh = [r for r in runs if r not in self._memo]
+        answers, usage = await asyncio.to_thread(self._generate, fresh) if fresh else ({}, (0, 0, 0))
+        if len(self._memo) < MEMO_SIZE:  # greedy decoding is deterministic: a re-sent run needs no new call
+            self._memo.update(answers)
+        answers = {**{r: self._memo[r] for r in runs if r in self._memo}, **answers}
         texts: list[str | None] = [
             join_runs(plan, [answers[" ".join(text.split())] for text, prose in plan if prose]) for plan in plans]
         return EngineResult(texts=texts, prompt_tokens=usage[0], completion_tokens=usage[1],
@@ -128,6 +137,7 @@ class HFEngine(Engine):
         tokenizer, model, device, seq2seq = self._load()
         prompts = {r: r if seq2seq else self._prompt(tokenizer, r) for r in runs}
         lengths = {r: len(tokenizer(prompts[r])["input_ids"]) for r in runs}
+        own = {r: len(tokenizer(r)["input_ids"]) for r in runs} if not seq2seq else lengths
         order = sorted(runs, key=lambda r: lengths[r])
         answers: dict[str, str] = {}
         used_in = used_out = calls = 0
@@ -139,7 +149,7 @@ class HFEngine(Engine):
             if batch:
                 enc = tokenizer([prompts[r] for r in batch], return_tensors="pt", padding=True, truncation=True,
                                 max_length=MAX_NEW_TOKENS).to(device)
-                limit = min(MAX_NEW_TOKENS, 2 * enc["input_ids"].shape[1] + 16)
+                limit = min(MAX_NEW_TOKENS, 2 * max(own[r] for r in batch) + 16)  # the answer, not the prompt
                 with torch.no_grad():
                     out = model.generate(**enc, max_new_tokens=limit, do_sample=False, num_beams=1,
                                          pad_token_id=tokenizer.pad_token_id)
