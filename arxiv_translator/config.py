@@ -103,20 +103,23 @@ class Settings(BaseSettings):
         """Engine ``name``'s view of these settings (default: the configured engine, else openai).
 
         Each value comes from the engine's ``[engines.NAME]`` table, else the
-        top-level setting, else the vendor's environment variable.
+        top-level setting, else the vendor's environment variable (for keys of
+        engines other than openai the vendor's variable comes before the
+        top-level ``api_key``, which usually belongs to the default engine).
         """
         name = name or self.engine or "openai"
         profile = self.engines.get(name) or EngineProfile()
         vendor = VENDOR_ENV.get(name, {})
 
         def pick(key: str) -> Any:
-            value = getattr(profile, key)
-            if value is None:
-                value = getattr(self, key, None)
-            if value is None and os.environ.get(vendor.get(key, "")):
-                value = os.environ[vendor[key]]
-                value = SecretStr(value) if key in ("api_key", "api_key_id") else value
-            return value
+            secret = key in ("api_key", "api_key_id")
+            env = os.environ.get(vendor.get(key, "")) or None
+            from_env = (SecretStr(env) if secret else env) if env else None
+            # a top-level key usually belongs to the default engine: the vendor's own variable wins it for others
+            order = [getattr(profile, key), getattr(self, key, None), from_env]
+            if secret and name != "openai":
+                order = [order[0], order[2], order[1]]
+            return next((v for v in order if v is not None), None)
 
         glossary = profile.glossary_id or {"deepl": self.deepl_glossary, "papago": self.papago_glossary}.get(name)
         return EngineSettings(

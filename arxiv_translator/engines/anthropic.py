@@ -11,10 +11,12 @@ The key is verified with ``GET /v1/models`` (free) before anything is written.
 
 from __future__ import annotations
 
-from ..errors import BadAnswerError, ConfigError
+import httpx
+
+from ..errors import BadAnswerError, ConfigError, EngineError
 from .base import Capabilities
 from .chat import ChatEngine, ChatReply
-from .http import HttpService
+from .http import HttpService, error_message
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 DEFAULT_MODEL = "claude-sonnet-4-5"
@@ -33,6 +35,13 @@ PRICES: dict[str, tuple[float, float]] = {
 }
 
 
+def classify(response: httpx.Response) -> None:
+    """An empty credit balance (400) stops the run instead of failing every batch."""
+    if response.status_code == 400 and "credit balance" in error_message(response).lower():
+        raise EngineError("engine anthropic: the credit balance is too low; answers so far are kept in the "
+                          "translation cache: add credits and run the same command again to resume")
+
+
 class AnthropicEngine(ChatEngine):
     """Claude models with the shared JSON prompt."""
 
@@ -45,7 +54,7 @@ class AnthropicEngine(ChatEngine):
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.base_url = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.http = HttpService("anthropic", self.base_url, settings.timeout, busy=(529,))
+        self.http = HttpService("anthropic", self.base_url, settings.timeout, busy=(529,), classify=classify)
 
     @classmethod
     def missing(cls, settings) -> str | None:

@@ -24,6 +24,7 @@ from .markup import from_xml, to_xml
 FREE_BASE_URL = "https://api-free.deepl.com"
 PRO_BASE_URL = "https://api.deepl.com"
 MAX_REQUEST_BYTES = 128 * 1024
+MODEL_TYPES = ("quality_optimized", "latency_optimized", "prefer_quality_optimized")
 #: USD per million characters (DeepL API Pro); Free API keys cost nothing.
 PRICES: dict[str, tuple[float, float]] = {"deepl": (25.00, 0.0)}
 QUOTA = "character quota exceeded; answers so far are kept in the translation cache: run the same command " \
@@ -48,8 +49,8 @@ class DeepLEngine(Engine):
 
     @property
     def model(self) -> str:
-        """``deepl``, or the ``model_type`` asked for (``quality_optimized``...)."""
-        return self.settings.model or "deepl"
+        """``deepl``, or the ``model_type`` asked for (``quality_optimized``...); other names are not DeepL's."""
+        return self.settings.model if self.settings.model in MODEL_TYPES else "deepl"
 
     def options(self) -> dict[str, str]:
         """The glossary id changes the answers."""
@@ -91,8 +92,8 @@ class DeepLEngine(Engine):
             body["context"] = context[:4000]
         if self.settings.glossary_id:
             body["glossary_id"] = self.settings.glossary_id
-        if self.settings.model:
-            body["model_type"] = self.settings.model
+        if self.model in MODEL_TYPES:
+            body["model_type"] = self.model
         return body
 
     async def translate(self, items: list[str], ctx: BatchContext) -> EngineResult:

@@ -7,8 +7,9 @@ are translated (:mod:`arxiv_translator.engines.markup`).  At most 128 texts
 and 30,000 characters per request.  Google bills every character sent,
 markup included, so the report counts those.  A refused key (400 "API key
 not valid", 401, 403) is found by ``GET /language/translate/v2/languages``
-(free) before anything is written; 403/429 rate limits are retried, a daily
-quota stops the run (answers so far stay in the translation memory).
+(free) before anything is written; 403/429 rate and per-minute limits are
+retried, a daily quota stops the run (answers so far stay in the translation
+memory).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ DEFAULT_BASE_URL = "https://translation.googleapis.com"
 #: USD per million characters (Cloud Translation, basic edition).
 PRICES: dict[str, tuple[float, float]] = {"nmt": (20.00, 0.0), "base": (20.00, 0.0)}
 _RATE = ("rateLimitExceeded", "userRateLimitExceeded", "RATE_LIMIT_EXCEEDED")
-_QUOTA = ("dailyLimitExceeded", "quotaExceeded", "RESOURCE_EXHAUSTED")
 
 
 def _reasons(response: httpx.Response) -> str:
@@ -41,7 +41,7 @@ def classify(response: httpx.Response) -> None:
     status, reasons = response.status_code, _reasons(response)
     if status == 400 and "API key not valid" in reasons:
         raise EngineError("engine google: the API key is not valid (HTTP 400); check GOOGLE_API_KEY")
-    if status in (403, 429) and any(r in reasons for r in _QUOTA) and "RATE" not in reasons.upper():
+    if status in (403, 429) and ("dailyLimitExceeded" in reasons or "per day" in reasons):
         raise EngineError("engine google: daily quota exceeded; answers so far are kept in the translation "
                           "cache: run the same command again tomorrow to resume")
     if status == 403 and any(r in reasons for r in _RATE):
@@ -64,7 +64,7 @@ class GoogleEngine(Engine):
     @property
     def model(self) -> str:
         """``nmt`` unless another Google model is asked for."""
-        return self.settings.model or "nmt"
+        return self.settings.model if self.settings.model in PRICES else "nmt"
 
     @classmethod
     def missing(cls, settings) -> str | None:

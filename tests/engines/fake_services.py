@@ -20,7 +20,8 @@ markup:
 
 Queued faults (:meth:`FakeService.add_faults`) answer the next translation
 requests: ``429`` (with ``retry-after``), ``529``, ``500``, ``quota``,
-``throttle``, ``max_tokens``.  Counters: :attr:`requests`, :attr:`billed`,
+``throttle``, ``max_tokens``, ``minute`` (Google's per-minute limit), ``credit``
+(Anthropic's empty balance).  Counters: :attr:`requests`, :attr:`billed`,
 :attr:`max_concurrent`, :attr:`bodies`.
 """
 
@@ -248,6 +249,9 @@ class FakeGoogle(FakeService):
         if fault == "429":
             return 403, {"error": {"code": 403, "message": "User Rate Limit Exceeded",
                                    "errors": [{"reason": "userRateLimitExceeded"}]}}, {}
+        if fault == "minute":
+            return 429, {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "Quota exceeded for "
+                                   "quota metric 'characters' and limit 'characters per minute per project'"}}, {}
         if fault == "quota" or not self.bill(sum(len(t) for t in q)):
             return 403, {"error": {"code": 403, "message": "Daily Limit Exceeded",
                                    "errors": [{"reason": "dailyLimitExceeded"}]}}, {}
@@ -277,6 +281,9 @@ class FakeAnthropic(FakeService):
         if fault == "429":
             return 429, {"type": "error", "error": {"type": "rate_limit_error", "message": "slow down"}}, \
                 {"retry-after": "0"}
+        if fault == "credit":
+            return 400, {"type": "error", "error": {"type": "invalid_request_error", "message": "Your credit "
+                                                    "balance is too low to access the Anthropic API."}}, {}
         if fault == "529":
             return 529, {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}, {}
         with self._lock:

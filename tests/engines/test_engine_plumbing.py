@@ -104,6 +104,13 @@ def test_engine_settings_layers(tmp_path, monkeypatch):
     assert (papago.api_key.get_secret_value(), papago.api_key_id.get_secret_value()) == ("p-env", "id-vendor")
     assert load_settings(config, model="from-cli").engine_settings().model == "from-cli"
     assert load_settings(config, deepl_glossary="gl-1").engine_settings().glossary_id == "gl-1"
+    monkeypatch.setenv("ARXIV_TRANSLATOR_API_KEY", "sk-top-level")
+    monkeypatch.setenv("DEEPL_AUTH_KEY", "deepl-vendor")
+    layered = load_settings()
+    assert layered.engine_settings("deepl").api_key.get_secret_value() == "deepl-vendor"
+    assert layered.engine_settings("openai").api_key.get_secret_value() == "sk-top-level"
+    assert layered.engine_settings("anthropic").api_key.get_secret_value() == "sk-top-level"
+    assert create_engine("deepl", EngineSettings(api_key="k", model="gpt-4o")).model == "deepl"
     bad = tmp_path / "bad.toml"
     bad.write_text('[engines.deepl]\napi_kee = "x"\n', encoding="utf-8")
     with pytest.raises(Exception, match="bad.toml"):

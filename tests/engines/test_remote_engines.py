@@ -13,6 +13,7 @@ from standin import fidelity, fidelity_problems, tools_available
 from arxiv_translator.cli import main
 from arxiv_translator.config import Settings
 from arxiv_translator.engines.papago import PING
+from arxiv_translator.errors import EngineError
 from arxiv_translator.pipeline import Job, run
 
 FAKES = {"deepl": FakeDeepL, "papago": FakePapago, "google": FakeGoogle, "anthropic": FakeAnthropic}
@@ -188,7 +189,26 @@ def test_anthropic_cut_off_and_overloaded_answers_are_resent(tmp_path, sample_pa
         report = run(Job(source=sample_paper, settings=settings_for("anthropic", server, concurrency=1),
                          out=tmp_path / "out"))
     assert report["retries"] == 1 and report["fallbacks"]["resent"].get("cut off", 0) >= 1
-    assert report["segments"]["failed"] == 0
+    assert report["segments"]["failed"] == 0 and report["engine"]["unit"] == "tokens"
+
+
+def test_anthropic_empty_credit_balance_stops_the_run(tmp_path, sample_paper):
+    with FakeAnthropic() as server:
+        server.add_faults("credit")
+        with pytest.raises(EngineError, match="credit balance is too low.*run the same command again"):
+            run(Job(source=sample_paper, settings=settings_for("anthropic", server, concurrency=1),
+                    out=tmp_path / "out"))
+    assert not (tmp_path / "out").exists()
+
+
+def test_google_per_minute_limit_is_retried_and_daily_limit_stops(tmp_path, sample_paper):
+    with FakeGoogle() as server:
+        server.add_faults("minute")
+        report = run(Job(source=sample_paper, settings=settings_for("google", server), out=tmp_path / "a"))
+        assert report["retries"] == 1 and report["segments"]["failed"] == 0
+        server.add_faults("quota")
+        with pytest.raises(EngineError, match="daily quota exceeded"):
+            run(Job(source=sample_paper, settings=settings_for("google", server, force=True), out=tmp_path / "b"))
 
 
 def test_switching_engines_never_reuses_answers(tmp_path, sample_paper):
