@@ -36,7 +36,8 @@ from .writers.report import build_report, write_report, write_segments
 HOW_TO_CONFIGURE = (
     "no translation engine configured: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL "
     "(vLLM, Ollama, llama.cpp, LM Studio: e.g. http://localhost:11434/v1), or pass --engine openai "
-    "--base-url URL --model NAME; for a dry run without any engine use --engine pseudo"
+    "--base-url URL --model NAME; for a dry run without any engine use --engine pseudo; "
+    "'arxiv-translator engines' lists DeepL, Papago, Google, Anthropic and local models"
 )
 
 
