@@ -1,4 +1,4 @@
-"""Command line: ``arxiv-translator translate SOURCE [options]``.
+"""Command line: ``arxiv-translator translate SOURCE [options]`` and ``arxiv-translator engines``.
 
 A thin layer over :mod:`arxiv_translator.pipeline`: it parses options, draws
 progress with rich, prints a summary, and is the only place that turns
@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .config import load_settings
-from .engines import ENGINES
+from .engines import ENGINES, engine_class
 from .errors import TranslatorError
 from .events import Event
 from .inputs import SOURCE_CHOICES
@@ -37,8 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
                         "else arXiv HTML, else the PDF; for a local file, its own kind)")
     t.add_argument("--to", dest="target", default=None, help="target language (default: ko)")
     t.add_argument("--engine", choices=sorted(ENGINES), default=None, help="translation engine")
-    t.add_argument("--model", default=None, help="model name (openai engine)")
-    t.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
+    t.add_argument("--model", default=None, help="model name (openai, anthropic; hf: a local model folder)")
+    t.add_argument("--base-url", default=None, help="the engine's endpoint, e.g. an OpenAI-compatible "
+                                                    "http://localhost:8000/v1, a proxy or a mirror")
+    t.add_argument("--deepl-glossary", default=None, metavar="ID", help="deepl: a DeepL glossary id (EN->KO)")
+    t.add_argument("--papago-glossary", default=None, metavar="KEY", help="papago: a Papago glossaryKey")
     t.add_argument("--out", type=Path, default=None,
                    help="output folder (default: <source>.ko beside the input; <arXiv id>.ko here for an id)")
     t.add_argument("--glossary", type=Path, default=None, help="CSV en,ko (empty ko = keep English)")
@@ -55,7 +58,31 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--dual", choices=["side", "alternate"], default=None,
                    help="PDF input: paper.dual.pdf with pages side by side (default) or alternating")
     t.add_argument("--quiet", action="store_true", help="no progress display")
+    e = sub.add_parser("engines", help="list the engines: available, configured, and how to configure the rest")
+    e.add_argument("--config", type=Path, default=None, help="TOML config file")
     return parser
+
+
+def engines_table(config: Path | None) -> list[dict[str, str]]:
+    """One row per registered engine: name, state (ready / what is missing) and what it needs."""
+    settings = load_settings(config)
+    rows = []
+    for name in sorted(ENGINES):
+        cls = engine_class(name)
+        problem = cls.missing(settings.engine_settings(name))
+        rows.append({"engine": name, "unit": cls.capabilities.unit, "state": problem or "ready",
+                     "needs": cls.needs or "nothing"})
+    return rows
+
+
+def show_engines(config: Path | None) -> int:
+    """Print :func:`engines_table` (no network call)."""
+    default = load_settings(config).engine
+    for row in engines_table(config):
+        mark = "*" if row["engine"] == default else " "
+        print(f"{mark} {row['engine']:<10} {row['state']}")
+        print(f"  {'':<10} needs: {row['needs']}; billed in {row['unit']}")
+    return 0
 
 
 class ProgressView:
@@ -91,6 +118,12 @@ class ProgressView:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``arxiv-translator`` command."""
     args = build_parser().parse_args(argv)
+    if args.command == "engines":
+        try:
+            return show_engines(args.config)
+        except TranslatorError as exc:
+            print(f"arxiv-translator: error: {exc}", file=sys.stderr)
+            return exc.exit_code
     console = Console(stderr=True)
     view = ProgressView(console, args.quiet)
     try:
@@ -98,7 +131,8 @@ def main(argv: list[str] | None = None) -> int:
             args.config, target=args.target, engine=args.engine, model=args.model, base_url=args.base_url,
             glossary=args.glossary, style=args.style, concurrency=args.concurrency, batch_tokens=args.batch_tokens,
             cache=args.cache, compile=False if args.no_compile else None, force=True if args.force else None,
-            pages=args.pages, dual=args.dual)
+            pages=args.pages, dual=args.dual, deepl_glossary=args.deepl_glossary,
+            papago_glossary=args.papago_glossary)
         report = run(Job(source=args.source, settings=settings, out=args.out, estimate=args.estimate,
                          main=args.main, listener=view, source_choice=args.source_kind))
     except TranslatorError as exc:
@@ -116,7 +150,8 @@ def main(argv: list[str] | None = None) -> int:
     seg = report["segments"]
     print(f"segments: {seg['total']} ({seg['translated']} translated, {seg['cached']} cached, "
           f"{seg['kept']} kept, {seg['failed']} failed) · requests {report['requests']} · "
-          f"tokens {report['tokens']['prompt']}+{report['tokens']['completion']} · ${report['cost_usd']:.4f}")
+          f"tokens {report['tokens']['prompt']}+{report['tokens']['completion']} · "
+          f"characters billed {report['characters'].get('billed', 0)} · ${report['cost_usd']:.4f}")
     comp = report["compile"]
     if comp["ok"] is not None:
         print(f"compile: original {'ok' if comp['original_ok'] else 'FAILED'}, "

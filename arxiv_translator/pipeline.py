@@ -36,7 +36,8 @@ from .writers.report import build_report, write_report, write_segments
 HOW_TO_CONFIGURE = (
     "no translation engine configured: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL "
     "(vLLM, Ollama, llama.cpp, LM Studio: e.g. http://localhost:11434/v1), or pass --engine openai "
-    "--base-url URL --model NAME; for a dry run without any engine use --engine pseudo"
+    "--base-url URL --model NAME; for a dry run without any engine use --engine pseudo; "
+    "'arxiv-translator engines' lists DeepL, Papago, Google, Anthropic and local models"
 )
 
 
@@ -167,7 +168,8 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
         signature={**sig, "hash": signature_hash(sig)},
         source={"kind": prepared.kind, "path": str(job.source), "origin": prepared.origin,
                 "main": doc.main_file, "main_reason": doc.meta.get("main_reason", ""), **prepared.info},
-        target=settings.target, engine={"name": engine.name, "model": engine.model}, usage=usage,
+        target=settings.target, engine={"name": engine.name, "model": engine.model,
+                                        "unit": engine.capabilities.unit}, usage=usage,
         seconds={"total": round(time.monotonic() - started, 3), "engine": round(usage.engine_seconds, 3),
                  "translate": round(translate_seconds, 3), "write": round(write_seconds, 3),
                  "compile": round(wjob.checks.get("original_seconds", 0.0) + (
@@ -239,11 +241,12 @@ def estimate(doc: Document, engine: Engine) -> dict:
 
     todo = [s for s in doc.segments() if s.status is Status.PENDING and needs_translation(s.masked or "")]
     chars = sum(len(s.masked or "") for s in todo)
-    prompt_tokens = int(chars / 4 * 1.25)
-    completion_tokens = int(chars / 4 * 1.5)
+    guess = engine.estimate(chars)  # each engine knows how it counts and bills
+    prompt_tokens, completion_tokens = guess["prompt_tokens"], guess["completion_tokens"]
     return {"estimate": True, "segments": sum(1 for _ in doc.segments()), "to_translate": len(todo),
             "characters": chars, "tokens": {"prompt": prompt_tokens, "completion": completion_tokens},
-            "cost_usd": round(engine.cost_usd(prompt_tokens, completion_tokens), 4),
+            "billed_characters": guess["billed_chars"], "unit": engine.capabilities.unit,
+            "cost_usd": round(engine.cost_usd(prompt_tokens, completion_tokens, guess["billed_chars"]), 4),
             "engine": {"name": engine.name, "model": engine.model}, "protected": doc.protected_counts()}
 
 

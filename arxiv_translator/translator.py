@@ -41,6 +41,7 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     prompt_chars: int = 0
+    billed_chars: int = 0  # what character-priced engines bill (DeepL, Papago, Google)
     source_chars: int = 0
     engine_seconds: float = 0.0
     cost_usd: float = 0.0
@@ -80,6 +81,7 @@ class Translator:
         self._done = 0
         self._total = 0
         self._title = ""
+        self._abstract = ""
 
     # -- public -----------------------------------------------------------
     def run(self, doc: Document) -> Usage:
@@ -88,13 +90,21 @@ class Translator:
 
     async def translate(self, doc: Document) -> Usage:
         """Translate every pending segment of ``doc``."""
-        self._sem = asyncio.Semaphore(self.options.concurrency)
+        self._sem = asyncio.Semaphore(self._concurrency())
         title_seg = next((s for s in doc.segments() if s.kind == "title"), None)
         self._title = " ".join(prose_of(title_seg.masked or "").split()) if title_seg else ""
+        abstract = [s for s in doc.segments() if s.kind == "abstract"]
+        self._abstract = " ".join(" ".join(prose_of(s.masked or "").split()) for s in abstract)[:2000]
         todo = self._prefill(list(doc.segments()))
         self._emit()
+        tasks = [asyncio.ensure_future(self._batch(batch, 0)) for batch in self._batches(todo)]
         try:
-            await asyncio.gather(*(self._batch(batch, 0) for batch in self._batches(todo)))
+            await asyncio.gather(*tasks)
+        except BaseException:  # a fatal engine error (quota, key): stop the other requests cleanly
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         finally:
             await self.engine.aclose()
         self._check_glossary(doc)
@@ -132,8 +142,10 @@ class Translator:
             return []
         sizes = [len(seg.masked or "") // CHARS_PER_TOKEN + 1 for seg in todo]
         total = sum(sizes)
-        conc = self.options.concurrency
-        count = max(-(-total // self.options.batch_tokens), -(-len(todo) // MAX_BATCH_ITEMS))
+        conc = self._concurrency()
+        caps = self.engine.capabilities
+        max_items = min(MAX_BATCH_ITEMS, caps.max_items)
+        count = max(-(-total // self.options.batch_tokens), -(-len(todo) // max_items))
         count = min(len(todo), -(-count // conc) * conc)
         target = total / count
         batches: list[list[Segment]] = [[]]
@@ -143,13 +155,18 @@ class Translator:
                 batches.append([])
             batches[-1].append(seg)
             running += size
-        return batches
+        return [part for batch in batches for part in _within(batch, max_items, caps.max_chars)]
+
+    def _concurrency(self) -> int:
+        """``--concurrency``, capped by what the engine allows in flight."""
+        cap = self.engine.capabilities.concurrency
+        return min(self.options.concurrency, cap) if cap else self.options.concurrency
 
     # -- calling the engine -----------------------------------------------
     def _context(self, segs: list[Segment]) -> BatchContext:
         hits = self.glossary.hits("\n".join(s.masked or "" for s in segs))
         return BatchContext(target=self.options.target, style=self.options.style, title=self._title,
-                            section=segs[0].context, glossary=[(t.en, t.ko) for t in hits])
+                            abstract=self._abstract, section=segs[0].context, glossary=[(t.en, t.ko) for t in hits])
 
     async def _call(self, items: list[str], ctx: BatchContext) -> EngineResult:
         assert self._sem is not None
@@ -165,6 +182,7 @@ class Translator:
                         self._in_flight -= 1
                         self.usage.engine_seconds += time.monotonic() - started
                         self.usage.requests += 1
+                self.usage.requests += max(0, result.requests - 1)  # engines that split or fall back
                 self._count(result)
                 return result
             except TransientEngineError as exc:
@@ -181,7 +199,8 @@ class Translator:
         u.prompt_tokens += result.prompt_tokens
         u.completion_tokens += result.completion_tokens
         u.prompt_chars += result.prompt_chars
-        u.cost_usd = self.engine.cost_usd(u.prompt_tokens, u.completion_tokens)
+        u.billed_chars += result.billed_chars
+        u.cost_usd = self.engine.cost_usd(u.prompt_tokens, u.completion_tokens, u.billed_chars)
         u.notes.update(result.notes)
 
     async def _batch(self, segs: list[Segment], single_tries: int) -> None:
@@ -254,6 +273,20 @@ class Translator:
         tokens = self.usage.prompt_tokens + self.usage.completion_tokens
         self.listener(Event(stage="translate", done=self._done, total=self._total,
                             in_flight=self._in_flight, tokens=tokens))
+
+
+def _within(batch: list[Segment], max_items: int, max_chars: int | None) -> list[list[Segment]]:
+    """``batch`` cut, in order, into requests the engine accepts (items and characters)."""
+    parts: list[list[Segment]] = [[]]
+    chars = 0
+    for seg in batch:
+        size = len(seg.masked or "")
+        if parts[-1] and (len(parts[-1]) >= max_items or (max_chars and chars + size > max_chars)):
+            parts.append([])
+            chars = 0
+        parts[-1].append(seg)
+        chars += size
+    return parts
 
 
 def _reason_class(reason: str) -> str:

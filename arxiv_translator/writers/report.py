@@ -56,7 +56,7 @@ def build_report(*, doc: Document, tool: dict, signature: dict, source: dict, ta
         "requests": usage.requests,
         "retries": usage.retries,
         "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens},
-        "characters": {"source": usage.source_chars, "prompt": usage.prompt_chars},
+        "characters": {"source": usage.source_chars, "prompt": usage.prompt_chars, "billed": usage.billed_chars},
         "cost_usd": round(usage.cost_usd, 6),
         "seconds": seconds,
         "compile": compile_info or dict(NO_COMPILE),
