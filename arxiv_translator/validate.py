@@ -24,6 +24,70 @@ MIN_HANGUL = {"ko": 0.25}
 MIN_RATIO, MAX_RATIO = 0.15, 3.0
 
 
+#: A prose word: a lowercase-led (or capitalised) run of 3+ letters standing on its own, as the
+#: coverage audit and ``fidelity.py`` count them.  Acronyms (``MNIST``), CamelCase names
+#: (``ImageNet``), code-like tokens (``max_len``, ``llama2``, ``@user``) and short words are not.
+PROSE_WORD = re.compile(r"(?<![\\A-Za-z0-9_@#$%&])[A-Za-z][a-z]{2,}(?![A-Za-z0-9_])")
+_TOKEN = re.compile(r"\S+")
+_TOKEN_KINDS = (  # (kind, pattern over one whitespace-separated token, stripped of punctuation)
+    ("number", re.compile(r"[-+]?[\d.,]+[%A-Za-z]{0,2}")),
+    ("acronym", re.compile(r"[A-Z][A-Z0-9-]*s?")),
+    ("code", re.compile(r".*[_@#$/\\=].*|.*[A-Za-z]\d.*|.*\d[A-Za-z].*")),
+    ("name", re.compile(r"[A-Z][A-Za-z0-9.-]*")),
+)
+
+
+_CAPS_WORD = re.compile(r"(?<![\\A-Za-z0-9_@#$%&])[A-Z]{3,}(?![A-Za-z0-9_])")
+
+
+def prose_words(masked: str) -> list[str]:
+    """The prose words of a masked text (placeholders removed); see :data:`PROSE_WORD`.
+
+    A heading set in capitals (two or more capital words, no lower case:
+    ``RELATED WORK``) is prose too, and its words count.
+    """
+    text = prose_of(masked)
+    caps = _CAPS_WORD.findall(text)
+    if len(caps) >= 2 and not re.search(r"[a-z]", text):
+        return caps
+    return PROSE_WORD.findall(text)
+
+
+def kept_reason(masked: str) -> str | None:
+    """Why a segment may stay as it is: it holds no prose word a translator would change.
+
+    ``None`` when it holds prose words.  Otherwise a short reason naming what
+    it holds instead (acronyms, names, numbers, code, references), e.g. for a
+    table cell ``VAE on MNIST (<x1/>)``: ``"no prose words (acronym, reference)"``.
+    """
+    if prose_words(masked):
+        return None
+    kinds = []
+    for token in _TOKEN.findall(prose_of(masked)):
+        token = token.strip("()[]{}.,;:!?\"'")
+        kind = next((k for k, pat in _TOKEN_KINDS if token and pat.fullmatch(token)), None)
+        if kind and kind not in kinds:
+            kinds.append(kind)
+    if "<x" in masked:
+        kinds.append("reference")
+    return f"no prose words ({', '.join(kinds) or 'short words'})"
+
+
+def kept_answer(segment: Segment, answer: str | None) -> str | None:
+    """The reason to keep ``segment`` as it is when ``answer`` is its own source and it has no prose.
+
+    A model rightly returns ``VAE on MNIST (<x1/>)`` unchanged: this is not an
+    untranslated answer but a segment with nothing to translate.  Any prose
+    word in the source (``Results on MNIST``) makes the echo a failure again.
+    """
+    if answer is None or placeholder_problems(segment, answer):
+        return None
+    reason = kept_reason(segment.masked or "")
+    if reason is None or " ".join(prose_of(answer).split()) != " ".join(prose_of(segment.masked or "").split()):
+        return None
+    return reason
+
+
 def needs_translation(masked: str) -> bool:
     """True when the masked text holds at least one English word to translate."""
     return bool(_WORDS.search(prose_of(masked)))
@@ -55,7 +119,7 @@ def answer_problems(segment: Segment, answer: str | None, target: str = "ko") ->
     if _CHATTER.match(answer) and not _CHATTER.match(segment.masked or ""):
         problems.append("chatter added to the answer")
     minimum = MIN_HANGUL.get(target)
-    if minimum is not None and words >= 3:
+    if minimum is not None and words >= 3 and prose_words(segment.masked or ""):  # else: kept_answer
         if " ".join(answer_prose.split()) == " ".join(source_prose.split()):
             problems.append("answer is the untranslated source")
         elif hangul_ratio(_without_names(answer_prose, source_prose)) < minimum:

@@ -1,0 +1,100 @@
+"""The coverage audit: how much English prose the written outputs still hold.
+
+After the writers are done, every translated output (the LaTeX tree
+``source/``, ``paper.ko.html``, ``paper.ko.md``, and ``paper.ko.pdf`` for PDF
+input) is scanned from the outside by :mod:`.audit_scan`, the way a reader
+sees it and without the reader that produced the document: the English prose
+words left, per file (or page), and the ten largest leftover passages with
+their location.  The share is taken of the prose words of the input, scanned
+the same way.  More than :data:`MAX_SHARE` left is a warning on the terminal
+and in the report; this is how a user sees the long tail.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .audit_scan import SCANNERS, Passage
+
+#: Share of the input's prose words that may be left in English without a warning.
+MAX_SHARE = 0.005
+#: Leftover passages listed per output.
+LARGEST = 10
+#: What is audited, in order: output path in the output folder -> scanner kind.
+OUTPUTS: dict[str, str] = {"source": "latex", "paper.ko.html": "html", "paper.ko.md": "markdown",
+                           "paper.ko.pdf": "pdf"}
+#: Input kind (as the pipeline names it) -> scanner kind for the input's prose words.
+INPUT_SCANNER = {"latex": "latex", "html": "html", "markdown": "markdown", "pdf": "pdf"}
+
+
+@dataclass
+class AuditInput:
+    """What the audit needs to know about the job."""
+
+    kind: str  # the input kind: latex, html, markdown, pdf
+    source: Path  # the input file, or the LaTeX tree
+    main: str  # the main file, relative to the tree (LaTeX), else ""
+    out: Path  # the output folder
+
+
+def scan(kind: str, path: Path, name: str, main: str = "") -> list[Passage]:
+    """The passages of one file (or LaTeX tree) with English prose left."""
+    scanner = SCANNERS[kind]
+    return scanner(path, name, main) if kind == "latex" else scanner(path, name)
+
+
+def audit_output(kind: str, path: Path, name: str, source_words: int, main: str = "") -> dict[str, Any]:
+    """The audit of one output: words left, share, per file or page, the largest passages."""
+    passages = scan(kind, path, name, main)
+    left = sum(p.words for p in passages)
+    per_file: Counter[str] = Counter()
+    for p in passages:
+        per_file[p.location.rsplit(":", 1)[0] if kind != "pdf" else p.location] += p.words
+    largest = sorted(passages, key=lambda p: -p.words)[:LARGEST]
+    share = left / max(1, source_words)
+    return {"output": name, "kind": kind, "words_left": left, "source_words": source_words,
+            "share": round(share, 5), "ok": share <= MAX_SHARE,
+            "per_file": dict(per_file.most_common()), "largest": [p.as_dict() for p in largest]}
+
+
+def source_words(job: AuditInput) -> int:
+    """The prose words of the input, scanned as its outputs are."""
+    kind = INPUT_SCANNER.get(job.kind)
+    if kind is None or not job.source.exists():
+        return 0
+    return sum(p.words for p in scan(kind, job.source, job.source.name, job.main))
+
+
+def audit(job: AuditInput) -> dict[str, Any]:
+    """The ``audit`` section of ``report.json`` (see the module docstring).
+
+    ``outputs`` holds one entry per audited output; the headline figures are
+    the first one's (the output that corresponds to the input: the LaTeX tree,
+    the HTML page, the Markdown file, the PDF).
+    """
+    total = source_words(job)
+    results = []
+    for name, kind in OUTPUTS.items():
+        path = job.out / name
+        if name == "paper.ko.pdf" and job.kind != "pdf":
+            continue  # a compiled LaTeX paper: its source tree is audited instead
+        if (kind == "latex" and path.is_dir()) or (kind != "latex" and path.is_file()):
+            results.append(audit_output(kind, path, name, total, job.main if kind == "latex" else ""))
+    head = results[0] if results else {"words_left": 0, "share": 0.0, "ok": True, "output": ""}
+    return {"max_share": MAX_SHARE, "source_words": total, "output": head["output"],
+            "words_left": head["words_left"], "share": head["share"], "ok": head["ok"], "outputs": results}
+
+
+def audit_warning(section: dict[str, Any]) -> str | None:
+    """A one-line warning when an audited output keeps more than :data:`MAX_SHARE` of English prose."""
+    bad = [o for o in section.get("outputs", []) if not o["ok"]]
+    if not bad:
+        return None
+    first = bad[0]
+    where = f"; largest at {first['largest'][0]['location']}" if first["largest"] else ""
+    return (f"coverage audit: {first['share']:.2%} of the prose words left in English in {first['output']} "
+            f"({first['words_left']} of {first['source_words']}{where})"
+            + (f"; also {', '.join(o['output'] for o in bad[1:])}" if len(bad) > 1 else ""))
