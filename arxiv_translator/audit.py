@@ -40,6 +40,14 @@ class AuditInput:
     out: Path  # the output folder
 
 
+def audit_job(kind: str, root: Path, main_file: str | None, out: Path) -> AuditInput:
+    """The audit's view of a job: ``root`` is the input tree or folder, ``main_file`` the document's main file."""
+    main = main_file or ""
+    if kind == "latex":
+        return AuditInput(kind=kind, source=Path(root), main=main, out=Path(out))
+    return AuditInput(kind=kind, source=Path(root) / main if main else Path(root), main="", out=Path(out))
+
+
 def scan(kind: str, path: Path, name: str, main: str = "") -> list[Passage]:
     """The passages of one file (or LaTeX tree) with English prose left."""
     scanner = SCANNERS[kind]

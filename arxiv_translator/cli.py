@@ -121,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     if comp["ok"] is not None:
         print(f"compile: original {'ok' if comp['original_ok'] else 'FAILED'}, "
               f"translation {'ok' if comp['ok'] else 'FAILED'}, {len(comp['reverted'])} reverted")
+    coverage = report.get("audit") or {}
+    if coverage.get("output"):
+        print(f"coverage: {coverage['share']:.2%} of the prose words left in English in {coverage['output']} "
+              f"({coverage['words_left']} of {coverage['source_words']}; see 'audit' in report.json)")
     for warning in report["warnings"]:
         print(f"warning: {warning}")
     return 0 if (comp["ok"] is not False or comp["original_ok"] is False) else 6
