@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .validate import PROSE_WORD
+from .validate import prose_words
 
 #: Longest passage text kept in the report.
 MAX_TEXT = 240
@@ -41,7 +41,7 @@ class Passage:
 
 def passage(location: str, text: str) -> Passage | None:
     """A :class:`Passage` for ``text``, None when it has no English prose word."""
-    words = PROSE_WORD.findall(text)
+    words = prose_words(text)
     if not words:
         return None
     flat = " ".join(text.split())

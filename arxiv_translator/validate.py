@@ -32,25 +32,32 @@ _TOKEN = re.compile(r"\S+")
 _TOKEN_KINDS = (  # (kind, pattern over one whitespace-separated token, stripped of punctuation)
     ("number", re.compile(r"[-+]?[\d.,]+[%A-Za-z]{0,2}")),
     ("acronym", re.compile(r"[A-Z][A-Z0-9-]*s?")),
-    ("code", re.compile(r".*[_@#$/\\=].*|.*[A-Za-z]\d.*|.*\d[A-Za-z].*")),
-    ("name", re.compile(r"[A-Z][A-Za-z0-9.-]*")),
+    ("code", re.compile(r".*[_@#$/\\=(){}\[\]<>].*")),
+    ("name", re.compile(r".*[A-Z0-9].*")),
 )
 
 
 _CAPS_WORD = re.compile(r"(?<![\\A-Za-z0-9_@#$%&])[A-Z]{3,}(?![A-Za-z0-9_])")
 
 
-def prose_words(masked: str) -> list[str]:
-    """The prose words of a masked text (placeholders removed); see :data:`PROSE_WORD`.
+#: A token that names or codes something (``LLaMA-2-13b-chat-hf``, ``GPT-4o``, ``DeepSeek-LLM``,
+#: ``max_len``, ``a.b/c``): a digit, an underscore, a slash or ``@``, or a capital after its first letter.
+_IDENTIFIER = re.compile(r"\S*(?:\d|[_/@\\]|[A-Za-z][a-z]*[-.]?[A-Z])\S*")
 
-    A heading set in capitals (two or more capital words, no lower case:
-    ``RELATED WORK``) is prose too, and its words count.
+
+def prose_words(text: str) -> list[str]:
+    """The prose words of a (masked) text; see :data:`PROSE_WORD`.
+
+    Words inside identifiers (:data:`_IDENTIFIER`: ``EEVE-Korean-10.8B``) do not
+    count.  A heading set in capitals (two or more capital words, no lower
+    case: ``RELATED WORK``) is prose too, and its words count.
     """
-    text = prose_of(masked)
+    text = prose_of(text)
     caps = _CAPS_WORD.findall(text)
     if len(caps) >= 2 and not re.search(r"[a-z]", text):
         return caps
-    return PROSE_WORD.findall(text)
+    return [w for token in text.split() if not _IDENTIFIER.fullmatch(token.strip("()[]{}.,;:!?\"'"))
+            for w in PROSE_WORD.findall(token)]
 
 
 def kept_reason(masked: str) -> str | None:

@@ -45,6 +45,7 @@ _STRICT_CLASSES = frozenset({"ltx_p"})
 #: A plain word token (for telling prose set in typewriter type from code).
 _PLAIN_WORD = re.compile(r"[(\"'“‘]*(?:[A-Za-z][a-z]*(?:['’-][A-Za-z][a-z]*)*|[a-z]|\d{1,4}[.,]?)"
                          r"[.,;:!?)\"'”’]*")
+_CODE_CHAR = re.compile(r"[_/\\=(){}\[\];@<>|^~`#*+$%&]")
 _NEVER_HOST = frozenset({"#root", "html", "body", "article", "section", "main"})
 
 _Span = tuple[str, int, int, str, "int | None"]  # kind, start, end, role, pair (absolute offsets)
@@ -186,18 +187,22 @@ class PageSegmenter:
         return self._gap(pos, node.inner_end, spans) or letters
 
     def typewriter_prose(self, node: Node) -> bool:
-        """True for ``\\texttt`` text that is prose, not code (a prompt, a quoted sentence, a dataset name).
+        """True for ``\\texttt`` text that is prose, not code (a prompt, a quoted sentence, a model name).
 
-        Most of its white-space separated tokens are plain words (letters,
-        inner hyphens, sentence punctuation) and one is a prose word; code,
-        identifiers (``max_len``), paths, URLs and e-mail addresses are not.
+        It holds a word of 3+ letters, and either most of its white-space
+        separated tokens are plain words (letters, inner hyphens, sentence
+        punctuation) or it has no character of code at all; identifiers
+        (``max_len``), calls, paths, URLs and e-mail addresses stay code.
+        A model keeps what is a name (``EEVE-Korean-10.8B``) as it is.
         """
         if "ltx_font_typewriter" not in node.classes:
             return False
         text = plain_text(self.text, node)
+        if PROSE_WORD.search(text) is None:
+            return False
         tokens = text.split()
         words = sum(1 for t in tokens if _PLAIN_WORD.fullmatch(t))
-        return bool(tokens) and words >= 0.6 * len(tokens) and PROSE_WORD.search(text) is not None
+        return words >= 0.6 * len(tokens) or _CODE_CHAR.search(text) is None
 
     def _is_atom(self, node: Node) -> bool:
         if "ltx_font_typewriter" in node.classes and self.typewriter_prose(node):
@@ -226,16 +231,19 @@ class PageSegmenter:
 
 
 def _foreign_content(node: Node) -> list[Node]:
-    """The children of the outermost ``<foreignObject>`` s inside an SVG element."""
+    """The prose of an SVG picture: its ``<text>`` labels and what its outermost ``<foreignObject>`` s hold."""
     out: list[Node] = []
     for child in node.children:
-        out += child.children if child.name == "foreignobject" else _foreign_content(child)
+        if child.name == "text":
+            out.append(child)
+        else:
+            out += child.children if child.name == "foreignobject" else _foreign_content(child)
     return out
 
 
 def _has_foreign(node: Node) -> bool:
     """An SVG picture (or an element holding one) that embeds HTML."""
-    return node.name == "svg" and any(n.name == "foreignobject" for n in node.iter())
+    return node.name == "svg" and any(n.name in ("foreignobject", "text") for n in node.iter())
 
 
 def _span_kind(node: Node) -> str:
