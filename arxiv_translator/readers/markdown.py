@@ -32,6 +32,7 @@ from pathlib import Path
 from ..document import Block, Document, Segment, SourceFile, Status
 from ..encoding import decode_text
 from ..errors import InputError
+from ..validate import prose_words
 from .markdown_inline import Scan, scan
 from .markdown_inline import Span as InlineSpan
 
@@ -103,6 +104,21 @@ class MarkdownReader:
         doc.warnings.extend(parsed.warnings)
         doc.fill_title_abstract()
         return doc
+
+
+_MATH_INLINE = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]|\$[^$]*\$")
+
+
+def _prose_line(line: str) -> bool:
+    """A line of a code block that is prose: four prose words or more, making up at least 40 % of it.
+
+    OCR (Mathpix, nougat) turns boxed prompts, chat examples and pseudo-code
+    into code blocks; their sentences are translated, code stays (it is
+    mostly symbols and short identifiers).
+    """
+    plain = _MATH_INLINE.sub(" ", line)
+    words = prose_words(plain)
+    return len(words) >= 4 and sum(map(len, words)) >= 0.4 * len("".join(plain.split()))
 
 
 def _find_main(root: Path) -> str:
@@ -203,17 +219,28 @@ class _Parser:
                 self.mode = "body"
 
     def _fence(self, i: int, m: re.Match[str]) -> int:
+        """A code block: its lines stay as they are, except lines of prose (see :func:`_prose_line`)."""
         marker, info = m.group(1), m.group(2).strip()
-        if info and (" " in info or marker[0] in info):
-            return i + 1  # Mathpix writes a one-line code block as "``` text"
         starts, text = self.lines.starts, self.text
+        if info and (" " in info or marker[0] in info):  # Mathpix writes a one-line code block as "``` text"
+            self._code_prose(starts[i] + m.start(2), starts[i] + m.end(2))
+            return i + 1
         for j in range(i + 1, len(starts)):
             a = starts[j]
             b = starts[j + 1] - 1 if j + 1 < len(starts) else len(text)
             if text[a:b].strip().startswith(marker[0] * len(marker)) and not text[a:b].strip(marker[0] + " \t\r"):
                 return j + 1
+            if not info:  # OCR'd prompt boxes and pseudo-code; a labelled listing (```python) is all code
+                self._code_prose(a, b)
         self.warnings.append(f"{self.rel}:{i + 1}: code block never closed; kept as it is to the end of the file")
         return len(starts)
+
+    def _code_prose(self, a: int, b: int) -> None:
+        """A paragraph for a line of a code block that is prose (:func:`_prose_line`) and whose math closes."""
+        if _prose_line(self.text[a:b]):
+            found = scan(self.text, a, b)
+            if not found.problems:
+                self._segment(a, b, "paragraph", spans=found.spans)
 
     def _heading(self, level: int, a: int, b: int) -> None:
         title = self.text[a:b]
