@@ -45,14 +45,19 @@ _CAPS_WORD = re.compile(r"(?<![\\A-Za-z0-9_@#$%&])[A-Z]{3,}(?![A-Za-z0-9_])")
 _IDENTIFIER = re.compile(r"\S*(?:\d|[_/@\\]|[A-Za-z][a-z]*[-.]?[A-Z])\S*")
 
 
+#: Text in angle brackets: markup or a template slot (``<your answer>``), left as it is like a tag.
+_ANGLED = re.compile(r"<[^<>]+>")
+
+
 def prose_words(text: str) -> list[str]:
     """The prose words of a (masked) text; see :data:`PROSE_WORD`.
 
-    Words inside identifiers (:data:`_IDENTIFIER`: ``EEVE-Korean-10.8B``) do not
+    Words inside identifiers (:data:`_IDENTIFIER`: ``EEVE-Korean-10.8B``) and
+    in angle brackets (markup, template slots such as ``<your answer>``) do not
     count.  A heading set in capitals (two or more capital words, no lower
     case: ``RELATED WORK``) is prose too, and its words count.
     """
-    text = prose_of(text)
+    text = _ANGLED.sub(" ", prose_of(text))
     caps = _CAPS_WORD.findall(text)
     if len(caps) >= 2 and not re.search(r"[a-z]", text):
         return caps
@@ -129,7 +134,7 @@ def answer_problems(segment: Segment, answer: str | None, target: str = "ko") ->
     if minimum is not None and words >= 3 and prose_words(segment.masked or ""):  # else: kept_answer
         if " ".join(answer_prose.split()) == " ".join(source_prose.split()):
             problems.append("answer is the untranslated source")
-        elif hangul_ratio(_without_names(answer_prose, source_prose)) < minimum:
+        elif hangul_ratio(_without_names(_ANGLED.sub(" ", answer_prose), source_prose)) < minimum:
             problems.append("answer is not in the target language")
     if len(source_prose) >= 40:
         ratio = len(answer_prose) / len(source_prose)

@@ -32,7 +32,7 @@ from pathlib import Path
 from ..document import Block, Document, Segment, SourceFile, Status
 from ..encoding import decode_text
 from ..errors import InputError
-from ..validate import prose_words
+from ..validate import PROSE_WORD
 from .markdown_inline import Scan, scan
 from .markdown_inline import Span as InlineSpan
 
@@ -106,6 +106,10 @@ class MarkdownReader:
         return doc
 
 
+#: Signs of code in a line: assignments, statements, blocks, calls, comments.
+_CODE_SIGN = re.compile(r"[;{}]|[A-Za-z_]\w*\(|^\s*(?:def|class|import|from|return|for|while|if|elif|else)\b|"
+                        r"#include|//|/\*")
+_TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?(?:\{[^{}]*\})*")
 _MATH_INLINE = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]|\$[^$]*\$")
 
 
@@ -116,8 +120,10 @@ def _prose_line(line: str) -> bool:
     into code blocks; their sentences are translated, code stays (it is
     mostly symbols and short identifiers).
     """
-    plain = _MATH_INLINE.sub(" ", line)
-    words = prose_words(plain)
+    plain = _TEX_COMMAND.sub(" ", _MATH_INLINE.sub(" ", line))
+    if _CODE_SIGN.search(plain):
+        return False
+    words = PROSE_WORD.findall(plain)  # OCR runs words together: every letter run counts
     return len(words) >= 4 and sum(map(len, words)) >= 0.4 * len("".join(plain.split()))
 
 
@@ -236,11 +242,26 @@ class _Parser:
         return len(starts)
 
     def _code_prose(self, a: int, b: int) -> None:
-        """A paragraph for a line of a code block that is prose (:func:`_prose_line`) and whose math closes."""
-        if _prose_line(self.text[a:b]):
-            found = scan(self.text, a, b)
+        """Paragraphs for a line of a code block that is prose (:func:`_prose_line`).
+
+        OCR leaves stray math closers (``\\)`` without ``\\(``) in such lines;
+        the parts around them are read, the closer itself stays as it is.
+        """
+        if not _prose_line(self.text[a:b]):
+            return
+        pos = a
+        while pos < b:
+            found = scan(self.text, pos, b)
             if not found.problems:
-                self._segment(a, b, "paragraph", spans=found.spans)
+                self._segment(pos, b, "paragraph", spans=found.spans)
+                return
+            offset, message = found.problems[0]
+            if not message.startswith("\\) without") or offset <= pos:
+                return
+            part = scan(self.text, pos, offset)
+            if not part.problems:
+                self._segment(pos, offset, "paragraph", spans=part.spans)
+            pos = offset + 2
 
     def _heading(self, level: int, a: int, b: int) -> None:
         title = self.text[a:b]
