@@ -45,6 +45,9 @@ _CAPS_WORD = re.compile(r"(?<![\\A-Za-z0-9_@#$%&])[A-Z]{3,}(?![A-Za-z0-9_])")
 _IDENTIFIER = re.compile(r"\S*(?:\d|[_/@\\]|[A-Za-z][a-z]*[-.]?[A-Z])\S*")
 
 
+#: An author-year citation written out: ``Luo et al., 2023``, ``Smith and Lee (2020)``, ``Wei et al.``.
+_CITATION = re.compile(r"\b[A-Z][A-Za-z'\u2019-]+(?:\s+(?:and|&)\s+[A-Z][A-Za-z'\u2019-]+)?"
+                       r"(?:\s+et\s+al\.?,?\s*\(?(?:19|20)\d\d[a-z]?\)?|\s+et\s+al\.|,?\s*\(?(?:19|20)\d\d[a-z]?\))")
 #: Text in angle brackets: markup or a template slot (``<your answer>``), left as it is like a tag.
 _ANGLED = re.compile(r"<[^<>]+>")
 
@@ -54,10 +57,10 @@ def prose_words(text: str) -> list[str]:
 
     Words inside identifiers (:data:`_IDENTIFIER`: ``EEVE-Korean-10.8B``) and
     in angle brackets (markup, template slots such as ``<your answer>``) do not
-    count.  A heading set in capitals (two or more capital words, no lower
+    count, nor do author-year citations written out (``Luo et al., 2023``).  A heading set in capitals (two or more capital words, no lower
     case: ``RELATED WORK``) is prose too, and its words count.
     """
-    text = _ANGLED.sub(" ", prose_of(text))
+    text = _CITATION.sub(" ", _ANGLED.sub(" ", prose_of(text)))
     caps = _CAPS_WORD.findall(text)
     if len(caps) >= 2 and not re.search(r"[a-z]", text):
         return caps
@@ -105,6 +108,7 @@ def needs_translation(masked: str) -> bool:
     return bool(_WORDS.search(prose_of(masked)))
 
 
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*")
 
 
@@ -116,6 +120,20 @@ def _without_names(answer: str, source: str) -> str:
     """
     names = {w for w in _NAME.findall(source) if any(c.isupper() or c.isdigit() for c in w)}
     return _NAME.sub(lambda m: " " if m.group(0) in names else m.group(0), answer)
+
+
+def _target_share(answer: str) -> float:
+    """Share of Hangul among the answer's Hangul syllables and the letters of its English prose words.
+
+    Only prose words count as English (:func:`prose_words`): names, identifiers,
+    ``et al.`` and template slots are what a translator keeps.
+    """
+    hangul = hangul_ratio(answer)
+    syllables = len(_HANGUL.findall(answer))
+    if not syllables:
+        return 0.0 if hangul == 0.0 else hangul
+    latin = sum(len(w) for w in prose_words(answer))
+    return syllables / (syllables + latin)
 
 
 def answer_problems(segment: Segment, answer: str | None, target: str = "ko") -> list[str]:
@@ -134,7 +152,7 @@ def answer_problems(segment: Segment, answer: str | None, target: str = "ko") ->
     if minimum is not None and words >= 3 and prose_words(segment.masked or ""):  # else: kept_answer
         if " ".join(answer_prose.split()) == " ".join(source_prose.split()):
             problems.append("answer is the untranslated source")
-        elif hangul_ratio(_without_names(_ANGLED.sub(" ", answer_prose), source_prose)) < minimum:
+        elif _target_share(_without_names(answer_prose, source_prose)) < minimum:
             problems.append("answer is not in the target language")
     if len(source_prose) >= 40:
         ratio = len(answer_prose) / len(source_prose)
