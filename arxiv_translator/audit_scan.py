@@ -145,7 +145,7 @@ def scan_html(path: Path, name: str) -> list[Passage]:
 _MD_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,}).*?^[ \t]{0,3}\1[ \t]*$", re.S | re.M)
 _MD_MATH = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]|(?<!\\)\$(?:\\.|[^$\\\n])+?\$|\\\((?:(?!\n\n).)*?\\\)", re.S)
 _MD_CODE = re.compile(r"`[^`\n]*`")
-_MD_NOISE = re.compile(r"\]\([^)\s]*\)|<[^<>\n]+>|https?://\S+|www\.\S+|"
+_MD_NOISE = re.compile(r"\]\([^)\s]*\)|\[[A-Za-z]+:[^\]\s]+\]|<[^<>\n]+>|https?://\S+|www\.\S+|"
                        r"\\(?:begin|end|ref|eqref|cite[a-z]*|label|url|includegraphics|href)\*?(?:\[[^\]]*\])?"
                        r"\{[^}]*\}(?:\{[^}]*\})?|\\[A-Za-z@]+\*?")
 _MD_REFS = re.compile(r"^#{1,6}\s*(?:[\dA-Z.]+\s+)?(?:references?|bibliography|works cited|literature cited|"
@@ -161,6 +161,8 @@ def scan_markdown(path: Path, name: str) -> list[Passage]:
     out: list[Passage] = []
     in_refs = False
     for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith("> PSEUDO-TRANSLATION"):  # the pseudo engine's own banner
+            continue
         if _MD_HEADING.match(line):
             in_refs = bool(_MD_REFS.match(line))
         if not in_refs:
@@ -180,7 +182,7 @@ _TEX_CODE = re.compile(r"\\begin\{(verbatim|lstlisting|minted|tikzpicture|algori
 _TEX_KEYS = re.compile(r"\\(?:cite[a-zA-Z]*|ref|eqref|autoref|cref|Cref|label|url|includegraphics|input|include|"
                        r"subfile|import|href|bibliography|bibliographystyle|usepackage|graphicspath|hypersetup|"
                        r"newcommand|renewcommand|providecommand|def|definecolor|color|textcolor|setlength|"
-                       r"vspace|hspace|begin|end)\*?(?:\[[^\]]*\])*(?:\{[^{}]*\})*|\\begin\{(?:tabular|tabularx|array)"
+                       r"vspace|hspace|begin|end)(?![A-Za-z@])\*?(?:\[[^\]]*\])*(?:\{[^{}]*\})*|\\begin\{(?:tabular|tabularx|array)"
                        r"\*?\}(?:\{[^}]*\})+|https?://\S+|www\.\S+")
 _TEX_MACRO = re.compile(r"\\[A-Za-z@]+\*?")
 _TEX_INCLUDE = re.compile(r"\\(?:input|include|subfile)\*?\s*\{([^}]+)\}|\\input\s+([^\s{}\\]+)")

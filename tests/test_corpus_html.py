@@ -10,6 +10,7 @@ prose it still holds beyond what a perfect translator leaves.  The promise: noth
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,21 @@ from standin import Standin, fidelity, fidelity_problems, tools_available
 from arxiv_translator.config import Settings
 from arxiv_translator.pipeline import Job, run
 
+#: LaTeXML's rendering of what it could not expand (``<span class="ltx_ERROR undefined">{titemize}</span>``
+#: for an undefined environment): raw TeX, not prose.  fidelity.py's perfect translator (the stand-in's
+#: transform) rewrites the words of such a span when no backslash protects them; the product leaves raw
+#: TeX alone, so those words are allowed on top of the 0.5 %.
+ERROR_SPAN = re.compile(r'<span class="ltx_ERROR[^"]*"[^>]*>([^<]*)</span>')
+FIDELITY_WORD = re.compile(r"(?<![\\A-Za-z0-9])[A-Za-z][a-z]{2,}(?![A-Za-z0-9])")
+
+
+def raw_tex_words(page: Path) -> int:
+    """Words in LaTeXML error spans that do not start with a backslash (see :data:`ERROR_SPAN`)."""
+    spans = ERROR_SPAN.findall(page.read_text(encoding="utf-8"))
+    return sum(len(FIDELITY_WORD.findall(t)) for t in spans if not t.lstrip().startswith("\\"))
+
+
+FEEDBACK = '<button class="sr-only button" style="display: none;">Report issue for preceding element</button>'
 PAGES = sorted((CORPUS / "arxiv").glob("*/paper.html")) if (CORPUS / "arxiv").is_dir() else []
 pytestmark = pytest.mark.skipif(not PAGES or not tools_available(), reason="no shared corpus or tools")
 
@@ -44,7 +60,9 @@ def test_corpus_html_page(tmp_path, llm, page):
     report = translate(llm, page, out)
     assert report["segments"]["failed"] == 0, report["failed"][:5]
     figures = fidelity("html", page, out / "paper.ko.html")
-    assert figures["prose left"][1] > 1000  # the measure saw the paper's prose
+    left, total = figures["prose left"]
+    assert total > 1000  # the measure saw the paper's prose
+    figures["prose left"] = (max(0, left - raw_tex_words(page)), total)
     assert fidelity_problems(figures) == [], figures
     audit = report["audit"]
     assert audit["output"] == "paper.ko.html" and audit["source_words"] > 1000
@@ -53,5 +71,5 @@ def test_corpus_html_page(tmp_path, llm, page):
     info = report["output_info"]["html"]
     page_text = (out / "paper.ko.html").read_text(encoding="utf-8")
     assert "Report issue for preceding element" not in page_text
-    assert info["feedback_buttons_removed"] > 0
+    assert info["feedback_buttons_removed"] == page.read_text(encoding="utf-8").count(FEEDBACK)
     assert 'ltx_tag_figure">Figure ' not in page_text and 'ltx_tag_table">Table ' not in page_text
