@@ -54,6 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--pages", default=None, help="PDF input: pages to translate, e.g. 1-10 or 2,5-7")
     t.add_argument("--dual", choices=["side", "alternate"], default=None,
                    help="PDF input: paper.dual.pdf with pages side by side (default) or alternating")
+    t.add_argument("--offline-assets", action="store_true",
+                   help="HTML input: download the page's images and stylesheets from arXiv beside paper.ko.html "
+                        "(once, politely, cached) so that the page reads offline")
     t.add_argument("--quiet", action="store_true", help="no progress display")
     return parser
 
@@ -98,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
             args.config, target=args.target, engine=args.engine, model=args.model, base_url=args.base_url,
             glossary=args.glossary, style=args.style, concurrency=args.concurrency, batch_tokens=args.batch_tokens,
             cache=args.cache, compile=False if args.no_compile else None, force=True if args.force else None,
-            pages=args.pages, dual=args.dual)
+            pages=args.pages, dual=args.dual, offline_assets=True if args.offline_assets else None)
         report = run(Job(source=args.source, settings=settings, out=args.out, estimate=args.estimate,
                          main=args.main, listener=view, source_choice=args.source_kind))
     except TranslatorError as exc:
