@@ -48,15 +48,22 @@ def audit_job(kind: str, root: Path, main_file: str | None, out: Path) -> AuditI
     return AuditInput(kind=kind, source=Path(root) / main if main else Path(root), main="", out=Path(out))
 
 
-def scan(kind: str, path: Path, name: str, main: str = "") -> list[Passage]:
-    """The passages of one file (or LaTeX tree) with English prose left."""
+def scan(kind: str, path: Path, name: str, main: str = "", like: Path | None = None) -> list[Passage]:
+    """The passages of one file (or LaTeX tree) with English prose left.
+
+    ``main``: a LaTeX tree's main file; ``like``: the Markdown source of a
+    Markdown output (where its reference list is).
+    """
     scanner = SCANNERS[kind]
-    return scanner(path, name, main) if kind == "latex" else scanner(path, name)
+    if kind == "latex":
+        return scanner(path, name, main)
+    return scanner(path, name, like) if kind == "markdown" and like is not None else scanner(path, name)
 
 
-def audit_output(kind: str, path: Path, name: str, source_words: int, main: str = "") -> dict[str, Any]:
+def audit_output(kind: str, path: Path, name: str, source_words: int, main: str = "",
+                 like: Path | None = None) -> dict[str, Any]:
     """The audit of one output: words left, share, per file or page, the largest passages."""
-    passages = scan(kind, path, name, main)
+    passages = scan(kind, path, name, main, like)
     left = sum(p.words for p in passages)
     per_file: Counter[str] = Counter()
     for p in passages:
@@ -90,7 +97,8 @@ def audit(job: AuditInput) -> dict[str, Any]:
         if name == "paper.ko.pdf" and job.kind != "pdf":
             continue  # a compiled LaTeX paper: its source tree is audited instead
         if (kind == "latex" and path.is_dir()) or (kind != "latex" and path.is_file()):
-            results.append(audit_output(kind, path, name, total, job.main if kind == "latex" else ""))
+            like = job.source if kind == "markdown" and job.kind == "markdown" else None
+            results.append(audit_output(kind, path, name, total, job.main if kind == "latex" else "", like))
     head = results[0] if results else {"words_left": 0, "share": 0.0, "ok": True, "output": ""}
     return {"max_share": MAX_SHARE, "source_words": total, "output": head["output"],
             "words_left": head["words_left"], "share": head["share"], "ok": head["ok"], "outputs": results}

@@ -99,6 +99,8 @@ class _HtmlScan(HTMLParser):
             return
         classes = set((dict(attrs).get("class") or "").split())
         skip = tag in _HTML_SKIP_TAGS or bool(classes & _HTML_SKIP_CLASSES)
+        if skip and not self.skipping and self.buffer:
+            self.buffer.append(" ")  # a formula or a citation separates the words around it
         self.stack.append((tag, skip))
         self.skipping += skip
 
@@ -153,22 +155,36 @@ _MD_REFS = re.compile(r"^#{1,6}\s*(?:[\dA-Z.]+\s+)?(?:references?|bibliography|w
 _MD_HEADING = re.compile(r"^#{1,6}\s")
 
 
-def scan_markdown(path: Path, name: str) -> list[Passage]:
-    """Passages of a Markdown file, one per line; code, math, markup and the reference list left out."""
+def _reference_lines(lines: list[str]) -> list[bool]:
+    """Per line: inside the reference list (a References heading up to the next heading)."""
+    flags, in_refs = [], False
+    for line in lines:
+        if _MD_HEADING.match(line):
+            in_refs = bool(_MD_REFS.match(line))
+        flags.append(in_refs)
+    return flags
+
+
+def scan_markdown(path: Path, name: str, like: Path | None = None) -> list[Passage]:
+    """Passages of a Markdown file, one per line; code, math, markup and the reference list left out.
+
+    ``like``: the Markdown source the file was translated from; when it has
+    the same lines, the reference list is found there (its heading may be
+    translated in the output).
+    """
     text = path.read_text(encoding="utf-8", errors="replace")
+    lines = text.splitlines()
+    source = like.read_text(encoding="utf-8", errors="replace").splitlines() if like is not None else []
+    refs = _reference_lines(source if len(source) == len(lines) else lines)
     for pattern in (_MD_FENCE, _MD_MATH, _MD_CODE, _MD_NOISE):
         text = _blank(text, pattern)
     out: list[Passage] = []
-    in_refs = False
-    for number, line in enumerate(text.splitlines(), 1):
-        if line.startswith("> PSEUDO-TRANSLATION"):  # the pseudo engine's own banner
+    for number, (line, in_refs) in enumerate(zip(text.splitlines(), refs), 1):
+        if in_refs or lines[number - 1].startswith("> PSEUDO-TRANSLATION"):  # (the pseudo engine's banner)
             continue
-        if _MD_HEADING.match(line):
-            in_refs = bool(_MD_REFS.match(line))
-        if not in_refs:
-            found = passage(f"{name}:{number}", line)
-            if found:
-                out.append(found)
+        found = passage(f"{name}:{number}", line)
+        if found:
+            out.append(found)
     return out
 
 

@@ -37,6 +37,7 @@ _TOKEN_KINDS = (  # (kind, pattern over one whitespace-separated token, stripped
 )
 
 
+_NOT_CAPS_HEADING = re.compile(r"[a-z\d|\uac00-\ud7a3]")  # lower case, digits, table pipes, Hangul
 _CAPS_WORD = re.compile(r"(?<![\\A-Za-z0-9_@#$%&])[A-Z]{3,}(?![A-Za-z0-9_])")
 
 
@@ -57,12 +58,14 @@ def prose_words(text: str) -> list[str]:
 
     Words inside identifiers (:data:`_IDENTIFIER`: ``EEVE-Korean-10.8B``) and
     in angle brackets (markup, template slots such as ``<your answer>``) do not
-    count, nor do author-year citations written out (``Luo et al., 2023``).  A heading set in capitals (two or more capital words, no lower
-    case: ``RELATED WORK``) is prose too, and its words count.
+    count, nor do author-year citations written out (``Luo et al., 2023``).
+    A heading set in capitals (two or more capital words and nothing else: no
+    lower case, digits, table pipes or Hangul; ``RELATED WORK``) is prose too,
+    and its words count.
     """
     text = _CITATION.sub(" ", _ANGLED.sub(" ", prose_of(text)))
     caps = _CAPS_WORD.findall(text)
-    if len(caps) >= 2 and not re.search(r"[a-z]", text):
+    if len(caps) >= 2 and not _NOT_CAPS_HEADING.search(text):
         return caps
     return [w for token in text.split() if not _IDENTIFIER.fullmatch(token.strip("()[]{}.,;:!?\"'"))
             for w in PROSE_WORD.findall(token)]
