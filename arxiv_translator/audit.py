@@ -26,6 +26,8 @@ LARGEST = 10
 #: What is audited, in order: output path in the output folder -> scanner kind.
 OUTPUTS: dict[str, str] = {"source": "latex", "paper.ko.html": "html", "paper.ko.md": "markdown",
                            "paper.ko.pdf": "pdf"}
+#: Input kind -> the output that corresponds to it (audited first: the report's headline figures).
+PRIMARY = {"latex": "source", "html": "paper.ko.html", "markdown": "paper.ko.md", "pdf": "paper.ko.pdf"}
 #: Input kind (as the pipeline names it) -> scanner kind for the input's prose words.
 INPUT_SCANNER = {"latex": "latex", "html": "html", "markdown": "markdown", "pdf": "pdf"}
 
@@ -38,32 +40,43 @@ class AuditInput:
     source: Path  # the input file, or the LaTeX tree
     main: str  # the main file, relative to the tree (LaTeX), else ""
     out: Path  # the output folder
+    pages: list[int] | None = None  # PDF input: the 0-based pages translated (the output has only those)
 
 
-def audit_job(kind: str, root: Path, main_file: str | None, out: Path) -> AuditInput:
-    """The audit's view of a job: ``root`` is the input tree or folder, ``main_file`` the document's main file."""
+def audit_job(kind: str, root: Path, main_file: str | None, out: Path, pages: str = "") -> AuditInput:
+    """The audit's view of a job: ``root`` is the input tree or folder, ``main_file`` the document's main file.
+
+    ``pages``: for PDF input, the translated pages as the reader records them
+    (0-based, comma-separated; empty: all).
+    """
     main = main_file or ""
+    chosen = [int(p) for p in pages.split(",") if p.strip().isdigit()] or None
     if kind == "latex":
         return AuditInput(kind=kind, source=Path(root), main=main, out=Path(out))
-    return AuditInput(kind=kind, source=Path(root) / main if main else Path(root), main="", out=Path(out))
+    return AuditInput(kind=kind, source=Path(root) / main if main else Path(root), main="", out=Path(out),
+                      pages=chosen)
 
 
-def scan(kind: str, path: Path, name: str, main: str = "", like: Path | None = None) -> list[Passage]:
+def scan(kind: str, path: Path, name: str, main: str = "", like: Path | None = None,
+         pages: list[int] | None = None, labels: list[int] | None = None) -> list[Passage]:
     """The passages of one file (or LaTeX tree) with English prose left.
 
     ``main``: a LaTeX tree's main file; ``like``: the Markdown source of a
-    Markdown output (where its reference list is).
+    Markdown output (where its reference list is); ``pages`` / ``labels``: a
+    PDF's pages to read and the page numbers to name them by.
     """
     scanner = SCANNERS[kind]
     if kind == "latex":
         return scanner(path, name, main)
+    if kind == "pdf":
+        return scanner(path, name, pages, labels)
     return scanner(path, name, like) if kind == "markdown" and like is not None else scanner(path, name)
 
 
 def audit_output(kind: str, path: Path, name: str, source_words: int, main: str = "",
-                 like: Path | None = None) -> dict[str, Any]:
+                 like: Path | None = None, labels: list[int] | None = None) -> dict[str, Any]:
     """The audit of one output: words left, share, per file or page, the largest passages."""
-    passages = scan(kind, path, name, main, like)
+    passages = scan(kind, path, name, main, like, labels=labels)
     left = sum(p.words for p in passages)
     per_file: Counter[str] = Counter()
     for p in passages:
@@ -80,7 +93,7 @@ def source_words(job: AuditInput) -> int:
     kind = INPUT_SCANNER.get(job.kind)
     if kind is None or not job.source.exists():
         return 0
-    return sum(p.words for p in scan(kind, job.source, job.source.name, job.main))
+    return sum(p.words for p in scan(kind, job.source, job.source.name, job.main, pages=job.pages))
 
 
 def audit(job: AuditInput) -> dict[str, Any]:
@@ -92,13 +105,15 @@ def audit(job: AuditInput) -> dict[str, Any]:
     """
     total = source_words(job)
     results = []
-    for name, kind in OUTPUTS.items():
+    primary = PRIMARY.get(job.kind)
+    for name, kind in sorted(OUTPUTS.items(), key=lambda item: item[0] != primary):
         path = job.out / name
         if name == "paper.ko.pdf" and job.kind != "pdf":
             continue  # a compiled LaTeX paper: its source tree is audited instead
         if (kind == "latex" and path.is_dir()) or (kind != "latex" and path.is_file()):
             like = job.source if kind == "markdown" and job.kind == "markdown" else None
-            results.append(audit_output(kind, path, name, total, job.main if kind == "latex" else "", like))
+            labels = [p + 1 for p in job.pages] if kind == "pdf" and job.pages else None
+            results.append(audit_output(kind, path, name, total, job.main if kind == "latex" else "", like, labels))
     head = results[0] if results else {"words_left": 0, "share": 0.0, "ok": True, "output": ""}
     return {"max_share": MAX_SHARE, "source_words": total, "output": head["output"],
             "words_left": head["words_left"], "share": head["share"], "ok": head["ok"], "outputs": results}

@@ -266,28 +266,38 @@ def _paragraphs(text: str, name: str) -> Iterator[Passage]:
 
 # --- PDF -----------------------------------------------------------------------------------------
 _PDF_REFS = re.compile(r"^\s*(?:\d+\.?\s*)?(?:references|bibliography|참고\s*문헌)\s*$", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 _PDF_APPENDIX = re.compile(r"^\s*(?:[A-Z](?:\.\d+)*\.?\s+\S|appendix\b|부록)", re.I)
 
 
-def scan_pdf(path: Path, name: str) -> list[Passage]:
-    """Passages (text blocks) of a PDF, by page; the reference list (up to an appendix) left out."""
+def scan_pdf(path: Path, name: str, pages: list[int] | None = None, labels: list[int] | None = None) -> list[Passage]:
+    """Passages (text blocks) of a PDF, by page; the reference list (up to an appendix) left out.
+
+    ``pages``: the 0-based pages to read (default all); ``labels``: the page
+    numbers to report for the pages read, in order (an output of selected
+    pages is labelled with the original's page numbers).  Blocks with an
+    e-mail address (author blocks) and the pseudo engine's banner are not prose.
+    """
     import pymupdf  # heavy: only when a PDF is audited
 
     out: list[Passage] = []
     in_refs = False
     with pymupdf.open(path) as pdf:
-        for number, page in enumerate(pdf, 1):
-            for block in page.get_text("blocks", sort=True):
+        chosen = [p for p in (pages if pages is not None else range(pdf.page_count)) if 0 <= p < pdf.page_count]
+        for n, index in enumerate(chosen):
+            label = labels[n] if labels is not None and n < len(labels) else index + 1
+            for block in pdf[index].get_text("blocks", sort=True):
                 text = _reading(str(block[4]))
                 if _PDF_REFS.match(text):
                     in_refs = True
                     continue
                 if in_refs and _PDF_APPENDIX.match(text) and len(text) < 80:
                     in_refs = False
-                if not in_refs:
-                    found = passage(f"page {number}", _URL.sub(" ", re.sub(r"-\n(?=[a-z])", "", text)))
-                    if found:
-                        out.append(found)
+                if in_refs or _EMAIL.search(text) or text.startswith("PSEUDO-TRANSLATION"):
+                    continue
+                found = passage(f"page {label}", _URL.sub(" ", re.sub(r"-\n(?=[a-z])", "", text)))
+                if found:
+                    out.append(found)
     return out
 
 

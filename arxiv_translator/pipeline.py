@@ -179,7 +179,7 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
 def _audit(prepared: PreparedSource, doc: Document, out: Path, warnings: list[str], emit: Listener) -> dict:
     """The coverage audit of the written outputs (audit.py); a warning when too much English is left."""
     emit(Event(stage="audit", message="auditing the outputs for English prose left"))
-    section = audit(audit_job(prepared.kind, prepared.root, doc.main_file, out))
+    section = audit(audit_job(prepared.kind, prepared.root, doc.main_file, out, doc.meta.get("pages", "")))
     warning = audit_warning(section)
     if warning:
         warnings.append(warning)

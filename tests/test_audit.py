@@ -150,3 +150,19 @@ def test_english_answers_are_warned_about_on_the_terminal(tmp_path, capsys, monk
     assert code == 0 and report["audit"]["share"] > 0.5 and not report["audit"]["ok"]
     assert "warning: coverage audit: " in printed and "paper.ko.md:3" in printed
     assert "coverage: " in printed
+
+
+def test_pdf_audit_of_selected_pages_names_the_original_pages(tmp_path):
+    source = tmp_path / "paper.pdf"
+    pdf = pymupdf.open()
+    for text in ("First page prose words here.", "Second page has more prose words.", "Third page words."):
+        pdf.new_page().insert_text((72, 72), text)
+    pdf.save(source)
+    out = tmp_path / "out"
+    out.mkdir()
+    translated = pymupdf.open()
+    translated.new_page().insert_text((72, 72), "Second page kept.")  # --pages 2: the output has that page only
+    translated.save(out / "paper.ko.pdf")
+    section = audit(AuditInput(kind="pdf", source=source, main="", out=out, pages=[1]))
+    assert section["source_words"] == 6  # page 2 only: Second, page, has, more, prose, words
+    assert section["output"] == "paper.ko.pdf" and section["outputs"][0]["per_file"] == {"page 2": 3}
