@@ -32,9 +32,8 @@ LABELS: dict[str, str] = {
 _WORDS = "|".join(re.escape(w) for w in sorted(LABELS, key=len, reverse=True))
 #: A label word at the start of a text node or after a space, before a space, number, letter label or end.
 _LABEL = re.compile(rf"(?<![A-Za-z])({_WORDS})(?=$|[\s\u00a0:(.]|&nbsp;|&#160;|\d|[A-Z]\b)")
-#: Spans whose text LaTeXML writes: tags of captions, headings, theorems (not bibliography items or notes).
-_TAG_OPEN = re.compile(r"""<span\s+class\s*=\s*["'](?:ltx_tag(?:\s+ltx_tag_(?!bibitem)[\w-]+)?"""
-                       r"""|ltx_text\s+ltx_ref_tag)\b[^"']*["'][^>]*>""")
+#: Spans whose text LaTeXML writes: tags of captions, headings, theorems, references (bibliography labels excepted).
+_TAG_OPEN = re.compile(r"""<span\s+class\s*=\s*["'](?:ltx_tag|ltx_text\s+ltx_ref_tag)\b[^"']*["'][^>]*>""")
 _SPAN_EDGE = re.compile(r"<span\b|</span\s*>")
 _TEXT = re.compile(r">([^<]+)(?=<)")
 
@@ -58,7 +57,7 @@ def localise_tags(page: str) -> tuple[str, int]:
     """``page`` (or a fragment) with the label words in LaTeXML's tag spans made Korean; and how many spans changed."""
     out, pos, count = [], 0, 0
     for m in _TAG_OPEN.finditer(page):
-        if m.start() < pos:
+        if m.start() < pos or "ltx_tag_bibitem" in m.group(0):  # a bibliography label is a name
             continue
         end = span_end(page, m.end())
         if end < 0:
