@@ -32,7 +32,7 @@ from pathlib import Path
 from ..document import Block, Document, Segment, SourceFile, Status
 from ..encoding import decode_text
 from ..errors import InputError
-from ..validate import PROSE_WORD
+from .markdown_code import prose_line as _prose_line
 from .markdown_inline import Scan, scan
 from .markdown_inline import Span as InlineSpan
 
@@ -104,27 +104,6 @@ class MarkdownReader:
         doc.warnings.extend(parsed.warnings)
         doc.fill_title_abstract()
         return doc
-
-
-#: Signs of code in a line: assignments, statements, blocks, calls, comments.
-_CODE_SIGN = re.compile(r"[;{}]|[A-Za-z_]\w*\(|^\s*(?:def|class|import|from|return|for|while|if|elif|else)\b|"
-                        r"#include|//|/\*")
-_TEX_COMMAND = re.compile(r"\\[A-Za-z]+\*?(?:\{[^{}]*\})*")
-_MATH_INLINE = re.compile(r"\\\(.*?\\\)|\\\[.*?\\\]|\$[^$]*\$")
-
-
-def _prose_line(line: str) -> bool:
-    """A line of a code block that is prose: four prose words or more, making up at least 40 % of it.
-
-    OCR (Mathpix, nougat) turns boxed prompts, chat examples and pseudo-code
-    into code blocks; their sentences are translated, code stays (it is
-    mostly symbols and short identifiers).
-    """
-    plain = _TEX_COMMAND.sub(" ", _MATH_INLINE.sub(" ", line))
-    if _CODE_SIGN.search(plain):
-        return False
-    words = PROSE_WORD.findall(plain)  # OCR runs words together: every letter run counts
-    return len(words) >= 4 and sum(map(len, words)) >= 0.4 * len("".join(plain.split()))
 
 
 def _find_main(root: Path) -> str:
