@@ -29,8 +29,8 @@ from urllib.parse import urljoin
 from ..document import Block, Document, Protected, Segment, SourceFile
 from ..encoding import decode_text
 from ..errors import InputError
-from . import html_specs as spec
 from ..validate import PROSE_WORD
+from . import html_specs as spec
 from .html_page import Node, contains_block, is_block, page_base, parse_page, plain_text
 
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
@@ -242,7 +242,7 @@ def _foreign_content(node: Node) -> list[Node]:
 
 
 def _has_foreign(node: Node) -> bool:
-    """An SVG picture (or an element holding one) that embeds HTML."""
+    """An SVG picture with prose in it: text labels, or HTML it embeds."""
     return node.name == "svg" and any(n.name in ("foreignobject", "text") for n in node.iter())
 
 
