@@ -90,8 +90,8 @@ class _Fetcher:
         css = dest.read_text(encoding="utf-8", errors="replace")
         for m in _CSS_URL.finditer(css):
             ref = m.group(2)
-            if ref.startswith(("data:", "#")) or urlsplit(ref).scheme:
-                continue
+            if ref.startswith(("data:", "#")) or urlsplit(ref).scheme or urlsplit(ref).netloc:
+                continue  # inline data, or another host
             target = urlsplit(urljoin(f"https://arxiv.org{path}", ref)).path
             self.fetch(target)
 
