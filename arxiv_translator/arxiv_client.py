@@ -48,6 +48,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV_NS = "{http://arxiv.org/schemas/atom}"
 _NOT_AVAILABLE = re.compile(rb"HTML is not available|No HTML for|conversion (?:failed|error)", re.IGNORECASE)
 _API_MAX_BYTES = 10 * 1024 * 1024
+_ASSET_PATH = re.compile(r"(?:/[A-Za-z0-9_][A-Za-z0-9._@+-]{0,120}){1,12}")
 T = TypeVar("T")
 
 
@@ -246,6 +247,17 @@ class ArxivClient:
         if path is None:
             raise InputError(f"{ref}: arXiv has no PDF for this paper")
         return path
+
+    def asset(self, ref: ArxivId, path: str) -> Path | None:
+        """A file the paper's HTML page uses (image, stylesheet), by its path on arXiv (``/html/<id>/x1.png``).
+
+        Cached beside the page under ``assets/``; None when arXiv does not have
+        it.  ``path`` must be a plain absolute path (letters, digits, ``._-/``,
+        no ``..``), else ValueError.
+        """
+        if not _ASSET_PATH.fullmatch(path) or ".." in path.split("/"):
+            raise ValueError(f"{path!r}: not a plain asset path")
+        return self._download(ref, "assets" + path, f"{self.config.url}{path}", raw=False)
 
     def html_url(self, ref: ArxivId) -> str:
         """Where the HTML page lives (its images are relative to it)."""

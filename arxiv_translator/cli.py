@@ -57,6 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--pages", default=None, help="PDF input: pages to translate, e.g. 1-10 or 2,5-7")
     t.add_argument("--dual", choices=["side", "alternate"], default=None,
                    help="PDF input: paper.dual.pdf with pages side by side (default) or alternating")
+    t.add_argument("--offline-assets", action="store_true",
+                   help="HTML input: download the page's images and stylesheets from arXiv beside paper.ko.html "
+                        "(once, politely, cached) so that the page reads offline")
     t.add_argument("--quiet", action="store_true", help="no progress display")
     e = sub.add_parser("engines", help="list the engines: available, configured, and how to configure the rest")
     e.add_argument("--config", type=Path, default=None, help="TOML config file")
@@ -132,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
             glossary=args.glossary, style=args.style, concurrency=args.concurrency, batch_tokens=args.batch_tokens,
             cache=args.cache, compile=False if args.no_compile else None, force=True if args.force else None,
             pages=args.pages, dual=args.dual, deepl_glossary=args.deepl_glossary,
-            papago_glossary=args.papago_glossary)
+            papago_glossary=args.papago_glossary, offline_assets=True if args.offline_assets else None)
         report = run(Job(source=args.source, settings=settings, out=args.out, estimate=args.estimate,
                          main=args.main, listener=view, source_choice=args.source_kind))
     except TranslatorError as exc:
@@ -156,6 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     if comp["ok"] is not None:
         print(f"compile: original {'ok' if comp['original_ok'] else 'FAILED'}, "
               f"translation {'ok' if comp['ok'] else 'FAILED'}, {len(comp['reverted'])} reverted")
+    coverage = report.get("audit") or {}
+    if coverage.get("output"):
+        print(f"coverage: {coverage['share']:.2%} of the prose words left in English in {coverage['output']} "
+              f"({coverage['words_left']} of {coverage['source_words']}; see 'audit' in report.json)")
     for warning in report["warnings"]:
         print(f"warning: {warning}")
     return 0 if (comp["ok"] is not False or comp["original_ok"] is False) else 6

@@ -100,6 +100,7 @@ class Settings(BaseSettings):
     force: bool = False
     pages: str | None = None  # PDF input: 1-based page selection such as "1-10" or "2,5-7"
     dual: Literal["side", "alternate"] = "side"  # PDF input: layout of paper.dual.pdf
+    offline_assets: bool = False  # HTML input: download the page's images and styles beside paper.ko.html
 
     def engine_settings(self, name: str | None = None) -> EngineSettings:
         """Engine ``name``'s view of these settings (default: the configured engine, else openai).

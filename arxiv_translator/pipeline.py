@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .audit import audit, audit_job, audit_warning
 from .cache import TranslationCache, signature_hash
 from .config import Settings
 from .document import Document, Status
@@ -163,6 +164,7 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
     warnings = list(doc.warnings) + [w for r in results.values() for w in r.warnings]
     warnings += _warnings(doc, usage, engine, settings)
     compile_info = results["latex"].info.get("compile") if "latex" in results else None
+    coverage = _audit(prepared, doc, out, warnings, emit)
     report = build_report(
         doc=doc, tool={"name": "arxiv-translator", "version": __version__},
         signature={**sig, "hash": signature_hash(sig)},
@@ -176,10 +178,21 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
                      compile_info or {}).get("seconds", 0.0), 3)},
         compile_info=compile_info, outputs={name: r.files for name, r in results.items()},
         output_info={name: r.info for name, r in results.items() if r.info and name != "latex"},
-        warnings=warnings, real=engine.real)
+        warnings=warnings, real=engine.real, audit=coverage)
     write_report(report, out / "report.json")
     emit(Event(stage="done", message=str(out)))
     return report
+
+
+def _audit(prepared: PreparedSource, doc: Document, out: Path, warnings: list[str], emit: Listener) -> dict:
+    """The coverage audit of the written outputs (audit.py); a warning when too much English is left."""
+    emit(Event(stage="audit", message="auditing the outputs for English prose left"))
+    section = audit(audit_job(prepared.kind, prepared.root, doc.main_file, out, doc.meta.get("pages", "")))
+    warning = audit_warning(section)
+    if warning:
+        warnings.append(warning)
+        emit(Event(stage="audit", message=f"warning: {warning}"))
+    return section
 
 
 def _read(job: Job, work: Path, choice: str, emit: Listener) -> tuple[PreparedSource, Document]:

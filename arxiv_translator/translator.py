@@ -6,6 +6,10 @@ token budget, sends them with bounded concurrency, retries transient failures
 with backoff (honouring ``Retry-After``), validates every answer per segment,
 re-sends failed segments in smaller batches and finally alone, and keeps the
 source text (status ``failed``, with the reason) when nothing valid came.
+A segment with no prose words (``VAE on MNIST (\ref{..})``, ``max_len``)
+whose answer is its own source is ``kept`` with the reason
+(:func:`~arxiv_translator.validate.kept_answer`), cached like any answer, and
+so never sent again.
 Nothing is dropped silently: every segment ends in a final status.
 """
 
@@ -25,7 +29,7 @@ from .events import Event, Listener, ignore
 from .glossary import Glossary
 from .protect import normalise_tags, placeholder_problems, prose_of, unmask
 from .style import StyleReport, polish
-from .validate import answer_problems, needs_translation
+from .validate import answer_problems, kept_answer, needs_translation
 
 CHARS_PER_TOKEN = 4
 MAX_BATCH_ITEMS = 80
@@ -125,7 +129,12 @@ class Translator:
                 continue
             cached = None if (self.options.force or self.cache is None) else self.cache.get(seg.masked or "")
             if cached is not None and not placeholder_problems(seg, cached):
-                self._accept(seg, cached, Status.CACHED)
+                kept = kept_answer(seg, cached)
+                if kept is not None:
+                    seg.settle(Status.KEPT, kept)
+                    self._done += 1
+                else:
+                    self._accept(seg, cached, Status.CACHED)
                 continue
             todo.append(seg)
         self.usage.source_chars = sum(len(s.source) for s in todo)
@@ -226,6 +235,14 @@ class Translator:
             accepted: list[tuple[str, str]] = []
             for seg, text in zip(segs, result.texts):
                 fixed = polish(normalise_tags(text), seg.masked or "", self.usage.style) if text else text
+                kept = kept_answer(seg, fixed)
+                if kept is not None:
+                    seg.attempts.append(Attempt(batch_size=len(segs), outcome=f"kept: {kept}"))
+                    seg.settle(Status.KEPT, kept)
+                    self._done += 1
+                    self._emit()
+                    accepted.append((seg.masked or "", fixed))
+                    continue
                 problems = answer_problems(seg, fixed, self.options.target)
                 seg.attempts.append(Attempt(batch_size=len(segs), outcome="; ".join(problems) or "ok"))
                 if problems:

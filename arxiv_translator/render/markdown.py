@@ -29,6 +29,7 @@ from pylatexenc import latex2text, latexwalker, macrospec
 
 from ..document import Protected, Segment, Status
 from ..protect import PLACEHOLDER_RE, mask, normalise_tags, slots
+from .labels import localise_tags
 
 TRANSLATED = (Status.TRANSLATED, Status.CACHED)
 MATH_ENV = re.compile(r"^\\begin\{([A-Za-z]+)(\*?)\}(.*)\\end\{\1\*?\}$", re.S)
@@ -169,7 +170,7 @@ def _html_atom(src: str, kind: str) -> str:
         alt = re.search(r"""alt\s*=\s*["']([^"']*)["']""", src)
         url = re.search(r"""src\s*=\s*["']([^"']*)["']""", src)
         return f"![{unescape(alt.group(1)) if alt else ''}]({url.group(1) if url else ''})"
-    return html_text(src)
+    return html_text(localise_tags(src)[0])  # LaTeXML's "Fig. 2" / "Table 3:" labels in Korean
 
 
 def _marker(open_src: str, closing: bool) -> str:

@@ -33,6 +33,8 @@ from ..protect import PLACEHOLDER_RE, mask
 from ..readers.html import make_segment
 from ..readers.html_page import Node, parse_page, plain_text
 from .base import WriteJob, WriteResult, Writer
+from .html_assets import offline_assets
+from .html_localise import localise_page
 from .splice import TRANSLATED, render_file
 
 OUTPUT = "paper.ko.html"
@@ -197,7 +199,9 @@ class HtmlOutput(Writer):
     def write(self, job: WriteJob) -> WriteResult:
         """Splice the translations into the page and write it as UTF-8."""
         page, info = render_page(job.doc, job.pseudo)
+        page = localise_page(page, info)  # Korean caption/reference labels, no feedback buttons
+        page, fetched = offline_assets(page, job, info) if job.settings.offline_assets else (page, [])
         (job.out / OUTPUT).write_text(page, encoding="utf-8")
-        warnings = [] if info["base_url"] else [
-            f"{OUTPUT}: the page names no arXiv base URL; relative image and stylesheet links are left as they are"]
+        warnings = fetched + ([] if info["base_url"] else [
+            f"{OUTPUT}: the page names no arXiv base URL; relative image and stylesheet links are left as they are"])
         return WriteResult(files=[OUTPUT], info=info, warnings=warnings)

@@ -41,8 +41,8 @@ def write_segments(doc: Document, path: Path) -> int:
 
 def build_report(*, doc: Document, tool: dict, signature: dict, source: dict, target: str, engine: dict,
                  usage: Usage, seconds: dict, compile_info: dict | None, outputs: dict[str, list[str]],
-                 warnings: list[str], real: bool, output_info: dict | None = None) -> dict:
-    """The ``report.json`` dictionary."""
+                 warnings: list[str], real: bool, output_info: dict | None = None, audit: dict | None = None) -> dict:
+    """The ``report.json`` dictionary (``audit``: the coverage audit of the outputs, see audit.py)."""
     failed = [{"id": s.id, "reason": s.reason} for s in doc.segments() if s.status.value == "failed"]
     return {
         "tool": tool,
@@ -66,6 +66,7 @@ def build_report(*, doc: Document, tool: dict, signature: dict, source: dict, ta
         "failed": failed,
         "glossary_violations": {"count": len(usage.glossary_violations), "examples": usage.glossary_violations[:20]},
         "style": usage.style.as_dict(),
+        "audit": audit or {},
         "warnings": warnings,
     }
 

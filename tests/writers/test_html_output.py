@@ -202,7 +202,10 @@ def test_corpus_page_end_to_end(tmp_path, path):
     assert Counter(CITE_RE.findall(page)) == Counter(CITE_RE.findall(original))
     before, after = lxml.html.fromstring(original), lxml.html.fromstring(page)  # the page parses
     tags = Counter(e.tag for e in after.iter() if isinstance(e.tag, str))
+    feedback = [e for e in before.iter("button") if (e.text or "").strip() == "Report issue for preceding element"]
     expected = Counter(e.tag for e in before.iter() if isinstance(e.tag, str)) - Counter(["base"])
+    expected -= Counter({"button": len(feedback)})  # arXiv's hidden feedback buttons are removed
+    assert report["output_info"]["html"]["feedback_buttons_removed"] == len(feedback)
     assert tags == expected + Counter(["div"])  # the same elements, plus the pseudo banner
     assert [e.get("id") for e in after.iter() if isinstance(e.tag, str) and e.get("id")] == \
         [e.get("id") for e in before.iter() if isinstance(e.tag, str) and e.get("id")]
