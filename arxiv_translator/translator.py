@@ -173,6 +173,8 @@ class Translator:
                 self.usage.retries += 1
                 delay = exc.retry_after if exc.retry_after is not None else (
                     self.options.backoff * 2**attempt * (0.5 + random.random()))
+                self.listener(Event(stage="retry", message=f"engine {self.engine.name}: {exc}; attempt "
+                                    f"{attempt + 2} of {self.options.max_retries + 1} in {min(delay, MAX_DELAY):.1f} s"))
                 await asyncio.sleep(min(delay, MAX_DELAY))
         raise AssertionError("unreachable")
 

@@ -14,6 +14,7 @@ import time
 import httpx
 
 from ..errors import BadAnswerError, ConfigError, EngineError, TransientEngineError
+from ..network import unreachable
 from ..prompt import PROMPT_VERSION, parse_answer, system_message, user_message
 from .base import BatchContext, Engine, EngineResult
 
@@ -60,7 +61,10 @@ class OpenAIChatEngine(Engine):
         try:
             response = httpx.get(f"{self.base_url}/models", headers=self._headers(), timeout=min(30.0, self.settings.timeout))
         except httpx.HTTPError as exc:
-            raise ConfigError(f"engine openai: cannot reach {self.base_url} ({type(exc).__name__})") from None
+            why = unreachable(exc)
+            raise ConfigError(f"engine openai: cannot reach {self.base_url} "
+                              f"({why + '; no network? is the server running?' if why else type(exc).__name__})"
+                              ) from None
         if response.status_code in (401, 403):
             raise ConfigError(f"engine openai: {self.base_url} refused the API key (HTTP {response.status_code}): "
                               f"{_error_message(response)}")
@@ -86,6 +90,9 @@ class OpenAIChatEngine(Engine):
         except httpx.TimeoutException:
             raise TransientEngineError(f"timeout after {self.settings.timeout:g} s") from None
         except httpx.HTTPError as exc:
+            if unreachable(exc):  # DNS, refused, unreachable: retrying will not help
+                raise EngineError(f"engine openai: cannot reach {self.base_url}: {unreachable(exc)} "
+                                  "(no network? is the server running?)") from None
             raise TransientEngineError(f"connection error ({type(exc).__name__})") from None
         status = response.status_code
         if status == 429 or status >= 500:

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from ..document import Document, Segment
+from .latex_names import fixed_names_block, fixed_words
 from .splice import TRANSLATED, render_file
 
 
@@ -33,7 +34,7 @@ KOREAN = r"""% --- arxiv-translator: Korean typesetting (XeLaTeX + kotex, Noto C
 """
 
 PSEUDO_BANNER = r"""\AddToHook{shipout/foreground}{\put(0.5\paperwidth,-0.35in){\makebox(0,0){\normalfont\footnotesize
-PSEUDO-TRANSLATION (arxiv-translator --engine pseudo): not a real translation}}}
+PSEUDO-TRANSLATION (arxiv-translator \texttt{-{}-engine pseudo}): not a real translation}}}
 """
 KOREAN_END = "% --- end arxiv-translator ---\n"
 
@@ -68,9 +69,10 @@ def korean_preamble(text: str, pseudo: bool) -> str:
         return text
     text = guard_pdftex(text)
     text = _DROP_PACKAGES.sub(lambda m: f"{m.group(1)}% (arxiv-translator, not for XeLaTeX) {m.group(2)}", text)
-    text = PRE_CLASS + text
+    text = PRE_CLASS + fixed_words(text)
     begin = _BEGIN_DOC.search(text)
     block = KOREAN + (PSEUDO_BANNER if pseudo else "") + KOREAN_END
+    block += fixed_names_block()
     if begin:
         text = text[: begin.start()] + block + text[begin.start() :]
     return text
