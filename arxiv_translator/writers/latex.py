@@ -95,7 +95,7 @@ def write_tree(doc: Document, source_root: Path, dest: Path, pseudo: bool,
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if rel in doc.files:
-            text = render_file(doc.files[rel].text, by_file.get(rel, []), reverted)
+            text = render_file(doc.files[rel].text, by_file.get(rel, []), reverted, keep_lines=True)
             if rel == doc.main_file:
                 text = korean_preamble(text, pseudo)
             else:
@@ -132,7 +132,7 @@ def segment_lines(doc: Document, pseudo: bool, reverted: set[str] | None = None)
             if seg.id in marks and seg.target_masked is not None:
                 copy.target_masked = f"\x01{seg.id}\x02" + seg.target_masked + f"\x03{seg.id}\x04"
             marked.append(copy)
-        rendered = render_file(text, marked, reverted)
+        rendered = render_file(text, marked, reverted, keep_lines=True)
         if rel == doc.main_file:
             rendered = korean_preamble(rendered, pseudo)
         ranges = []
