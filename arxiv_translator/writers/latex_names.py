@@ -9,7 +9,8 @@ defaults:
 * the name macros (``\\abstractname``, ``\\refname``/``\\bibname``,
   ``\\contentsname``, ``\\appendixname``, ``\\figurename``, ``\\tablename``,
   ``\\proofname``, algorithm names...) are redefined, and added to babel's
-  ``\\captions<english>`` so that a later ``\\selectlanguage`` keeps them;
+  ``\\captions<english>`` and ``\\extras<english>`` (where hyperref keeps its
+  ``\\autoref`` words), so that a later ``\\selectlanguage`` keeps them;
 * theorem heads: the macros that print a theorem's head (kernel, amsthm,
   llncs) are wrapped so that a printed name found in :data:`THEOREM_NAMES`
   (``\\newtheorem{lemma}{Lemma}``, or a macro holding it, as llncs's
@@ -95,17 +96,17 @@ REF_NAMES: dict[str, str] = {
 
 #: English words that classes hard-code, patched where they are printed: (macro, English, replacement).
 HARDCODED: tuple[tuple[str, str, str], ...] = (
-    ("abstract", "Abstract", r"\abstractname"),
-    ("abstract", "ABSTRACT", r"\abstractname"),
-    ("@maketitle", "Abstract", r"\abstractname"),
-    ("thebibliography", "References", r"\refname"),
-    ("thebibliography", "REFERENCES", r"\refname"),
-    ("bibsection", "References", r"\refname"),
-    ("fnum@figure", "Figure", r"\figurename"),
-    ("fnum@table", "Table", r"\tablename"),
-    ("fname@algorithm", "Algorithm", r"\atk@name@algorithm"),
-    ("keyword", "Keywords", r"\atk@name@keywords"),
-    ("keywords", "Keywords", r"\atk@name@keywords"),
+    ("abstract", "Abstract", r"{\abstractname}"),
+    ("abstract", "ABSTRACT", r"{\abstractname}"),
+    ("@maketitle", "Abstract", r"{\abstractname}"),
+    ("thebibliography", "References", r"{\refname}"),
+    ("thebibliography", "REFERENCES", r"{\refname}"),
+    ("bibsection", "References", r"{\refname}"),
+    ("fnum@figure", "Figure", r"{\figurename}"),
+    ("fnum@table", "Table", r"{\tablename}"),
+    ("fname@algorithm", "Algorithm", r"{\atk@name@algorithm}"),
+    ("keyword", "Keywords", r"{\atk@name@keywords}"),
+    ("keywords", "Keywords", r"{\atk@name@keywords}"),
     ("@makechapterhead", r"\@chapapp\space \thechapter", r"\atk@chapterhead"),
 )
 
@@ -161,7 +162,8 @@ def _babel() -> str:
     langs = ",".join(ENGLISH_DIALECTS)
     return ("  \\ifdefined\\addto\\@for\\atk@lang:=" + langs + "\\do{%\n"
             "    \\ifcsname captions\\atk@lang\\endcsname"
-            "\\expandafter\\addto\\csname captions\\atk@lang\\endcsname{\\atk@setnames}\\fi}\\fi\n")
+            "\\expandafter\\addto\\csname captions\\atk@lang\\endcsname{\\atk@setnames}"
+            "\\expandafter\\addto\\csname extras\\atk@lang\\endcsname{\\atk@setnames}\\fi}\\fi\n")
 
 
 def fixed_names_block() -> str:
