@@ -77,11 +77,12 @@ def reflow(source: str, marked: str, protected: list[tuple[int, int]]) -> str:
     missing = source.count("\n") - text.count("\n")
     if missing <= 0 or not wanted:
         return text
-    if missing < len(wanted):  # the translation kept some breaks itself: spread the rest evenly
-        wanted = [wanted[round(k * (len(wanted) - 1) / max(1, missing - 1))] for k in range(missing)]
     cands = _candidates(text, inside)
     if not cands:
         return text
+    count = min(missing, len(cands))
+    if count < len(wanted):  # the translation kept some breaks itself, or has few spaces: spread them evenly
+        wanted = [wanted[round(k * (len(wanted) - 1) / max(1, count - 1))] for k in range(count)]
     lead = len(text) - len(text.lstrip())
     span = max(1, len(text.rstrip()) - lead)
     chosen: list[int] = []
