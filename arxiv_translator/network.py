@@ -33,15 +33,21 @@ _MESSAGES = (
 def unreachable(exc: BaseException) -> str | None:
     """Why ``exc`` means the host cannot be reached at all (DNS, refused, unreachable), else None.
 
-    Only connection errors qualify (never a timeout or a reset after connecting);
-    the cause chain is searched for the socket error behind httpx's wrapper.
+    Only connection errors qualify (never a timeout or a reset after connecting).
+    ``exc`` and the exceptions it was raised from or during (``__cause__``, and
+    ``__context__`` even under ``raise ... from None``) are searched, so an
+    engine's ``TransientEngineError`` raised while handling httpx's
+    ``ConnectError`` is recognised too.
     """
-    if not isinstance(exc, (httpx.ConnectError, OSError)):
-        return None
     seen: BaseException | None = exc
     for _ in range(8):  # exc, its cause, the cause's cause...
         if seen is None:
             break
+        if isinstance(seen, httpx.TimeoutException):
+            return None
+        if not isinstance(seen, (httpx.ConnectError, OSError)):
+            seen = seen.__cause__ or seen.__context__
+            continue
         if isinstance(seen, socket.gaierror):
             return "DNS lookup failed"
         if isinstance(seen, OSError) and seen.errno in _UNREACHABLE_ERRNOS:

@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from .cache import TranslationCache
 from .document import Attempt, Document, Segment, Status
 from .engines.base import BatchContext, Engine, EngineResult
-from .errors import BadAnswerError, TransientEngineError
+from .errors import BadAnswerError, EngineError, TransientEngineError
 from .events import Event, Listener, ignore
 from .glossary import Glossary
+from .network import unreachable
 from .protect import normalise_tags, placeholder_problems, prose_of, unmask
 from .style import StyleReport, polish
 from .validate import answer_problems, needs_translation
@@ -168,6 +169,10 @@ class Translator:
                 self._count(result)
                 return result
             except TransientEngineError as exc:
+                down = unreachable(exc)
+                if down is not None:  # DNS, refused, unreachable: no retry will help
+                    raise EngineError(f"engine {self.engine.name}: cannot reach the server: {down} "
+                                      "(no network? is the server running?)") from None
                 if attempt == self.options.max_retries:
                     raise
                 self.usage.retries += 1

@@ -20,10 +20,13 @@ import pytest
 from conftest import CORPUS, ROOT, SAMPLE
 from fake_openai import FakeOpenAI
 
-from arxiv_translator.engines.base import BatchContext
-from arxiv_translator.engines.openai_chat import OpenAIChatEngine
 from arxiv_translator.config import Settings
+from arxiv_translator.engines import create_engine
 from arxiv_translator.errors import EngineError, TransientEngineError
+from arxiv_translator.glossary import Glossary
+from arxiv_translator.protect import mask_document
+from arxiv_translator.readers.latex import LatexReader
+from arxiv_translator.translator import TranslateOptions, Translator
 
 ARXIV_ID = "2402.18563"
 
@@ -66,13 +69,25 @@ def test_engine_without_network_fails_in_seconds(tmp_path):
     assert "connection refused" in proc.stderr and "no network?" in proc.stderr and seconds < 30
 
 
-def test_engine_refused_mid_run_is_not_transient():
-    engine = OpenAIChatEngine(Settings(engine="openai", base_url="http://127.0.0.1:9/v1", model="m").engine_settings())
-    import asyncio
-
+def test_engine_refused_mid_run_is_not_retried(tmp_path):
+    """A server that goes away during the run: the translator stops at once instead of retrying."""
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "main.tex").write_text("\\documentclass{article}\n\\begin{document}\nA sentence to translate here.\n"
+                                   "\\end{document}\n", encoding="utf-8")
+    doc = LatexReader().read(root)
+    mask_document(doc)
+    settings = Settings(engine="openai", base_url="http://127.0.0.1:9/v1", model="m", max_retries=4, backoff=5.0)
+    engine = create_engine("openai", settings.engine_settings())
+    options = TranslateOptions(target="ko", style="academic", concurrency=1, batch_tokens=1000, max_retries=4,
+                               backoff=5.0, force=True)
+    translator = Translator(engine, Glossary.load(None, "ko").prepare(), options, None)
+    started = time.monotonic()
     with pytest.raises(EngineError) as info:
-        asyncio.run(engine.translate(["Hello"], BatchContext()))
-    assert not isinstance(info.value, TransientEngineError) and "connection refused" in str(info.value)
+        translator.run(doc)
+    assert not isinstance(info.value, TransientEngineError)
+    assert "connection refused" in str(info.value) and "no network?" in str(info.value)
+    assert translator.usage.requests == 1 and translator.usage.retries == 0 and time.monotonic() - started < 5
 
 
 # -- retries say what they are doing --------------------------------------------------------------------------------

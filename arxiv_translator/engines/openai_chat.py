@@ -90,9 +90,6 @@ class OpenAIChatEngine(Engine):
         except httpx.TimeoutException:
             raise TransientEngineError(f"timeout after {self.settings.timeout:g} s") from None
         except httpx.HTTPError as exc:
-            if unreachable(exc):  # DNS, refused, unreachable: retrying will not help
-                raise EngineError(f"engine openai: cannot reach {self.base_url}: {unreachable(exc)} "
-                                  "(no network? is the server running?)") from None
             raise TransientEngineError(f"connection error ({type(exc).__name__})") from None
         status = response.status_code
         if status == 429 or status >= 500:
