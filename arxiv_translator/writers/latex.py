@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 from ..document import Document, Segment
-from .latex_names import fixed_names_block, fixed_words
+from .latex_names import with_fixed_names
 from .splice import TRANSLATED, render_file
 
 
@@ -69,10 +69,9 @@ def korean_preamble(text: str, pseudo: bool) -> str:
         return text
     text = guard_pdftex(text)
     text = _DROP_PACKAGES.sub(lambda m: f"{m.group(1)}% (arxiv-translator, not for XeLaTeX) {m.group(2)}", text)
-    text = PRE_CLASS + fixed_words(text)
+    text = PRE_CLASS + with_fixed_names(text)
     begin = _BEGIN_DOC.search(text)
     block = KOREAN + (PSEUDO_BANNER if pseudo else "") + KOREAN_END
-    block += fixed_names_block()
     if begin:
         text = text[: begin.start()] + block + text[begin.start() :]
     return text

@@ -115,7 +115,7 @@ BIBLATEX_STRINGS: dict[str, str] = {"bibliography": "참고문헌", "references"
 ENGLISH_DIALECTS: tuple[str, ...] = ("english", "american", "british", "USenglish", "UKenglish", "canadian",
                                      "australian", "newzealand")
 
-BEGIN = "% --- arxiv-translator: fixed names in Korean (class hooks, at \\begin{document}) ---\n"
+BEGIN = "% --- arxiv-translator: fixed names in Korean (class hooks, run when the document begins) ---\n"
 END = "% --- end arxiv-translator fixed names ---\n"
 
 _ENGINE = r"""\makeatletter
@@ -189,6 +189,15 @@ _GROUP_OPEN = (r"(\\(?:textbf|textit|textsc|emph|section\*?|subsection\*?|paragr
 _FIXED_WORD = re.compile(_GROUP_OPEN + r"(" + "|".join(FIXED_WORDS) + r")([.:]?(?:\\ |~)?\s*\})")
 _SKIP = re.compile(r"\\begin\{(verbatim|lstlisting|minted|comment)\*?\}.*?\\end\{\1\*?\}", re.S)
 _COMMENT = re.compile(r"(?<!\\)%.*")
+_BEGIN_DOC = re.compile(r"\\begin\s*\{document\}")
+
+
+def with_fixed_names(text: str) -> str:
+    """A main file's text with its whole-group fixed words in Korean and :func:`fixed_names_block` before
+    ``\\begin{document}`` (any engine; nothing is added to a text without ``\\begin{document}``)."""
+    text = fixed_words(text)
+    begin = _BEGIN_DOC.search(text)
+    return text[: begin.start()] + fixed_names_block() + text[begin.start():] if begin else text
 
 
 def fixed_words(text: str) -> str:

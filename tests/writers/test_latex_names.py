@@ -91,6 +91,7 @@ def test_block_is_data_driven_and_engine_free():
     for english, korean in THEOREM_NAMES.items():
         assert f"\\@namedef{{atk@ko@{english}}}{{{korean}}}" in block
     assert "\\AtBeginDocument" in block and "xetex" not in block.lower() and "fontspec" not in block
+    assert not re.search(r"\\begin\s*\{document\}", block)  # writers insert before the first one
     assert block.count("\\makeatletter") == 2 and set(FIXED_WORDS) >= {"Abstract", "References", "Proof"}
     once = korean_preamble(DOC, pseudo=True)
     assert once.count("fixed names in Korean") == 1 and korean_preamble(once, pseudo=True) == once
