@@ -141,7 +141,8 @@ def main(argv: list[str] | None = None) -> int:
 def estimate_summary(report: dict, source: str) -> str:
     """The ``--estimate`` figures as a few readable lines."""
     engine = report["engine"]
-    where = f"{report['source']['kind']}" + (f", main {report['source']['main']}" if report["source"].get("main") else "")
+    main_file = report["source"].get("main")
+    where = report["source"]["kind"] + (f", main {main_file}" if main_file else "")
     if report.get("priced", True):
         cost = f"about ${report['cost_usd']:.4f} with {engine['name']} {engine['model']}"
     else:
@@ -152,7 +153,8 @@ def estimate_summary(report: dict, source: str) -> str:
     lines = [f"estimate for {source} ({where}); no engine was called",
              f"  segments:   {report['segments']:,} ({report['to_translate']:,} to translate)",
              f"  characters: {report['characters']:,}",
-             f"  tokens:     about {report['tokens']['prompt']:,} prompt + {report['tokens']['completion']:,} completion",
+             f"  tokens:     about {report['tokens']['prompt']:,} prompt + "
+             f"{report['tokens']['completion']:,} completion",
              f"  cost:       {cost}"]
     if spans:
         lines.append(f"  protected:  {sum(protected.values()):,} spans ({spans})")

@@ -186,17 +186,16 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
     warnings = list(doc.warnings) + [w for r in results.values() for w in r.warnings]
     warnings += _warnings(doc, usage, engine, settings)
     compile_info = results["latex"].info.get("compile") if "latex" in results else None
-    compile_seconds = (compile_info or {}).get("seconds", 0.0)
     report = build_report(
         doc=doc, tool={"name": "arxiv-translator", "version": __version__},
         signature={**sig, "hash": signature_hash(sig)},
         source={"kind": prepared.kind, "path": str(job.source), "origin": prepared.origin,
                 "main": doc.main_file, "main_reason": doc.meta.get("main_reason", ""), **prepared.info},
         target=settings.target, engine={"name": engine.name, "model": engine.model}, usage=usage,
-        seconds=stage_seconds(total=time.monotonic() - started, read=read_done - started,
+        seconds=stage_seconds(total=time.monotonic() - started, engine=usage.engine_seconds, read=read_done - started,
                               check=check_seconds - original_seconds, translate=translate_seconds,
-                              write=write_seconds - compile_seconds, compile=original_seconds + compile_seconds,
-                              engine=usage.engine_seconds),
+                              write=write_seconds - (compile_info or {}).get("seconds", 0.0),
+                              compile=original_seconds + (compile_info or {}).get("seconds", 0.0)),
         compile_info=compile_info, outputs={name: r.files for name, r in results.items()},
         output_info={name: r.info for name, r in results.items() if r.info and name != "latex"},
         warnings=warnings, real=engine.real)
@@ -206,14 +205,16 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
 
 
 def stage_seconds(total: float, engine: float, **stages: float) -> dict:
-    """The report's ``seconds``: stages that do not overlap (they add up to about ``total``), and ``overlapping``.
+    """The report's ``seconds``: stages that do not overlap and add up to ``total``, and ``overlapping``.
 
     ``read`` includes the engine check and any download; ``check`` the checks of the
     untouched input but not its compile; ``write`` the outputs but not the TeX runs, which
-    are all in ``compile`` (original and translation).  ``engine`` is request time summed
-    over concurrent requests, inside ``translate``: it is listed under ``overlapping``.
+    are all in ``compile`` (original and translation); ``other`` is the rest (the report
+    itself, steps no stage names).  ``engine`` is request time summed over concurrent
+    requests, inside ``translate``: it is listed under ``overlapping``.
     """
     out = {"total": round(total, 3), **{name: round(max(0.0, value), 3) for name, value in stages.items()}}
+    out["other"] = round(max(0.0, total - sum(max(0.0, value) for value in stages.values())), 3)
     out["engine"] = round(engine, 3)
     out["overlapping"] = {"engine": "translate"}
     return out

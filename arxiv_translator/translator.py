@@ -178,9 +178,10 @@ class Translator:
                 self.usage.retries += 1
                 delay = exc.retry_after if exc.retry_after is not None else (
                     self.options.backoff * 2**attempt * (0.5 + random.random()))
+                delay = min(delay, MAX_DELAY)
                 self.listener(Event(stage="retry", message=f"engine {self.engine.name}: {exc}; attempt "
-                                    f"{attempt + 2} of {self.options.max_retries + 1} in {min(delay, MAX_DELAY):.1f} s"))
-                await asyncio.sleep(min(delay, MAX_DELAY))
+                                    f"{attempt + 2} of {self.options.max_retries + 1} in {delay:.1f} s"))
+                await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
     def _count(self, result: EngineResult) -> None:
