@@ -340,8 +340,10 @@ class ArxivClient:
             except httpx.TransportError as exc:  # timeouts, reset connections, broken streams
                 down = unreachable(exc)
                 if down is not None:  # DNS, refused, unreachable: waiting will not help
-                    raise InputError(f"{ref}: cannot reach {httpx.URL(url).host} for the {what}: {down} "
-                                     "(no network? ARXIV_TRANSLATOR_ARXIV_URL points at a mirror)") from None
+                    mirror = (cfg.url, cfg.api_url) != (DEFAULT_URL, DEFAULT_API_URL)
+                    raise InputError(f"{ref}: cannot reach {httpx.URL(url).host} for the {what}: {down} (no network?"
+                                     f"{' or a wrong ARXIV_TRANSLATOR_ARXIV_URL / _API_URL' if mirror else ''})"
+                                     ) from None
                 why, after = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, None
             if attempt < cfg.retries:
                 delay = min(cfg.max_backoff, max(after or 0.0, base * 2 ** (attempt + 1)))
