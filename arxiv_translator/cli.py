@@ -24,14 +24,19 @@ from .inputs import SOURCE_CHOICES
 from .pipeline import Job, run
 
 
+INPUT_KINDS = ("an arXiv paper (id or URL), a LaTeX folder, .tex file or archive, an arXiv HTML page, "
+               "a Markdown/.mmd file or a PDF into Korean")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (engine choices come from the registry)."""
-    parser = argparse.ArgumentParser(prog="arxiv-translator", description="Translate an arXiv paper into Korean.")
+    parser = argparse.ArgumentParser(prog="arxiv-translator", description=f"Translate {INPUT_KINDS}.")
     parser.add_argument("--version", action="version", version=f"arxiv-translator {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("translate", help="translate an arXiv paper (id or URL), a LaTeX tree, .tex file or archive")
+    t = sub.add_parser("translate", help=f"translate {INPUT_KINDS}", description=f"Translate {INPUT_KINDS}.")
     t.add_argument("source", help="arXiv id or URL (2402.18563, arXiv:2402.18563v1, https://arxiv.org/abs/...), "
-                                  "LaTeX folder, .tex/.html/.mmd file, or archive (.tar.gz, .tgz, .tar, .gz, .zip)")
+                                  "LaTeX folder, .tex file, LaTeX archive (.tar.gz, .tgz, .tar, .gz, .zip), "
+                                  "arXiv HTML page (.html), Markdown / Mathpix Markdown (.md, .mmd) or PDF (.pdf)")
     t.add_argument("--source", dest="source_kind", choices=list(SOURCE_CHOICES), default="auto",
                    help="which form of the paper to translate (auto: arXiv's LaTeX e-print when it is TeX, "
                         "else arXiv HTML, else the PDF; for a local file, its own kind)")
@@ -49,7 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--concurrency", type=int, default=None, help="engine requests in flight (default 8)")
     t.add_argument("--batch-tokens", type=int, default=None, help="approximate source tokens per request")
     t.add_argument("--no-compile", action="store_true", help="do not compile the original or the translation")
-    t.add_argument("--estimate", action="store_true", help="count segments, tokens and cost; call no engine")
+    t.add_argument("--estimate", action="store_true",
+                   help="count segments, tokens and cost (prices of the configured engine or --model; "
+                        "gpt-4o-mini when none); needs no engine, calls none, writes nothing")
+    t.add_argument("--json", action="store_true", help="with --estimate: print the estimate as JSON")
     t.add_argument("--force", action="store_true", help="re-translate, ignoring the translation cache")
     t.add_argument("--cache", type=Path, default=None, help="translation cache file (env ARXIV_TRANSLATOR_CACHE)")
     t.add_argument("--config", type=Path, default=None, help="TOML config file")
@@ -107,6 +115,10 @@ class ProgressView:
             self.progress.update(self.task, completed=event.done, total=max(event.total, 1),
                                  in_flight=event.in_flight, tokens=event.tokens)
             return
+        if event.stage == "retry" and self.task is not None:  # above the bar, which keeps running
+            if not self.quiet:
+                self.progress.console.print(f"[dim]retry:[/dim] {event.message}")
+            return
         if self.task is not None and event.stage != "translate":
             self.progress.stop()
         if event.message and not self.quiet:
@@ -148,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     view.close()
     if args.estimate:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else estimate_summary(report, args.source))
         return 0
     seg = report["segments"]
     print(f"segments: {seg['total']} ({seg['translated']} translated, {seg['cached']} cached, "
@@ -166,6 +178,30 @@ def main(argv: list[str] | None = None) -> int:
     for warning in report["warnings"]:
         print(f"warning: {warning}")
     return 0 if (comp["ok"] is not False or comp["original_ok"] is False) else 6
+
+
+def estimate_summary(report: dict, source: str) -> str:
+    """The ``--estimate`` figures as a few readable lines."""
+    engine = report["engine"]
+    main_file = report["source"].get("main")
+    where = report["source"]["kind"] + (f", main {main_file}" if main_file else "")
+    if report.get("priced", True):
+        cost = f"about ${report['cost_usd']:.4f} with {engine['name']} {engine['model']}"
+    else:
+        cost = (f"unknown: no price for {engine['name']} model {engine['model']!r} "
+                "(a local server is free; set `prices` in the config)")
+    protected = report.get("protected") or {}
+    spans = ", ".join(f"{kind} {count:,}" for kind, count in sorted(protected.items(), key=lambda kv: -kv[1])[:6])
+    lines = [f"estimate for {source} ({where}); no engine was called",
+             f"  segments:   {report['segments']:,} ({report['to_translate']:,} to translate)",
+             f"  characters: {report['characters']:,}",
+             f"  tokens:     about {report['tokens']['prompt']:,} prompt + "
+             f"{report['tokens']['completion']:,} completion",
+             f"  cost:       {cost}"]
+    if spans:
+        lines.append(f"  protected:  {sum(protected.values()):,} spans ({spans})")
+    lines.append("  (--json for the figures as JSON)")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

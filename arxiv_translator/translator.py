@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from .cache import TranslationCache
 from .document import Attempt, Document, Segment, Status
 from .engines.base import BatchContext, Engine, EngineResult
-from .errors import BadAnswerError, TransientEngineError
+from .errors import BadAnswerError, EngineError, TransientEngineError
 from .events import Event, Listener, ignore
 from .glossary import Glossary
+from .network import unreachable
 from .protect import normalise_tags, placeholder_problems, prose_of, unmask
 from .style import StyleReport, polish
 from .validate import answer_problems, kept_answer, needs_translation
@@ -195,12 +196,19 @@ class Translator:
                 self._count(result)
                 return result
             except TransientEngineError as exc:
+                down = unreachable(exc)
+                if down is not None:  # DNS, refused, unreachable: no retry will help
+                    raise EngineError(f"engine {self.engine.name}: cannot reach the server: {down} "
+                                      "(no network? is the server running?)") from None
                 if attempt == self.options.max_retries:
                     raise
                 self.usage.retries += 1
                 delay = exc.retry_after if exc.retry_after is not None else (
                     self.options.backoff * 2**attempt * (0.5 + random.random()))
-                await asyncio.sleep(min(delay, MAX_DELAY))
+                delay = min(delay, MAX_DELAY)
+                self.listener(Event(stage="retry", message=f"engine {self.engine.name}: {exc}; attempt "
+                                    f"{attempt + 2} of {self.options.max_retries + 1} in {delay:.1f} s"))
+                await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
     def _count(self, result: EngineResult) -> None:

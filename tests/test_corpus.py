@@ -16,8 +16,6 @@ from pathlib import Path
 import pytest
 from conftest import corpus_papers
 
-from arxiv_translator.config import Settings
-from arxiv_translator.pipeline import Job, run
 
 MATH = re.compile(
     r"\$\$.+?\$\$|(?<!\\)\$(?:\\\$|[^$])+?(?<!\\)\$|\\\(.+?\\\)|\\\[.+?\\\]"
@@ -52,9 +50,8 @@ def english_share(rows: list[dict]) -> float:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("paper", corpus_papers(), ids=lambda p: p.name)
-def test_corpus_paper(tmp_path, paper):
-    out = tmp_path / "out"
-    report = run(Job(source=paper, settings=Settings(engine="pseudo"), out=out))
+def test_corpus_paper(corpus_run, paper):
+    report, out = corpus_run(paper)  # shared with the other corpus tests (one compile per paper)
     rows = [json.loads(line) for line in (out / "segments.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(rows) == report["segments"]["total"] >= 50
     files = [report["source"]["main"]] + sorted({r["id"].rsplit("/", 1)[0] for r in rows})

@@ -28,6 +28,9 @@ from typing import Any
 import httpx
 
 from ..errors import BadAnswerError, ConfigError, EngineError, TransientEngineError
+from ..network import unreachable
+
+
 
 
 class HttpService:
@@ -105,7 +108,9 @@ class HttpService:
             response = httpx.request(method, url, headers=dict(headers or {}), params=params,
                                      timeout=min(30.0, self.timeout))
         except httpx.HTTPError as exc:
-            raise ConfigError(f"engine {self.engine}: cannot reach {self.base_url} ({type(exc).__name__}); "
+            why = unreachable(exc)
+            hint = f"{why}; no network? is the server running?" if why else type(exc).__name__
+            raise ConfigError(f"engine {self.engine}: cannot reach {self.base_url} ({hint}); "
                               "check --base-url and the network") from None
         return self.preflight_response(response, expect=expect, error_text=error_text, strict=strict)
 

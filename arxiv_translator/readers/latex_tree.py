@@ -135,7 +135,12 @@ def find_main(root: Path, tree_files: list[str]) -> tuple[str, str]:
         if _is_main(text) or (_BEGIN_DOC.search(strip_comments(text)) and _class_in_includes(root, rel, text)):
             candidates.append(rel)
     if not candidates:
-        raise InputError(f"{root}: no main .tex file (none has \\documentclass and \\begin{{document}})")
+        kinds = (".html", ".htm", ".mmd", ".md", ".pdf")  # most structure first
+        others = sorted((rel for rel in tree_files if rel.lower().endswith(kinds)),
+                        key=lambda rel: (".ko." in rel, kinds.index("." + rel.lower().rsplit(".", 1)[1]), rel))
+        hint = (f"; it holds {', '.join(others[:3])}: pass that file instead (arxiv-translator translate "
+                f"{root / others[0]})") if others else ""
+        raise InputError(f"{root}: no main .tex file (none has \\documentclass and \\begin{{document}}){hint}")
     if len(candidates) == 1:
         return candidates[0], "the only file with \\documentclass and \\begin{document}"
     included = set()
