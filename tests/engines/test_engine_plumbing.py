@@ -132,7 +132,7 @@ def test_engines_command_lists_every_engine(capsys, monkeypatch, tmp_path):
 @pytest.mark.parametrize("name,unit", [("deepl", "characters"), ("google", "characters"), ("papago", "characters"),
                                        ("anthropic", "tokens"), ("openai", "tokens")])
 def test_estimate_per_engine(name, unit, sample_paper, capsys):
-    assert main(["translate", str(sample_paper), "--engine", name, "--estimate", "--quiet"]) == 0
+    assert main(["translate", str(sample_paper), "--engine", name, "--estimate", "--json", "--quiet"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["unit"] == unit and data["engine"]["name"] == name and data["cost_usd"] > 0
     if unit == "characters":
