@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from html import escape
+from typing import Protocol
 
 from pylatexenc.latex2text import LatexNodes2Text
 
@@ -101,14 +102,27 @@ def link_html(url: str, inner_html: str) -> str:
     return inner_html
 
 
-def latex_to_html(text: str, macros: Mapping[str, str] | None = None, notes: Iterator[str] | None = None) -> str:
+class RefLookup(Protocol):
+    """Resolves citations and references (see :class:`~arxiv_translator.render.latex_refs.LatexRefs`)."""
+
+    def ref_html(self, command: str, keys: list[str], lang: str) -> str: ...
+
+    def cite_html(self, command: str, keys: list[str], pre: str, post: str) -> str: ...
+
+
+def latex_to_html(text: str, macros: Mapping[str, str] | None = None, notes: Iterator[str] | None = None,
+                  refs: RefLookup | None = None, lang: str = "en") -> str:
     """Convert a LaTeX fragment to HTML (see the module docstring).
 
     ``macros`` maps a macro name (no backslash) to its replacement text, for
     the paper's own argument-less macros; ``notes`` yields footnote labels in
-    order (``*`` when it runs out or is not given).
+    order (``*`` when it runs out or is not given); ``refs`` resolves
+    ``\\cite``/``\\ref`` as the paper prints them (else keys are shown), with
+    names in ``lang``.
     """
-    return _Tex(text, macros or {}, notes if notes is not None else iter(()), 0, [MAX_EXPANSIONS]).run()
+    tex = _Tex(text, macros or {}, notes if notes is not None else iter(()), 0, [MAX_EXPANSIONS])
+    tex.refs, tex.lang = refs, lang
+    return tex.run()
 
 
 class _Tex:
@@ -117,11 +131,15 @@ class _Tex:
         self.s, self.i, self.macros, self.notes, self.depth, self.budget = text, 0, macros, notes, depth, budget
         self.out: list[str] = []
         self.closers: list[str] = []
+        self.refs: RefLookup | None = None
+        self.lang = "en"
 
     def sub(self, text: str) -> str:
         if self.depth >= MAX_DEPTH:
             return escape(text, quote=False)
-        return _Tex(text, self.macros, self.notes, self.depth + 1, self.budget).run()
+        inner = _Tex(text, self.macros, self.notes, self.depth + 1, self.budget)
+        inner.refs, inner.lang = self.refs, self.lang
+        return inner.run()
 
     def run(self) -> str:
         s = self.s
@@ -282,6 +300,8 @@ class _Tex:
             self.out.append(escape(_l2t().latex_to_text(f"\\{name}{{{arg}}}"), quote=False))
             return None
         if len(name) <= 1:
+            if name == "\\":
+                self.opt()  # \\[2mm]: the space after a line break is no text
             self.out.append(CHAR_ESCAPES.get(name, escape(name, quote=False)))
             return None
         if name[-1] == "*" and name[:-1] not in ("begin", "end"):
@@ -319,6 +339,10 @@ class _Tex:
             return self.verb()
         if CITES.match(name) and name not in ("citestyle",):
             return self.cite(name)
+        if name in REFS and self.refs is not None:
+            keys_list = [k.strip() for k in (self.arg() or "").split(",") if k.strip()]
+            self.out.append(self.refs.ref_html(name, keys_list, self.lang))
+            return None
         if name in REFS:
             keys = ", ".join(k.strip() for k in (self.arg() or "").split(","))
             self.out.append(f'<span class="ref">{escape(REFS[name].format(keys), quote=False)}</span>')
@@ -397,6 +421,11 @@ class _Tex:
         extra = self.opts()
         keys = [k.strip() for k in (self.arg() or "").split(",") if k.strip()]
         if name in ("nocite",):
+            return
+        if self.refs is not None:
+            pre = _l2t().latex_to_text(extra[0]).strip() if len(extra) == 2 else ""
+            post = _l2t().latex_to_text(extra[-1]).strip() if extra else ""
+            self.out.append(f"<cite>{self.refs.cite_html(name, keys, pre, post)}</cite>")
             return
         parts = []
         if len(extra) == 2 and extra[0].strip():
