@@ -32,6 +32,8 @@ _RULE = re.compile(r"\s*\\(?:hline|toprule|midrule|bottomrule|hdashline|endhead|
                    r"\{[^{}]*\}|addlinespace\s*(?:\[[^\]]*\])?|specialrule\s*\{[^{}]*\}\s*\{[^{}]*\}\s*\{[^{}]*\}|"
                    r"rowcolor\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}|arrayrulecolor\s*\{[^{}]*\}|morecmidrules|"
                    r"rule\s*\{[^{}]*\}\s*\{[^{}]*\})")
+_COMMENT = re.compile(r"\s*%[^\n]*\n?")  # at a cell's start (a ``%`` after ``\\\\`` is a comment)
+_EMPTY = re.compile(r"(?:\s|~|\\cellcolor\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}|\\(?:qquad|quad|[,;: ]))*")
 _SPAN_MACRO = re.compile(r"\s*\\(multicolumn|multirow)\s*")
 _SECTIONS = frozenset({"ltx_thead", "ltx_tbody", "ltx_tfoot"})
 _ESCAPED_PIPE = re.compile(r"\\\|")
@@ -187,13 +189,15 @@ def _keep_row(rows: list[list[_Cell]], row: list[_Cell]) -> None:
 
 def _make_cell(text: str, a: int, b: int) -> _Cell:
     """A cell's range without its leading rules and surrounding space; spans from multicolumn/multirow."""
-    while (m := _RULE.match(text, a, b)) is not None and m.end() > a:
+    while (m := _RULE.match(text, a, b) or _COMMENT.match(text, a, b)) is not None and m.end() > a:
         a = m.end()
     while a < b and text[a].isspace():
         a += 1
     while b > a and text[b - 1].isspace():
         b -= 1
     colspan = rowspan = 1
+    if (m := _EMPTY.match(text, a, b)) is not None and m.end() > a:  # \cellcolor{white}, ~: no content
+        a = m.end()
     inner = (a, b)
     while (m := _SPAN_MACRO.match(text, inner[0], inner[1])) is not None:
         args = _brace_args(text, m.end(), inner[1], 3)
@@ -219,7 +223,7 @@ def _brace_args(text: str, pos: int, end: int, count: int) -> list[tuple[int, in
         m = re.compile(r"\s*(?:\[[^\]]*\]\s*)*\{").match(text, pos, end)
         if not m:
             break
-        close = match_brace(text, m.end() - 1, end + 1)
+        close = match_brace(text, m.end() - 1, end)
         if close is None:
             break
         found.append((m.end(), close))
@@ -238,35 +242,39 @@ def _normalise(rows: list[list[_Cell]]) -> list[list[_Cell]]:
         grid.append(placed)
     for r, placed in enumerate(grid):
         for col, cell in list(placed.items()):
-            n = cell[3]
-            if n < -1 and r + n + 1 >= 0:  # \multirow{-2}: the text sits in the last row it spans
-                top = r + n + 1
-                anchor = grid[top].get(col)
-                if anchor is not None and anchor[4] == anchor[5]:
-                    grid[top][col] = (cell[0], cell[1], cell[2], -n, cell[4], cell[5])
-                    placed[col] = (anchor[0], anchor[1], cell[2], 1, anchor[4], anchor[4])
-                    n = -n
-                    r, cell = top, grid[top][col]
-                else:
-                    grid[r][col] = cell[:3] + (1,) + cell[4:]
+            if placed.get(col) is not cell:
+                continue
+            top, n = r, cell[3]
+            if n < -1:  # \multirow{-2}: the text sits in the last row it spans; move it to the first
+                top = max(0, r + n + 1)
+                while top < r and (grid[top].get(col) is None or grid[top][col][4] != grid[top][col][5]):
+                    top += 1  # a count past the table's top: the first empty cell above
+                anchor = grid[top].get(col) if top < r else None
+                n = top - r - 1
+                if anchor is None or anchor[4] != anchor[5]:
+                    placed[col] = cell[:3] + (1,) + cell[4:]
                     continue
+                grid[top][col] = (anchor[0], anchor[1], cell[2], -n, cell[4], cell[5])
+                placed[col] = (cell[0], cell[1], cell[2], 1, cell[4], cell[4])  # now an empty, covered cell
+                n = -n
             elif n < 0:
                 placed[col] = cell[:3] + (1,) + cell[4:]
                 continue
             covered = 1
             for k in range(1, n):
-                below = grid[r + k].get(col) if r + k < len(grid) else None
+                below = grid[top + k].get(col) if top + k < len(grid) else None
                 if below is None or below[4] != below[5]:
                     break
-                del grid[r + k][col]
+                del grid[top + k][col]
                 covered += 1
-            if covered != cell[3]:
-                grid[r][col] = cell[:3] + (covered,) + cell[4:]
+            if covered != n:
+                grid[top][col] = grid[top][col][:3] + (covered,) + grid[top][col][4:]
     return [[placed[c] for c in sorted(placed)] for placed in grid if placed]
 
 
 def _cell(text: str, cell: _Cell) -> TableCell:
-    return TableCell(text=text[cell[4]:cell[5]].strip(), colspan=cell[2], rowspan=max(1, cell[3]))
+    inner = re.sub(r"(?<!\\)%[^\n]*", "", text[cell[4]:cell[5]])
+    return TableCell(text=inner.strip(), colspan=cell[2], rowspan=max(1, cell[3]))
 
 
 # -- Markdown and HTML -----------------------------------------------------------------------------------

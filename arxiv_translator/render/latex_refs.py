@@ -97,7 +97,10 @@ class LatexRefs:
                 '<span class="en" lang="en">References</span></h2><ol>' + "".join(items) + "</ol></section>")
 
     def _entry_html(self, e: Entry) -> str:
-        mark = f"({e.year})" if self.bib.author_year else f"[{e.label or e.number}]"
-        title = f" <i>{escape(e.title)}</i>" if e.title else ""
-        return (f'<li id="bib-{e.number}" lang="en"><span class="bibmark">{escape(mark)}</span> '
-                f"{escape(e.author)}{'' if self.bib.author_year else ' ' + escape(e.year)}.{title}</li>")
+        author = escape(e.author.rstrip(". "))
+        title = f" <i>{escape(e.title.rstrip('. '))}</i>." if e.title else ""
+        if self.bib.author_year:
+            return f'<li id="bib-{e.number}" lang="en">{author} ({escape(e.year)}).{title}</li>'
+        year = f" {escape(e.year)}." if e.year and e.year != "n.d." else ""
+        return (f'<li id="bib-{e.number}" lang="en"><span class="bibmark">[{escape(e.label or str(e.number))}]</span> '
+                f"{author}.{title}{year}</li>")
