@@ -71,7 +71,7 @@ def pipe_table(table_id: str, file: str, text: str, start: int, end: int,
         stripped = line.strip()
         if not stripped.startswith("|"):
             continue
-        if re.fullmatch(r"\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?", stripped):
+        if re.fullmatch(r"\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?", stripped):
             continue
         bars = [i for i in _pipe_positions(text, a, b)]
         rows.append([(x + 1, y, 1, 1, x + 1, y) for x, y in zip(bars, bars[1:])])

@@ -46,7 +46,7 @@ _COMMON = {"class", "title", "lang", "dir"}
 
 def _fragment_only(url: str) -> str | None:
     """Relative URLs: only this page's own anchors (footnotes, rows, reference list) survive."""
-    return url if re.fullmatch(r"#(?:fn|s|bib)-[\w.-]+", url) else None
+    return url if re.fullmatch(r"#(?:fn|s|t|bib|eq)-[\w.-]+", url) else None
 
 
 def clean(fragment: str, mathml: bool = False, tables: bool = False) -> str:

@@ -74,6 +74,7 @@ TEXT_PUNCT = {"---": "—", "--": "–", "``": "“", "''": "”", "~": "\u00a0"
 CHAR_ESCAPES = {"%": "%", "&": "&amp;", "_": "_", "#": "#", "$": "$", "{": "{", "}": "}", " ": " ",
                 ",": "\u2009", ";": "\u2005", ":": "\u2005", "!": "", "-": "", "@": "", "/": "", "\\": "<br>",
                 "\n": " ", "|": "‖"}
+_MATH_REF = re.compile(r"\\(ref|eqref|cref|Cref|autoref|Autoref)\*?\s*\{([^{}]*)\}")
 LABEL_RE = re.compile(r"\\label\s*\{[^{}]*\}")
 SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.I)
 MAX_DEPTH = 12
@@ -106,6 +107,8 @@ class RefLookup(Protocol):
     """Resolves citations and references (see :class:`~arxiv_translator.render.latex_refs.LatexRefs`)."""
 
     def ref_html(self, command: str, keys: list[str], lang: str) -> str: ...
+
+    def ref_text(self, command: str, keys: list[str], lang: str) -> str: ...
 
     def cite_html(self, command: str, keys: list[str], pre: str, post: str) -> str: ...
 
@@ -228,6 +231,18 @@ class _Tex:
         return found
 
     # -- math ------------------------------------------------------------------------------------
+    def math_refs(self, tex: str) -> str:
+        """``\\eqref{x}`` and friends inside math, as the numbers they print (KaTeX has no labels)."""
+        if self.refs is None or "ref" not in tex:
+            return tex
+        refs = self.refs
+
+        def number(m: re.Match[str]) -> str:
+            text = refs.ref_text(m.group(1), [k.strip() for k in m.group(2).split(",") if k.strip()], self.lang)
+            return "\\text{" + re.sub(r"[\\{}$&#^_%~]", "", text) + "}"
+
+        return _MATH_REF.sub(number, tex)
+
     def dollar(self) -> None:
         s = self.s
         display = s.startswith("$$", self.i)
@@ -243,7 +258,7 @@ class _Tex:
             self.out.append("$")
             self.i += 1
             return
-        self.out.append(math_html(s[start:j], display))
+        self.out.append(math_html(self.math_refs(s[start:j]), display))
         self.i = j + len(delim)
 
     def delimited_math(self, close: str, display: bool) -> None:
@@ -252,7 +267,7 @@ class _Tex:
             self.out.append(escape(self.s[self.i : self.i + 2]))
             self.i += 2
             return
-        self.out.append(math_html(self.s[self.i + 2 : end], display))
+        self.out.append(math_html(self.math_refs(self.s[self.i + 2 : end]), display))
         self.i = end + 2
 
     def environment(self, name: str) -> None:
@@ -267,7 +282,7 @@ class _Tex:
                 body = f"\\begin{{array}}{{rcl}}{body}\\end{{array}}"
             elif target:
                 body = f"\\begin{{{target}}}{body}\\end{{{target}}}"
-            self.out.append(math_html(body, True))
+            self.out.append(math_html(self.math_refs(body), True))
             self.i = after
             return
         self.opts()

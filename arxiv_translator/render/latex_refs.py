@@ -16,6 +16,7 @@ from html import escape
 from pathlib import Path
 
 from ..document import Document, Segment
+from .equations import equation_anchor
 from .latex_cites import Bibliography, Entry, bibliography
 from .latex_numbers import Label, label_numbers
 
@@ -33,24 +34,37 @@ def anchor_of(seg_id: str) -> str:
     return "s-" + re.sub(r"[^\w.-]", "-", seg_id)
 
 
+def table_anchor(table_id: str) -> str:
+    """The page's element id of a table grid's row."""
+    return "t-" + re.sub(r"[^\w.-]", "-", table_id)
+
+
 class LatexRefs:
     """Labels, their rows on the page, and the bibliography of one LaTeX document."""
 
     def __init__(self, doc: Document, root: Path | None, segments: list[Segment]) -> None:
         self.labels: dict[str, Label] = label_numbers(doc)
         self.bib: Bibliography = bibliography(doc, root)
-        by_file: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        by_file: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
         for seg in segments:
             if "file" in seg.locator and "start" in seg.locator:
-                by_file[str(seg.locator["file"])].append((int(seg.locator["start"]), seg.id))
+                by_file[str(seg.locator["file"])].append((int(seg.locator["start"]), seg.id,
+                                                          int(seg.locator.get("end", 0))))
         for rows in by_file.values():
             rows.sort()
         self.anchors: dict[str, str] = {}
+        in_table = {sid: table_anchor(t.id) for t in doc.tables for row in t.rows for c in row for sid in c.segments}
         for key, label in self.labels.items():
             rows = by_file.get(label.file, [])
-            k = bisect.bisect_right(rows, (label.offset, "\uffff")) - 1
-            if rows:
-                self.anchors[key] = anchor_of(rows[max(k, 0)][1])
+            k = bisect.bisect_right(rows, (label.offset, "\uffff", 0)) - 1
+            if not rows:
+                continue
+            inside = k >= 0 and rows[k][0] <= label.offset < rows[k][2]
+            if label.kind == "equation" and not inside:  # a display equation between segments has its own id
+                self.anchors[key] = equation_anchor(key)
+            else:
+                seg_id = rows[max(k, 0)][1]
+                self.anchors[key] = in_table.get(seg_id) or anchor_of(seg_id)
 
     # -- references --------------------------------------------------------------------------------
     def ref_html(self, command: str, keys: list[str], lang: str) -> str:
@@ -66,6 +80,11 @@ class LatexRefs:
             parts.append(f'<a class="ref" href="#{escape(href)}">{escape(text)}</a>' if href else
                          f'<span class="ref">{escape(text)}</span>')
         return ", ".join(parts)
+
+    def ref_text(self, command: str, keys: list[str], lang: str) -> str:
+        """The plain text of a reference (``??`` for an unknown label), for places links cannot go (math)."""
+        return ", ".join(self._ref_text(command, self.labels[k], lang) if k in self.labels and self.labels[k].number
+                         else "??" for k in keys)
 
     def _ref_text(self, command: str, label: Label, lang: str) -> str:
         number = f"({label.number})" if command == "eqref" or (command in NAMED and label.kind == "equation") \

@@ -29,7 +29,7 @@ from ..render.figure_rows import PdfPlaces, caption_specs, figure_inliner, image
 from ..render.figures import Figure, FigureInliner
 from ..render.html import clean, html_to_text, segment_html
 from ..render.latex_macros import paper_macros
-from ..render.latex_refs import LatexRefs
+from ..render.latex_refs import LatexRefs, table_anchor
 from ..render.tables import TablePlaces, table_pair
 from ..validate import needs_translation
 from .base import WriteJob, WriteResult, Writer
@@ -236,12 +236,12 @@ class BilingualPage:
                     " ".join(ko + self.badge(seg) for seg, (_en, ko) in zip(segs, pairs)))
 
         en, ko = table_pair(table, cell_html)
-        return (f'<div class="row k-table" id="t-{_anchor(table.id)}"><div class="en" lang="en">{en}</div>'
+        return (f'<div class="row k-table" id="{table_anchor(table.id)}"><div class="en" lang="en">{en}</div>'
                 f'<div class="ko" lang="ko">{ko}</div></div>')
 
     def body(self, segments: list[Segment]) -> str:
         """All rows, in reading order (the title goes to the header), with the equations and tables between them."""
-        before, after = display_equations(self.doc, segments)
+        before, after = display_equations(self.doc, segments, self.refs)
         places = TablePlaces(self.doc, segments)
         self._pdf = PdfPlaces(self.doc, segments)
         self._by_id = {s.id: s for s in segments}
