@@ -58,7 +58,9 @@ DROPS = {"label": 1, "index": 1, "vspace": 1, "hspace": 1, "includegraphics": 1,
          "bibliographystyle": 1, "bibliography": 1, "input": 1, "include": 1, "cline": 1, "cmidrule": 1,
          "newcommand": 2, "renewcommand": 2, "providecommand": 2, "def": 0, "rule": 2, "raisebox": 1,
          "resizebox": 2, "scalebox": 1, "rotatebox": 1, "linewidth": 0, "nocite": 1, "pagestyle": 1,
-         "thispagestyle": 1, "fontsize": 2, "selectfont": 0, "hypertarget": 1, "adjustbox": 1}
+         "thispagestyle": 1, "fontsize": 2, "selectfont": 0, "hypertarget": 1, "adjustbox": 1,
+         "cellcolor": 1, "rowcolor": 1, "columncolor": 1, "arrayrulecolor": 1, "specialrule": 3,
+         "addlinespace": 0, "morecmidrules": 0, "tabularnewline": 0, "arraybackslash": 0}
 #: Commands followed by arguments to skip before the one that is shown.
 SKIP_BEFORE = {"textcolor": 1, "colorbox": 1, "multicolumn": 2, "multirow": 2, "hyperref": 0, "fcolorbox": 2,
                "makebox": 0, "parbox": 1, "foreignlanguage": 1, "hyperlink": 1}
