@@ -320,16 +320,26 @@ def _int(value: str | None) -> int:
 # -- segments --------------------------------------------------------------------------------------------
 def _link(table: Table, rows: list[list[_Cell]], file: str, segments: Iterable[Segment]) -> Table:
     """Put the id of every segment of ``file`` that starts inside a cell into that cell."""
-    bounds = sorted(((c[0], c[1], r, k) for r, row in enumerate(rows) for k, c in enumerate(row)))
+    bounds = sorted([(c[0], c[1], r, k) for r, row in enumerate(rows) for k, c in enumerate(row)] +
+                    [(c[4], c[5], r, k) for r, row in enumerate(rows) for k, c in enumerate(row)
+                     if not c[0] <= c[4] < c[1]])  # a \multirow{-n} cell's text lies in a later row
     starts = [b[0] for b in bounds]
     for seg in segments:
         if str(seg.locator.get("file")) != file or "start" not in seg.locator:
             continue
         pos = int(seg.locator["start"])
+        if not int(table.locator.get("start", 0)) <= pos < int(table.locator.get("end", pos + 1)):
+            continue
         k = bisect.bisect_right(starts, pos) - 1
         if k >= 0 and bounds[k][0] <= pos < max(bounds[k][1], bounds[k][0] + 1):
             _a, _b, r, col = bounds[k]
             table.rows[r][col].segments.append(seg.id)
+            continue
+        end = int(seg.locator.get("end", pos))  # it starts before its cell (a rule, a moved \multirow): overlap
+        hit = next(((r, k) for r, row in enumerate(rows) for k, c in enumerate(row) if pos < c[5] and end > c[4]
+                    and c[4] < c[5]), None)
+        if hit is not None:
+            table.rows[hit[0]][hit[1]].segments.append(seg.id)
     return table
 
 

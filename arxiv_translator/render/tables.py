@@ -70,3 +70,33 @@ def table_pair(table: Table, cell_html: CellHtml) -> tuple[str, str]:
         return f'<div class="tscroll" tabindex="0"><table class="grid">{"".join(rows)}</table></div>'
 
     return box(en_rows), box(ko_rows)
+
+
+def rectangular(table: Table) -> list[list[TableCell | None]]:
+    """The grid with one entry per position: a merged cell at its first position, None where it spans."""
+    grid: list[list[TableCell | None]] = []
+    below: dict[int, int] = {}  # column -> rows still covered by a rowspan from above
+    for row in table.rows:
+        out: list[TableCell | None] = []
+        cells = iter(row)
+        col = 0
+        pending = len(row)
+        while pending or any(below.get(c, 0) > 0 for c in range(col, max(below, default=-1) + 1)):
+            if below.get(col, 0) > 0:
+                below[col] -= 1
+                out.append(None)
+                col += 1
+                continue
+            cell = next(cells, None)
+            if cell is None:
+                break
+            pending -= 1
+            out.append(cell)
+            for k in range(cell.colspan):
+                if cell.rowspan > 1:
+                    below[col + k] = cell.rowspan - 1
+                if k:
+                    out.append(None)
+            col += cell.colspan
+        grid.append(out)
+    return grid

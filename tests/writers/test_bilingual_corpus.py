@@ -41,7 +41,7 @@ def latex_cells(src: str) -> int:
     m = re.match(r"\\begin\{([a-z*]+)\}(?:\[[^\]]*\])?(?:\{[^{}]*\})?\{((?:[^{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\}", src)
     assert m is not None, src[:80]
     body = src[m.end() : src.rindex("\\end{")]
-    nested = re.compile(r"\\begin\{(tabular\*?|array)\}.*?\\end\{\1\}", re.S)
+    nested = re.compile(r"\\begin\{(tabular[*x]?|array)\}.*?\\end\{\1\}", re.S)
     while nested.search(body):
         body = nested.sub("X", body)
     total = 0
