@@ -27,6 +27,7 @@ _ENV_WIDTH = re.compile(r"\\begin\s*\{(?:minipage|subfigure|subtable|wrapfigure)
                         r"(?:\{[lrio]\}\s*)?\{([^{}]*)\}")
 _SUBFLOAT = re.compile(r"\\(?:subfloat|subcaptionbox)\b")
 TIKZ_ENVS = {"tikzpicture", "pgfpicture", "circuitikz", "tikzcd", "forest", "axis"}
+MAX_LOOP = 24
 PICTURE_FILES = (".tikz", ".pgf", ".pgf_t", ".tex")
 
 
@@ -49,6 +50,25 @@ def graphic_spec(path: str) -> str:
     return path.replace("{", "").replace("}", "").strip()
 
 
+def _loop_specs(spec: str, text: str, pos: int) -> list[str]:
+    """A path using a ``\\foreach`` variable (``fig/\\I.png``), once per value of the loop around it."""
+    var = re.search(r"\\([A-Za-z]+)", spec)
+    if var is None:
+        return [spec]
+    loops = list(re.finditer(r"\\foreach\s*\\" + var.group(1) + r"\s+in\s*(?:\{([^{}]*)\}|\\([A-Za-z]+))",
+                             text[max(0, pos - 3000) : pos]))
+    if not loops:
+        return [spec]
+    listing = loops[-1].group(1)
+    if listing is None:  # \foreach \I in \photos: the list is a macro of the paper
+        defined = re.search(r"\\(?:def|(?:re)?newcommand\*?)\s*\{?\\" + loops[-1].group(2) + r"\}?\s*\{([^{}]*)\}", text)
+        if defined is None:
+            return [spec]
+        listing = defined.group(1)
+    values = [v.strip() for v in listing.split(",") if v.strip()][:MAX_LOOP]
+    return [re.sub(r"\\" + var.group(1) + r"(?![A-Za-z])\s*(?:\{\})?", lambda _m, v=v: v, spec) for v in values]
+
+
 def graphics_in(nodes: list, text: str, scale: float = 1.0) -> list[tuple[str, float | None]]:
     """The graphics inside a figure environment, in order (see the module docstring)."""
     found: list[tuple[str, float | None]] = []
@@ -62,7 +82,8 @@ def graphics_in(nodes: list, text: str, scale: float = 1.0) -> list[tuple[str, f
                 opts = re.match(r"\\includegraphics\s*\*?\s*\[([^\]]*)\]", raw)
                 width = _WIDTH_OPT.search(opts.group(1)) if opts else None
                 frac = width_fraction(width.group(1)) if width else None
-                found.append((graphic_spec(arg.group(1)), None if frac is None else round(frac * scale, 3)))
+                width = None if frac is None else round(frac * scale, 3)
+                found.extend((spec, width) for spec in _loop_specs(graphic_spec(arg.group(1)), text, node.pos))
             continue
         if isinstance(node, LatexMacroNode) and node.macroname == "input" and node.nodeargd is not None:
             arg = next((a for a in node.nodeargd.argnlist or [] if isinstance(a, LatexGroupNode)), None)

@@ -12,7 +12,7 @@ from test_bilingual_corpus import latex_cells
 from arxiv_translator.document import Block, Document, Segment, SourceFile
 from arxiv_translator.readers.html_page import parse_page
 from arxiv_translator.readers.latex import LatexReader
-from arxiv_translator.readers.latex_graphics import width_fraction
+from arxiv_translator.readers.latex_graphics import _loop_specs, width_fraction
 from arxiv_translator.readers.tables import html_tables, latex_table, pipe_table
 from arxiv_translator.render.figure_rows import figure_inliner
 from arxiv_translator.render.latex_cites import bibliography, parse_bib
@@ -130,6 +130,8 @@ def test_bib_parser_and_widths():
         "Zed et al.", "2019", "Able", "Q")
     assert width_fraction("0.5\\linewidth") == 0.5 and width_fraction("\\textwidth") == 1.0
     assert width_fraction("200pt") == 0.5 and width_fraction("scale") is None
+    text = "\\def\\photos{01, 02}\\foreach \\I in \\photos {\\includegraphics{val/\\I_a.jpg}}"
+    assert _loop_specs("val/\\I_a.jpg", text, len(text) - 5) == ["val/01_a.jpg", "val/02_a.jpg"]
 
 
 def test_figures_found_whatever_the_path_form(tmp_path):
