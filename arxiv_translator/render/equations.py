@@ -82,4 +82,9 @@ def _markdown_equations(gap: str) -> list[str]:
 
 
 def _html_equations(gap: str) -> list[str]:
-    return [clean(m.group(0), mathml=True, tables=True) for m in _HTML_EQUATION.finditer(gap)]
+    found = []
+    for m in _HTML_EQUATION.finditer(gap):
+        ident = re.search(r'\bid="([^"]+)"', m.group(0)[: m.group(0).find(">") + 1])
+        anchor = f'<span class="anchor" id="{equation_anchor(ident.group(1))}"></span>' if ident else ""
+        found.append(anchor + clean(m.group(0), mathml=True, tables=True))
+    return found

@@ -29,6 +29,7 @@ from ..render.figure_rows import PdfPlaces, caption_specs, figure_inliner, image
 from ..render.figures import Figure, FigureInliner
 from ..render.html import clean, html_to_text, segment_html
 from ..render.latex_macros import paper_macros
+from ..render.html_links import HtmlLinks
 from ..render.latex_refs import LatexRefs, table_anchor
 from ..render.tables import TablePlaces, table_pair
 from ..validate import needs_translation
@@ -108,12 +109,15 @@ class BilingualPage:
         self._previous_kind = ""
         self._by_id: dict[str, Segment] = {}
         self.refs: LatexRefs | None = None
+        self.links = HtmlLinks(doc, [])
         self._figtext: list[str] = []  # figure text waiting for its caption
         self._pdf = PdfPlaces(doc, [])
 
     # -- segment text ------------------------------------------------------------------------------
     def convert(self, text: str, notes: list[str], lang: str = "en") -> str:
         """Safe HTML for a segment's source or translation (citations and references resolved)."""
+        if self.doc.source_kind == "html":
+            text = self.links.rewrite(text)
         return segment_html(text, self.doc.source_kind, self.text_macros, iter(notes), self.refs, lang)
 
     def pair(self, seg: Segment) -> tuple[str, str]:
@@ -311,6 +315,7 @@ class BilingualPage:
         segments = reading_order(self.doc)
         if self.doc.source_kind == "latex":
             self.refs = LatexRefs(self.doc, self.figures.root, segments)
+        self.links = HtmlLinks(self.doc, segments)
         title_seg = next((s for s in segments if s.kind == "title"), None)
         if title_seg is not None:
             segments = [s for s in segments if s is not title_seg]

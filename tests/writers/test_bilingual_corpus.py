@@ -207,7 +207,7 @@ def test_korean_first_on_a_phone(browser, built, name):
     page.close()
 
 
-def test_html_footnotes_are_footnotes(browser, built):
+def test_html_footnotes_and_references(browser, built):
     doc, view = _open(browser, built, "html")
     page = view.page
     notes = [s for s in doc.segments() if s.kind == "footnote"]
@@ -215,4 +215,8 @@ def test_html_footnotes_are_footnotes(browser, built):
     shown = page.evaluate("Array.from(document.querySelectorAll('main .row:not(.k-footnote) .ltx_note_outer'))"
                           ".filter(e => e.getClientRects().length > 0).length")
     assert shown == 0 and page.locator("main .row:not(.k-footnote) .ltx_note_mark").count() > 0
+    # references to sections, equations, figures and tables lead to their rows on this page
+    targets = page.evaluate("Array.from(document.querySelectorAll('main a[href^=\"#\"]')).map(a => a.getAttribute('href'))")
+    assert len(targets) > 50
+    assert page.evaluate("hrefs => hrefs.filter(h => !document.getElementById(h.slice(1)))", targets) == []
     page.close()
