@@ -141,7 +141,8 @@ def test_citations_and_references_resolved(browser, built):
 
 def _load_images(page) -> list[dict]:
     page.evaluate("document.querySelectorAll('main img').forEach(i => i.loading = 'eager')")
-    page.wait_for_function("Array.from(document.querySelectorAll('main img')).every(i => i.complete)")
+    page.wait_for_function("Array.from(document.querySelectorAll('main img')).every(i => i.complete)",
+                           timeout=120_000)  # generous: a loaded machine decodes many inlined figures slowly
     return page.evaluate("Array.from(document.querySelectorAll('main img')).map(i => ({alt: i.alt, "
                          "natural: i.naturalWidth, width: i.getBoundingClientRect().width, "
                          "box: i.parentElement.clientWidth, want: parseFloat(i.dataset.width || '0')}))")
@@ -216,7 +217,8 @@ def test_html_footnotes_and_references(browser, built):
                           ".filter(e => e.getClientRects().length > 0).length")
     assert shown == 0 and page.locator("main .row:not(.k-footnote) .ltx_note_mark").count() > 0
     # references to sections, equations, figures and tables lead to their rows on this page
-    targets = page.evaluate("Array.from(document.querySelectorAll('main a[href^=\"#\"]')).map(a => a.getAttribute('href'))")
+    targets = page.evaluate("Array.from(document.querySelectorAll('main a[href^=\"#\"]'))"
+                            ".map(a => a.getAttribute('href'))")
     assert len(targets) > 50
     assert page.evaluate("hrefs => hrefs.filter(h => !document.getElementById(h.slice(1)))", targets) == []
     page.close()
