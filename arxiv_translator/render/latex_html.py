@@ -373,6 +373,8 @@ class _Tex:
         while self.s.startswith("{", self.i):
             args.append(self.group())
         if args:
+            if len(args) > 1 and re.fullmatch(r"[\d.,\s-]*", args[-1]):  # \cblock{52}{138}{189}: a swatch, no text
+                return
             self.out.append(self.sub(args[-1]))
             return
         text = _l2t().latex_to_text(f"\\{name}")
