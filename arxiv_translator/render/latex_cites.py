@@ -106,8 +106,8 @@ class Bibliography:
         return sorted(self.entries.values(), key=lambda e: e.number)
 
 
-def bibliography(doc: Document, root: Path | None) -> Bibliography:
-    """The bibliography of a LaTeX document whose tree is at ``root``."""
+def bibliography(doc: Document, root: Path | None, build: Path | None = None) -> Bibliography:
+    """The bibliography of a LaTeX document whose tree is at ``root`` (``build``: where a compile left its ``.bbl``)."""
     text = "\n".join(f.text for f in doc.files.values())
     style = re.search(r"\\bibliographystyle\s*\{([^{}]*)\}", text)
     style_name = style.group(1).strip().split("/")[-1] if style else ""
@@ -116,7 +116,9 @@ def bibliography(doc: Document, root: Path | None) -> Bibliography:
     options = (natbib.group(1) or "") if natbib else ""
     cited = _cited_order(doc)
     entries: dict[str, Entry] = {}
-    from_bbl = _read_bbl(root, doc.main_file) if root is not None else None
+    from_bbl = _read_bbl(build, doc.main_file) if build is not None else None
+    if from_bbl is None and root is not None:
+        from_bbl = _read_bbl(root, doc.main_file)
     if biblatex:
         author_year = bool(re.search(r"style\s*=\s*(authoryear|apa|chicago|ext-authoryear)", biblatex.group(1) or ""))
     elif natbib and re.search(r"\b(numbers|super)\b", options):

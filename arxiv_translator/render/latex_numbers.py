@@ -223,3 +223,42 @@ def _end(st: _State, env: str, labels: dict[str, Label]) -> None:
         for key, letter, rel, offset in st.sub_labels:
             labels.setdefault(key, Label(st.float_kind, f"{st.float_number}{letter}", rel, offset))
         st.float_kind, st.sub_labels = "", []
+
+
+_NEWLABEL = re.compile(r"\\newlabel\{([^{}@]+)\}\{\{((?:[^{}]|\{[^{}]*\})*)\}\{[^{}]*\}(?:\{(?:[^{}]|\{[^{}]*\})*\}"
+                       r"\{([A-Za-z*]+)[.\d\w-]*\})?")
+MAX_AUX_BYTES = 5_000_000
+
+
+def aux_numbers(aux_text: str) -> dict[str, tuple[str, str]]:
+    """``\\newlabel`` entries of a LaTeX ``.aux`` file: label -> (kind from hyperref's anchor or "", number)."""
+    found: dict[str, tuple[str, str]] = {}
+    for m in _NEWLABEL.finditer(aux_text):
+        number = re.sub(r"\\[A-Za-z@]+\s*|[{}]", "", m.group(2)).strip()
+        kind = (m.group(3) or "").rstrip("*").lower()
+        kind = {"subsection": "section", "subsubsection": "section", "chapter": "section", "appendix": "section",
+                "paragraph": "section", "subfigure": "figure", "subtable": "table", "algocf": "algorithm",
+                "alg": "algorithm"}.get(kind, kind)
+        found.setdefault(m.group(1).strip(), (kind, number))
+    return found
+
+
+def merge_aux(labels: dict[str, Label], aux_files: list) -> dict[str, Label]:
+    """The numbers of the original's compile (its ``.aux``), where there is one, over the computed ones."""
+    for path in aux_files:
+        try:
+            if path.stat().st_size > MAX_AUX_BYTES:
+                continue
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        for key, (kind, number) in aux_numbers(text).items():
+            old = labels.get(key)
+            if not number:
+                continue
+            if old is None:
+                labels[key] = Label(kind or "section", number, "", -1)
+            else:
+                known = kind if kind in ("section", "equation", "figure", "table", "algorithm") else old.kind
+                labels[key] = Label(known, number, old.file, old.offset, old.title)
+    return labels

@@ -1,7 +1,8 @@
 """Resolved ``\\cite`` and ``\\ref`` for the bilingual page of a LaTeX paper.
 
-Numbers come from :mod:`.latex_numbers` (computed from the sources), citations
-from :mod:`.latex_cites`; each reference links to the row of the page that
+Numbers come from :mod:`.latex_numbers` (computed from the sources; the
+``.aux`` of the original's compile wins where the build left one), citations
+from :mod:`.latex_cites` (that compile's ``.bbl`` first); each reference links to the row of the page that
 holds its label (the segment at or before the ``\\label``), each citation to
 its entry in the reference list the page adds at the end.  The Korean column
 gets Korean names (그림 3, 표 1, 식 (2), 3절).
@@ -18,7 +19,7 @@ from pathlib import Path
 from ..document import Document, Segment
 from .equations import equation_anchor
 from .latex_cites import Bibliography, Entry, bibliography
-from .latex_numbers import Label, label_numbers
+from .latex_numbers import Label, label_numbers, merge_aux
 
 NAMES = {"section": ("Section", "절"), "figure": ("Figure", "그림"), "table": ("Table", "표"),
          "equation": ("Eq.", "식"), "algorithm": ("Algorithm", "알고리즘")}
@@ -42,9 +43,12 @@ def table_anchor(table_id: str) -> str:
 class LatexRefs:
     """Labels, their rows on the page, and the bibliography of one LaTeX document."""
 
-    def __init__(self, doc: Document, root: Path | None, segments: list[Segment]) -> None:
+    def __init__(self, doc: Document, root: Path | None, segments: list[Segment], build: Path | None = None) -> None:
         self.labels: dict[str, Label] = label_numbers(doc)
-        self.bib: Bibliography = bibliography(doc, root)
+        stem = Path(doc.main_file or "main").stem
+        if build is not None and build.is_dir():  # what the original's compile left: exact numbers and entries
+            self.labels = merge_aux(self.labels, [p for p in (build / f"{stem}.aux",) if p.is_file()])
+        self.bib: Bibliography = bibliography(doc, root, build)
         by_file: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
         for seg in segments:
             if "file" in seg.locator and "start" in seg.locator:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from html import escape
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from .. import __version__
 from ..document import Document, Segment, Status, Table, TableCell
@@ -28,8 +29,8 @@ from ..render.equations import display_equations
 from ..render.figure_rows import PdfPlaces, caption_specs, figure_inliner, images_html
 from ..render.figures import Figure, FigureInliner
 from ..render.html import clean, html_to_text, segment_html
-from ..render.latex_macros import paper_macros
 from ..render.html_links import HtmlLinks
+from ..render.latex_macros import paper_macros
 from ..render.latex_refs import LatexRefs, table_anchor
 from ..render.tables import TablePlaces, table_pair
 from ..validate import needs_translation
@@ -37,6 +38,8 @@ from .base import WriteJob, WriteResult, Writer
 
 FILENAME = "paper.bilingual.html"
 PSEUDO_BANNER = "pseudo-translation: not a real translation · 의사 번역: 실제 번역이 아닙니다"
+#: Where the original's compile leaves its ``.aux``/``.bbl`` (under the job's work folder), when it keeps them.
+ORIGINAL_REFS = "original-refs"
 LABELS = {"abstract": ("Abstract", "초록")}  # shown unless a heading just said it
 
 
@@ -48,7 +51,7 @@ class BilingualOutput(Writer):
     def write(self, job: WriteJob) -> WriteResult:
         """Build the page and write it into the output folder."""
         figures = figure_inliner(job.doc, job.source_root, job.doc.meta.get("base_url", ""))
-        page = BilingualPage(job.doc, figures, job.pseudo)
+        page = BilingualPage(job.doc, figures, job.pseudo, job.work / ORIGINAL_REFS)
         text = page.html()
         (job.out / FILENAME).write_text(text, encoding="utf-8")
         missing = [f"{f.name}: {f.note}" for f in page.missing]
@@ -95,8 +98,8 @@ def reading_order(doc: Document) -> list[Segment]:
 class BilingualPage:
     """Assembles the page for one document."""
 
-    def __init__(self, doc: Document, figures: FigureInliner, pseudo: bool) -> None:
-        self.doc, self.figures, self.pseudo = doc, figures, pseudo
+    def __init__(self, doc: Document, figures: FigureInliner, pseudo: bool, build: Path | None = None) -> None:
+        self.doc, self.figures, self.pseudo, self.build = doc, figures, pseudo, build
         self.missing: list[Figure] = []
         self.toc: list[tuple[int, str, str, str]] = []  # level, anchor, en html, ko html
         self.text_macros: dict[str, str] = {}
@@ -314,7 +317,7 @@ class BilingualPage:
         """The whole page."""
         segments = reading_order(self.doc)
         if self.doc.source_kind == "latex":
-            self.refs = LatexRefs(self.doc, self.figures.root, segments)
+            self.refs = LatexRefs(self.doc, self.figures.root, segments, self.build)
         self.links = HtmlLinks(self.doc, segments)
         title_seg = next((s for s in segments if s.kind == "title"), None)
         if title_seg is not None:

@@ -178,3 +178,17 @@ def test_rectangular_grid_for_pipe_tables():
     grid = rectangular(latex_table("t", "f", src, 0, len(src)))
     assert [[c.text if c else None for c in row] for row in grid] == [
         ["M", "X", None], [None, "a", "b"], ["N", "c", "d"], ["O", None, "e"]]
+
+
+def test_the_original_compile_wins_where_it_left_aux_and_bbl(tmp_path):
+    doc = _latex_doc(tmp_path)
+    build = tmp_path / "build"
+    build.mkdir()
+    (build / "main.aux").write_text("\\newlabel{eq:three}{{7}{2}{Intro}{equation.0.7}{}}\n"
+                                    "\\newlabel{eq:three@cref}{{[equation][7][]7}{[1][2][]2}}\n")
+    (build / "main.bbl").write_text("\\begin{thebibliography}{2}\n\\bibitem{b} B. Able.\n\\bibitem{a} A. Zed.\n"
+                                    "\\end{thebibliography}\n")
+    refs = LatexRefs(doc, tmp_path, list(doc.segments()), build)
+    assert ">Eq. (7)</a>" in refs.ref_html("cref", ["eq:three"], "en")
+    assert ">Section 1.1</a>" in refs.ref_html("cref", ["sec:more"], "en")  # not in the .aux: computed
+    assert refs.bib.cite("citep", ["a", "b"]) == "(2, 1)"  # the .bbl: numbered, in its order; natbib [round]
