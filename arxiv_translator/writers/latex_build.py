@@ -30,6 +30,12 @@ def compile_original(root: Path, main: str, workdir: Path, timeout: float, logs:
     engine = "xelatex" if needs_unicode_engine(main_text) else "pdflatex"
     result = latexmk(build, main, engine=engine, timeout=timeout)
     (logs / "original.log").write_text(result.log, encoding="utf-8")
+    keep = workdir / "original-refs"  # its label numbers and bibliography, for the bilingual page
+    keep.mkdir(parents=True, exist_ok=True)
+    for suffix in (".aux", ".bbl"):
+        made = build / Path(main).with_suffix(suffix)
+        if made.is_file() and not made.is_symlink():
+            shutil.copyfile(made, keep / made.name)
     shutil.rmtree(build, ignore_errors=True)
     return result
 

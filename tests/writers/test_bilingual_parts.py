@@ -192,3 +192,16 @@ def test_the_original_compile_wins_where_it_left_aux_and_bbl(tmp_path):
     assert ">Eq. (7)</a>" in refs.ref_html("cref", ["eq:three"], "en")
     assert ">Section 1.1</a>" in refs.ref_html("cref", ["sec:more"], "en")  # not in the .aux: computed
     assert refs.bib.cite("citep", ["a", "b"]) == "(2, 1)"  # the .bbl: numbered, in its order; natbib [round]
+
+
+def test_the_original_compile_keeps_aux_and_bbl(tmp_path, sample_paper):
+    if shutil.which("latexmk") is None:
+        pytest.skip("no latexmk")
+    from arxiv_translator.writers.latex_build import compile_original
+
+    (tmp_path / "logs").mkdir()
+    result = compile_original(sample_paper, "main.tex", tmp_path / "work", 300, tmp_path / "logs")
+    assert result.ok
+    kept = tmp_path / "work" / "original-refs"
+    assert "\\newlabel{" in (kept / "main.aux").read_text() and "\\bibitem" in (kept / "main.bbl").read_text()
+    assert not (tmp_path / "work" / "original").exists()
