@@ -31,6 +31,7 @@ from ..encoding import decode_text
 from ..errors import InputError
 from ..validate import PROSE_WORD
 from . import html_specs as spec
+from .tables import html_tables
 from .html_page import Node, contains_block, is_block, page_base, parse_page, plain_text
 
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
@@ -286,6 +287,7 @@ class HtmlReader:
         doc = Document(source_kind="html", source_path=str(path), main_file=main,
                        files={main: SourceFile(path=main, encoding=encoding, text=text, role="main")})
         doc.blocks.append(Block(id=main, kind="file", segments=sorted(seg.segments, key=_start)))
+        doc.tables = html_tables(main, text, article, seg.segments)
         doc.meta["main_reason"] = "the HTML page"
         if base:
             doc.meta["base_url"] = base

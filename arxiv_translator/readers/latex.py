@@ -18,6 +18,7 @@ from ..errors import InputError
 from .latex_segments import Segmenter
 from .latex_specs import make_context_db, user_macro_specs
 from .latex_walker import ProseWalker
+from .tables import latex_tables
 from .latex_tree import TexTree, check_forbidden, find_main, list_tree, strip_comments
 
 MAX_INCLUDE_DEPTH = 32
@@ -93,6 +94,7 @@ class LatexReader:
             target = tree.resolve(name, rel, os.path.join(main_dir, base) if base else main_dir)
             if target is not None:
                 self._visit_preamble(target, stack + [rel])
+        doc.tables.extend(latex_tables(rel, text, seg.tables, seg.segments))
         # Blocks in reading order: this file's segments up to each \input, then the included file.
         pending = sorted(seg.segments, key=lambda s: int(s.locator["start"]))  # a footnote after its paragraph
         part = 0

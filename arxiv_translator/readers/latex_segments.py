@@ -26,6 +26,7 @@ from pylatexenc.latexwalker import (
 )
 
 from ..document import Protected, Segment
+from .latex_graphics import graphics_in
 from .latex_specs import (
     BOUNDARIES,
     INCLUDES,
@@ -122,7 +123,9 @@ class Segmenter:
         self._run = _Run()
         self._eat_dimension = False
         self._attrs: dict[str, str] = {}
-        self._graphics: list[str] = []
+        self._graphics: list[tuple[str, float | None]] = []
+        self._float = ""  # "figure" inside a figure environment: its text is figure text, not body text
+        self.tables: list[tuple[int, int]] = []  # where each tabular stands (for the table grids)
 
     # -- entry points -----------------------------------------------------
     def body(self, nodes: list, kind: str = "paragraph") -> None:
@@ -225,7 +228,8 @@ class Segmenter:
                 self._flush(kind)
                 attrs = {"level": str(HEADING_LEVELS.get(name, 1))} if seg_kind in ("heading", "title") else {}
                 if seg_kind == "caption" and self._graphics:
-                    attrs["graphics"] = "|".join(self._graphics)
+                    attrs["graphics"] = "|".join(spec for spec, _w in self._graphics)
+                    attrs["graphics_width"] = "|".join("" if w is None else str(w) for _s, w in self._graphics)
                 self._own_segments(arg.nodelist, seg_kind, attrs)
                 if seg_kind == "heading":
                     self.section = self.text[arg.pos + 1 : arg.pos + arg.len - 1].strip()
@@ -279,18 +283,21 @@ class Segmenter:
         if name in PROTECTED_ENVS:
             return
         if name in TABULAR_ENVS:
+            self.tables.append((start, end))
             self._walk(node.nodelist, "cell", tabular=True)
             self._flush("cell")
             return
         inner = KIND_OF_ENV.get(name) or ("theorem" if THEOREM_HINT.match(name) else None) or kind
         if inner == "cell":
             inner = "paragraph"
-        saved = self._graphics
+        saved, saved_float = self._graphics, self._float
         if name.rstrip("*") in FIGURE_ENVS:
-            self._graphics = _graphics_in(node.nodelist, self.text)
+            self._graphics = graphics_in(node.nodelist, self.text)
+        if name.rstrip("*") in ("figure", "wrapfigure", "SCfigure"):
+            self._float = "figure"
         self._walk(_skip_leading_args(node.nodelist), inner, tabular=False)
         self._flush(inner)
-        self._graphics = saved
+        self._graphics, self._float = saved, saved_float
 
     def _own_segments(self, nodes: list, kind: str, attrs: dict[str, str] | None = None) -> None:
         saved_section, saved_attrs = self.section, self._attrs
@@ -356,7 +363,7 @@ class Segmenter:
             Segment(
                 id=f"{self.rel}/{prefix}{self.counts[prefix]}",
                 kind=kind,
-                attrs=dict(self._attrs),
+                attrs=dict(self._attrs, **({"float": self._float} if self._float else {})),
                 source=text[start:end],
                 spans=[Protected(kind=k, start=a - start, end=b - start, role=r, pair=p) for k, a, b, r, p in spans],
                 locator={"file": self.rel, "start": start, "end": end},
@@ -372,24 +379,6 @@ class Segmenter:
                 return True
             pos = max(pos, b)
         return bool(_LETTER.search(text, pos, end))
-
-
-def _graphics_in(nodes: list, text: str) -> list[str]:
-    """The ``\\includegraphics`` paths inside a figure environment, in order."""
-    found: list[str] = []
-    for node in nodes:
-        if isinstance(node, LatexMacroNode) and node.macroname == "includegraphics":
-            arg = _last_group(node)
-            if arg is not None:
-                found.append(text[arg.pos + 1 : arg.pos + arg.len - 1].strip())
-        children = getattr(node, "nodelist", None)
-        if children:
-            found.extend(_graphics_in(children, text))
-        if isinstance(node, LatexMacroNode) and node.nodeargd is not None:
-            for arg in node.nodeargd.argnlist or []:
-                if isinstance(arg, LatexGroupNode):
-                    found.extend(_graphics_in(arg.nodelist, text))
-    return found
 
 
 def _skip_leading_args(nodes: list) -> list:

@@ -35,6 +35,7 @@ from ..errors import InputError
 from .markdown_code import prose_line as _prose_line
 from .markdown_inline import Scan, scan
 from .markdown_inline import Span as InlineSpan
+from .tables import markdown_tables
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 TEX_HEADING = re.compile(r"^\\(title|section|subsection|subsubsection|paragraph)\*?\{(.*)\}[ \t]*$")
@@ -99,6 +100,7 @@ class MarkdownReader:
         doc = Document(source_kind="markdown", source_path=str(root), main_file=rel)
         doc.files[rel] = SourceFile(path=rel, encoding=encoding, text=text, role="main")
         doc.blocks.append(Block(id=rel, kind="file", segments=parsed.segments))
+        doc.tables = markdown_tables(rel, text, parsed.table_regions, parsed.segments)
         doc.warnings.extend(f"{rel}:{line}: unbalanced math ({message}); paragraph kept as in the source"
                             for line, message in broken)
         doc.warnings.extend(parsed.warnings)
@@ -132,6 +134,7 @@ class _Parser:
         self.mode = "body"  # "body" | "abstract" | "bibliography"
         self.open: _Open | None = None
         self.tables = 0
+        self.table_regions: list[tuple[int, int, str]] = []  # (start, end, mode) of each table, for its grid
         self.seen_block = False
         self.abstract_env = False
 
@@ -287,6 +290,7 @@ class _Parser:
         found = scan(self.text, a, b, mode)
         if self._broken(found):
             return
+        self.table_regions.append((a, b, mode))
         self.tables += 1
         cuts = sorted(found.cuts) + [(b, b, "end")]
         first = -1 if mode == "pipe" else 0  # a pipe row starts with its "|"

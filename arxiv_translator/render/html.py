@@ -21,7 +21,7 @@ from html import escape
 
 import nh3
 
-from .latex_html import latex_to_html, link_html, math_html
+from .latex_html import RefLookup, latex_to_html, link_html, math_html
 
 INLINE_TAGS = {"a", "b", "strong", "em", "i", "u", "s", "sub", "sup", "small", "code", "cite", "span", "br",
                "q", "abbr", "kbd", "var", "mark", "del", "ins", "bdi", "tt", "big"}
@@ -45,8 +45,8 @@ _COMMON = {"class", "title", "lang", "dir"}
 
 
 def _fragment_only(url: str) -> str | None:
-    """Relative URLs: only this page's footnote anchors survive."""
-    return url if re.fullmatch(r"#fn-[\w.-]+", url) else None
+    """Relative URLs: only this page's own anchors (footnotes, rows, reference list) survive."""
+    return url if re.fullmatch(r"#(?:fn|s|t|bib|eq)-[\w.-]+", url) else None
 
 
 def clean(fragment: str, mathml: bool = False, tables: bool = False) -> str:
@@ -142,10 +142,13 @@ def _md_token(m: re.Match[str]) -> str:
 
 
 def segment_html(text: str, source_kind: str, macros: Mapping[str, str] | None = None,
-                 notes: Iterator[str] | None = None) -> str:
-    """Safe HTML for one segment's text (source or translation) of a ``source_kind`` document."""
+                 notes: Iterator[str] | None = None, refs: RefLookup | None = None, lang: str = "en") -> str:
+    """Safe HTML for one segment's text (source or translation) of a ``source_kind`` document.
+
+    ``refs`` (LaTeX) resolves citations and references, with names in ``lang``.
+    """
     if source_kind == "latex":
-        raw = latex_to_html(text, macros, notes)
+        raw = latex_to_html(text, macros, notes, refs, lang)
     elif source_kind == "html":
         return sanitise_html(text)
     elif source_kind == "markdown":
