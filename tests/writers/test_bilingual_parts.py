@@ -195,12 +195,15 @@ def test_the_original_compile_wins_where_it_left_aux_and_bbl(tmp_path):
 
 
 def test_the_original_compile_keeps_aux_and_bbl(tmp_path, sample_paper):
-    if shutil.which("latexmk") is None:
-        pytest.skip("no latexmk")
-    from arxiv_translator.writers.latex_build import compile_original
+    if shutil.which("xelatex") is None:
+        pytest.skip("no TeX")
+    from arxiv_translator.writers.latex_build import CompileContext, compile_original
+    from arxiv_translator.writers.latex_compile import Budget
+    from arxiv_translator.writers.tex_jail import Sandbox
 
     (tmp_path / "logs").mkdir()
-    result = compile_original(sample_paper, "main.tex", tmp_path / "work", 300, tmp_path / "logs")
+    ctx = CompileContext(Sandbox("auto"), Budget(600), 300)
+    result = compile_original(ctx, sample_paper, "main.tex", tmp_path / "work", tmp_path / "logs")
     assert result.ok
     kept = tmp_path / "work" / "original-refs"
     assert "\\newlabel{" in (kept / "main.aux").read_text() and "\\bibitem" in (kept / "main.bbl").read_text()
