@@ -26,6 +26,7 @@ from pylatexenc.latexwalker import (
 )
 
 from ..document import Protected, Segment
+from .latex_segment_extras import CODE_ENVS, ExtrasMixin, optional_group
 from .latex_specs import (
     BOUNDARIES,
     INCLUDES,
@@ -108,10 +109,11 @@ def _has_args(node: LatexMacroNode) -> bool:
     return bool(node.nodeargd and any(a is not None for a in (node.nodeargd.argnlist or [])))
 
 
-class Segmenter:
+class Segmenter(ExtrasMixin):
     """Collects the segments of one file; see the module docstring."""
 
-    def __init__(self, rel: str, text: str) -> None:
+    def __init__(self, rel: str, text: str, theorem_envs: set[str] | frozenset[str] = frozenset()) -> None:
+        self.theorem_envs = theorem_envs
         self.rel = rel
         self.text = text
         self.segments: list[Segment] = []
@@ -208,7 +210,8 @@ class Segmenter:
         if name in INCLUDES:
             self._flush(kind)
             args = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
-            parts = [self.text[a.pos + 1 : a.pos + a.len - 1] for a in args if isinstance(a, LatexGroupNode)]
+            parts = [self.text[a.pos + 1 : a.pos + a.len - 1] if isinstance(a, LatexGroupNode) else a.chars
+                     for a in args if isinstance(a, (LatexGroupNode, LatexCharsNode))]
             if parts:
                 base, target = (parts[0], parts[-1]) if INCLUDES[name] == 2 and len(parts) > 1 else ("", parts[-1])
                 self.includes.append((name, base, target))
@@ -226,6 +229,9 @@ class Segmenter:
                 attrs = {"level": str(HEADING_LEVELS.get(name, 1))} if seg_kind in ("heading", "title") else {}
                 if seg_kind == "caption" and self._graphics:
                     attrs["graphics"] = "|".join(self._graphics)
+                short = optional_group(node)  # \caption[short]{long}, \section[short]{long}
+                if short is not None:
+                    self._own_segments(short.nodelist, seg_kind, attrs)
                 self._own_segments(arg.nodelist, seg_kind, attrs)
                 if seg_kind == "heading":
                     self.section = self.text[arg.pos + 1 : arg.pos + arg.len - 1].strip()
@@ -250,6 +256,9 @@ class Segmenter:
             self._eat_dimension = True
         if name in BOUNDARIES or (name == "\\" and tabular):
             self._flush(kind)
+            label = optional_group(node) if name == "item" else None
+            if label is not None:  # \item[Word] in a description list
+                self._own_segments(label.nodelist, "item")
             return i
         if name in LOOP_MACROS:  # \foreach \x in {a,b} {body}: everything up to the body is code
             while i + 1 < len(nodes):
@@ -262,11 +271,15 @@ class Segmenter:
                     break
             self._atom("command", start, end)
             return i
+        first = i
         if not _has_args(node):  # unknown macro: glue the groups that follow it
             while i + 1 < len(nodes) and isinstance(nodes[i + 1], LatexGroupNode) and nodes[i + 1].pos == end:
                 i += 1
                 end = nodes[i].pos + nodes[i].len
-        self._atom(_span_kind(name), start, end)
+        span_kind = _span_kind(name)
+        if span_kind == "command" and self._prose_argument(node, nodes[first + 1 : i + 1], kind, tabular):
+            return i
+        self._atom(span_kind, start, end)
         return i
 
     def _environment(self, node: LatexEnvironmentNode, kind: str) -> None:
@@ -276,13 +289,20 @@ class Segmenter:
             self._atom("math", start, end)
             return
         self._flush(kind)
+        if name.rstrip("*") in CODE_ENVS:  # pseudo-code stays; its captions and comments are prose
+            self._code_prose(node.nodelist)
+            return
         if name in PROTECTED_ENVS:
             return
         if name in TABULAR_ENVS:
             self._walk(node.nodelist, "cell", tabular=True)
             self._flush("cell")
             return
-        inner = KIND_OF_ENV.get(name) or ("theorem" if THEOREM_HINT.match(name) else None) or kind
+        theorem = THEOREM_HINT.match(name) or name in self.theorem_envs
+        inner = KIND_OF_ENV.get(name) or ("theorem" if theorem else None) or kind
+        title = optional_group(node) if theorem or name == "proof" else None
+        if title is not None:  # \begin{theorem}[Lower bound]
+            self._own_segments(title.nodelist, "heading", {"level": "6"})
         if inner == "cell":
             inner = "paragraph"
         saved = self._graphics

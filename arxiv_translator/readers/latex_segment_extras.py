@@ -1,0 +1,115 @@
+"""The long tail of LaTeX prose, as a mixin of :class:`~.latex_segments.Segmenter`.
+
+* Pseudo-code stays as it is, but its captions and comments are prose:
+  ``\\caption``, ``\\Comment{...}`` (algorithmicx), ``\\tcc``/``\\tcp``/``\\KwIn``...
+  (algorithm2e) inside ``algorithm``/``algorithmic`` become segments.
+* A macro the reader does not know, or one the paper defines, whose last
+  argument is plainly a sentence (``\\added{This cost function is ...}``,
+  ``\\todo{not sure this helps}``) is translated as a wrapper: the macro and its
+  other arguments are protected, the sentence is translated in place.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pylatexenc.latexwalker import (
+    LatexCharsNode,
+    LatexEnvironmentNode,
+    LatexGroupNode,
+    LatexMacroNode,
+    LatexMathNode,
+)
+
+#: Environments whose body is pseudo-code.
+CODE_ENVS = {"algorithmic", "algorithm", "algorithm2e", "algorithmicx", "algpseudocode", "pseudocode", "procedure",
+             "function"}
+#: Macros inside pseudo-code whose last argument is prose -> segment kind.
+CODE_PROSE = {"Comment": "paragraph", "tcc": "paragraph", "tcp": "paragraph", "KwIn": "paragraph",
+              "KwOut": "paragraph", "KwData": "paragraph", "KwResult": "paragraph", "caption": "caption",
+              "textit": "paragraph"}
+#: Macros whose arguments are never prose, whatever they look like.
+NEVER_PROSE = {
+    "hypersetup", "usepackage", "definecolor", "newcommand", "renewcommand", "providecommand", "def", "gdef",
+    "edef", "xdef", "setlength", "addtolength", "setcounter", "lstset", "pgfplotsset", "tikzset", "captionsetup",
+    "setlist", "newenvironment", "renewenvironment", "newtheorem", "theoremstyle", "email", "affiliation",
+    "affil", "address", "institute", "institution", "author", "authors", "orcid", "keywords", "date", "path",
+    "lstinputlisting", "inputminted", "tikz", "pgfmathsetmacro", "graphicspath", "DeclareMathOperator",
+    "PassOptionsToPackage", "RequirePackage", "documentclass", "bibliographystyle", "icmlauthor",
+    "icmlaffiliation", "icmlcorrespondingauthor", "icmlkeywords", "thanks", "ead", "fnref", "cortext", "corref",
+}
+_PROSE_WORD = re.compile(r"(?<![\\A-Za-z@])[A-Za-z][a-z]{2,}(?![A-Za-z])")
+_NOT_PROSE = re.compile(r"[=_]|\.(?:tex|pdf|png|jpe?g|eps|sty|cls)\b|://")
+
+
+def optional_group(node) -> LatexGroupNode | None:
+    """The first ``[...]`` argument of a macro or environment node, if it was given."""
+    argd = getattr(node, "nodeargd", None)
+    for arg in (argd.argnlist if argd is not None else None) or []:
+        if isinstance(arg, LatexGroupNode) and arg.delimiters[0] == "[":
+            return arg
+    return None
+
+
+def _plain_text(nodes: list) -> str:
+    """The characters of ``nodes`` outside math and macro names (for the prose test)."""
+    out = []
+    for node in nodes:
+        if isinstance(node, LatexCharsNode):
+            out.append(node.chars)
+        elif isinstance(node, LatexGroupNode):
+            out.append(_plain_text(node.nodelist))
+        elif isinstance(node, LatexMathNode):
+            out.append(" ")
+        elif isinstance(node, LatexMacroNode):
+            out.append(" ")
+    return "".join(out)
+
+
+def is_prose(nodes: list) -> bool:
+    """True when ``nodes`` read as a sentence: three or more words, no key-like characters."""
+    text = _plain_text(nodes)
+    return len(_PROSE_WORD.findall(text)) >= 3 and " " in text.strip() and not _NOT_PROSE.search(text)
+
+
+class ExtrasMixin:
+    """Methods of :class:`~.latex_segments.Segmenter` for pseudo-code and prose arguments."""
+
+    def _code_prose(self, nodes: list) -> None:
+        """Segments for the captions and comments inside pseudo-code; the code itself stays."""
+        for node in nodes:
+            if isinstance(node, LatexMacroNode):
+                kind = CODE_PROSE.get(node.macroname)
+                args = node.nodeargd.argnlist if node.nodeargd is not None else []
+                groups = [a for a in args or [] if isinstance(a, LatexGroupNode) and a.delimiters[0] == "{"]
+                if kind is not None and groups:
+                    self._own_segments(groups[-1].nodelist, kind)
+                else:
+                    for group in groups:
+                        self._code_prose(group.nodelist)
+            elif isinstance(node, LatexGroupNode):
+                self._code_prose(node.nodelist)
+            elif isinstance(node, LatexEnvironmentNode):
+                self._code_prose(node.nodelist)
+
+    def _prose_argument(self, node: LatexMacroNode, glued: list, kind: str, tabular: bool) -> bool:
+        """Translate the last argument of an unknown or user macro when it is a sentence; True when done."""
+        if node.macroname in NEVER_PROSE:
+            return False
+        if glued:
+            arg = glued[-1]
+        else:
+            args = node.nodeargd.argnlist if node.nodeargd is not None else []
+            groups = [a for a in args or [] if isinstance(a, LatexGroupNode) and a.delimiters[0] == "{"]
+            if not groups or groups[-1] is not args[-1]:
+                return False
+            arg = groups[-1]
+        if not isinstance(arg, LatexGroupNode) or arg.delimiters[0] != "{" or not is_prose(arg.nodelist):
+            return False
+        if self._inline(arg.nodelist, tabular):
+            self._wrap(node.pos, arg.pos + 1, arg.pos + arg.len - 1, arg.pos + arg.len, arg.nodelist, kind, tabular)
+        else:  # a block of paragraphs: translated where it stands, the macro around it untouched
+            self._flush(kind)
+            self._walk(arg.nodelist, kind, tabular)
+            self._flush(kind)
+        return True
