@@ -23,7 +23,7 @@ from .latex_chunks import chunks, line_of
 from .latex_segments import Segmenter
 from .latex_specs import make_context_db, theorem_env_names, user_macro_specs
 from .latex_walker import ProseWalker
-from .latex_tree import TexTree, check_forbidden, find_main, list_tree
+from .latex_tree import TexTree, check_forbidden, find_main, includes_of, list_tree, main_candidates
 
 MAX_INCLUDE_DEPTH = 32
 MAX_KEPT_WARNINGS = 20
@@ -66,6 +66,7 @@ class LatexReader:
         doc.meta["main_reason"] = reason
         self._doc, self._tree = doc, tree
         self._visit(main, role="main", stack=[])
+        self._visit_other_mains(files)
         for rel, text in tree.texts.items():
             role = doc.files[rel].role if rel in doc.files else "other"
             doc.files[rel] = SourceFile(path=rel, encoding=tree.encodings[rel], text=text, role=role)
@@ -126,6 +127,24 @@ class LatexReader:
             if target is not None:
                 self._visit(target, "body", stack + [rel])
         self._add_block(rel, part, pending)
+
+    def _visit_other_mains(self, files: list[str]) -> None:
+        """Files that only another main candidate includes (an ``arxiv.tex`` beside ``main.tex``) are translated too."""
+        candidates, _texts = main_candidates(self._tree.root, files)
+        for other in candidates:
+            if other == self._tree.main:
+                continue
+            text = self._tree.read(other)
+            _pre, begin, end = _document_span(text)
+            for _macro, base, name in includes_of(text[begin or 0 : end]):
+                noted = len(self._tree.warnings)
+                try:
+                    target = self._tree.resolve(name, other, os.path.join(os.path.dirname(other), base))
+                except InputError:
+                    continue
+                del self._tree.warnings[noted:]  # a file another main misses is not this paper's problem
+                if target is not None and target not in self._doc.files and target not in candidates:
+                    self._visit(target, "body", [other])
 
     def _add_block(self, rel: str, part: int, segments: list) -> int:
         """Append a block of ``rel``'s segments (ids ``rel``, ``rel#2``, ...); returns the next part number."""

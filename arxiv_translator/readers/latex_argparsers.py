@@ -39,3 +39,31 @@ class BareInputArgsParser(MacroStandardArgsParser):
         node = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars=m.group(1),
                            pos=m.start(1), len=len(m.group(1)))
         return ParsedMacroArgs(argspec="{", argnlist=[node]), pos, m.end() - pos
+
+
+class UrlArgsParser(MacroStandardArgsParser):
+    """``\\url{...}``/``\\href{...}{text}``: the address is read verbatim (``%`` and ``#`` are not special there)."""
+
+    def __init__(self, rest: str = "") -> None:
+        super().__init__(argspec="{" + rest)
+        self.rest = rest
+
+    def parse_args(self, w, pos, parsing_state=None):  # noqa: D102 - pylatexenc's hook
+        start = pos
+        while start < len(w.s) and w.s[start] in " \t\n":
+            start += 1
+        close = w.s.find("}", start)
+        if not w.s.startswith("{", start) or close < 0 or "\n\n" in w.s[start:close]:
+            return super().parse_args(w, pos, parsing_state=parsing_state)
+        chars = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars=w.s[start + 1 : close],
+                            pos=start + 1, len=close - start - 1)
+        group = w.make_node(latexwalker.LatexGroupNode, parsing_state=parsing_state, nodelist=[chars],
+                            delimiters=("{", "}"), pos=start, len=close + 1 - start)
+        argnlist = [group]
+        end = close + 1
+        if self.rest:
+            rest = MacroStandardArgsParser(argspec=self.rest)
+            argd, rpos, rlen = rest.parse_args(w, end, parsing_state=parsing_state)
+            argnlist += argd.argnlist
+            end = rpos + rlen
+        return ParsedMacroArgs(argspec="{" + self.rest, argnlist=argnlist), pos, end - pos

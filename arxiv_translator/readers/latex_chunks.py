@@ -8,8 +8,9 @@ scanner does not parse: it only tracks brace depth and open environments
 blank lines where both are closed.  Each chunk is then parsed on its own, so a
 construct the parser misreads costs at most its own chunk.
 
-* ``\\iffalse ... \\fi`` at brace depth zero becomes a ``skip`` chunk (TeX
-  never reads it; it stays as it is).
+* ``\\iffalse ... \\fi`` needs nothing special: its text is cut and read like
+  any other (translating text TeX skips is harmless), and what is broken inside
+  it costs only its paragraph.
 * A brace or environment that never closes makes the paragraph where it opens
   a ``kept`` chunk (left as source and reported), and scanning resumes after
   that paragraph with everything closed.
@@ -26,16 +27,13 @@ _SPECIAL = re.compile(r"[\\{}%\n]")
 _BLANK_RUN = re.compile(r"\n[ \t]*\n[ \t\n]*")
 _ENV_NAME = re.compile(r"\s*\{([A-Za-z@*]+)\}")
 _WORD = re.compile(r"[A-Za-z@]+")
-_IF = re.compile(r"\\(if[A-Za-z@]*|fi)(?![A-Za-z@])|(?<!\\)%[^\n]*")
-#: etoolbox/ifthen macros named \if... that take arguments and have no \fi.
-_IF_WITHOUT_FI = {"ifthenelse", "iftoggle", "ifbool", "ifdef", "ifundef", "ifstrequal", "ifdefstring", "ifdefempty",
-                  "ifcsdef", "ifcsundef", "ifblank", "ifnumcomp", "ifdimcomp", "ifboolexpr", "ifpdf@"}
+_URLS = {"url", "href", "nolinkurl", "path"}
 _VERB = re.compile(r"(verb|lstinline|mintinline|Verb)\*?")
 
 
 @dataclass
 class Chunk:
-    """A piece of a file: ``text`` is parsed, ``skip`` is never read by TeX, ``kept`` is left as source."""
+    """A piece of a file: ``text`` is parsed, ``kept`` is left as source (``reason`` says why)."""
 
     start: int
     end: int
@@ -106,13 +104,6 @@ class _Scan:
                 i += 2
                 continue
             name, after = word.group(0), word.end()
-            if name == "iffalse" and not self.opens and not self.envs:
-                fi = _matching_fi(text, after, end)
-                if fi is not None:
-                    out.append(Chunk(chunk_start, i))
-                    out.append(Chunk(i, fi, "skip", "\\iffalse block"))
-                    chunk_start = i = fi
-                    continue
             if name in ("begin", "end"):
                 env = _ENV_NAME.match(text, after, end)
                 if env is not None:
@@ -121,6 +112,10 @@ class _Scan:
                         out.append(Chunk(chunk_start, end, "kept", "verbatim environment without \\end"))
                         return out
                     continue
+            if name in _URLS and text.startswith("{", after):  # a URL: % and # are not special
+                close = text.find("}", after, end)
+                i = after if close < 0 else close + 1
+                continue
             if _VERB.fullmatch(name) and after < end and text[after] not in " \t\n{[":
                 close = text.find(text[after], after + 1, end)
                 nl = text.find("\n", after + 1, end)
@@ -159,18 +154,3 @@ class _Scan:
         out.append(Chunk(cut, stop, "kept", f"{what} at line {line_of(self.text, first)} is never closed"))
         self.resume = stop
         return out
-
-
-def _matching_fi(text: str, pos: int, end: int) -> int | None:
-    """Offset just after the ``\\fi`` closing an ``\\iffalse`` that ends at ``pos`` (nested ifs counted)."""
-    depth = 1
-    for m in _IF.finditer(text, pos, end):
-        if m.group(1) is None:
-            continue  # a comment
-        if m.group(1) == "fi":
-            depth -= 1
-            if depth == 0:
-                return m.end()
-        elif m.group(1) not in _IF_WITHOUT_FI:
-            depth += 1
-    return None

@@ -13,7 +13,7 @@ import re
 from pylatexenc.latexwalker import get_default_latex_context_db
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, SpecialsSpec
 
-from .latex_argparsers import BareInputArgsParser, VerbatimEnvParser
+from .latex_argparsers import BareInputArgsParser, UrlArgsParser, VerbatimEnvParser
 
 #: Environments whose body is math: protected whole, inline in their sentence.
 MATH_ENVS = {
@@ -161,6 +161,8 @@ def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozen
     macros += [MacroSpec(name, spec) for name, spec in user_macros.items()
                if name not in STANDARD_MACROS and default.get_macro_spec(name) is None]
     macros += [MacroSpec(name, args_parser=BareInputArgsParser()) for name in ("input", "include")]
+    macros += [MacroSpec(name, args_parser=UrlArgsParser()) for name in ("url", "nolinkurl", "path")]
+    macros += [MacroSpec("href", args_parser=UrlArgsParser("{"))]
     envs = [EnvironmentSpec(name, "[") for name in sorted(THEOREM_ENVS | set(theorem_envs))]
     envs += [EnvironmentSpec(name, spec) for name, spec in EXTRA_ENVS.items()]
     envs += [EnvironmentSpec(name, args_parser=VerbatimEnvParser(name)) for name in sorted(VERBATIM_ENVS)]

@@ -118,8 +118,8 @@ def _class_in_includes(root: Path, rel: str, text: str) -> bool:
     return False
 
 
-def find_main(root: Path, tree_files: list[str]) -> tuple[str, str]:
-    """Pick the main file among ``tree_files``; return ``(relative path, reason)``."""
+def main_candidates(root: Path, tree_files: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The files that could be the main file (``\\documentclass`` and ``\\begin{document}``), and their texts."""
     candidates = []
     texts: dict[str, str] = {}
     for rel in tree_files:
@@ -134,6 +134,12 @@ def find_main(root: Path, tree_files: list[str]) -> tuple[str, str]:
             continue
         if _is_main(text) or (_BEGIN_DOC.search(strip_comments(text)) and _class_in_includes(root, rel, text)):
             candidates.append(rel)
+    return candidates, texts
+
+
+def find_main(root: Path, tree_files: list[str]) -> tuple[str, str]:
+    """Pick the main file among ``tree_files``; return ``(relative path, reason)``."""
+    candidates, texts = main_candidates(root, tree_files)
     if not candidates:
         raise InputError(f"{root}: no main .tex file (none has \\documentclass and \\begin{{document}})")
     if len(candidates) == 1:
