@@ -166,14 +166,16 @@ class LatexReader:
     def _parse(self, rel: str, text: str, start: int, end: int):
         """Parsed node lists of the chunks of ``text[start:end]``; what cannot be parsed is recorded and kept."""
         for chunk in chunks(text, start, end):
+            piece = text[chunk.start : chunk.end]
+            first = chunk.start + len(piece) - len(piece.lstrip())  # where the construct's text begins
             if chunk.kind != "text":
-                self._keep(rel, text, chunk.start, chunk.reason)
+                self._keep(rel, text, first, chunk.reason)
                 continue
             try:
                 walker = ProseWalker(text[: chunk.end], latex_context=self._db, tolerant_parsing=True)
                 nodes, _pos, _len = walker.get_latex_nodes(pos=chunk.start)
             except Exception as exc:  # pylatexenc raises its own error types on hopeless input
-                self._keep(rel, text, chunk.start, f"cannot parse: {str(exc).splitlines()[0][:120]}")
+                self._keep(rel, text, first, f"cannot parse: {str(exc).splitlines()[0][:120]}")
                 continue
             yield nodes
 

@@ -34,7 +34,7 @@ PROTECTED_ENVS = VERBATIM_ENVS | {
     "algorithmic", "algorithmic*", "algorithmicx", "algpseudocode", "pseudocode", "tikzpicture", "pgfpicture",
     "axis", "semilogyaxis", "semilogxaxis", "loglogaxis", "groupplot", "forest", "picture", "thebibliography",
     "tabbing", "asy", "pspicture", "circuitikz", "tikzcd", "CJK", "CJK*", "code", "python", "lstinputlisting",
-    "titlepage", "references",
+    "references",
 }
 
 #: Environments whose body is a grid of cells (``&`` and ``\\`` separate cells).
