@@ -27,6 +27,7 @@ from .latex_tree import TexTree, check_forbidden, find_main, includes_of, list_t
 
 MAX_INCLUDE_DEPTH = 32
 MAX_KEPT_WARNINGS = 20
+_CLASS_LINE = re.compile(r"^[ \t]*\\documentclass\b", re.M)
 _DOC_MARK = re.compile(r"\\(begin|end)\s*\{document\}")
 
 
@@ -91,6 +92,9 @@ class LatexReader:
         seg = Segmenter(rel, text, theorem_envs=self._db_theorems)
         preamble_includes: list[tuple[str, str, str]] = []
         pre_end, begin, end = _document_span(text)
+        if begin is not None and role != "main" and not _CLASS_LINE.search(text, 0, pre_end):
+            begin = None  # \begin{document} in a body file without a class: a \verb or a macro, not a subfile
+            pre_end, end = 0, len(text)
         if begin is not None and role != "main":
             doc.warnings.append(f"{rel}: has its own \\begin{{document}} (subfile); translated as a body file")
             begin_main = None

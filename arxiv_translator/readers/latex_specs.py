@@ -20,7 +20,7 @@ MATH_ENVS = {
     f"{name}{star}"
     for name in (
         "equation", "align", "gather", "multline", "eqnarray", "flalign", "alignat", "displaymath",
-        "math", "dmath", "dgroup", "darray", "subequations", "split", "IEEEeqnarray", "empheq",
+        "math", "dmath", "dgroup", "darray", "split", "IEEEeqnarray", "empheq",
     )
     for star in ("", "*")
 }

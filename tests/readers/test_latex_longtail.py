@@ -97,6 +97,12 @@ PROSE = [
     pytest.param(
         "\\begin{tabular}{ll}\\toprule Method & Accuracy score \\\\ \\midrule Ours & 1.0\\end{tabular}", "", {},
         {"cell": ["Method", "Accuracy score", "Ours"]}, id="table-cells"),
+    pytest.param(  # \verb|\begin{document}| in an included file does not make it a subfile
+        "\\input{sec}", "", {"sec.tex": "\\section{Macros}\nUse \\verb|\\documentclass{x}| and \\verb|\\begin{document}|.\n"},
+        {"heading": ["Macros"]}, id="verb-begin-document"),
+    pytest.param(  # subequations holds equations, it is not one
+        "\\begin{subequations}\\begin{itemize}\\item If $x$ holds, then fine.\\end{itemize}\\end{subequations}", "", {},
+        {"item": ["If $x$ holds, then fine."]}, id="subequations-container"),
 ]
 
 
