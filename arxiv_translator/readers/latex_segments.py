@@ -58,6 +58,7 @@ DIMENSION_COMMANDS = {"vskip", "hskip", "kern", "mskip", "vspace", "hspace", "ba
                       "parindent", "textwidth", "columnsep", "abovedisplayskip", "belowdisplayskip"}
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
 _LETTER = re.compile(r"[A-Za-z]")
+_BARE_URL = re.compile(r"(?:https?://|www\.)(?:[^\s{}\\%]|\\[_#&%~])*[^\s{}\\%.,;:)]")
 DECLARATIONS = {
     "em", "bf", "it", "sl", "sc", "sf", "rm", "up", "bfseries", "itshape", "scshape", "slshape", "sffamily",
     "rmfamily", "mdseries", "upshape", "normalfont", "small", "footnotesize", "scriptsize", "tiny", "large",
@@ -176,11 +177,20 @@ class Segmenter(ExtrasMixin):
                 pos = node.pos + m.end()
         for m in _PARBREAK.finditer(node.chars):
             if m.start() > 0:
-                self._run.extend(pos, node.pos + m.start())
+                self._bare_urls(pos, node.pos + m.start())
             self._flush(kind)
             pos = node.pos + m.end()
         if pos < node.pos + node.len:
-            self._run.extend(pos, node.pos + node.len)
+            self._bare_urls(pos, node.pos + node.len)
+
+    def _bare_urls(self, start: int, end: int) -> None:
+        """Extend the run over ``text[start:end]``, protecting addresses written without ``\\url``."""
+        for m in _BARE_URL.finditer(self.text, start, end):
+            self._run.extend(start, m.start())
+            self._atom("url", m.start(), m.end())
+            start = m.end()
+        if start < end:
+            self._run.extend(start, end)
 
     def _group(self, node: LatexGroupNode, kind: str, tabular: bool) -> None:
         if node.delimiters != ("{", "}") or not self._inline(node.nodelist, tabular):
