@@ -7,6 +7,9 @@
   argument is plainly a sentence (``\\added{This cost function is ...}``,
   ``\\todo{not sure this helps}``) is translated as a wrapper: the macro and its
   other arguments are protected, the sentence is translated in place.
+
+It also holds the small node helpers the segmenter shares (last/optional
+argument, graphics of a figure, leading environment arguments).
 """
 
 from __future__ import annotations
@@ -38,8 +41,18 @@ NEVER_PROSE = {
     "PassOptionsToPackage", "RequirePackage", "documentclass", "bibliographystyle", "icmlauthor",
     "icmlaffiliation", "icmlcorrespondingauthor", "icmlkeywords", "thanks", "ead", "fnref", "cortext", "corref",
 }
+_PARBREAK = re.compile(r"\n[ \t]*\n\s*")
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z@])[A-Za-z][a-z]{2,}(?![A-Za-z])")
 _NOT_PROSE = re.compile(r"[=_]|\.(?:tex|pdf|png|jpe?g|eps|sty|cls)\b|://")
+
+
+def last_group(node: LatexMacroNode) -> LatexGroupNode | None:
+    """The last ``{...}`` argument of a macro node."""
+    args = node.nodeargd.argnlist if node.nodeargd is not None else []
+    for arg in reversed(args or []):
+        if isinstance(arg, LatexGroupNode) and arg.delimiters[0] == "{":
+            return arg
+    return None
 
 
 def optional_group(node) -> LatexGroupNode | None:
@@ -113,3 +126,40 @@ class ExtrasMixin:
             self._walk(arg.nodelist, kind, tabular)
             self._flush(kind)
         return True
+
+
+def graphics_in(nodes: list, text: str) -> list[str]:
+    """The ``\\includegraphics`` paths inside a figure environment, in order."""
+    found: list[str] = []
+    for node in nodes:
+        if isinstance(node, LatexMacroNode) and node.macroname == "includegraphics":
+            arg = last_group(node)
+            if arg is not None:
+                found.append(text[arg.pos + 1 : arg.pos + arg.len - 1].strip())
+        children = getattr(node, "nodelist", None)
+        if children:
+            found.extend(graphics_in(children, text))
+        if isinstance(node, LatexMacroNode) and node.nodeargd is not None:
+            for arg in node.nodeargd.argnlist or []:
+                if isinstance(arg, LatexGroupNode):
+                    found.extend(graphics_in(arg.nodelist, text))
+    return found
+
+
+def skip_leading_args(nodes: list) -> list:
+    """Drop an unparsed ``[..]``/``{..}`` environment argument at the start of a body."""
+    out = list(nodes)
+    while out:
+        first = out[0]
+        if isinstance(first, LatexCharsNode) and not first.chars.strip():
+            out.pop(0)
+            continue
+        if isinstance(first, LatexGroupNode) and first.delimiters[0] in "[{" and not _PARBREAK.search(
+            "".join(getattr(c, "chars", "") for c in first.nodelist)
+        ) and len(first.nodelist) <= 3 and all(not isinstance(c, LatexEnvironmentNode) for c in first.nodelist):
+            # only short option-like groups, e.g. {0.5\textwidth} or [t]
+            if all(isinstance(c, (LatexCharsNode, LatexMacroNode)) for c in first.nodelist) and first.len < 60:
+                out.pop(0)
+                continue
+        break
+    return out

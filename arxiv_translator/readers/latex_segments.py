@@ -26,7 +26,8 @@ from pylatexenc.latexwalker import (
 )
 
 from ..document import Protected, Segment
-from .latex_segment_extras import CODE_ENVS, ExtrasMixin, optional_group
+from .latex_segment_extras import CODE_ENVS, ExtrasMixin, graphics_in, optional_group, skip_leading_args
+from .latex_segment_extras import last_group as _last_group
 from .latex_specs import (
     BOUNDARIES,
     INCLUDES,
@@ -96,14 +97,6 @@ def _span_kind(name: str) -> str:
     if name in ("verb", "lstinline", "texttt", "mintinline"):
         return "code"
     return "command"
-
-
-def _last_group(node: LatexMacroNode) -> LatexGroupNode | None:
-    args = node.nodeargd.argnlist if node.nodeargd is not None else []
-    for arg in reversed(args or []):
-        if isinstance(arg, LatexGroupNode) and arg.delimiters[0] == "{":
-            return arg
-    return None
 
 
 def _has_args(node: LatexMacroNode) -> bool:
@@ -317,8 +310,8 @@ class Segmenter(ExtrasMixin):
             inner = "paragraph"
         saved = self._graphics
         if name.rstrip("*") in FIGURE_ENVS:
-            self._graphics = _graphics_in(node.nodelist, self.text)
-        self._walk(_skip_leading_args(node.nodelist), inner, tabular=False)
+            self._graphics = graphics_in(node.nodelist, self.text)
+        self._walk(skip_leading_args(node.nodelist), inner, tabular=False)
         self._flush(inner)
         self._graphics = saved
 
@@ -402,40 +395,3 @@ class Segmenter(ExtrasMixin):
                 return True
             pos = max(pos, b)
         return bool(_LETTER.search(text, pos, end))
-
-
-def _graphics_in(nodes: list, text: str) -> list[str]:
-    """The ``\\includegraphics`` paths inside a figure environment, in order."""
-    found: list[str] = []
-    for node in nodes:
-        if isinstance(node, LatexMacroNode) and node.macroname == "includegraphics":
-            arg = _last_group(node)
-            if arg is not None:
-                found.append(text[arg.pos + 1 : arg.pos + arg.len - 1].strip())
-        children = getattr(node, "nodelist", None)
-        if children:
-            found.extend(_graphics_in(children, text))
-        if isinstance(node, LatexMacroNode) and node.nodeargd is not None:
-            for arg in node.nodeargd.argnlist or []:
-                if isinstance(arg, LatexGroupNode):
-                    found.extend(_graphics_in(arg.nodelist, text))
-    return found
-
-
-def _skip_leading_args(nodes: list) -> list:
-    """Drop an unparsed ``[..]``/``{..}`` environment argument at the start of a body."""
-    out = list(nodes)
-    while out:
-        first = out[0]
-        if isinstance(first, LatexCharsNode) and not first.chars.strip():
-            out.pop(0)
-            continue
-        if isinstance(first, LatexGroupNode) and first.delimiters[0] in "[{" and not _PARBREAK.search(
-            "".join(getattr(c, "chars", "") for c in first.nodelist)
-        ) and len(first.nodelist) <= 3 and all(not isinstance(c, LatexEnvironmentNode) for c in first.nodelist):
-            # only short option-like groups, e.g. {0.5\textwidth} or [t]
-            if all(isinstance(c, (LatexCharsNode, LatexMacroNode)) for c in first.nodelist) and first.len < 60:
-                out.pop(0)
-                continue
-        break
-    return out
