@@ -36,10 +36,10 @@ NEVER_PROSE = {
     "hypersetup", "usepackage", "definecolor", "newcommand", "renewcommand", "providecommand", "def", "gdef",
     "edef", "xdef", "setlength", "addtolength", "setcounter", "lstset", "pgfplotsset", "tikzset", "captionsetup",
     "setlist", "newenvironment", "renewenvironment", "newtheorem", "theoremstyle", "email", "affiliation",
-    "affil", "address", "institute", "institution", "author", "authors", "orcid", "keywords", "date", "path",
+    "affil", "address", "institute", "institution", "author", "authors", "orcid", "date", "path",
     "lstinputlisting", "inputminted", "tikz", "pgfmathsetmacro", "graphicspath", "DeclareMathOperator",
     "PassOptionsToPackage", "RequirePackage", "documentclass", "bibliographystyle", "icmlauthor",
-    "icmlaffiliation", "icmlcorrespondingauthor", "icmlkeywords", "thanks", "ead", "fnref", "cortext", "corref",
+    "icmlaffiliation", "icmlcorrespondingauthor", "icmlkeywords", "ead", "fnref", "cortext", "corref",
 }
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z@])[A-Za-z][a-z]{2,}(?![A-Za-z])")

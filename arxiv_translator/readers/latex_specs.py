@@ -69,10 +69,10 @@ SEGMENT_ARGS = {
     "caption": "caption", "subcaption": "caption", "captionof": "caption",
     "footnote": "footnote", "footnotetext": "footnote", "title": "title", "icmltitle": "title",
     "abstract": "abstract", "tnote": "footnote", "sidenote": "footnote", "marginpar": "footnote",
-    "acks": "paragraph",
+    "acks": "paragraph", "thanks": "footnote",
 }
 #: Of those, the ones that sit inside a sentence (protected there, translated apart).
-INLINE_SEGMENT_ARGS = {"footnote", "tnote", "sidenote", "marginpar"}
+INLINE_SEGMENT_ARGS = {"footnote", "tnote", "sidenote", "marginpar", "thanks"}
 
 #: Macros that end the current paragraph (besides SEGMENT_ARGS that are not inline).
 BOUNDARIES = {

@@ -103,6 +103,13 @@ PROSE = [
     pytest.param(  # subequations holds equations, it is not one
         "\\begin{subequations}\\begin{itemize}\\item If $x$ holds, then fine.\\end{itemize}\\end{subequations}", "", {},
         {"item": ["If $x$ holds, then fine."]}, id="subequations-container"),
+    pytest.param(  # LNCS/REVTeX: \thanks in the title is a footnote; keywords are prose; \acks (JMLR) too
+        "\\maketitle\n\\keywords{Sparse models \\and robust learning \\and heavy tails}\n\n"
+        "\\acks{We thank the reviewers for their comments.}",
+        "\\title{A Title Here\\thanks{Supported by the science fund.}}", {},
+        {"title": ["A Title Here\\thanks{Supported by the science fund.}"], "footnote": ["Supported by the science fund."],
+         "paragraph": ["\\keywords{Sparse models \\and robust learning \\and heavy tails}",
+                       "We thank the reviewers for their comments."]}, id="thanks-keywords-acks"),
 ]
 
 
