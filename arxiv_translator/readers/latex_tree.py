@@ -140,8 +140,15 @@ def main_candidates(root: Path, tree_files: list[str]) -> tuple[list[str], dict[
 def find_main(root: Path, tree_files: list[str]) -> tuple[str, str]:
     """Pick the main file among ``tree_files``; return ``(relative path, reason)``."""
     candidates, texts = main_candidates(root, tree_files)
-    if not candidates:
-        raise InputError(f"{root}: no main .tex file (none has \\documentclass and \\begin{{document}})")
+    if not candidates:  # \begin{document} may sit in an included file: a file with the class will do
+        classed = [rel for rel, text in texts.items() if _DOCCLASS.search(strip_comments(text))]
+        included = {os.path.normpath(os.path.join(os.path.dirname(rel), base, name)) for rel in classed
+                    for _m, base, name in includes_of(texts[rel])}
+        roots = [rel for rel in classed if rel not in included and rel[:-4] not in included]
+        if not roots:
+            raise InputError(f"{root}: no main .tex file (none has \\documentclass and \\begin{{document}})")
+        best = max(sorted(roots), key=lambda rel: (os.path.basename(rel) in PREFERRED_NAMES, len(texts[rel])))
+        return best, "has \\documentclass; \\begin{document} is in an included file"
     if len(candidates) == 1:
         return candidates[0], "the only file with \\documentclass and \\begin{document}"
     included = set()

@@ -186,3 +186,15 @@ def test_damage_is_listed_in_the_report(tmp_path):
     assert any("main.tex:4: kept as source" in w and "never closed" in w for w in report["warnings"])
     rows = [json.loads(line) for line in (tmp_path / "out" / "segments.jsonl").read_text().splitlines()]
     assert {r["source"] for r in rows} >= {"Good paragraph here.", "Good heading"}
+
+
+def test_begin_document_in_an_included_file(tmp_path):
+    root = tmp_path / "src"
+    (root / "sections").mkdir(parents=True)
+    (root / "paper.tex").write_text("\\documentclass{article}\n\\usepackage{amsmath}\n\\input{sections/body}\n",
+                                    encoding="utf-8")
+    (root / "sections" / "body.tex").write_text(
+        "\\begin{document}\n\\section{Overview}\nThe body lives in its own file.\n\\end{document}\n", encoding="utf-8")
+    by_kind, doc = segments(root)
+    assert doc.main_file == "paper.tex"
+    assert by_kind == {"heading": ["Overview"], "paragraph": ["The body lives in its own file."]}
