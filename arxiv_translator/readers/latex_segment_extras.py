@@ -86,7 +86,27 @@ def is_prose(nodes: list) -> bool:
 
 
 class ExtrasMixin:
-    """Methods of :class:`~.latex_segments.Segmenter` for pseudo-code and prose arguments."""
+    """Methods of :class:`~.latex_segments.Segmenter` for pseudo-code, prose arguments and stolen headings."""
+
+    def _stolen_heading(self, node: LatexMacroNode, nodes: list, i: int, kind: str) -> int | None:
+        """A macro whose guessed arity took a heading command as its argument (``\\todo`` defined with one
+        argument, used bare before ``\\section{Title}``): the title that follows is still a heading.
+        Returns the index of the title group, or None when nothing was stolen."""
+        from .latex_segments import HEADING_LEVELS  # noqa: PLC0415 - the segmenter imports this module
+
+        args = node.nodeargd.argnlist if node.nodeargd is not None else []
+        stolen = next((a for a in args or [] if isinstance(a, LatexMacroNode) and a.macroname in HEADING_LEVELS), None)
+        if stolen is None:
+            return None
+        j = i + 1
+        while j < len(nodes) and isinstance(nodes[j], LatexCharsNode) and not nodes[j].chars.strip():
+            j += 1
+        if j >= len(nodes) or not isinstance(nodes[j], LatexGroupNode) or nodes[j].delimiters[0] != "{":
+            return None
+        self._atom("command", node.pos, node.pos + 1 + len(node.macroname))
+        self._flush(kind)
+        self._own_segments(nodes[j].nodelist, "heading", {"level": str(HEADING_LEVELS[stolen.macroname])})
+        return j
 
     def _code_prose(self, nodes: list) -> None:
         """Segments for the captions and comments inside pseudo-code; the code itself stays."""

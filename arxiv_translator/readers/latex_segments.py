@@ -274,6 +274,9 @@ class Segmenter(ExtrasMixin):
                     break
             self._atom("command", start, end)
             return i
+        stolen = self._stolen_heading(node, nodes, i, kind) if _has_args(node) else None
+        if stolen is not None:
+            return stolen
         first = i
         if not _has_args(node):  # unknown macro: glue the groups that follow it
             while i + 1 < len(nodes) and isinstance(nodes[i + 1], LatexGroupNode) and nodes[i + 1].pos == end:

@@ -103,6 +103,10 @@ PROSE = [
     pytest.param(  # subequations holds equations, it is not one
         "\\begin{subequations}\\begin{itemize}\\item If $x$ holds, then fine.\\end{itemize}\\end{subequations}", "", {},
         {"item": ["If $x$ holds, then fine."]}, id="subequations-container"),
+    pytest.param(  # a user macro defined with an argument, used bare before a heading: the heading survives
+        "Some text here.\\mynote\n\\section{Hidden heading}\nMore text follows.", "\\newcommand{\\mynote}[1]{}", {},
+        {"heading": ["Hidden heading"], "paragraph": ["Some text here.\\mynote", "More text follows."]},
+        id="heading-taken-as-argument"),
     pytest.param(  # LNCS/REVTeX: \thanks in the title is a footnote; keywords are prose; \acks (JMLR) too
         "\\maketitle\n\\keywords{Sparse models \\and robust learning \\and heavy tails}\n\n"
         "\\acks{We thank the reviewers for their comments.}",
