@@ -59,6 +59,7 @@ DIMENSION_COMMANDS = {"vskip", "hskip", "kern", "mskip", "vspace", "hspace", "ba
                       "parindent", "textwidth", "columnsep", "abovedisplayskip", "belowdisplayskip"}
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
 _LETTER = re.compile(r"[A-Za-z]")
+_WORD2 = re.compile(r"[A-Za-z]{2}")
 _BARE_URL = re.compile(r"(?:https?://|www\.)(?:[^\s{}\\%]|\\[_#&%~])*[^\s{}\\%.,;:)]")
 DECLARATIONS = {
     "em", "bf", "it", "sl", "sc", "sf", "rm", "up", "bfseries", "itshape", "scshape", "slshape", "sffamily",
@@ -260,7 +261,7 @@ class Segmenter(ExtrasMixin):
         if name in BOUNDARIES or (name == "\\" and tabular):
             self._flush(kind)
             label = optional_group(node) if name == "item" else None
-            if label is not None:  # \item[Word] in a description list
+            if label is not None and _WORD2.search(self.text, label.pos, label.pos + label.len):  # \item[Word]
                 self._own_segments(label.nodelist, "item")
             return i
         if name in LOOP_MACROS:  # \foreach \x in {a,b} {body}: everything up to the body is code

@@ -76,8 +76,8 @@ PROSE = [
         "\\begin{figure}\\centering\\caption[Short title here]{A long caption text.}\\end{figure}", "", {},
         {"caption": ["Short title here", "A long caption text."]}, id="caption-short-and-long"),
     pytest.param(
-        "\\begin{description}\\item[Robustness] The method is robust.\\end{description}", "", {},
-        {"item": ["Robustness", "The method is robust."]}, id="item-labels"),
+        "\\begin{description}\\item[Robustness] The method is robust.\\item[(i)] Second.\\end{description}", "", {},
+        {"item": ["Robustness", "The method is robust.", "Second."]}, id="item-labels"),
     pytest.param(
         "\\begin{algorithm}\\caption{Greedy search}\\begin{algorithmic}\\State $x \\gets 0$ "
         "\\Comment{start from zero}\\State \\Return $x$\\end{algorithmic}\\end{algorithm}", "", {},
