@@ -23,11 +23,12 @@ from dataclasses import dataclass
 
 from .latex_specs import VERBATIM_ENVS
 
-_SPECIAL = re.compile(r"[\\{}%\n]")
+_SPECIAL = re.compile(r"[\\{}%\n\]]")
 _BLANK_RUN = re.compile(r"\n[ \t]*\n[ \t\n]*")
 _ENV_NAME = re.compile(r"\s*\{([A-Za-z@*]+)\}")
 _WORD = re.compile(r"[A-Za-z@]+")
 _URLS = {"url", "href", "nolinkurl", "path"}
+_BRACKETED = {"twocolumn"}
 _VERB = re.compile(r"(verb|lstinline|mintinline|Verb)\*?")
 
 
@@ -66,6 +67,7 @@ class _Scan:
         self.resume = end
         self.opens: list[int] = []  # offsets of open braces
         self.envs: list[tuple[str, int, int]] = []  # (name, brace depth, offset)
+        self.brackets: list[int] = []  # brace depth of an open \twocolumn[ (ICML puts the title block there)
 
     def run(self) -> list[Chunk]:
         text, end = self.text, self.end
@@ -82,11 +84,16 @@ class _Scan:
                 continue
             if c == "\n":
                 blank = _BLANK_RUN.match(text, i, end)
-                if blank and not self.opens and not self.envs:
+                if blank and not self.opens and not self.envs and not self.brackets:
                     out.append(Chunk(chunk_start, blank.end()))
                     chunk_start = i = blank.end()
                 else:
                     i += 1
+                continue
+            if c == "]":
+                if self.brackets and self.brackets[-1] == len(self.opens):
+                    self.brackets.pop()
+                i += 1
                 continue
             if c == "{":
                 self.opens.append(i)
@@ -112,6 +119,10 @@ class _Scan:
                         out.append(Chunk(chunk_start, end, "kept", "verbatim environment without \\end"))
                         return out
                     continue
+            if name in _BRACKETED and text.startswith("[", after):
+                self.brackets.append(len(self.opens))
+                i = after + 1
+                continue
             if name in _URLS and text.startswith("{", after):  # a URL: % and # are not special
                 close = text.find("}", after, end)
                 i = after if close < 0 else close + 1

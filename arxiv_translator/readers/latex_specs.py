@@ -124,7 +124,7 @@ EXTRA_MACROS = {
     "captionsetup": "[{", "setlist": "[{", "newcolumntype": "{[{", "colorlet": "{{", "rowcolors": "*[{{{",
     "cellcolor": "[{", "rowcolor": "[{", "columncolor": "[{", "addcontentsline": "{{{", "graphicspath": "{",
     # algorithm comments and headers: the pseudo-code stays, these are prose
-    "ead": "[{", "lstinputlisting": "[{", "inputminted": "[{{", "fnref": "{", "tnoteref": "{", "corref": "{",
+    "icmlsetsymbol": "{{", "ead": "[{", "lstinputlisting": "[{", "inputminted": "[{{", "fnref": "{", "tnoteref": "{", "corref": "{",
     "Comment": "{", "tcc": "*{", "tcp": "*{", "KwIn": "{", "KwOut": "{", "KwData": "{", "KwResult": "{",
 }
 

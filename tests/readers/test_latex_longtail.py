@@ -107,6 +107,9 @@ PROSE = [
         "Some text here.\\mynote\n\\section{Hidden heading}\nMore text follows.", "\\newcommand{\\mynote}[1]{}", {},
         {"heading": ["Hidden heading"], "paragraph": ["Some text here.\\mynote", "More text follows."]},
         id="heading-taken-as-argument"),
+    pytest.param(  # ICML: the title block is the optional argument of \twocolumn, blank lines included
+        "\\twocolumn[\n\\icmltitle{My Title Here}\n\n\\icmlsetsymbol{equal}{*}\n\n]\n\nBody text after.", "", {},
+        {"title": ["My Title Here"], "paragraph": ["Body text after."]}, id="icml-twocolumn"),
     pytest.param(  # LNCS/REVTeX: \thanks in the title is a footnote; keywords are prose; \acks (JMLR) too
         "\\maketitle\n\\keywords{Sparse models \\and robust learning \\and heavy tails}\n\n"
         "\\acks{We thank the reviewers for their comments.}",
