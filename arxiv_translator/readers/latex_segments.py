@@ -57,6 +57,7 @@ FIGURE_ENVS = {"figure", "wrapfigure", "subfigure", "SCfigure", "minipage", "cen
 LENGTH_SUFFIXES = ("sep", "skip", "width", "height", "indent", "margin", "rule", "kern")
 DIMENSION_COMMANDS = {"vskip", "hskip", "kern", "mskip", "vspace", "hspace", "baselineskip", "parskip",
                       "parindent", "textwidth", "columnsep", "abovedisplayskip", "belowdisplayskip"}
+_BRACKET_DIM = re.compile(rf"\s*\[\s*-?\d*\.?\d+\s*(?:\\[A-Za-z]+|{_UNIT})\s*\]")
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
 _LETTER = re.compile(r"[A-Za-z]")
 _WORD2 = re.compile(r"[A-Za-z]{2}")
@@ -117,7 +118,7 @@ class Segmenter(ExtrasMixin):
         self.section = ""
         self.counts: dict[str, int] = {}
         self._run = _Run()
-        self._eat_dimension = False
+        self._eat_dimension: bool | str = False
         self._attrs: dict[str, str] = {}
         self._graphics: list[str] = []
 
@@ -163,9 +164,9 @@ class Segmenter(ExtrasMixin):
 
     def _chars(self, node: LatexCharsNode, kind: str) -> None:
         pos = node.pos
-        if self._eat_dimension:  # "\vskip 0.3in plus 1fil": the dimension belongs to the command
+        if self._eat_dimension:  # "\vskip 0.3in plus 1fil", "\\ [2pt]": the dimension belongs to the command
+            m = (_BRACKET_DIM if self._eat_dimension == "[" else _DIMENSION).match(node.chars)
             self._eat_dimension = False
-            m = _DIMENSION.match(node.chars)
             if m:
                 self._atom("command", node.pos, node.pos + m.end())
                 pos = node.pos + m.end()
@@ -258,6 +259,8 @@ class Segmenter(ExtrasMixin):
             return i
         if (name in DIMENSION_COMMANDS or name.endswith(LENGTH_SUFFIXES)) and not _has_args(node):
             self._eat_dimension = True
+        if name == "\\" and not _has_args(node):
+            self._eat_dimension = "["
         if name in BOUNDARIES or (name == "\\" and tabular):
             self._flush(kind)
             label = optional_group(node) if name == "item" else None

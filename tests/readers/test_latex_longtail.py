@@ -97,6 +97,10 @@ PROSE = [
     pytest.param(
         "\\begin{tabular}{ll}\\toprule Method & Accuracy score \\\\ \\midrule Ours & 1.0\\end{tabular}", "", {},
         {"cell": ["Method", "Accuracy score", "Ours"]}, id="table-cells"),
+    pytest.param(  # "\\ [0.5em]" after a row: the spacing is no prose of the next cell
+        "\\begin{tabular}{ll}Method & Score \\\\ [0.5em]\n\\hline Ours & fine \\\\\n\\end{tabular}\n\nLine one\\\\[2pt] line two.",
+        "", {}, {"cell": ["Method", "Score", "Ours", "fine"], "paragraph": ["Line one\\\\[2pt] line two."]},
+        id="row-spacing"),
     pytest.param(  # \verb|\begin{document}| in an included file does not make it a subfile
         "\\input{sec}", "", {"sec.tex": "\\section{Macros}\nUse \\verb|\\documentclass{x}| and \\verb|\\begin{document}|.\n"},
         {"heading": ["Macros"]}, id="verb-begin-document"),
