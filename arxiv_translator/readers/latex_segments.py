@@ -332,6 +332,9 @@ class Segmenter(ExtrasMixin):
 
     # -- runs -------------------------------------------------------------
     def _atom(self, kind: str, start: int, end: int) -> None:
+        if kind != "comment":  # pylatexenc counts the blank after "\\bi" in the macro; it is the sentence's
+            while end > start + 1 and self.text[end - 1] in " \t\n" and self.text[end - 2] != "\\":
+                end -= 1
         self._run.extend(start, end)
         self._run.spans.append((kind, start, end, "atom", None))
 

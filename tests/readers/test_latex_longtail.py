@@ -209,3 +209,12 @@ def test_begin_document_in_an_included_file(tmp_path):
     by_kind, doc = segments(root)
     assert doc.main_file == "paper.tex"
     assert by_kind == {"heading": ["Overview"], "paragraph": ["The body lives in its own file."]}
+
+
+def test_segments_do_not_end_in_the_blank_after_a_macro(tmp_path):
+    """pylatexenc counts the blank after ``\\bi`` in the macro; kept in the segment it became a paragraph break."""
+    body = "\\textcolor{red}{Some text is here:\n  \\bi\n  \\item An item is here.\n  \\ei}\n\nNext paragraph."
+    by_kind, _doc = segments(make_tree(tmp_path, body, "\\newcommand{\\bi}{\\begin{itemize}}"))
+    sources = [s for group in by_kind.values() for s in group]
+    assert "\\textcolor{red}{Some text is here:\n  \\bi" in sources
+    assert all(s == s.rstrip() for s in sources), sources
