@@ -167,6 +167,16 @@ class SourceFile(BaseModel):
     role: Literal["main", "body", "preamble", "other"] = "other"
 
 
+class KeptConstruct(BaseModel):
+    """A construct a reader could not understand and left as source: where it is and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: str
+    line: int
+    reason: str
+
+
 class Document(BaseModel):
     """A whole paper: where it came from, its text files and its blocks."""
 
@@ -186,6 +196,8 @@ class Document(BaseModel):
     graphics: list[Graphic] = Field(default_factory=list)
     meta: dict[str, str] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
+    #: Constructs left as source because the reader could not understand them (see :class:`KeptConstruct`).
+    kept: list[KeptConstruct] = Field(default_factory=list)
 
     def segments(self) -> Iterator[Segment]:
         """Every segment, depth first, in reading order."""
