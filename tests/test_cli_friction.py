@@ -185,7 +185,7 @@ def test_help_lists_every_input_kind(tmp_path):
 
 # -- the report's seconds add up, and the banner says --engine --------------------------------------------------------
 
-@pytest.mark.skipif(shutil.which("latexmk") is None or shutil.which("pdftotext") is None, reason="needs TeX Live")
+@pytest.mark.skipif(shutil.which("xelatex") is None or shutil.which("pdftotext") is None, reason="needs TeX Live")
 def test_report_seconds_add_up_and_banner_is_ascii(tmp_path):
     out = tmp_path / "out"
     proc, _ = cli(["translate", str(SAMPLE), "--engine", "pseudo", "--out", str(out), "--quiet"], tmp_path)

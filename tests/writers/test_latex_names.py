@@ -17,10 +17,11 @@ import pytest
 from conftest import corpus_papers
 
 from arxiv_translator.writers.latex import korean_preamble
-from arxiv_translator.writers.latex_compile import latexmk
+from arxiv_translator.writers.latex_compile import Budget, TexBuild
+from arxiv_translator.writers.tex_jail import Sandbox
 from arxiv_translator.writers.latex_names import FIXED_WORDS, THEOREM_NAMES, fixed_names_block, fixed_words
 
-needs_tex = pytest.mark.skipif(shutil.which("latexmk") is None or shutil.which("pdftotext") is None,
+needs_tex = pytest.mark.skipif(shutil.which("xelatex") is None or shutil.which("pdftotext") is None,
                                reason="TeX Live and poppler are installed by scripts/setup.sh")
 
 HARDCODED_STY = r"""\ProvidesPackage{hardcoded}
@@ -102,7 +103,7 @@ def test_block_is_data_driven_and_engine_free():
 def test_every_hook_compiles_to_korean_names(tmp_path):
     (tmp_path / "hardcoded.sty").write_text(HARDCODED_STY, encoding="utf-8")
     (tmp_path / "main.tex").write_text(korean_preamble(DOC, pseudo=True), encoding="utf-8")
-    result = latexmk(tmp_path, "main.tex", "xelatex", timeout=300)
+    result = TexBuild(Sandbox("auto"), tmp_path, "main.tex", "xelatex", Budget(600), 300).run()
     assert result.ok, result.message
     text = _pdf_text(result.pdf)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
