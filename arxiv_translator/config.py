@@ -36,6 +36,8 @@ class EngineSettings(BaseModel):
     #: USD per million tokens, (prompt, completion), overriding the built-in table.
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
     temperature: float | None = 0.0
+    #: Largest engine response body read, in bytes (None: a few times the request's size).
+    max_answer_bytes: int | None = Field(default=None, ge=1024)
 
 
 class Settings(BaseSettings):
@@ -63,6 +65,7 @@ class Settings(BaseSettings):
     force: bool = False
     pages: str | None = None  # PDF input: 1-based page selection such as "1-10" or "2,5-7"
     dual: Literal["side", "alternate"] = "side"  # PDF input: layout of paper.dual.pdf
+    max_answer_bytes: int | None = Field(default=None, ge=1024)  # engine answers: bytes read at most
 
     def engine_settings(self) -> EngineSettings:
         """The engine's view of these settings, with OpenAI env fallbacks."""
@@ -78,6 +81,7 @@ class Settings(BaseSettings):
             backoff=self.backoff,
             prices=self.prices,
             temperature=self.temperature,
+            max_answer_bytes=self.max_answer_bytes,
         )
 
     def cache_path(self) -> Path:

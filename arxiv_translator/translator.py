@@ -26,6 +26,7 @@ from .glossary import Glossary
 from .protect import normalise_tags, placeholder_problems, prose_of, unmask
 from .style import StyleReport, polish
 from .validate import answer_problems, needs_translation
+from .validate_markup import markup_problems
 
 CHARS_PER_TOKEN = 4
 MAX_BATCH_ITEMS = 80
@@ -114,7 +115,7 @@ class Translator:
                 self._done += 1
                 continue
             cached = None if (self.options.force or self.cache is None) else self.cache.get(seg.masked or "")
-            if cached is not None and not placeholder_problems(seg, cached):
+            if cached is not None and not placeholder_problems(seg, cached) and not markup_problems(seg, cached):
                 self._accept(seg, cached, Status.CACHED)
                 continue
             todo.append(seg)

@@ -9,6 +9,7 @@ translation core, for every engine alike.
 from __future__ import annotations
 
 import email.utils
+import json
 import time
 
 import httpx
@@ -81,12 +82,16 @@ class OpenAIChatEngine(Engine):
             body["temperature"] = self.settings.temperature
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.settings.timeout, connect=30.0))
+        limit = answer_limit(self.settings.max_answer_bytes, len(user.encode("utf-8", "surrogatepass")))
         try:
-            response = await self._client.post(f"{self.base_url}/chat/completions", json=body, headers=self._headers())
+            response, raw = await _post_capped(self._client, f"{self.base_url}/chat/completions", body,
+                                               self._headers(), limit)
         except httpx.TimeoutException:
             raise TransientEngineError(f"timeout after {self.settings.timeout:g} s") from None
         except httpx.HTTPError as exc:
             raise TransientEngineError(f"connection error ({type(exc).__name__})") from None
+        if raw is None:
+            raise BadAnswerError(f"answer too large (over {limit} bytes; see the max_answer_bytes setting)")
         status = response.status_code
         if status == 429 or status >= 500:
             raise TransientEngineError(f"http {status}", retry_after=_retry_after(response))
@@ -95,12 +100,14 @@ class OpenAIChatEngine(Engine):
         if status == 404:
             raise EngineError(f"engine openai: {self.base_url}: model {self.model!r} or endpoint not found (HTTP 404)")
         if status != 200:
-            raise BadAnswerError(f"http {status}: {_error_message(response)}")
+            raise BadAnswerError(f"http {status}: {_error_message(response, raw)}")
         try:
-            payload = response.json()
+            payload = json.loads(raw.decode("utf-8", errors="replace"))
             choice = payload["choices"][0]
             content = choice["message"].get("content") or ""
-        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            if not isinstance(content, str):
+                raise TypeError("content is not a string")
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError):
             raise BadAnswerError("malformed chat-completions response") from None
         usage = payload.get("usage") or {}
         truncated = choice.get("finish_reason") == "length"
@@ -123,6 +130,36 @@ class OpenAIChatEngine(Engine):
             self._client = None
 
 
+#: Answers may be this many times the request's size (Korean UTF-8 and JSON escapes are wider than English) ...
+ANSWER_FACTOR = 8
+#: ... and never less than this (small batches, long system prompts).
+MIN_ANSWER_BYTES = 256 * 1024
+
+
+def answer_limit(configured: int | None, request_bytes: int) -> int:
+    """Bytes of response body read before the answer is refused: the setting, else a few times the request."""
+    if configured is not None:
+        return configured
+    return max(MIN_ANSWER_BYTES, ANSWER_FACTOR * request_bytes)
+
+
+async def _post_capped(client: httpx.AsyncClient, url: str, body: dict, headers: dict[str, str],
+                       limit: int) -> tuple[httpx.Response, bytes | None]:
+    """POST and read at most ``limit`` bytes of the body; ``None`` for a body over the limit."""
+    async with client.stream("POST", url, json=body, headers=headers) as response:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            return response, None
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                return response, None
+            chunks.append(chunk)
+        return response, b"".join(chunks)
+
+
 def _retry_after(response: httpx.Response) -> float | None:
     value = response.headers.get("retry-after")
     if not value:
@@ -134,8 +171,10 @@ def _retry_after(response: httpx.Response) -> float | None:
         return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
-def _error_message(response: httpx.Response) -> str:
+def _error_message(response: httpx.Response, raw: bytes | None = None) -> str:
+    text = (raw if raw is not None else response.read()).decode("utf-8", errors="replace")
     try:
-        return str(response.json().get("error", {}).get("message", ""))[:200]
-    except (ValueError, AttributeError):
-        return response.text[:200]
+        message = str(json.loads(text).get("error", {}).get("message", ""))
+    except (ValueError, AttributeError, RecursionError):
+        message = text
+    return message[:200].encode("utf-8", errors="replace").decode("utf-8").replace("\n", " ")

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from ..document import Document, Segment
+from .latex_text import escape_latex_prose, latex_safe
 from .splice import TRANSLATED, render_file
 
 
@@ -93,7 +94,7 @@ def write_tree(doc: Document, source_root: Path, dest: Path, pseudo: bool,
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if rel in doc.files:
-            text = render_file(doc.files[rel].text, by_file.get(rel, []), reverted)
+            text = render_file(doc.files[rel].text, latex_safe(by_file.get(rel, [])), reverted)
             if rel == doc.main_file:
                 text = korean_preamble(text, pseudo)
             else:
@@ -128,7 +129,8 @@ def segment_lines(doc: Document, pseudo: bool, reverted: set[str] | None = None)
         for seg in segs:
             copy = seg.model_copy()
             if seg.id in marks and seg.target_masked is not None:
-                copy.target_masked = f"\x01{seg.id}\x02" + seg.target_masked + f"\x03{seg.id}\x04"
+                copy.target_masked = (f"\x01{seg.id}\x02" + escape_latex_prose(seg.target_masked, seg.masked or "")
+                                      + f"\x03{seg.id}\x04")
             marked.append(copy)
         rendered = render_file(text, marked, reverted)
         if rel == doc.main_file:
