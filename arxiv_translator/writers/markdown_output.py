@@ -7,6 +7,8 @@
   redistributed over its prose), so the file keeps its line structure.
 * Any other input (LaTeX, arXiv HTML, PDF): Markdown is built from the
   document model in reading order (see :mod:`arxiv_translator.render.markdown`).
+* Either way, raw HTML that could act and ``javascript:``/``data:`` links are
+  defused (:mod:`~arxiv_translator.writers.markdown_safety`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ..document import Document, Segment, Status
 from ..protect import PLACEHOLDER_RE, normalise_tags, slots, unmask
 from ..render.markdown_doc import document_markdown
 from .base import WriteJob, WriteResult, Writer
+from .markdown_safety import safe_markdown
 
 TRANSLATED = (Status.TRANSLATED, Status.CACHED)
 OUTPUT = "paper.ko.md"
@@ -35,7 +38,7 @@ class MarkdownOutput(Writer):
             text = splice_markdown(doc)
         else:
             text = document_markdown(doc, target=job.settings.target, pseudo=job.pseudo, out=job.out)
-        (job.out / OUTPUT).write_text(text, encoding="utf-8")
+        (job.out / OUTPUT).write_text(safe_markdown(text), encoding="utf-8")
         return WriteResult(files=[OUTPUT])
 
 
