@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlparse
 
+from ..errors import InputError
 from . import html_specs as spec
 
 ARXIV = "https://arxiv.org"
@@ -28,6 +29,8 @@ _CLASS = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re
 _SPACE = re.compile(r"\s+")
 _ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:html|abs|pdf)/)((?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?)")
 _CLOSE: dict[str, re.Pattern[str]] = {}
+#: Deeper nesting is refused: LaTeXML pages nest a few dozen levels, and the tree is walked recursively.
+MAX_DEPTH = 400
 
 
 class Node:
@@ -104,6 +107,9 @@ def parse_page(text: str) -> Node:
             pos = node.end
             continue
         stack.append(node)
+        if len(stack) > MAX_DEPTH:
+            line = text.count("\n", 0, m.start()) + 1
+            raise InputError(f"line {line}: elements nested deeper than {MAX_DEPTH} (<{name}> left open?)")
     for node in stack[1:]:
         node.inner_end = node.end = len(text)
     root.inner_end = root.end = len(text)
