@@ -261,7 +261,8 @@ def _reason_class(reason: str) -> str:
     """A short class for a failure reason, for the report's counts."""
     for key in ("dropped placeholder", "invented placeholder", "repeated placeholder", "misnested",
                 "not in the target language", "untranslated source", "chatter", "cut off", "empty answer",
-                "missing from the answer", "too short", "too long", "timeout", "http", "connection", "JSON"):
+                "missing from the answer", "too short", "too long", "timeout", "http", "connection", "JSON",
+                "answer too large", "markup added", "invalid character"):
         if key in reason:
             return key
     return reason[:40]

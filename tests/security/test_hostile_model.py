@@ -118,3 +118,14 @@ def test_surrogates_and_huge_answers_fail_segments_not_the_run(tmp_path, sample_
     for row in rows(out):
         assert "\ud800" not in (row["translation"] or "")
         assert row["status"] in ("translated", "failed", "kept")
+
+
+def test_the_answer_cap_is_a_setting(tmp_path, sample_paper, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.setenv("ARXIV_TRANSLATOR_MAX_ANSWER_BYTES", "2048")
+    with Standin() as llm:
+        assert translate(sample_paper, tmp_path / "out", llm, "--no-compile", "--batch-tokens", "4000",
+                         "--concurrency", "1") == 0
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert report["fallbacks"]["resent"].get("answer too large", 0) >= 1, report["fallbacks"]
+    assert report["segments"]["translated"] >= 30  # smaller batches fit under the cap
