@@ -73,3 +73,11 @@ def test_escaped_prose_round_trips_the_protected_spans():
     seg = segment(source, [(14, 19)])
     out = unmask(seg, escape_latex_prose(GOOD + " 100%", seg.masked or ""))
     assert "$x>0$" in out and out.endswith(r"100\%")
+
+
+def test_a_deeply_nested_answer_is_a_bad_answer_not_a_crash():
+    from arxiv_translator.errors import BadAnswerError
+    from arxiv_translator.prompt import parse_answer
+
+    with pytest.raises(BadAnswerError):
+        parse_answer("[" * 100_000 + "]" * 100_000, 1)
