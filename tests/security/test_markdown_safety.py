@@ -65,8 +65,22 @@ def test_hostile_markdown_source_gives_a_defused_paper_ko_md(tmp_path):
     md = (tmp_path / "out" / "paper.ko.md").read_text(encoding="utf-8")
     assert LIVE.findall(md) == []
     assert "&lt;script>" in md and "$a<b$" in md
-    bilingual = (tmp_path / "out" / "paper.bilingual.html").read_text(encoding="utf-8")
-    assert "<script>alert" not in bilingual and "javascript:alert" not in bilingual
+    assert live_html(tmp_path / "out" / "paper.bilingual.html") == []
+
+
+def live_html(page: Path) -> list[str]:
+    """Scripts that would run, event handlers and script URLs in an HTML file (parsed, not grepped)."""
+    import lxml.html
+
+    tree = lxml.html.fromstring(page.read_text(encoding="utf-8"))
+    live = [e.text_content()[:80] for e in tree.iter("script") if "alert" in e.text_content()]
+    for e in tree.iter():
+        if not isinstance(e.tag, str):
+            continue
+        for name, value in e.attrib.items():
+            if name.lower().startswith("on") or "javascript:" in value.lower().replace(" ", ""):
+                live.append(f"<{e.tag} {name}={value[:60]}>")
+    return live
 
 
 @pytest.mark.skipif(not tools_available(), reason="../shared/tools not available")
@@ -89,6 +103,5 @@ def test_hostile_model_on_markdown(tmp_path, monkeypatch, validated):
     if not validated:
         assert "&lt;script>alert(9)" in md  # the model's text is there, as text
     for page in out.glob("*.html"):
-        text = page.read_text(encoding="utf-8")
-        assert "<script>alert(9)" not in text and "javascript:alert(9)" not in text, page.name
+        assert live_html(page) == [], page.name
     assert Path(out / "report.json").is_file()
