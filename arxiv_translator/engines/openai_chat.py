@@ -110,11 +110,11 @@ class OpenAIChatEngine(Engine):
         except (ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError):
             raise BadAnswerError("malformed chat-completions response") from None
         usage = payload.get("usage") or {}
-        truncated = choice.get("finish_reason") == "length"
+        truncated = isinstance(choice, dict) and choice.get("finish_reason") == "length"
         result = EngineResult(
             texts=[None] * len(items),
-            prompt_tokens=int(usage.get("prompt_tokens") or 0),
-            completion_tokens=int(usage.get("completion_tokens") or 0),
+            prompt_tokens=_count(usage, "prompt_tokens"),
+            completion_tokens=_count(usage, "completion_tokens"),
             prompt_chars=len(system) + len(user),
             truncated=truncated,
         )
@@ -158,6 +158,14 @@ async def _post_capped(client: httpx.AsyncClient, url: str, body: dict, headers:
                 return response, None
             chunks.append(chunk)
         return response, b"".join(chunks)
+
+
+def _count(usage: object, key: str) -> int:
+    """A token count from the answer's ``usage`` (0 when it is missing or not a number)."""
+    value = usage.get(key) if isinstance(usage, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e15:
+        return 0
+    return int(value)
 
 
 def _retry_after(response: httpx.Response) -> float | None:
