@@ -47,6 +47,8 @@ class EngineSettings(BaseModel):
     #: USD per million tokens, (prompt, completion), overriding the built-in table.
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
     temperature: float | None = 0.0
+    #: Largest engine response body read, in bytes (None: a few times the request's size).
+    max_answer_bytes: int | None = Field(default=None, ge=1024)
     #: the second half of a key pair (Papago's client id)
     api_key_id: SecretStr | None = None
     #: the service's own glossary (DeepL glossary id, Papago glossaryKey)
@@ -101,6 +103,7 @@ class Settings(BaseSettings):
     pages: str | None = None  # PDF input: 1-based page selection such as "1-10" or "2,5-7"
     dual: Literal["side", "alternate"] = "side"  # PDF input: layout of paper.dual.pdf
     offline_assets: bool = False  # HTML input: download the page's images and styles beside paper.ko.html
+    max_answer_bytes: int | None = Field(default=None, ge=1024)  # engine answers: bytes read at most
 
     def engine_settings(self, name: str | None = None) -> EngineSettings:
         """Engine ``name``'s view of these settings (default: the configured engine, else openai).
@@ -130,6 +133,7 @@ class Settings(BaseSettings):
             api_key_id=pick("api_key_id"), glossary_id=glossary, device=profile.device,
             timeout=self.timeout, max_retries=self.max_retries, backoff=self.backoff, prices=self.prices,
             temperature=self.temperature,
+            max_answer_bytes=self.max_answer_bytes,
         )
 
     def cache_path(self) -> Path:

@@ -31,6 +31,7 @@ from .network import unreachable
 from .protect import normalise_tags, placeholder_problems, prose_of, unmask
 from .style import StyleReport, polish
 from .validate import answer_problems, kept_answer, needs_translation
+from .validate_markup import markup_problems
 
 CHARS_PER_TOKEN = 4
 MAX_BATCH_ITEMS = 80
@@ -129,7 +130,7 @@ class Translator:
                 self._done += 1
                 continue
             cached = None if (self.options.force or self.cache is None) else self.cache.get(seg.masked or "")
-            if cached is not None and not placeholder_problems(seg, cached):
+            if cached is not None and not placeholder_problems(seg, cached) and not markup_problems(seg, cached):
                 kept = kept_answer(seg, cached)
                 if kept is not None:
                     seg.settle(Status.KEPT, kept)
@@ -318,7 +319,8 @@ def _reason_class(reason: str) -> str:
     """A short class for a failure reason, for the report's counts."""
     for key in ("dropped placeholder", "invented placeholder", "repeated placeholder", "misnested",
                 "not in the target language", "untranslated source", "chatter", "cut off", "empty answer",
-                "missing from the answer", "too short", "too long", "timeout", "http", "connection", "JSON"):
+                "missing from the answer", "too short", "too long", "timeout", "http", "connection", "JSON",
+                "answer too large", "markup added", "invalid character"):
         if key in reason:
             return key
     return reason[:40]

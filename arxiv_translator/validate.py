@@ -13,6 +13,7 @@ import re
 from .document import Segment
 from .protect import placeholder_problems, prose_of
 from .style import hangul_ratio
+from .validate_markup import markup_problems
 
 _WORDS = re.compile(r"[A-Za-z]{2,}")
 _CHATTER = re.compile(
@@ -145,7 +146,7 @@ def answer_problems(segment: Segment, answer: str | None, target: str = "ko") ->
         return ["missing from the answer"]
     if not answer.strip():
         return ["empty answer"]
-    problems = placeholder_problems(segment, answer)
+    problems = placeholder_problems(segment, answer) + markup_problems(segment, answer)
     source_prose = prose_of(segment.masked or "").strip()
     answer_prose = prose_of(answer).strip()
     words = len(_WORDS.findall(source_prose))

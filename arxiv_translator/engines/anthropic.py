@@ -54,7 +54,7 @@ class AnthropicEngine(ChatEngine):
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.base_url = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.http = HttpService("anthropic", self.base_url, settings.timeout, busy=(529,), classify=classify)
+        self.http = HttpService("anthropic", self.base_url, settings.timeout, max_answer_bytes=settings.max_answer_bytes, busy=(529,), classify=classify)
 
     @classmethod
     def missing(cls, settings) -> str | None:

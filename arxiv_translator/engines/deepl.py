@@ -45,7 +45,7 @@ class DeepLEngine(Engine):
         self.free = key.endswith(":fx")
         default = FREE_BASE_URL if self.free else PRO_BASE_URL
         self.base_url = (settings.base_url or default).rstrip("/")
-        self.http = HttpService("deepl", self.base_url, settings.timeout, busy=(529,), quota={456: QUOTA})
+        self.http = HttpService("deepl", self.base_url, settings.timeout, max_answer_bytes=settings.max_answer_bytes, busy=(529,), quota={456: QUOTA})
 
     @property
     def model(self) -> str:

@@ -59,7 +59,7 @@ class GoogleEngine(Engine):
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.base_url = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.http = HttpService("google", self.base_url, settings.timeout, classify=classify)
+        self.http = HttpService("google", self.base_url, settings.timeout, max_answer_bytes=settings.max_answer_bytes, classify=classify)
 
     @property
     def model(self) -> str:

@@ -21,6 +21,7 @@ response size or a stricter decoder applies to every engine at once.
 from __future__ import annotations
 
 import email.utils
+import json
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -38,10 +39,13 @@ class HttpService:
 
     def __init__(self, engine: str, base_url: str, timeout: float, busy: tuple[int, ...] = (),
                  quota: Mapping[int, str] | None = None,
-                 classify: Callable[[httpx.Response], None] | None = None) -> None:
+                 classify: Callable[[httpx.Response], None] | None = None,
+                 max_answer_bytes: int | None = None) -> None:
         """``busy``: extra retryable codes; ``quota``: status -> advice that stops the run;
-        ``classify``: the engine's own look at a failed response, raising before the common rules."""
+        ``classify``: the engine's own look at a failed response, raising before the common rules;
+        ``max_answer_bytes``: the largest body read (None: a few times the request's size)."""
         self.engine = engine
+        self.max_answer_bytes = max_answer_bytes
         self.classify = classify
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
@@ -55,13 +59,22 @@ class HttpService:
         """POST and classify the status; returns a 2xx response, raises otherwise."""
         if self._client is None:
             self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout, connect=30.0))
+        request = self._client.build_request("POST", f"{self.base_url}{path}", headers=dict(headers), json=json,
+                                             data=data, params=params)
+        limit = answer_limit(self.max_answer_bytes, len(request.content or b""))
         try:
-            response = await self._client.post(f"{self.base_url}{path}", headers=dict(headers), json=json,
-                                                data=data, params=params)
+            response = await self._client.send(request, stream=True)
+            try:
+                raw = await _read_capped(response, limit)
+            finally:
+                await response.aclose()
         except httpx.TimeoutException:
             raise TransientEngineError(f"timeout after {self.timeout:g} s") from None
         except httpx.HTTPError as exc:
             raise TransientEngineError(f"connection error ({type(exc).__name__})") from None
+        if raw is None:
+            raise BadAnswerError(f"answer too large (over {limit} bytes; see the max_answer_bytes setting)")
+        response = httpx.Response(response.status_code, headers=response.headers, content=raw, request=request)
         self.raise_for_status(response, error_text)
         return response
 
@@ -88,10 +101,14 @@ class HttpService:
 
     @staticmethod
     def read_json(response: httpx.Response) -> Any:
-        """The decoded JSON body; :class:`BadAnswerError` when it is not JSON."""
+        """The decoded JSON body; :class:`BadAnswerError` when it is not JSON.
+
+        Invalid UTF-8 becomes U+FFFD (the validator then rejects the segments it lands in);
+        JSON nested too deep to decode is a bad answer, not a crash.
+        """
         try:
-            return response.json()
-        except (ValueError, UnicodeDecodeError):
+            return json.loads(response.content.decode("utf-8", errors="replace"))
+        except (ValueError, RecursionError):
             raise BadAnswerError("the answer is not JSON") from None
 
     def preflight(self, method: str, path: str, *, headers: Mapping[str, str] | None = None,
@@ -188,3 +205,31 @@ def error_message(response: httpx.Response) -> str:
 
 def _colon(detail: str) -> str:
     return f": {detail}" if detail else ""
+
+
+#: Answers may be this many times the request's size (Korean UTF-8 and JSON escapes are wider than English) ...
+ANSWER_FACTOR = 8
+#: ... and never less than this (small batches, long system prompts).
+MIN_ANSWER_BYTES = 256 * 1024
+
+
+def answer_limit(configured: int | None, request_bytes: int) -> int:
+    """Bytes of response body read before the answer is refused: the setting, else a few times the request."""
+    if configured is not None:
+        return configured
+    return max(MIN_ANSWER_BYTES, ANSWER_FACTOR * request_bytes)
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes | None:
+    """At most ``limit`` bytes of the (streamed) body; ``None`` when it is larger."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > limit:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

@@ -39,7 +39,7 @@ class OpenAIChatEngine(ChatEngine):
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.base_url = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.http = HttpService("openai", self.base_url, settings.timeout)
+        self.http = HttpService("openai", self.base_url, settings.timeout, max_answer_bytes=settings.max_answer_bytes)
 
     @classmethod
     def missing(cls, settings) -> str | None:
@@ -72,14 +72,23 @@ class OpenAIChatEngine(ChatEngine):
         try:
             choice = payload["choices"][0]
             content = choice["message"].get("content") or ""
+            if not isinstance(content, str):
+                raise TypeError("content is not a string")
+            truncated = choice.get("finish_reason") == "length"
         except (KeyError, IndexError, TypeError, AttributeError):
             raise BadAnswerError("malformed chat-completions response") from None
-        usage = payload.get("usage") or {}
-        return ChatReply(content=content if isinstance(content, str) else "",
-                         prompt_tokens=int(usage.get("prompt_tokens") or 0),
-                         completion_tokens=int(usage.get("completion_tokens") or 0),
-                         truncated=choice.get("finish_reason") == "length")
+        usage = payload.get("usage") if isinstance(payload, dict) else None
+        return ChatReply(content=content, prompt_tokens=_count(usage, "prompt_tokens"),
+                         completion_tokens=_count(usage, "completion_tokens"), truncated=truncated)
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool."""
         await self.http.aclose()
+
+
+def _count(usage: object, key: str) -> int:
+    """A token count from the answer's ``usage`` (0 when it is missing or not a number)."""
+    value = usage.get(key) if isinstance(usage, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e15:
+        return 0
+    return int(value)

@@ -90,7 +90,7 @@ class PapagoEngine(Engine):
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.base_url = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
-        self.http = HttpService("papago", self.base_url, settings.timeout, classify=classify)
+        self.http = HttpService("papago", self.base_url, settings.timeout, max_answer_bytes=settings.max_answer_bytes, classify=classify)
         self._carry = (0, 0)  # (calls, characters) of batches that failed part-way
 
     @property

@@ -279,7 +279,10 @@ class HtmlReader:
         text, encoding = decode_text(data, str(path))
         if not _LTX.search(text):
             raise InputError(f"{path}: not an arXiv (LaTeXML) HTML page")
-        tree = parse_page(text)
+        try:
+            tree = parse_page(text)
+        except InputError as exc:
+            raise InputError(f"{path}: {exc}") from None
         base, arxiv_id = page_base(tree)
         article = tree.find("article") or tree.find("body") or tree
         seg = PageSegmenter(text, main, base)

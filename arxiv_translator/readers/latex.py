@@ -23,7 +23,8 @@ from .latex_chunks import chunks, line_of
 from .latex_segments import Segmenter
 from .latex_specs import make_context_db, theorem_env_names, user_macro_specs
 from .latex_walker import ProseWalker
-from .latex_tree import TexTree, check_forbidden, find_main, includes_of, list_tree, main_candidates, strip_comments
+from .latex_shell import may_escape, unobfuscate
+from .latex_tree import TexTree, check_forbidden, find_main, includes_of, list_tree, main_candidates
 from .tables import latex_tables
 
 MAX_INCLUDE_DEPTH = 32
@@ -50,8 +51,9 @@ class LatexReader:
         for rel in files:
             if rel.endswith((".tex", ".sty", ".cls", ".def", ".cfg", ".ltx")):
                 data = (root / rel).read_bytes()
-                if b"write18" in data or b"ShellEscape" in data or b"directlua" in data or b"luaexec" in data:
-                    check_forbidden(rel, tree.read(rel) if rel.endswith(".tex") else data.decode("latin-1"), root)
+                if may_escape(data):
+                    check_forbidden(rel, unobfuscate(tree.read(rel) if rel.endswith(".tex") else data.decode("latin-1")),
+                                    root)
         macros: dict[str, str] = {}
         theorems: set[str] = set()
         for rel in files:

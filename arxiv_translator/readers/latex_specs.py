@@ -91,7 +91,8 @@ INCLUDES = {"input": 1, "include": 1, "subfile": 1, "import": 2, "subimport": 2,
             "includefrom": 2, "subinputfrom": 2, "subincludefrom": 2}
 
 #: Macros never allowed anywhere in the input.
-FORBIDDEN = re.compile(r"\\(?:immediate\s*)?\\?write\s*18\b|\\ShellEscape\b|\\directlua\b|\\luaexec\b")
+FORBIDDEN = re.compile(r"\\(?:immediate\s*)?\\?write\s*=?\s*(?:18|\"12|'22)(?!\d)|\\ShellEscape\b|\\directlua\b|"
+                       r"\\luaexec\b|\\latelua\b")
 
 #: Extra argument specs pylatexenc does not know (name -> argspec).
 EXTRA_MACROS = {

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from ..document import Document, Segment
 from .latex_names import with_fixed_names
+from .latex_text import escape_latex_prose, latex_safe
 from .splice import TRANSLATED, render_file
 
 
@@ -102,7 +103,7 @@ def write_tree(doc: Document, source_root: Path, dest: Path, pseudo: bool,
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if rel in doc.files:
-            text = render_file(doc.files[rel].text, by_file.get(rel, []), reverted, keep_lines=True)
+            text = render_file(doc.files[rel].text, latex_safe(by_file.get(rel, [])), reverted, keep_lines=True)
             if rel == doc.main_file:
                 text = korean_preamble(text, pseudo, engine)
             elif engine == "xelatex":
@@ -138,7 +139,8 @@ def segment_lines(doc: Document, pseudo: bool, reverted: set[str] | None = None,
         for seg in segs:
             copy = seg.model_copy()
             if seg.id in marks and seg.target_masked is not None:
-                copy.target_masked = f"\x01{seg.id}\x02" + seg.target_masked + f"\x03{seg.id}\x04"
+                copy.target_masked = (f"\x01{seg.id}\x02" + escape_latex_prose(seg.target_masked, seg.masked or "")
+                                      + f"\x03{seg.id}\x04")
             marked.append(copy)
         rendered = render_file(text, marked, reverted, keep_lines=True)
         if rel == doc.main_file:
