@@ -40,10 +40,14 @@ NEVER_PROSE = {
     "lstinputlisting", "inputminted", "tikz", "pgfmathsetmacro", "graphicspath", "DeclareMathOperator",
     "PassOptionsToPackage", "RequirePackage", "documentclass", "bibliographystyle", "icmlauthor",
     "icmlaffiliation", "icmlcorrespondingauthor", "icmlkeywords", "ead", "fnref", "cortext", "corref",
+    # TeX primitives and driver/package hooks: their arguments are instructions, never prose
+    "special", "pdfinfo", "pdfcatalog", "pdfobj", "pdfliteral", "message", "typeout", "write", "immediate",
+    "errmessage", "PackageWarning", "PackageError", "PackageInfo", "ClassWarning", "ClassError", "GenericWarning",
+    "GenericError", "hypertarget", "pdfbookmark", "csname", "AtBeginDocument", "AtEndDocument", "AddToHook",
 }
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z@])[A-Za-z][a-z]{2,}(?![A-Za-z])")
-_NOT_PROSE = re.compile(r"[=_]|\.(?:tex|pdf|png|jpe?g|eps|sty|cls)\b|://")
+_NOT_PROSE = re.compile(r"[=_@]|<<|>>|\b(?:pdf|ps|dvipdfmx|x):|\w/\w+/|\.(?:tex|pdf|png|jpe?g|eps|sty|cls|txt)\b|://")
 
 
 def last_group(node: LatexMacroNode) -> LatexGroupNode | None:

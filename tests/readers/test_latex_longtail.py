@@ -9,6 +9,7 @@ swallows the document, ``\\input`` without braces, Latin-1 ...).
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -218,3 +219,19 @@ def test_segments_do_not_end_in_the_blank_after_a_macro(tmp_path):
     sources = [s for group in by_kind.values() for s in group]
     assert "Some text is here:\n  \\bi" in sources
     assert all(s == s.rstrip() for s in sources), sources
+
+
+@pytest.mark.parametrize("call", [
+    r"\special{pdf:fstream @leak (/tmp/some/secret.txt)}",
+    r"\special{pdf:put @catalog << /Leak @leak >>}",
+    r"\typeout{Now we are typesetting the main part of this paper}",
+    r"\PackageWarning{mine}{This package has been loaded twice in the paper}",
+])
+def test_instruction_arguments_are_never_prose(tmp_path, call):
+    """Arguments of primitives and driver hooks are instructions: a sentence-like look does not make them prose."""
+    root = make_tree(tmp_path, f"Some ordinary prose sits here.\n{call}\n")
+    _found, doc = segments(root)
+    masked = " ".join(seg.masked or "" for seg in doc.segments())  # what an engine is sent
+    words = re.findall(r"(?<![\\A-Za-z])[A-Za-z]{4,}", call[call.index("{") + 1:])
+    assert "Some ordinary prose" in masked and words
+    assert not [w for w in words if w in masked], masked
