@@ -21,6 +21,7 @@ from .engines import ENGINES
 from .errors import TranslatorError
 from .events import Event
 from .inputs import SOURCE_CHOICES
+from .many import cli as many_cli
 from .pipeline import Job, run
 
 
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--dual", choices=["side", "alternate"], default=None,
                    help="PDF input: paper.dual.pdf with pages side by side (default) or alternating")
     t.add_argument("--quiet", action="store_true", help="no progress display")
+    many_cli.add_commands(sub)  # corpus, eval, digest, batch
     return parser
 
 
@@ -92,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``arxiv-translator`` command."""
     args = build_parser().parse_args(argv)
     console = Console(stderr=True)
+    if args.command in many_cli.COMMANDS:
+        return _many(args)
     view = ProgressView(console, args.quiet)
     try:
         settings = load_settings(
@@ -124,6 +128,18 @@ def main(argv: list[str] | None = None) -> int:
     for warning in report["warnings"]:
         print(f"warning: {warning}")
     return 0 if (comp["ok"] is not False or comp["original_ok"] is False) else 6
+
+
+def _many(args: argparse.Namespace) -> int:
+    """The many-paper subcommands, with the same error mapping as ``translate``."""
+    try:
+        return many_cli.dispatch(args)
+    except TranslatorError as exc:
+        print(f"arxiv-translator: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("arxiv-translator: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":
