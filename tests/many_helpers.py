@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from arxiv_translator import Settings
 from arxiv_translator.pipeline import Job, run
 from conftest import CORPUS, SAMPLE
@@ -24,4 +26,14 @@ def segments(folder: Path) -> list[dict]:
     return [json.loads(line) for line in (folder / "segments.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
-__all__ = ["SAMPLE", "SMALL_MMD", "translate_pseudo", "segments"]
+@pytest.fixture(scope="session")
+def pseudo_outputs(tmp_path_factory):
+    """``(base, reports)``: ``base/papers/{sample.ko,mmd.ko}`` translated once with pseudo."""
+    base = tmp_path_factory.mktemp("pseudo-outputs")
+    cache = base / "cache.sqlite3"
+    reports = {"sample": translate_pseudo(SAMPLE, base / "papers" / "sample.ko", cache),
+               "mmd": translate_pseudo(SMALL_MMD, base / "papers" / "mmd.ko", cache)}
+    return base, reports
+
+
+__all__ = ["SAMPLE", "SMALL_MMD", "translate_pseudo", "segments", "pseudo_outputs"]

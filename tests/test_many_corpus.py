@@ -9,16 +9,12 @@ import pytest
 
 from arxiv_translator.cli import main
 from arxiv_translator.many.corpus import COLUMNS, dollars_to_mathpix
-from many_helpers import SAMPLE, SMALL_MMD, segments, translate_pseudo
+from many_helpers import pseudo_outputs, segments  # noqa: F401 - pseudo_outputs is a fixture
 
 
-@pytest.fixture(scope="module")
-def outputs(tmp_path_factory):
-    base = tmp_path_factory.mktemp("corpus")
-    cache = base / "cache.sqlite3"
-    reports = {"sample": translate_pseudo(SAMPLE, base / "papers" / "sample.ko", cache),
-               "mmd": translate_pseudo(SMALL_MMD, base / "papers" / "mmd.ko", cache)}
-    return base, reports
+@pytest.fixture
+def outputs(pseudo_outputs):  # noqa: F811
+    return pseudo_outputs
 
 
 def test_parquet_has_one_row_per_distinct_translated_segment(outputs, tmp_path, capsys):

@@ -13,6 +13,7 @@ from pathlib import Path
 #: subcommand -> "module:function" (imported only when run), each ``(args) -> int``.
 COMMANDS: dict[str, str] = {
     "corpus": "arxiv_translator.many.cli:run_corpus",
+    "eval": "arxiv_translator.many.cli:run_eval",
 }
 
 
@@ -24,6 +25,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--include", default="", help="also export these statuses: kept, failed (comma-separated)")
     c.add_argument("--markdown", action="store_true",
                    help="render LaTeX/HTML segments as Markdown with \\(..\\) math (the seed-000 form)")
+
+    e = sub.add_parser("eval", help="chrF/BLEU against a reference translation, plus fidelity figures")
+    e.add_argument("output", type=Path, help="an output folder, a batch folder of them, or a text file")
+    e.add_argument("--reference", type=Path, required=True,
+                   help="line-aligned text (.ko.mmd), a segments.jsonl, or a folder of references for a batch")
+    e.add_argument("--json", action="store_true", help="print the figures as JSON")
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -42,4 +49,27 @@ def run_corpus(args: argparse.Namespace) -> int:
     result = export_corpus(args.folders, args.out, parse_include(args.include), args.markdown)
     print(f"corpus: {result.rows} rows from {result.papers} paper(s), {result.duplicates} duplicate(s) dropped, "
           f"{result.bytes} bytes -> {result.path}")
+    return 0
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    """``eval``: one line per paper, the average, the sacrebleu signatures."""
+    import json
+
+    from .evaluate import evaluate
+
+    result = evaluate(args.output, args.reference)
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        return 0
+    for p in result.papers:
+        fid = " · ".join(f"{name} {f['count']}/{f['total']}" for name, f in p.fidelity.items())
+        print(f"{p.paper}: chrF {p.chrf:.2f} · BLEU {p.bleu:.2f} · {p.pairs} {p.aligned}" + (f" · {fid}" if fid else ""))
+    if len(result.papers) > 1:
+        avg = result.average
+        print(f"average over {avg['papers']} papers: chrF {avg['chrf']:.2f} · BLEU {avg['bleu']:.2f}")
+    for paper in result.missing:
+        print(f"warning: {paper}: no reference found, not scored")
+    print(f"chrF signature: {result.signatures['chrf']}")
+    print(f"BLEU signature: {result.signatures['bleu']}")
     return 0
