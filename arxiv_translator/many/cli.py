@@ -14,6 +14,7 @@ from pathlib import Path
 COMMANDS: dict[str, str] = {
     "corpus": "arxiv_translator.many.cli:run_corpus",
     "eval": "arxiv_translator.many.cli:run_eval",
+    "digest": "arxiv_translator.many.cli:run_digest",
 }
 
 
@@ -31,6 +32,44 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--reference", type=Path, required=True,
                    help="line-aligned text (.ko.mmd), a segments.jsonl, or a folder of references for a batch")
     e.add_argument("--json", action="store_true", help="print the figures as JSON")
+
+    d = sub.add_parser("digest", help="Korean digests of papers (seed-004 style), one structured request each")
+    d.add_argument("sources", nargs="+", help="arXiv ids or URLs, LaTeX folders, .tex/.html/.mmd/.pdf files")
+    d.add_argument("--out", type=Path, default=Path("digest.ko.md"), help="output file (default digest.ko.md)")
+    d.add_argument("--format", choices=["md", "html", "json"], default=None,
+                   help="md (default; or from the --out suffix), html or json")
+    _engine_options(d)
+
+
+def _engine_options(p: argparse.ArgumentParser) -> None:
+    """The engine and settings options shared by digest and batch."""
+    from ..engines import ENGINES
+
+    p.add_argument("--engine", choices=sorted(ENGINES), default=None, help="engine (pseudo: offline dry run)")
+    p.add_argument("--model", default=None, help="model name (openai engine)")
+    p.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
+    p.add_argument("--cache", type=Path, default=None, help="translation memory file (env ARXIV_TRANSLATOR_CACHE)")
+    p.add_argument("--config", type=Path, default=None, help="TOML config file")
+    p.add_argument("--force", action="store_true", help="ignore the translation memory")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+
+
+def _settings(args: argparse.Namespace, **more: object):
+    from ..config import load_settings
+
+    return load_settings(args.config, engine=args.engine, model=args.model, base_url=args.base_url,
+                         cache=args.cache, force=True if args.force else None, **more)
+
+
+def _printer(quiet: bool):
+    import sys
+
+    from ..events import Event
+
+    def show(event: Event) -> None:
+        if not quiet and event.message:
+            print(f"{event.stage}: {event.message}", file=sys.stderr)
+    return show
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -73,3 +112,29 @@ def run_eval(args: argparse.Namespace) -> int:
     print(f"chrF signature: {result.signatures['chrf']}")
     print(f"BLEU signature: {result.signatures['bleu']}")
     return 0
+
+
+def run_digest(args: argparse.Namespace) -> int:
+    """``digest``: write the post; list failed papers; exit 4 when any failed."""
+    import sys
+
+    from ..errors import EngineError, OutputError
+    from .digest import make_digests
+    from .digest_render import RENDERERS
+
+    fmt = args.format or {".html": "html", ".htm": "html", ".json": "json"}.get(args.out.suffix.lower(), "md")
+    digests = make_digests(args.sources, _settings(args), _printer(args.quiet))
+    failed = [d for d in digests if d.status != "ok"]
+    if len(failed) == len(digests):
+        raise EngineError("no digest could be made: " + "; ".join(f"{d.paper}: {d.reason}" for d in failed))
+    try:
+        args.out.write_text(RENDERERS[fmt](digests), encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"{args.out}: cannot write ({exc.strerror or exc})") from None
+    requests = sum(d.requests for d in digests)
+    cached = sum(d.cached for d in digests)
+    print(f"digest: {len(digests) - len(failed)} paper(s), {len(failed)} failed, {requests} request(s), "
+          f"{cached} from the cache -> {args.out}")
+    for d in failed:
+        print(f"failed: {d.paper}: {d.reason}", file=sys.stderr)
+    return 4 if failed else 0
