@@ -15,6 +15,7 @@ COMMANDS: dict[str, str] = {
     "corpus": "arxiv_translator.many.cli:run_corpus",
     "eval": "arxiv_translator.many.cli:run_eval",
     "digest": "arxiv_translator.many.cli:run_digest",
+    "batch": "arxiv_translator.many.cli:run_batch",
 }
 
 
@@ -39,6 +40,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     d.add_argument("--format", choices=["md", "html", "json"], default=None,
                    help="md (default; or from the --out suffix), html or json")
     _engine_options(d)
+
+    b = sub.add_parser("batch", help="translate many papers on this machine (resumable: run it again to resume)")
+    b.add_argument("items", nargs="+", help="arXiv ids/URLs, paths, or files listing them one per line")
+    b.add_argument("--out", type=Path, required=True, help="batch folder: one output folder per paper + batch.json")
+    b.add_argument("--workers", type=int, default=2, help="papers translated at once (default 2)")
+    b.add_argument("--budget", type=float, default=None, help="USD: start no paper whose estimate would exceed it")
+    b.add_argument("--no-compile", action="store_true", help="do not compile LaTeX")
+    _engine_options(b)
 
 
 def _engine_options(p: argparse.ArgumentParser) -> None:
@@ -138,3 +147,27 @@ def run_digest(args: argparse.Namespace) -> int:
     for d in failed:
         print(f"failed: {d.paper}: {d.reason}", file=sys.stderr)
     return 4 if failed else 0
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    """``batch``: run it, print the table; exit 1 when a paper failed."""
+    import sys
+
+    from .batch import BatchOptions, run_batch as run
+
+    _settings(args)  # bad settings fail here, before any worker starts
+    overrides = {k: v for k, v in {"engine": args.engine, "model": args.model, "base_url": args.base_url,
+                                    "cache": str(args.cache) if args.cache else None,
+                                    "force": True if args.force else None,
+                                    "compile": False if args.no_compile else None}.items() if v is not None}
+    options = BatchOptions(out=args.out, workers=args.workers, budget=args.budget, settings=overrides,
+                           config=args.config)
+    state = run(args.items, options, (lambda line: None) if args.quiet else
+                (lambda line: print(line, file=sys.stderr, flush=True)))
+    for e in state.entries:
+        figures = f"{e.segments} segments · {e.requests} requests · ${e.cost_usd:.4f} · {e.seconds:.1f} s"
+        print(f"{e.status:8} {e.folder}: " + (figures if e.status == "done" else e.error))
+    c = state.counts()
+    print(f"batch: {c['done']} done, {c['failed']} failed, {c['skipped']} skipped, ${state.cost():.4f} "
+          f"-> {state.path}")
+    return 1 if c["failed"] else 0
