@@ -122,3 +122,22 @@ def test_file_throttle_spaces_processes(tmp_path):
     assert len(times) == 8
     assert min(b - a for a, b in zip(times, times[1:])) >= 0.2 - 0.005
     assert isinstance(FileThrottle(tmp_path / "lock"), FileThrottle)
+
+
+@needs
+def test_budget_stops_before_it_is_exceeded(tmp_path, monkeypatch, capsys):
+    """Estimates (USD): 0.1105, 0.0638, 0.0708 at these prices; a budget of 0.20 fits the first two only."""
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    config = tmp_path / "prices.toml"
+    config.write_text('prices = { "standin" = [2.5, 10.0] }\n', encoding="utf-8")
+    papers = [str(CORPUS / "arxiv" / name / "paper.mmd") for name in ("2404.10198v1", "2404.14219v1", "2402.14714v1")]
+    out = tmp_path / "papers"
+    with Standin() as llm:
+        code = main(["batch", *papers, "--out", str(out), "--workers", "2", "--engine", "openai", "--base-url",
+                     llm.base_url, "--model", "standin", "--config", str(config), "--budget", "0.20", "--quiet"])
+    assert code == 0
+    table = json.loads((out / "batch.json").read_text(encoding="utf-8"))
+    statuses = [p["status"] for p in table["papers"]]
+    assert statuses == ["done", "done", "skipped"], capsys.readouterr()
+    assert table["papers"][2]["error"].startswith("budget") and not (out / table["papers"][2]["folder"]).exists()
+    assert 0 < table["summary"]["cost_usd"] <= 0.20

@@ -70,8 +70,13 @@ class PaperFacts:
         return {n.replace(",", "") for n in _NUMBER.findall(blob)}
 
     def payload(self) -> dict:
-        """The structured paper as the model sees it (fields cut to a few thousand characters)."""
-        return {"title": self.title, "month": self.month, "authors_and_affiliations": self.front[:1000],
+        """The structured paper as the model sees it (fields cut to a few thousand characters), with the
+        glossary's keep-in-English terms that occur in it."""
+        from ..glossary import Glossary
+
+        keep = [t.en for t in Glossary.builtin().hits(" ".join([self.title, self.abstract, self.introduction]))
+                if t.keep][:40]
+        return {"keep_in_english": keep, "title": self.title, "month": self.month, "authors_and_affiliations": self.front[:1000],
                 "abstract": self.abstract[:MAX_FIELD], "section_headings": self.headings[:60],
                 "introduction": self.introduction[:MAX_FIELD], "conclusion": self.conclusion[:MAX_FIELD],
                 "captions": [c[:400] for c in self.captions[:30]]}
@@ -110,6 +115,9 @@ def _from_document(doc: Document, source: str, arxiv_id: str | None) -> PaperFac
     render = SegmentMarkdown(doc.source_kind, paper_macros(doc)[0] if doc.source_kind == "latex" else {})
     facts = PaperFacts(source=source, arxiv_id=arxiv_id, title="")
     section, seen_heading, front, prose = "", False, [], []
+    tex_sections = _tex_sections(doc) if not any(seg.kind == "heading" for seg in doc.segments()) else {}
+    if tex_sections:
+        facts.headings = [title for marks in tex_sections.values() for _, title in marks]
     intro, conclusion = [], []
     for seg in doc.segments():
         text = " ".join(render(seg).split())
@@ -127,6 +135,9 @@ def _from_document(doc: Document, source: str, arxiv_id: str | None) -> PaperFac
         elif seg.kind == "caption":
             facts.captions.append(text)
         elif seg.kind in ("paragraph", "item", "theorem"):
+            if tex_sections:
+                section = _section_at(tex_sections, seg.locator)
+                seen_heading = seen_heading or bool(section)
             if not seen_heading and not facts.abstract:
                 front.append(text)
                 continue
@@ -140,6 +151,34 @@ def _from_document(doc: Document, source: str, arxiv_id: str | None) -> PaperFac
     facts.introduction, facts.conclusion = " ".join(intro), " ".join(conclusion)
     facts.text = " ".join([facts.abstract, *prose])
     return facts
+
+
+_TEX_SECTION = re.compile(r"\\(?:sub)*section\*?\s*\{")
+
+
+def _tex_sections(doc: Document) -> dict[str, list[tuple[int, str]]]:
+    """``\\section`` titles by file and offset, for LaTeX documents whose reader made no heading segments."""
+    from ..texscan import match_brace
+
+    if doc.source_kind != "latex":
+        return {}
+    found: dict[str, list[tuple[int, str]]] = {}
+    for name, f in doc.files.items():
+        for m in _TEX_SECTION.finditer(f.text):
+            end = match_brace(f.text, m.end() - 1, min(len(f.text), m.end() + 500))
+            if end is not None:
+                title = " ".join(re.sub(r"\\[A-Za-z]+|[{}]", " ", f.text[m.end(): end]).split())
+                if title:
+                    found.setdefault(name, []).append((m.start(), title))
+    return found
+
+
+def _section_at(sections: dict[str, list[tuple[int, str]]], locator: dict) -> str:
+    """The title of the last section starting before ``locator`` in its file ("" when none)."""
+    marks = sections.get(str(locator.get("file", "")), [])
+    start = int(locator.get("start", 0) or 0)
+    before = [title for offset, title in marks if offset < start]
+    return before[-1] if before else ""
 
 
 def _raw_front(doc: Document) -> str:
