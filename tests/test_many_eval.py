@@ -80,6 +80,12 @@ def test_segment_aligned_and_batch_average(pseudo_outputs, tmp_path, capsys):  #
     batch = eval_json(capsys, base / "papers", "--reference", refs)
     assert len(batch["papers"]) == 2 and batch["missing_reference"] == []
     assert batch["average"]["chrf"] == pytest.approx((100.0 + single["papers"][0]["chrf"]) / 2, abs=0.01)
+    shutil.rmtree(refs / "sample-paper")
+    write(refs / "sample-paper.ko.mmd", ["하나", "둘"])  # misaligned: reported, the other paper still scored
+    partial = eval_json(capsys, base / "papers", "--reference", refs)
+    assert [p["paper"] for p in partial["papers"]] == ["2402.14714v1"]
+    assert partial["missing_reference"][0].startswith("sample-paper: ") and "2 non-empty lines" in \
+        partial["missing_reference"][0]
 
 
 def test_misaligned_and_missing_ids_are_clear_errors(pseudo_outputs, tmp_path, capsys):  # noqa: F811

@@ -116,8 +116,8 @@ def run_eval(args: argparse.Namespace) -> int:
     if len(result.papers) > 1:
         avg = result.average
         print(f"average over {avg['papers']} papers: chrF {avg['chrf']:.2f} · BLEU {avg['bleu']:.2f}")
-    for paper in result.missing:
-        print(f"warning: {paper}: no reference found, not scored")
+    for why in result.missing:
+        print(f"warning: not scored: {why}")
     print(f"chrF signature: {result.signatures['chrf']}")
     print(f"BLEU signature: {result.signatures['bleu']}")
     return 0

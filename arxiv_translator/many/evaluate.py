@@ -52,7 +52,7 @@ class Evaluation:
 
     papers: list[PaperScore]
     signatures: dict[str, str]
-    missing: list[str] = field(default_factory=list)  # papers with no reference in a reference folder
+    missing: list[str] = field(default_factory=list)  # "paper: why" for papers of a batch not scored
 
     @property
     def average(self) -> dict[str, float]:
@@ -179,12 +179,15 @@ def evaluate(output: Path, reference: Path) -> Evaluation:
         out = load_output(folder)
         ref = find_reference(reference, out.paper)
         if ref is None:
-            missing.append(out.paper)
+            missing.append(f"{out.paper}: no reference found")
             continue
-        scores.append(evaluate_output(out, ref))
+        try:
+            scores.append(evaluate_output(out, ref))
+        except InputError as exc:  # one misaligned paper does not hide the others
+            missing.append(f"{out.paper}: {exc}")
     if not scores:
-        raise InputError(f"{reference}: no reference for any of the {len(folders)} papers in {output} "
-                         f"(looked for {', '.join(p.format(p='<paper>') for p in REFERENCE_NAMES[:3])}...)")
+        raise InputError(f"{reference}: no paper of {output} could be scored ({missing[0]}; looked for "
+                         f"{', '.join(p.format(p='<paper>') for p in REFERENCE_NAMES[:3])}...)")
     return Evaluation(scores, signatures, missing)
 
 
