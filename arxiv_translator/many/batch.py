@@ -32,6 +32,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from ..arxiv_ids import looks_like_arxiv, parse_arxiv_id
 from ..errors import ConfigError, InputError
@@ -50,6 +51,7 @@ class BatchOptions:
     out: Path
     workers: int = 2
     budget: float | None = None
+    ray: str | None = None  # a Ray address ("auto", "host:port", "ray://..."): papers become Ray tasks
     settings: dict = field(default_factory=dict)  # overrides for load_settings, as the CLI gives them
     config: Path | None = None
 
@@ -108,10 +110,34 @@ def folder_name(source: str, taken: set[str]) -> str:
     return candidate
 
 
+class Worker(Protocol):
+    """A running paper: ``poll()`` is None until it ended; ``kill()`` stops it."""
+
+    returncode: int | None
+
+    def poll(self) -> int | None: ...
+
+    def kill(self) -> None: ...
+
+
+#: Starts the worker for a spec (written at ``spec_path``); it writes ``spec["result"]`` when done.
+Launcher = Callable[[Path, dict], Worker]
+
+
+def launch_process(spec_path: Path, spec: dict) -> Worker:
+    """One local process per paper, killed with the batch (``PR_SET_PDEATHSIG``)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
+                                                                        os.environ.get("PYTHONPATH")]))}
+    return subprocess.Popen([sys.executable, "-m", "arxiv_translator.many.batch_worker", str(spec_path)],
+                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            preexec_fn=die_with_parent if sys.platform == "linux" else None,
+                            stderr=open(spec["result"].replace(".result.json", ".stderr"), "w"))  # noqa: SIM115
+
+
 @dataclass
 class _Running:
     entry: Entry
-    proc: subprocess.Popen
+    proc: Worker
     started: float
     reservation: Path
     result: Path
@@ -120,8 +146,10 @@ class _Running:
 class Batch:
     """Schedules the papers of ``state`` over worker processes (see the module docstring)."""
 
-    def __init__(self, state: BatchState, options: BatchOptions, show: Callable[[str], None]) -> None:
+    def __init__(self, state: BatchState, options: BatchOptions, show: Callable[[str], None],
+                 launch: Launcher | None = None) -> None:
         self.state, self.options, self.show = state, options, show
+        self.launch = launch or launch_process
         self.work = state.root / WORK
         self.work.mkdir(parents=True, exist_ok=True)
         self.running: list[_Running] = []
@@ -178,12 +206,7 @@ class Batch:
                 "log": f"{stem}.log", "parent": os.getpid()}
         spec_path = Path(f"{stem}.spec.json")
         spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
-                                                                            os.environ.get("PYTHONPATH")]))}
-        proc = subprocess.Popen([sys.executable, "-m", "arxiv_translator.many.batch_worker", str(spec_path)],
-                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                preexec_fn=die_with_parent if sys.platform == "linux" else None,
-                                stderr=open(f"{stem}.stderr", "w"))  # noqa: SIM115 - the child owns it
+        proc = self.launch(spec_path, spec)
         entry.status, entry.runs, entry.error = "running", entry.runs + 1, ""
         self.running.append(_Running(entry, proc, time.monotonic(), Path(spec["reservation"]), Path(spec["result"])))
         self.state.save()
@@ -239,6 +262,11 @@ def run_batch(items: list[str], options: BatchOptions, show: Callable[[str], Non
     root = Path(options.out)
     if root.exists() and not root.is_dir():
         raise InputError(f"{root}: not a folder")
+    launch: Launcher | None = None
+    if options.ray:  # connect first: an unreachable cluster is an error before anything starts
+        from .batch_ray import ray_launcher
+
+        launch = ray_launcher(options.ray)
     root.mkdir(parents=True, exist_ok=True)
     state = BatchState.load(root)
     taken = {e.folder for e in state.entries}
@@ -249,4 +277,4 @@ def run_batch(items: list[str], options: BatchOptions, show: Callable[[str], Non
     finished = sum(1 for e in state.entries if e.status == "done")
     if finished:
         show(f"batch: {finished} paper(s) already finished, skipped")
-    return Batch(state, options, show).run()
+    return Batch(state, options, show, launch).run()

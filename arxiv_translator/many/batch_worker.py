@@ -39,14 +39,17 @@ def die_with_parent() -> None:
         _PRCTL(PR_SET_PDEATHSIG, SIGKILL)
 
 
-def work(spec: dict) -> dict:
-    """Run one paper as ``spec`` says; returns the result dictionary."""
+def work(spec: dict, throttle: object | None = None) -> dict:
+    """Run one paper as ``spec`` says; returns the result dictionary.
+
+    ``throttle`` replaces the arXiv client's throttle (default: the batch's :class:`FileThrottle`).
+    """
     from ..config import load_settings
     from ..errors import TranslatorError
     from ..pipeline import Job, run
     from .throttle import install
 
-    install(Path(spec["throttle"]))
+    install(throttle if throttle is not None else Path(spec["throttle"]))
     out = Path(spec["out"])
     log = open(spec["log"], "a", encoding="utf-8")  # noqa: SIM115 - closed below
 

@@ -47,6 +47,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--workers", type=int, default=2, help="papers translated at once (default 2)")
     b.add_argument("--budget", type=float, default=None, help="USD: start no paper whose estimate would exceed it")
     b.add_argument("--no-compile", action="store_true", help="do not compile LaTeX")
+    b.add_argument("--ray", default=None, metavar="ADDRESS",
+                   help="run the papers as Ray tasks on this cluster (auto, host:port, ray://...; "
+                        "pip install 'arxiv-translator[ray]')")
     _engine_options(b)
 
 
@@ -161,7 +164,7 @@ def run_batch(args: argparse.Namespace) -> int:
                                     "force": True if args.force else None,
                                     "compile": False if args.no_compile else None}.items() if v is not None}
     options = BatchOptions(out=args.out, workers=args.workers, budget=args.budget, settings=overrides,
-                           config=args.config)
+                           config=args.config, ray=args.ray)
     state = run(args.items, options, (lambda line: None) if args.quiet else
                 (lambda line: print(line, file=sys.stderr, flush=True)))
     for e in state.entries:

@@ -59,10 +59,11 @@ def _write_stamp(fd: int, value: float) -> None:
     os.write(fd, f"{value:.6f}".encode("ascii"))
 
 
-def install(path: Path) -> FileThrottle:
-    """Make this process's arXiv client use the shared throttle at ``path``."""
+def install(throttle: object) -> object:
+    """Make this process's arXiv client use ``throttle`` (a path: the :class:`FileThrottle` there)."""
     from .. import arxiv_client
 
-    throttle = FileThrottle(path)
+    if isinstance(throttle, (str, Path)):
+        throttle = FileThrottle(Path(throttle))
     arxiv_client.THROTTLE = throttle  # the seam: the client looks the throttle up at each request
     return throttle
