@@ -4,6 +4,7 @@
    stand-in model at a fixed latency (``FAKE_LATENCY_S``), for each ``--workers`` count; a fresh
    translation memory each time.  Prints papers per minute, wall seconds and CPU seconds per paper
    (all processes: the batch and its workers).
+   With Ray installed, the same batches as Ray tasks on a local Ray (``--skip-ray`` to leave out).
 2. Corpus export: every Markdown paper of the shared corpus translated with ``pseudo`` (one batch,
    not timed), then ``corpus`` to Parquet and to JSONL: seconds, rows and file size.
 
@@ -60,6 +61,33 @@ def bench_batch(latency: float, papers: list[Path], workers: list[int], tmp: Pat
                   f"{cpu / len(papers):5.2f} CPU s/paper")
 
 
+def bench_ray(latency: float, papers: list[Path], workers: list[int], tmp: Path) -> None:
+    """The same batches as Ray tasks on a local Ray started here (wall time only: Ray's processes are not ours)."""
+    try:
+        import ray
+    except ImportError:
+        print("ray: not installed (pip install 'arxiv-translator[ray]'), skipped")
+        return
+    from arxiv_translator.many.batch import BatchOptions, run_batch
+
+    t0 = time.monotonic()
+    ray.init(num_cpus=max(workers), include_dashboard=False, log_to_driver=False)
+    print(f"ray: local instance with {max(workers)} CPUs started in {time.monotonic() - t0:.1f} s")
+    try:
+        with Standin(FAKE_LATENCY_S=str(latency)) as llm:
+            os.environ.update({"OPENAI_API_KEY": "sk-bench", "ARXIV_TRANSLATOR_CACHE": str(tmp / "ray.sqlite3")})
+            for n in workers:
+                os.environ["ARXIV_TRANSLATOR_CACHE"] = str(tmp / f"ray-memory-{n}.sqlite3")
+                settings = {"engine": "openai", "base_url": llm.base_url, "model": "standin"}
+                t0 = time.monotonic()
+                run_batch([str(p) for p in papers], BatchOptions(out=tmp / f"ray-{n}", workers=n, settings=settings,
+                                                                 ray="auto"), lambda line: None)
+                wall = time.monotonic() - t0
+                print(f"  ray, workers {n}: {len(papers) / wall * 60:6.1f} papers/min · {wall:6.1f} s wall")
+    finally:
+        ray.shutdown()
+
+
 def bench_corpus(tmp: Path) -> None:
     papers = papers_by_size(None)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "ARXIV_TRANSLATOR_CACHE": str(tmp / "pseudo.sqlite3")}
@@ -87,9 +115,12 @@ def main() -> None:
     parser.add_argument("--papers", type=int, default=4)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--skip-corpus", action="store_true")
+    parser.add_argument("--skip-ray", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-many-") as tmp:
         bench_batch(args.latency, papers_by_size(args.papers), args.workers, Path(tmp))
+        if not args.skip_ray:
+            bench_ray(args.latency, papers_by_size(args.papers), args.workers, Path(tmp))
         if not args.skip_corpus:
             bench_corpus(Path(tmp))
 

@@ -60,7 +60,8 @@ def test_output_folder_against_reference_agrees_with_sacrebleu_cli(pseudo_output
     write(tmp_path / "h.txt", hyp)
     write(tmp_path / "r.txt", ref)
     proc = subprocess.run([sys.executable, "-m", "sacrebleu", str(tmp_path / "r.txt"), "-i", str(tmp_path / "h.txt"),
-                           "-m", "bleu", "chrf", "--tokenize", "char", "-b", "-w", "2"], capture_output=True, text=True, check=True)
+                           "-m", "bleu", "chrf", "--tokenize", "char", "-b", "-w", "2"],
+                          capture_output=True, text=True, check=True)
     cli_bleu, cli_chrf = json.loads(proc.stdout)
     assert ours["bleu"] == pytest.approx(cli_bleu, abs=0.01) and ours["chrf"] == pytest.approx(cli_chrf, abs=0.01)
     assert 0 < ours["chrf"] < 100  # pseudo is not the reference

@@ -115,7 +115,8 @@ def run_eval(args: argparse.Namespace) -> int:
         return 0
     for p in result.papers:
         fid = " · ".join(f"{name} {f['count']}/{f['total']}" for name, f in p.fidelity.items())
-        print(f"{p.paper}: chrF {p.chrf:.2f} · BLEU {p.bleu:.2f} · {p.pairs} {p.aligned}" + (f" · {fid}" if fid else ""))
+        line = f"{p.paper}: chrF {p.chrf:.2f} · BLEU {p.bleu:.2f} · {p.pairs} {p.aligned}"
+        print(line + (f" · {fid}" if fid else ""))
     if len(result.papers) > 1:
         avg = result.average
         print(f"average over {avg['papers']} papers: chrF {avg['chrf']:.2f} · BLEU {avg['bleu']:.2f}")

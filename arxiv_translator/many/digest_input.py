@@ -76,7 +76,8 @@ class PaperFacts:
 
         keep = [t.en for t in Glossary.builtin().hits(" ".join([self.title, self.abstract, self.introduction]))
                 if t.keep][:40]
-        return {"keep_in_english": keep, "title": self.title, "month": self.month, "authors_and_affiliations": self.front[:1000],
+        return {"keep_in_english": keep, "title": self.title, "month": self.month,
+                "authors_and_affiliations": self.front[:1000],
                 "abstract": self.abstract[:MAX_FIELD], "section_headings": self.headings[:60],
                 "introduction": self.introduction[:MAX_FIELD], "conclusion": self.conclusion[:MAX_FIELD],
                 "captions": [c[:400] for c in self.captions[:30]]}
