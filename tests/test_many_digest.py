@@ -121,3 +121,15 @@ def test_answer_validation(answer, problem):
         assert found == [] and checked["bullets"] == GOOD and checked["tag"] == "LLM"
     else:
         assert checked is None and any(problem in f for f in found)
+
+
+@pytest.mark.skipif(not (CORPUS / "latex" / "datacomp").is_dir(), reason="needs ../shared/corpus")
+def test_facts_of_a_latex_paper_find_the_introduction(tmp_path):
+    """datacomp's reader gives no heading segments (a redefined \\paragraph): sections come from \\section."""
+    from arxiv_translator import Settings
+    from arxiv_translator.many.digest_input import read_facts
+
+    facts = read_facts(CORPUS / "latex" / "datacomp", Settings(engine="pseudo"), tmp_path / "w")
+    assert facts.title.startswith("DataComp") and "Introduction" in facts.headings
+    assert len(facts.introduction) > 1000 and facts.conclusion and len(facts.captions) > 10
+    assert "keep_in_english" in facts.payload() and len(facts.payload()["introduction"]) <= 4000
