@@ -24,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT))
 
 from standin import Standin  # noqa: E402
 
@@ -70,6 +71,7 @@ def bench_ray(latency: float, papers: list[Path], workers: list[int], tmp: Path)
         return
     from arxiv_translator.many.batch import BatchOptions, run_batch
 
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
     t0 = time.monotonic()
     ray.init(num_cpus=max(workers), include_dashboard=False, log_to_driver=False)
     print(f"ray: local instance with {max(workers)} CPUs started in {time.monotonic() - t0:.1f} s")
