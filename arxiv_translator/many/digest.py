@@ -241,7 +241,13 @@ def _pseudo(sentence: str, glossary: Glossary, translate) -> str:
 
 
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.split(text or "") if len(s.split()) >= 6]
+    """Sentences of 6+ words, without list numbers and without citation-heavy ones ("et al.")."""
+    out = []
+    for piece in _SENTENCE.split(text or ""):
+        piece = re.sub(r"\s*\(?\d{1,2}[.)]$", "", re.sub(r"^\(?\d{1,2}[.)]\s+", "", piece.strip())).strip()
+        if len(piece.split()) >= 6 and "et al" not in piece:
+            out.append(piece)
+    return out
 
 
 def _short(sentence: str, limit: int = 220) -> str:
