@@ -62,6 +62,7 @@ def test_kill_and_resume(tmp_path):
         while state(out).get("summary", {}).get("done", 0) < 1 and time.monotonic() < deadline:
             assert proc.poll() is None, "the batch ended before it could be killed"
             time.sleep(0.05)
+        assert workers_alive(out)  # the check below can see them
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait()
         first = {p["folder"]: p for p in state(out)["papers"]}

@@ -2,8 +2,9 @@
 
 Why processes, coordinated by this parent: reading and writing papers is CPU work (pylatexenc,
 PyMuPDF) that threads would serialise; a crash in one paper's process cannot take the batch
-down; and a worker is killed with its parent (``PR_SET_PDEATHSIG``), so a SIGKILLed batch leaves
-nothing running.  What the workers share goes through files:
+down (the worker is replaced); and workers are killed with their parent (``PR_SET_PDEATHSIG``),
+so a SIGKILLed batch leaves nothing running.  Workers are long-lived (:class:`ProcessPool`): a
+fresh Python per paper would pay the imports (seconds on a busy machine) every time.  What the workers share goes through files:
 
 * the **translation memory** is the usual SQLite file (WAL; every answer committed as it
   arrives), so an unfinished paper resumes there and papers share each other's answers;
@@ -120,18 +121,77 @@ class Worker(Protocol):
     def kill(self) -> None: ...
 
 
-#: Starts the worker for a spec (written at ``spec_path``); it writes ``spec["result"]`` when done.
+#: Starts the work on a spec (written at ``spec_path``), which writes ``spec["result"]`` when done;
+#: a launcher may have a ``close()``, called when the batch ends.
 Launcher = Callable[[Path, dict], Worker]
 
 
-def launch_process(spec_path: Path, spec: dict) -> Worker:
-    """One local process per paper, killed with the batch (``PR_SET_PDEATHSIG``)."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
-                                                                        os.environ.get("PYTHONPATH")]))}
-    return subprocess.Popen([sys.executable, "-m", "arxiv_translator.many.batch_worker", str(spec_path)],
-                            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                            preexec_fn=die_with_parent if sys.platform == "linux" else None,
-                            stderr=open(spec["result"].replace(".result.json", ".stderr"), "w"))  # noqa: SIM115
+class ProcessPool:
+    """Long-lived local worker processes (a launcher): one paper at a time each, imports paid once.
+
+    Workers are killed with the batch (``PR_SET_PDEATHSIG``); a worker that dies is replaced at the
+    next paper.
+    """
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self.idle: list[subprocess.Popen] = []
+        self.all: list[subprocess.Popen] = []
+
+    def __call__(self, spec_path: Path, spec: dict) -> Worker:
+        proc = self._idle() or self._spawn()
+        assert proc.stdin is not None
+        proc.stdin.write(f"{spec_path}\n")
+        proc.stdin.flush()
+        return _PoolWorker(self, proc, Path(spec["result"]))
+
+    def _idle(self) -> subprocess.Popen | None:
+        while self.idle:
+            proc = self.idle.pop()
+            if proc.poll() is None:
+                return proc
+        return None
+
+    def _spawn(self) -> subprocess.Popen:
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(Path(__file__).resolve().parents[2]),
+                                                                            os.environ.get("PYTHONPATH")]))}
+        with open(self.work / "workers.stderr", "a", encoding="utf-8") as err:
+            proc = subprocess.Popen([sys.executable, "-m", "arxiv_translator.many.batch_worker", str(os.getpid()),
+                                     str(self.work)],
+                                    env=env, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=err, text=True,
+                                    preexec_fn=die_with_parent if sys.platform == "linux" else None)
+        self.all.append(proc)
+        return proc
+
+    def close(self) -> None:
+        """End every worker (stdin closed: they finish their loop)."""
+        for proc in self.all:
+            if proc.poll() is None and proc.stdin is not None:
+                proc.stdin.close()
+        for proc in self.all:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+class _PoolWorker:
+    """One paper on a pool process: done when its result file appears (or the process died)."""
+
+    def __init__(self, pool: ProcessPool, proc: subprocess.Popen, result: Path) -> None:
+        self.pool, self.proc, self.result, self.returncode = pool, proc, result, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            if self.result.is_file():
+                self.returncode = 0
+                self.pool.idle.append(self.proc)
+            elif (code := self.proc.poll()) is not None:
+                self.returncode = code or 1
+        return self.returncode
+
+    def kill(self) -> None:
+        self.proc.kill()
 
 
 @dataclass
@@ -149,9 +209,9 @@ class Batch:
     def __init__(self, state: BatchState, options: BatchOptions, show: Callable[[str], None],
                  launch: Launcher | None = None) -> None:
         self.state, self.options, self.show = state, options, show
-        self.launch = launch or launch_process
         self.work = state.root / WORK
         self.work.mkdir(parents=True, exist_ok=True)
+        self.launch = launch or ProcessPool(self.work)
         self.running: list[_Running] = []
         self.finished_seconds: list[float] = []
         self.started = time.monotonic()
@@ -182,6 +242,10 @@ class Batch:
                 r.entry.status = "pending"
             self.state.save()
             raise
+        finally:
+            close = getattr(self.launch, "close", None)
+            if close is not None:
+                close()
         return self.state
 
     def _may_start(self) -> bool:
@@ -203,7 +267,7 @@ class Batch:
         spec = {"source": entry.source, "out": str(folder), "throttle": str(self.work / "arxiv.lock"),
                 "settings": self.options.settings, "config": str(self.options.config) if self.options.config else None,
                 "allowance": allowance, "reservation": f"{stem}.reservation.json", "result": f"{stem}.result.json",
-                "log": f"{stem}.log", "parent": os.getpid()}
+                "log": f"{stem}.log"}
         spec_path = Path(f"{stem}.spec.json")
         spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
         proc = self.launch(spec_path, spec)
@@ -225,7 +289,7 @@ class Batch:
         try:
             result = json.loads(r.result.read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            tail = Path(f"{self.work / entry.folder}.stderr")
+            tail = self.work / "workers.stderr"
             why = tail.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-1:] if tail.is_file() else []
             result = {"status": "failed", "error": f"worker exited with code {r.proc.returncode}"
                                                    + (f": {why[0][:200]}" if why else "")}

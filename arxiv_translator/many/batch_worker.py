@@ -1,6 +1,7 @@
-"""One paper of a batch, in its own process: ``python -m arxiv_translator.many.batch_worker SPEC.json``.
+"""A batch worker process: ``python -m arxiv_translator.many.batch_worker PARENT_PID BATCH_WORK_DIR``.
 
-The spec names the source, the output folder, the shared throttle file, the settings overrides
+It reads spec file paths from stdin, one per line, and runs one paper per spec, in turn (the
+imports and caches are paid once per process, not once per paper).  The spec names the source, the output folder, the shared throttle file, the settings overrides
 and, under a budget, the ``allowance`` left for this paper.  The worker
 
 1. installs the shared arXiv throttle (:mod:`.throttle`);
@@ -78,15 +79,19 @@ def work(spec: dict, throttle: object | None = None) -> dict:
 
 
 def main(argv: list[str]) -> int:
-    """Entry point: read the spec, work, write the result."""
+    """Entry point: for each spec path on stdin, work and write the result (the work folder in
+    ``argv`` only names the batch in ``ps``)."""
     die_with_parent()
-    spec = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
-    if spec.get("parent") and os.getppid() != spec["parent"]:
+    if argv and os.getppid() != int(argv[0]):
         return 3  # the batch died before this worker could tie itself to it: do nothing
-    result = work(spec)
-    tmp = Path(spec["result"] + ".part")
-    tmp.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
-    os.replace(tmp, spec["result"])
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        spec = json.loads(Path(line.strip()).read_text(encoding="utf-8"))
+        result = work(spec)
+        tmp = Path(spec["result"] + ".part")
+        tmp.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, spec["result"])
     return 0
 
 
