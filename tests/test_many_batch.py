@@ -142,3 +142,16 @@ def test_budget_stops_before_it_is_exceeded(tmp_path, monkeypatch, capsys):
     assert statuses == ["done", "done", "skipped"], capsys.readouterr()
     assert table["papers"][2]["error"].startswith("budget") and not (out / table["papers"][2]["folder"]).exists()
     assert 0 < table["summary"]["cost_usd"] <= 0.20
+
+
+def test_a_damaged_or_hostile_batch_json_is_refused(tmp_path, capsys):
+    out = tmp_path / "papers"
+    out.mkdir()
+    (out / "batch.json").write_text(json.dumps({"papers": [{"source": "2402.14714", "folder": "../victim"}]}),
+                                    encoding="utf-8")
+    (tmp_path / "victim").mkdir()
+    assert main(["batch", "2402.14714", "--out", str(out), "--engine", "pseudo"]) == 2
+    assert "is not a plain name" in capsys.readouterr().err and (tmp_path / "victim").is_dir()
+    (out / "batch.json").write_text("{not json", encoding="utf-8")
+    assert main(["batch", "2402.14714", "--out", str(out), "--engine", "pseudo"]) == 2
+    assert "not a batch status file" in capsys.readouterr().err

@@ -71,6 +71,9 @@ class BatchState:
             state.entries = [Entry(**e) for e in data["papers"]]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{state.path}: not a batch status file ({exc}); use another --out") from None
+        for entry in state.entries:  # folders are removed and rewritten: plain names inside the batch only
+            if not entry.folder or entry.folder != Path(entry.folder).name or entry.folder in (".", ".."):
+                raise InputError(f"{state.path}: paper folder {entry.folder!r} is not a plain name")
         return state
 
     def merge(self, wanted: list[tuple[str, str]]) -> None:
