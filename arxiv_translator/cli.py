@@ -21,6 +21,7 @@ from .engines import ENGINES, engine_class
 from .errors import TranslatorError
 from .events import Event
 from .inputs import SOURCE_CHOICES
+from .many import cli as many_cli
 from .pipeline import Job, run
 
 
@@ -71,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--quiet", action="store_true", help="no progress display")
     e = sub.add_parser("engines", help="list the engines: available, configured, and how to configure the rest")
     e.add_argument("--config", type=Path, default=None, help="TOML config file")
+    many_cli.add_commands(sub)  # corpus, eval, digest, batch
     return parser
 
 
@@ -140,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"arxiv-translator: error: {exc}", file=sys.stderr)
             return exc.exit_code
     console = Console(stderr=True)
+    if args.command in many_cli.COMMANDS:
+        return _many(args)
     view = ProgressView(console, args.quiet)
     try:
         settings = load_settings(
@@ -202,6 +206,18 @@ def estimate_summary(report: dict, source: str) -> str:
         lines.append(f"  protected:  {sum(protected.values()):,} spans ({spans})")
     lines.append("  (--json for the figures as JSON)")
     return "\n".join(lines)
+
+
+def _many(args: argparse.Namespace) -> int:
+    """The many-paper subcommands, with the same error mapping as ``translate``."""
+    try:
+        return many_cli.dispatch(args)
+    except TranslatorError as exc:
+        print(f"arxiv-translator: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("arxiv-translator: interrupted", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":

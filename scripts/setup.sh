@@ -17,8 +17,7 @@ if [ -n "$missing" ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
-python3 -m pip install -q --disable-pip-version-check -e ".[test]"
 # the hf engine's tests build a tiny model locally: torch pinned first (a CPU build where the index offers one),
-# then the extra (transformers, sentencepiece, tokenizers)
+# then the extras (hf: transformers, sentencepiece, tokenizers; ray: the batch tests start a local Ray)
 python3 -m pip install -q --disable-pip-version-check "torch==2.13.0"
-python3 -m pip install -q --disable-pip-version-check -e ".[test,hf]"
+python3 -m pip install -q --disable-pip-version-check -e ".[test,hf,ray]"

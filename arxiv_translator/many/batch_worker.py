@@ -1,0 +1,99 @@
+"""A batch worker process: ``python -m arxiv_translator.many.batch_worker PARENT_PID BATCH_WORK_DIR``.
+
+It reads spec file paths from stdin, one per line, and runs one paper per spec, in turn (the
+imports and caches are paid once per process, not once per paper).  The spec names the source, the output folder, the shared throttle file, the settings overrides
+and, under a budget, the ``allowance`` left for this paper.  The worker
+
+1. installs the shared arXiv throttle (:mod:`.throttle`);
+2. under a budget, estimates the paper's cost first (``pipeline.run`` with ``estimate``) and
+   gives up ("skipped") when it would not fit, else writes the estimate as its reservation;
+3. runs the translate job; answers go to the shared translation memory as they arrive, so a
+   killed worker's paper resumes there;
+4. writes its result (status, report figures or the error) as JSON and exits.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import traceback
+from pathlib import Path
+
+
+def _prctl():
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None, use_errno=True).prctl  # looked up once, not after a fork
+    except (OSError, AttributeError):
+        return None
+
+
+_PRCTL = _prctl() if sys.platform == "linux" else None
+PR_SET_PDEATHSIG, SIGKILL = 1, 9
+
+
+def die_with_parent() -> None:
+    """Linux: be killed when the batch process dies (a SIGKILLed batch leaves no workers behind)."""
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, SIGKILL)
+
+
+def work(spec: dict, throttle: object | None = None) -> dict:
+    """Run one paper as ``spec`` says; returns the result dictionary.
+
+    ``throttle`` replaces the arXiv client's throttle (default: the batch's :class:`FileThrottle`).
+    """
+    from ..config import load_settings
+    from ..errors import TranslatorError
+    from ..pipeline import Job, run
+    from .throttle import install
+
+    install(throttle if throttle is not None else Path(spec["throttle"]))
+    out = Path(spec["out"])
+    log = open(spec["log"], "a", encoding="utf-8")  # noqa: SIM115 - closed below
+
+    def listen(event) -> None:
+        if event.message:
+            log.write(f"{event.stage}: {event.message}\n")
+            log.flush()
+    try:
+        settings = load_settings(Path(spec["config"]) if spec.get("config") else None, **spec["settings"])
+        if spec.get("allowance") is not None:
+            estimate = run(Job(source=spec["source"], settings=settings, out=out, estimate=True, listener=listen))
+            cost = float(estimate.get("cost_usd", 0.0))
+            if cost > float(spec["allowance"]):
+                return {"status": "skipped", "error": f"budget: estimated ${cost:.4f} > ${spec['allowance']:.4f} left"}
+            Path(spec["reservation"]).write_text(json.dumps({"cost_usd": cost}), encoding="utf-8")
+        report = run(Job(source=spec["source"], settings=settings, out=out, listener=listen))
+        return {"status": "done", "report": {k: report[k] for k in ("source", "segments", "requests", "cost_usd",
+                                                                    "seconds")}}
+    except TranslatorError as exc:
+        return {"status": "failed", "error": str(exc)}
+    except Exception as exc:  # a bug in one paper must not look like a crash of the batch
+        log.write(traceback.format_exc())
+        return {"status": "failed", "error": f"internal error: {type(exc).__name__}: {exc}"}
+    finally:
+        log.close()
+
+
+def main(argv: list[str]) -> int:
+    """Entry point: for each spec path on stdin, work and write the result (the work folder in
+    ``argv`` only names the batch in ``ps``)."""
+    die_with_parent()
+    if argv and os.getppid() != int(argv[0]):
+        return 3  # the batch died before this worker could tie itself to it: do nothing
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        spec = json.loads(Path(line.strip()).read_text(encoding="utf-8"))
+        result = work(spec)
+        tmp = Path(spec["result"] + ".part")
+        tmp.write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, spec["result"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
