@@ -55,7 +55,26 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--dual", choices=["side", "alternate"], default=None,
                    help="PDF input: paper.dual.pdf with pages side by side (default) or alternating")
     t.add_argument("--quiet", action="store_true", help="no progress display")
+    _add_web_commands(sub)
     return parser
+
+
+def _add_web_commands(sub: argparse._SubParsersAction) -> None:
+    """``serve``, ``tokens`` and ``library``: the web library (arxiv_translator.web)."""
+    from .web.serve import add_commands
+
+    add_commands(sub)
+
+
+def _run_web(args: argparse.Namespace) -> int:
+    """Run a web-library command; errors become a one-line message and an exit code."""
+    from .web.serve import run_command
+
+    try:
+        return run_command(args)
+    except TranslatorError as exc:
+        print(f"arxiv-translator: error: {exc}", file=sys.stderr)
+        return exc.exit_code
 
 
 class ProgressView:
@@ -91,6 +110,8 @@ class ProgressView:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``arxiv-translator`` command."""
     args = build_parser().parse_args(argv)
+    if args.command in ("serve", "tokens", "library"):
+        return _run_web(args)
     console = Console(stderr=True)
     view = ProgressView(console, args.quiet)
     try:
