@@ -128,7 +128,8 @@ def open_engine(url: str) -> Engine:
         raise ConfigError(f"{url.split('://')[0]}: database driver not installed ({exc.name}); "
                           "pip install 'psycopg[binary]'") from None
     except SQLAlchemyError as exc:
-        raise ConfigError(f"cannot open the database ({str(exc).splitlines()[0]})") from None
+        where = url.split("@")[-1] if "@" in url else url  # never print a password
+        raise ConfigError(f"{where}: cannot open the database ({str(exc).splitlines()[0]})") from None
     return engine
 
 

@@ -135,6 +135,10 @@ def service_from_options(options: dict[str, Any]) -> Any:
     from .runner import Service
 
     data = Path(options["data"])
+    try:
+        data.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"{data}: cannot create the library folder ({exc.strerror})") from None
     settings = load_settings(Path(options["config"]) if options.get("config") else None,
                              engine=options.get("engine"), model=options.get("model"),
                              base_url=options.get("base_url"), compile=False if options.get("no_compile") else None,
