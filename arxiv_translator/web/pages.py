@@ -31,6 +31,8 @@ OUTPUT_TYPES = {"bilingual": "text/html; charset=utf-8", "ko.html": "text/html; 
 OUTPUT_CSP = ("sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox; base-uri 'none'; "
               "form-action 'none'; frame-ancestors 'none'")
 STATUS_KO = {"queued": "대기 중", "running": "번역 중", "done": "완료", "failed": "실패"}
+STAGE_KO = {"queued": "대기", "claimed": "배정됨", "metadata": "논문 정보", "read": "원문 읽기", "check": "컴파일 확인",
+            "translate": "번역", "write": "출력 작성", "compile": "컴파일", "done": "완료", "failed": "실패"}
 OUTPUT_KO = {"bilingual": "대역 읽기(영·한)", "ko.html": "한국어 HTML", "ko.pdf": "한국어 PDF",
              "ko.md": "Markdown", "segments": "세그먼트(JSONL)", "report": "보고서(JSON)"}
 
@@ -44,7 +46,7 @@ def _date(value: float | str | None) -> str:
 
 
 ENV.filters["date"] = _date
-ENV.globals.update(status_ko=STATUS_KO, output_ko=OUTPUT_KO)
+ENV.globals.update(status_ko=STATUS_KO, output_ko=OUTPUT_KO, stage_ko=STAGE_KO)
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -76,6 +78,11 @@ def add_pages(app: FastAPI, service: Service, opts: Any) -> None:
         latest, total = search.search(service.db, per_page=8)
         return _with_csrf(request, "index.html", status=status, latest=latest, total=total,
                           counts=queue.queue_length(service.db), error=error, source=source)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return FileResponse(HERE / "static" / "favicon.svg", media_type="image/svg+xml",
+                            headers={"Cache-Control": "max-age=86400"})
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index(request: Request) -> HTMLResponse:

@@ -4,10 +4,12 @@
   var box = document.getElementById("job");
   if (!box || !window.EventSource) { return; }
   var names = {queued: "대기 중", running: "번역 중", done: "완료", failed: "실패"};
+  var stages = {queued: "대기", claimed: "배정됨", metadata: "논문 정보", read: "원문 읽기", check: "컴파일 확인",
+                translate: "번역", write: "출력 작성", compile: "컴파일", done: "완료", failed: "실패"};
   function set(id, text) { document.getElementById(id).textContent = text; }
   function show(job) {
     set("status", names[job.status] || job.status);
-    set("stage", job.stage);
+    set("stage", stages[job.stage] || job.stage);
     set("done", String(job.progress.done));
     set("total", String(job.progress.total));
     set("message", job.message || "");
