@@ -108,6 +108,8 @@ def open_engine(url: str) -> Engine:
     """An engine with the schema created; SQLite in WAL mode with a busy timeout."""
     try:
         if url.startswith("sqlite"):
+            if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+                Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
             engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
 
             @event.listens_for(engine, "connect")
@@ -127,7 +129,7 @@ def open_engine(url: str) -> Engine:
     except ModuleNotFoundError as exc:
         raise ConfigError(f"{url.split('://')[0]}: database driver not installed ({exc.name}); "
                           "pip install 'psycopg[binary]'") from None
-    except SQLAlchemyError as exc:
+    except (SQLAlchemyError, OSError) as exc:
         where = url.split("@")[-1] if "@" in url else url  # never print a password
         raise ConfigError(f"{where}: cannot open the database ({str(exc).splitlines()[0]})") from None
     return engine
