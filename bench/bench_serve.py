@@ -40,9 +40,9 @@ KO = "모델 학습 어댑터 희소 변환기 그래프 양자 커널 경계 �
 CATS = ["cs.CL", "cs.LG", "math.AG", "hep-th", "quant-ph", "stat.ML"]
 
 
-def fill(data: Path, n: int) -> list[str]:
-    """``n`` synthetic papers in the library at ``data``."""
-    engine = open_engine(database_url(data, None))
+def fill(data: Path, n: int, database: str | None = None) -> list[str]:
+    """``n`` synthetic papers in the library at ``data`` (or in ``database``)."""
+    engine = open_engine(database_url(data, database))
     rng = random.Random(7)
     ids = []
     with engine.begin() as conn:
@@ -133,24 +133,40 @@ def main() -> None:
     ap.add_argument("--papers", type=int, default=1000)
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--clients", type=int, default=4)
+    ap.add_argument("--postgres", action="store_true", help="also measure against a throwaway PostgreSQL cluster")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench_serve.") as tmp_name:
         tmp = Path(tmp_name)
-        t0 = time.monotonic()
-        ids = fill(tmp / "lib", args.papers)
-        print(f"filled {args.papers} papers in {time.monotonic() - t0:.1f} s (SQLite WAL, FTS5 trigram)")
-        with ServeProcess(tmp / "lib", dict(os.environ), "--engine", "pseudo", workers=0) as srv:
-            rng = random.Random(1)
-            cases = {"/papers (page 1)": ["/papers"],
-                     "/papers?q= (search, en+ko)": [f"/papers?q={w}" for w in WORDS[:6] + KO[:6]],
-                     "/papers/{id} (paper page)": [f"/papers/{rng.choice(ids)}" for _ in range(50)],
-                     "/api/papers/{id}": [f"/api/papers/{rng.choice(ids)}" for _ in range(50)],
-                     "/api/papers?page=N": [f"/api/papers?page={p}" for p in range(1, 51)]}
-            for name, paths in cases.items():
-                print(f"{name:30s} {rate(srv.url, paths, args.seconds, args.clients):7.1f} req/s "
-                      f"({args.clients} clients, {args.papers} papers)")
-            print(f"memory: server {rss_mb(srv.proc.pid):.0f} MiB after the runs")
+        pages(tmp / "lib", args, None)
+        if args.postgres:
+            from pgkit import start_cluster
+
+            url, stop = start_cluster()
+            try:
+                pages(tmp / "pglib", args, url)
+            finally:
+                stop()
         latency(tmp, 5)
+
+
+def pages(data: Path, args: argparse.Namespace, database: str | None) -> None:
+    """Requests per second for the library and paper pages and API."""
+    t0 = time.monotonic()
+    ids = fill(data, args.papers, database)
+    kind = "PostgreSQL, ILIKE" if database else "SQLite WAL, FTS5 trigram"
+    print(f"filled {args.papers} papers in {time.monotonic() - t0:.1f} s ({kind})")
+    extra = ("--database", database) if database else ()
+    with ServeProcess(data, dict(os.environ), "--engine", "pseudo", *extra, workers=0) as srv:
+        rng = random.Random(1)
+        cases = {"/papers (page 1)": ["/papers"],
+                 "/papers?q= (search, en+ko)": [f"/papers?q={w}" for w in WORDS[:6] + KO[:6]],
+                 "/papers/{id} (paper page)": [f"/papers/{rng.choice(ids)}" for _ in range(50)],
+                 "/api/papers/{id}": [f"/api/papers/{rng.choice(ids)}" for _ in range(50)],
+                 "/api/papers?page=N": [f"/api/papers?page={p}" for p in range(1, 51)]}
+        for name, paths in cases.items():
+            print(f"{name:30s} {rate(srv.url, paths, args.seconds, args.clients):7.1f} req/s "
+                  f"({args.clients} clients, {args.papers} papers)")
+        print(f"memory: server {rss_mb(srv.proc.pid):.0f} MiB after the runs")
 
 
 if __name__ == "__main__":
