@@ -40,6 +40,10 @@ papers = Table(
     Column("summary", Text, nullable=False, default="{}"),  # JSON: a summary of report.json
     Column("translated_at", Float, nullable=False, default=0.0),
     Column("views", Integer, nullable=False, default=0),
+    Index("papers_translated_at", "translated_at"),
+    Index("papers_published", "published"),
+    Index("papers_views", "views"),
+    Index("papers_primary_category", "primary_category"),
 )
 
 jobs = Table(
