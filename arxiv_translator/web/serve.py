@@ -225,6 +225,8 @@ def _serve(args: argparse.Namespace) -> int:
     supervisor.start()
     log.info(json.dumps({"event": "serving", "url": f"http://{args.host}:{args.port}", "data": str(data),
                          "workers": args.workers, "auth": auth_on, "private": args.private}))
+    # uvicorn re-raises SIGTERM after its graceful shutdown: make that an exit that runs the finally below
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         uvicorn.run(app, host=args.host, port=args.port, log_level="warning", timeout_graceful_shutdown=5)
     finally:

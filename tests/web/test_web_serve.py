@@ -65,6 +65,10 @@ def test_serve_end_to_end(fake, tmp_path):
         for q in ("Sparse", korean):
             hits = httpx.get(srv.url + "/api/papers", params={"q": q}).json()
             assert f"{SAMPLE_ID}v1" in [p["id"] for p in hits["items"]], q
+        workers = srv.worker_pids()
+    time.sleep(0.5)
+    assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}") and
+                "zombie" not in open(f"/proc/{pid}/status").read()]  # SIGTERM to serve stops its workers
     removed = cli("library", "remove", f"{SAMPLE_ID}v1", "--data", str(data), env=env)
     assert removed.returncode == 0 and not (data / "papers" / f"{SAMPLE_ID}v1").exists()
     assert f"{SAMPLE_ID}v1" not in cli("library", "list", "--data", str(data), env=env).stdout
