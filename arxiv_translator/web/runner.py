@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
 from ..arxiv_client import ArxivClient, ArxivConfig, Metadata
@@ -59,7 +59,7 @@ def run_translation(service: Service, job: dict[str, Any], progress: Progress) -
     with ArxivClient(ArxivConfig.from_env()) as client:
         meta = client.metadata(ref)
     paper_id = meta.ref.folder_name
-    progress(paper_id=paper_id)
+    _wait_for_twin(service, job, paper_id, progress)
     with service.db.connect() as conn:
         row = conn.execute(select(papers).where(and_(papers.c.id == paper_id,
                                                      papers.c.signature == service.signature))).first()
@@ -81,6 +81,28 @@ def run_translation(service: Service, job: dict[str, Any], progress: Progress) -
     with service.db.begin() as conn:
         upsert_paper(conn, values)
     return values
+
+
+def _wait_for_twin(service: Service, job: dict[str, Any], paper_id: str, progress: Progress,
+                   poll: float = 0.5) -> None:
+    """Let an earlier running job for the same paper version and signature finish first.
+
+    "2402.18563" and "2402.18563v2" are different requests that may name the same paper; once the version is
+    known, the later job waits and then finds the paper in the library instead of asking the engine again.
+    """
+    with service.db.begin() as conn:
+        conn.execute(jobs.update().where(jobs.c.id == job["id"]).values(paper_id=paper_id))
+    started, ident = job.get("started") or 0.0, job["id"]
+    earlier = or_(jobs.c.started < started, and_(jobs.c.started == started, jobs.c.id < ident))
+    while True:
+        with service.db.connect() as conn:
+            twin = conn.execute(select(jobs.c.id).where(and_(
+                jobs.c.paper_id == paper_id, jobs.c.signature == job["signature"], jobs.c.status == "running",
+                jobs.c.id != ident, earlier))).first()
+        if twin is None:
+            return
+        progress(stage="waiting", message=f"같은 논문을 번역 중인 작업 {twin.id}을(를) 기다리는 중")
+        time.sleep(poll)
 
 
 def _listener(progress: Progress) -> Callable[[Event], None]:

@@ -111,7 +111,7 @@ def _requests(stats) -> int:
 
 
 @pytest.mark.skipif(not tools_available(), reason="../shared/tools (stand-in model) not beside the checkout")
-@pytest.mark.parametrize("victim", ["worker", "server"])
+@pytest.mark.parametrize("victim", ["worker", "server", "sigterm"])
 def test_kill9_mid_job_then_the_job_finishes(fake, tmp_path, victim):
     import os
     import signal
@@ -132,6 +132,14 @@ def test_kill9_mid_job_then_the_job_finishes(fake, tmp_path, victim):
             assert seen >= 4 and httpx.get(f"{srv.url}/api/jobs/{job['id']}").json()["status"] == "running"
             if victim == "worker":
                 os.kill(srv.worker_pids()[0], signal.SIGKILL)
+            elif victim == "sigterm":  # graceful: the running job goes back to the queue, then resumes
+                srv.stop()
+                from arxiv_translator.web.db import database_url, open_engine
+                from arxiv_translator.web.queue import get_job
+
+                back = get_job(open_engine(database_url(data, None)), job["id"])
+                assert back["status"] == "queued" and "re-queued" in back["message"]
+                srv = ServeProcess(data, env, *args).start()
             else:
                 srv.kill9()
                 time.sleep(1.0)
@@ -145,3 +153,22 @@ def test_kill9_mid_job_then_the_job_finishes(fake, tmp_path, victim):
     assert report["segments"]["cached"] > 0  # resumed from the translation memory, not from zero
     # every engine request of the first run was kept, except at most the one in flight when it died
     assert _requests(stats) - report["requests"] <= seen + 1
+
+
+@pytest.mark.skipif(not tools_available(), reason="../shared/tools (stand-in model) not beside the checkout")
+def test_same_paper_by_two_names_is_translated_once(fake, tmp_path):
+    import os
+
+    stats = tmp_path / "stats.json"
+    data = tmp_path / "lib"
+    with Standin(FAKE_LATENCY_S="0.1", FAKE_STATS=str(stats)) as llm:
+        env = {**os.environ, **arxiv_env(fake, tmp_path), "OPENAI_API_KEY": "sk-test"}
+        with ServeProcess(data, env, "--engine", "openai", "--model", "standin", "--base-url", llm.base_url,
+                          "--no-compile", workers=2) as srv:
+            a = httpx.post(srv.url + "/api/jobs", json={"source": "2501.10005"}).json()
+            b = httpx.post(srv.url + "/api/jobs", json={"source": "2501.10005v1"}).json()
+            assert a["id"] != b["id"]  # "latest" and "v1" are different requests...
+            done = [wait_job(srv.url, j["id"], timeout=180) for j in (a, b)]
+    assert [d["status"] for d in done] == ["done", "done"] and {d["paper_id"] for d in done} == {"2501.10005v1"}
+    report = json.loads((data / "papers" / "2501.10005v1" / "report.json").read_text())
+    assert report["requests"] > 0 and _requests(stats) == report["requests"]  # ...translated once

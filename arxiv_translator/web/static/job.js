@@ -4,7 +4,7 @@
   var box = document.getElementById("job");
   if (!box || !window.EventSource) { return; }
   var names = {queued: "대기 중", running: "번역 중", done: "완료", failed: "실패"};
-  var stages = {queued: "대기", claimed: "배정됨", metadata: "논문 정보", read: "원문 읽기", check: "컴파일 확인",
+  var stages = {queued: "대기", claimed: "배정됨", metadata: "논문 정보", read: "원문 읽기", check: "컴파일 확인", waiting: "대기(같은 논문)",
                 translate: "번역", write: "출력 작성", compile: "컴파일", done: "완료", failed: "실패"};
   function set(id, text) { document.getElementById(id).textContent = text; }
   function show(job) {
