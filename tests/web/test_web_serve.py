@@ -172,3 +172,21 @@ def test_same_paper_by_two_names_is_translated_once(fake, tmp_path):
     assert [d["status"] for d in done] == ["done", "done"] and {d["paper_id"] for d in done} == {"2501.10005v1"}
     report = json.loads((data / "papers" / "2501.10005v1" / "report.json").read_text())
     assert report["requests"] > 0 and _requests(stats) == report["requests"]  # ...translated once
+
+
+@pytest.mark.parametrize("args, words", [
+    (["serve", "--port", "0"], "no translation engine configured"),
+    (["serve", "--engine", "pseudo", "--database", "mysql://x/y"], "expected postgresql://"),
+    (["tokens", "create", "bad name!"], "a token name is"),
+    (["tokens", "revoke", "nobody"], "no such active token"),
+    (["tokens", "create"], "a NAME is required"),
+    (["library", "remove"], "a paper ID is required"),
+])
+def test_command_errors_are_one_line(tmp_path, args, words):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "ARXIV_TRANSLATOR_"))}
+    env["HOME"] = str(tmp_path)  # no user config file
+    done = cli(*args, "--data", str(tmp_path / "lib"), env=env)
+    assert done.returncode not in (0, 1) and words in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
