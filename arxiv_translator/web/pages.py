@@ -31,7 +31,8 @@ OUTPUT_TYPES = {"bilingual": "text/html; charset=utf-8", "ko.html": "text/html; 
 OUTPUT_CSP = ("sandbox allow-scripts allow-popups allow-popups-to-escape-sandbox; base-uri 'none'; "
               "form-action 'none'; frame-ancestors 'none'")
 STATUS_KO = {"queued": "대기 중", "running": "번역 중", "done": "완료", "failed": "실패"}
-STAGE_KO = {"queued": "대기", "claimed": "배정됨", "metadata": "논문 정보", "read": "원문 읽기", "check": "컴파일 확인", "waiting": "대기(같은 논문)",
+STAGE_KO = {"queued": "대기", "claimed": "배정됨", "metadata": "논문 정보", "read": "원문 읽기", "check": "컴파일 확인",
+            "waiting": "대기(같은 논문)",
             "translate": "번역", "write": "출력 작성", "compile": "컴파일", "done": "완료", "failed": "실패"}
 OUTPUT_KO = {"bilingual": "대역 읽기(영·한)", "ko.html": "한국어 HTML", "ko.pdf": "한국어 PDF",
              "ko.md": "Markdown", "segments": "세그먼트(JSONL)", "report": "보고서(JSON)"}

@@ -52,8 +52,17 @@ class Service:
         return self.data / "papers"
 
 
-def run_translation(service: Service, job: dict[str, Any], progress: Progress) -> dict[str, Any]:
-    """Translate the job's paper into the library; returns the paper row. Raises TranslatorError on failure."""
+@dataclass(frozen=True)
+class Outcome:
+    """What a job produced: the paper, what this run cost, whether an existing translation answered it."""
+
+    paper_id: str
+    cost_usd: float
+    reused: bool
+
+
+def run_translation(service: Service, job: dict[str, Any], progress: Progress) -> Outcome:
+    """Translate the job's paper into the library. Raises TranslatorError on failure."""
     ref = parse_arxiv_id(job["source"])
     progress(stage="metadata", message="arXiv에서 논문 정보를 가져오는 중")
     with ArxivClient(ArxivConfig.from_env()) as client:
@@ -64,7 +73,7 @@ def run_translation(service: Service, job: dict[str, Any], progress: Progress) -
         row = conn.execute(select(papers).where(and_(papers.c.id == paper_id,
                                                      papers.c.signature == service.signature))).first()
     if row is not None and (service.data / row.out_dir).is_dir():
-        return dict(row._mapping)  # already translated with this signature: no engine call
+        return Outcome(paper_id, 0.0, True)  # already translated with this signature: no engine call
     _check_budget(service, job, meta)
     work = service.data / "work" / f"{job['id']}-{job['attempts']}"
     shutil.rmtree(work, ignore_errors=True)
@@ -80,7 +89,7 @@ def run_translation(service: Service, job: dict[str, Any], progress: Progress) -
     values = _paper_values(meta, dest, service, report)
     with service.db.begin() as conn:
         upsert_paper(conn, values)
-    return values
+    return Outcome(paper_id, float(report.get("cost_usd", 0.0)), False)
 
 
 def _wait_for_twin(service: Service, job: dict[str, Any], paper_id: str, progress: Progress,

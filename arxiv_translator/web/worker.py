@@ -68,7 +68,7 @@ class Worker:
         beater = threading.Thread(target=self._beat, args=(jid, stop), daemon=True)
         beater.start()
         try:
-            paper = run_translation(self.service, job, self._progress)
+            outcome = run_translation(self.service, job, self._progress)
         except Shutdown:
             stop.set()
             queue.requeue(db, worker=self.name)
@@ -90,10 +90,9 @@ class Worker:
                 last, self.pending = self.pending, {}
             if last:
                 queue.heartbeat(db, jid, self.name, **last)
-        cost = float(paper.get("summary", {}).get("cost_usd", 0.0)) if isinstance(paper.get("summary"), dict) \
-            else float(json.loads(paper.get("summary") or "{}").get("cost_usd", 0.0))
-        queue.finish(db, jid, self.name, paper["id"], cost)
-        log.info(json.dumps({"event": "done", "job": jid, "paper": paper["id"]}))
+        queue.finish(db, jid, self.name, outcome.paper_id, outcome.cost_usd,
+                     "이미 번역된 논문" if outcome.reused else "")
+        log.info(json.dumps({"event": "done", "job": jid, "paper": outcome.paper_id, "reused": outcome.reused}))
 
     def _progress(self, **fields: Any) -> None:
         with self.lock:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from pathlib import Path
 
 import pytest
 from webkit import FakeArxiv, arxiv_env, make_service, run_queue
