@@ -7,7 +7,9 @@ Politeness (arXiv's terms for automated access):
   start of the next;
 * a descriptive User-Agent;
 * bounded retries with exponential backoff on 5xx, 408/429, timeouts and
-  connection errors (``Retry-After`` honoured, capped);
+  broken connections (``Retry-After`` honoured, capped), each announced to
+  ``on_retry``; a failed DNS lookup, a refused connection or an unreachable
+  network are not retried: they fail at once ("no network?");
 * every download is cached per id and version, so a second run asks nothing.
 
 Base URLs and the rest come from :meth:`ArxivConfig.from_env`
@@ -37,6 +39,7 @@ import httpx
 from . import __version__
 from .arxiv_ids import ArxivId, parse_arxiv_id
 from .errors import ConfigError, InputError
+from .network import unreachable
 
 DEFAULT_URL = "https://arxiv.org"
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
@@ -48,6 +51,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV_NS = "{http://arxiv.org/schemas/atom}"
 _NOT_AVAILABLE = re.compile(rb"HTML is not available|No HTML for|conversion (?:failed|error)", re.IGNORECASE)
 _API_MAX_BYTES = 10 * 1024 * 1024
+_ASSET_PATH = re.compile(r"(?:/[A-Za-z0-9_][A-Za-z0-9._@+-]{0,120}){1,12}")
 T = TypeVar("T")
 
 
@@ -175,9 +179,11 @@ class _Retry(Exception):
 class ArxivClient:
     """Fetches from arXiv through the download cache; ``requests`` counts what really went out."""
 
-    def __init__(self, config: ArxivConfig | None = None, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, config: ArxivConfig | None = None, transport: httpx.BaseTransport | None = None,
+                 on_retry: Callable[[str], None] | None = None) -> None:
         self.config = config or ArxivConfig.from_env()
         self.requests = 0
+        self.on_retry = on_retry or (lambda message: None)  # told before each wait for another attempt
         self._http = httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=self.config.timeout,
                                   follow_redirects=True, transport=transport)
 
@@ -246,6 +252,17 @@ class ArxivClient:
         if path is None:
             raise InputError(f"{ref}: arXiv has no PDF for this paper")
         return path
+
+    def asset(self, ref: ArxivId, path: str) -> Path | None:
+        """A file the paper's HTML page uses (image, stylesheet), by its path on arXiv (``/html/<id>/x1.png``).
+
+        Cached beside the page under ``assets/``; None when arXiv does not have
+        it.  ``path`` must be a plain absolute path (letters, digits, ``._-/``,
+        no ``..``), else ValueError.
+        """
+        if not _ASSET_PATH.fullmatch(path) or ".." in path.split("/"):
+            raise ValueError(f"{path!r}: not a plain asset path")
+        return self._download(ref, "assets" + path, f"{self.config.url}{path}", raw=False)
 
     def html_url(self, ref: ArxivId) -> str:
         """Where the HTML page lives (its images are relative to it)."""
@@ -332,10 +349,19 @@ class ArxivClient:
                     return once()
             except _Retry as exc:
                 why, after = str(exc), exc.after
-            except httpx.TransportError as exc:  # timeouts, refused or reset connections, broken streams
+            except httpx.TransportError as exc:  # timeouts, reset connections, broken streams
+                down = unreachable(exc)
+                if down is not None:  # DNS, refused, unreachable: waiting will not help
+                    mirror = (cfg.url, cfg.api_url) != (DEFAULT_URL, DEFAULT_API_URL)
+                    raise InputError(f"{ref}: cannot reach {httpx.URL(url).host} for the {what}: {down} (no network?"
+                                     f"{' or a wrong ARXIV_TRANSLATOR_ARXIV_URL / _API_URL' if mirror else ''})"
+                                     ) from None
                 why, after = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__, None
             if attempt < cfg.retries:
-                time.sleep(min(cfg.max_backoff, max(after or 0.0, base * 2 ** (attempt + 1))))
+                delay = min(cfg.max_backoff, max(after or 0.0, base * 2 ** (attempt + 1)))
+                self.on_retry(f"arXiv {ref}: {what}: {why}; attempt {attempt + 2} of {cfg.retries + 1} "
+                              f"in {delay:.0f} s")
+                time.sleep(delay)
         raise InputError(f"{ref}: cannot get the {what} from arXiv after {cfg.retries + 1} attempts "
                          f"({why}; {url})")
 

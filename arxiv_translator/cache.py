@@ -34,6 +34,14 @@ def signature_hash(signature: dict[str, str]) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]
 
 
+def _storable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 class TranslationCache:
     """A SQLite file of masked source -> masked translation, per signature."""
 
@@ -52,7 +60,7 @@ class TranslationCache:
 
     @staticmethod
     def _key(source: str) -> str:
-        return hashlib.sha256(source.encode("utf-8")).hexdigest()
+        return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
 
     def get(self, source: str) -> str | None:
         """The cached translation of ``source`` under this signature, if any."""
@@ -62,12 +70,16 @@ class TranslationCache:
         return row[0] if row else None
 
     def put_many(self, pairs: list[tuple[str, str]]) -> None:
-        """Store (source, target) pairs and commit at once."""
+        """Store (source, target) pairs and commit at once.
+
+        A pair that is not valid Unicode text (a lone surrogate from a model's
+        JSON) is not stored: the memory only holds text it can give back.
+        """
         now = time.time()
-        self._db.executemany(
-            "INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?)",
-            [(self.signature, self._key(s), s, t, now) for s, t in pairs],
-        )
+        rows = [(self.signature, self._key(s), s, t, now) for s, t in pairs if _storable(s) and _storable(t)]
+        if not rows:
+            return
+        self._db.executemany("INSERT OR REPLACE INTO translations VALUES (?, ?, ?, ?, ?)", rows)
         self._db.commit()
 
     def __len__(self) -> int:

@@ -1,4 +1,4 @@
-"""Command line: ``arxiv-translator translate SOURCE [options]``.
+"""Command line: ``arxiv-translator translate SOURCE [options]`` and ``arxiv-translator engines``.
 
 A thin layer over :mod:`arxiv_translator.pipeline`: it parses options, draws
 progress with rich, prints a summary, and is the only place that turns
@@ -17,28 +17,36 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .config import load_settings
-from .engines import ENGINES
+from .engines import ENGINES, engine_class
 from .errors import TranslatorError
 from .events import Event
 from .inputs import SOURCE_CHOICES
 from .pipeline import Job, run
 
 
+INPUT_KINDS = ("an arXiv paper (id or URL), a LaTeX folder, .tex file or archive, an arXiv HTML page, "
+               "a Markdown/.mmd file or a PDF into Korean")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (engine choices come from the registry)."""
-    parser = argparse.ArgumentParser(prog="arxiv-translator", description="Translate an arXiv paper into Korean.")
+    parser = argparse.ArgumentParser(prog="arxiv-translator", description=f"Translate {INPUT_KINDS}.")
     parser.add_argument("--version", action="version", version=f"arxiv-translator {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    t = sub.add_parser("translate", help="translate an arXiv paper (id or URL), a LaTeX tree, .tex file or archive")
+    t = sub.add_parser("translate", help=f"translate {INPUT_KINDS}", description=f"Translate {INPUT_KINDS}.")
     t.add_argument("source", help="arXiv id or URL (2402.18563, arXiv:2402.18563v1, https://arxiv.org/abs/...), "
-                                  "LaTeX folder, .tex/.html/.mmd file, or archive (.tar.gz, .tgz, .tar, .gz, .zip)")
+                                  "LaTeX folder, .tex file, LaTeX archive (.tar.gz, .tgz, .tar, .gz, .zip), "
+                                  "arXiv HTML page (.html), Markdown / Mathpix Markdown (.md, .mmd) or PDF (.pdf)")
     t.add_argument("--source", dest="source_kind", choices=list(SOURCE_CHOICES), default="auto",
                    help="which form of the paper to translate (auto: arXiv's LaTeX e-print when it is TeX, "
                         "else arXiv HTML, else the PDF; for a local file, its own kind)")
     t.add_argument("--to", dest="target", default=None, help="target language (default: ko)")
     t.add_argument("--engine", choices=sorted(ENGINES), default=None, help="translation engine")
-    t.add_argument("--model", default=None, help="model name (openai engine)")
-    t.add_argument("--base-url", default=None, help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
+    t.add_argument("--model", default=None, help="model name (openai, anthropic; hf: a local model folder)")
+    t.add_argument("--base-url", default=None, help="the engine's endpoint, e.g. an OpenAI-compatible "
+                                                    "http://localhost:8000/v1, a proxy or a mirror")
+    t.add_argument("--deepl-glossary", default=None, metavar="ID", help="deepl: a DeepL glossary id (EN->KO)")
+    t.add_argument("--papago-glossary", default=None, metavar="KEY", help="papago: a Papago glossaryKey")
     t.add_argument("--out", type=Path, default=None,
                    help="output folder (default: <source>.ko beside the input; <arXiv id>.ko here for an id)")
     t.add_argument("--glossary", type=Path, default=None, help="CSV en,ko (empty ko = keep English)")
@@ -46,7 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--concurrency", type=int, default=None, help="engine requests in flight (default 8)")
     t.add_argument("--batch-tokens", type=int, default=None, help="approximate source tokens per request")
     t.add_argument("--no-compile", action="store_true", help="do not compile the original or the translation")
-    t.add_argument("--estimate", action="store_true", help="count segments, tokens and cost; call no engine")
+    t.add_argument("--estimate", action="store_true",
+                   help="count segments, tokens and cost (prices of the configured engine or --model; "
+                        "gpt-4o-mini when none); needs no engine, calls none, writes nothing")
+    t.add_argument("--json", action="store_true", help="with --estimate: print the estimate as JSON")
     t.add_argument("--force", action="store_true", help="re-translate, ignoring the translation cache")
     t.add_argument("--cache", type=Path, default=None, help="translation cache file (env ARXIV_TRANSLATOR_CACHE)")
     t.add_argument("--config", type=Path, default=None, help="TOML config file")
@@ -54,9 +65,36 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--pages", default=None, help="PDF input: pages to translate, e.g. 1-10 or 2,5-7")
     t.add_argument("--dual", choices=["side", "alternate"], default=None,
                    help="PDF input: paper.dual.pdf with pages side by side (default) or alternating")
+    t.add_argument("--offline-assets", action="store_true",
+                   help="HTML input: download the page's images and stylesheets from arXiv beside paper.ko.html "
+                        "(once, politely, cached) so that the page reads offline")
     t.add_argument("--quiet", action="store_true", help="no progress display")
+    e = sub.add_parser("engines", help="list the engines: available, configured, and how to configure the rest")
+    e.add_argument("--config", type=Path, default=None, help="TOML config file")
     _add_web_commands(sub)
     return parser
+
+
+def engines_table(config: Path | None) -> list[dict[str, str]]:
+    """One row per registered engine: name, state (ready / what is missing) and what it needs."""
+    settings = load_settings(config)
+    rows = []
+    for name in sorted(ENGINES):
+        cls = engine_class(name)
+        problem = cls.missing(settings.engine_settings(name))
+        rows.append({"engine": name, "unit": cls.capabilities.unit, "state": problem or "ready",
+                     "needs": cls.needs or "nothing"})
+    return rows
+
+
+def show_engines(config: Path | None) -> int:
+    """Print :func:`engines_table` (no network call)."""
+    default = load_settings(config).engine
+    for row in engines_table(config):
+        mark = "*" if row["engine"] == default else " "
+        print(f"{mark} {row['engine']:<10} {row['state']}")
+        print(f"  {'':<10} needs: {row['needs']}; billed in {row['unit']}")
+    return 0
 
 
 def _add_web_commands(sub: argparse._SubParsersAction) -> None:
@@ -96,6 +134,10 @@ class ProgressView:
             self.progress.update(self.task, completed=event.done, total=max(event.total, 1),
                                  in_flight=event.in_flight, tokens=event.tokens)
             return
+        if event.stage == "retry" and self.task is not None:  # above the bar, which keeps running
+            if not self.quiet:
+                self.progress.console.print(f"[dim]retry:[/dim] {event.message}")
+            return
         if self.task is not None and event.stage != "translate":
             self.progress.stop()
         if event.message and not self.quiet:
@@ -112,6 +154,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in ("serve", "tokens", "library"):
         return _run_web(args)
+    if args.command == "engines":
+        try:
+            return show_engines(args.config)
+        except TranslatorError as exc:
+            print(f"arxiv-translator: error: {exc}", file=sys.stderr)
+            return exc.exit_code
     console = Console(stderr=True)
     view = ProgressView(console, args.quiet)
     try:
@@ -119,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             args.config, target=args.target, engine=args.engine, model=args.model, base_url=args.base_url,
             glossary=args.glossary, style=args.style, concurrency=args.concurrency, batch_tokens=args.batch_tokens,
             cache=args.cache, compile=False if args.no_compile else None, force=True if args.force else None,
-            pages=args.pages, dual=args.dual)
+            pages=args.pages, dual=args.dual, deepl_glossary=args.deepl_glossary,
+            papago_glossary=args.papago_glossary, offline_assets=True if args.offline_assets else None)
         report = run(Job(source=args.source, settings=settings, out=args.out, estimate=args.estimate,
                          main=args.main, listener=view, source_choice=args.source_kind))
     except TranslatorError as exc:
@@ -132,19 +181,48 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     view.close()
     if args.estimate:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else estimate_summary(report, args.source))
         return 0
     seg = report["segments"]
     print(f"segments: {seg['total']} ({seg['translated']} translated, {seg['cached']} cached, "
           f"{seg['kept']} kept, {seg['failed']} failed) · requests {report['requests']} · "
-          f"tokens {report['tokens']['prompt']}+{report['tokens']['completion']} · ${report['cost_usd']:.4f}")
+          f"tokens {report['tokens']['prompt']}+{report['tokens']['completion']} · "
+          f"characters billed {report['characters'].get('billed', 0)} · ${report['cost_usd']:.4f}")
     comp = report["compile"]
     if comp["ok"] is not None:
         print(f"compile: original {'ok' if comp['original_ok'] else 'FAILED'}, "
               f"translation {'ok' if comp['ok'] else 'FAILED'}, {len(comp['reverted'])} reverted")
+    coverage = report.get("audit") or {}
+    if coverage.get("output"):
+        print(f"coverage: {coverage['share']:.2%} of the prose words left in English in {coverage['output']} "
+              f"({coverage['words_left']} of {coverage['source_words']}; see 'audit' in report.json)")
     for warning in report["warnings"]:
         print(f"warning: {warning}")
     return 0 if (comp["ok"] is not False or comp["original_ok"] is False) else 6
+
+
+def estimate_summary(report: dict, source: str) -> str:
+    """The ``--estimate`` figures as a few readable lines."""
+    engine = report["engine"]
+    main_file = report["source"].get("main")
+    where = report["source"]["kind"] + (f", main {main_file}" if main_file else "")
+    if report.get("priced", True):
+        cost = f"about ${report['cost_usd']:.4f} with {engine['name']} {engine['model']}"
+    else:
+        cost = (f"unknown: no price for {engine['name']} model {engine['model']!r} "
+                "(a local server is free; set `prices` in the config)")
+    protected = report.get("protected") or {}
+    spans = ", ".join(f"{kind} {count:,}" for kind, count in sorted(protected.items(), key=lambda kv: -kv[1])[:6])
+    lines = [f"estimate for {source} ({where}); no engine was called",
+             f"  segments:   {report['segments']:,} ({report['to_translate']:,} to translate)",
+             f"  characters: {report['characters']:,}",
+             f"  tokens:     about {report['tokens']['prompt']:,} prompt + "
+             f"{report['tokens']['completion']:,} completion",
+             f"  cost:       {cost}"]
+    if spans:
+        lines.append(f"  protected:  {sum(protected.values()):,} spans ({spans})")
+    lines.append("  (--json for the figures as JSON)")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

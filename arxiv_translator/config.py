@@ -1,8 +1,11 @@
 """Typed settings: defaults < TOML config file < ``ARXIV_TRANSLATOR_*`` env < CLI.
 
 Nothing happens at import.  Unknown keys in the config file are an error.
-``OPENAI_API_KEY`` and ``OPENAI_BASE_URL`` are honoured as fallbacks for the
-``openai`` engine.  The config file is ``--config FILE``, else
+Each engine's vendor variables are honoured as fallbacks (:data:`VENDOR_ENV`:
+``OPENAI_API_KEY``, ``DEEPL_AUTH_KEY``...), and per-engine settings live in
+``[engines.NAME]`` tables (env ``ARXIV_TRANSLATOR_ENGINES__NAME__API_KEY``),
+which win over the top-level ones for that engine; ``--model`` and
+``--base-url`` on the command line win over both.  The config file is ``--config FILE``, else
 ``$ARXIV_TRANSLATOR_CONFIG``, else ``<user config dir>/arxiv-translator/config.toml``
 when it exists.
 """
@@ -20,6 +23,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .errors import ConfigError
 
 ENV_PREFIX = "ARXIV_TRANSLATOR_"
+#: engine -> setting -> the vendor's own environment variable, used when nothing else sets it
+VENDOR_ENV: dict[str, dict[str, str]] = {
+    "openai": {"api_key": "OPENAI_API_KEY", "base_url": "OPENAI_BASE_URL"},
+    "deepl": {"api_key": "DEEPL_AUTH_KEY"},
+    "papago": {"api_key_id": "NCP_APIGW_API_KEY_ID", "api_key": "NCP_APIGW_API_KEY"},
+    "google": {"api_key": "GOOGLE_API_KEY"},
+    "anthropic": {"api_key": "ANTHROPIC_API_KEY", "base_url": "ANTHROPIC_BASE_URL"},
+}
 
 
 class EngineSettings(BaseModel):
@@ -36,12 +47,34 @@ class EngineSettings(BaseModel):
     #: USD per million tokens, (prompt, completion), overriding the built-in table.
     prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
     temperature: float | None = 0.0
+    #: Largest engine response body read, in bytes (None: a few times the request's size).
+    max_answer_bytes: int | None = Field(default=None, ge=1024)
+    #: the second half of a key pair (Papago's client id)
+    api_key_id: SecretStr | None = None
+    #: the service's own glossary (DeepL glossary id, Papago glossaryKey)
+    glossary_id: str | None = None
+    #: ``hf``: torch device (default: cuda when present, else cpu)
+    device: str | None = None
+
+
+class EngineProfile(BaseModel):
+    """One engine's own settings: ``[engines.NAME]`` in the config file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str | None = None
+    base_url: str | None = None
+    api_key: SecretStr | None = None
+    api_key_id: SecretStr | None = None
+    glossary_id: str | None = None
+    device: str | None = None
 
 
 class Settings(BaseSettings):
     """Every setting of a translation job."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_default=True)
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_default=True,
+                                      env_nested_delimiter="__")
 
     target: str = "ko"
     style: Literal["academic", "formal"] = "academic"
@@ -49,6 +82,10 @@ class Settings(BaseSettings):
     model: str | None = None
     base_url: str | None = None
     api_key: SecretStr | None = None
+    api_key_id: SecretStr | None = None
+    engines: dict[str, EngineProfile] = Field(default_factory=dict)
+    deepl_glossary: str | None = None
+    papago_glossary: str | None = None
     timeout: float = 120.0
     max_retries: int = 4
     backoff: float = 1.0
@@ -65,21 +102,38 @@ class Settings(BaseSettings):
     force: bool = False
     pages: str | None = None  # PDF input: 1-based page selection such as "1-10" or "2,5-7"
     dual: Literal["side", "alternate"] = "side"  # PDF input: layout of paper.dual.pdf
+    offline_assets: bool = False  # HTML input: download the page's images and styles beside paper.ko.html
+    max_answer_bytes: int | None = Field(default=None, ge=1024)  # engine answers: bytes read at most
 
-    def engine_settings(self) -> EngineSettings:
-        """The engine's view of these settings, with OpenAI env fallbacks."""
-        api_key = self.api_key
-        if api_key is None and os.environ.get("OPENAI_API_KEY"):
-            api_key = SecretStr(os.environ["OPENAI_API_KEY"])
+    def engine_settings(self, name: str | None = None) -> EngineSettings:
+        """Engine ``name``'s view of these settings (default: the configured engine, else openai).
+
+        Each value comes from the engine's ``[engines.NAME]`` table, else the
+        top-level setting, else the vendor's environment variable (for keys of
+        engines other than openai the vendor's variable comes before the
+        top-level ``api_key``, which usually belongs to the default engine).
+        """
+        name = name or self.engine or "openai"
+        profile = self.engines.get(name) or EngineProfile()
+        vendor = VENDOR_ENV.get(name, {})
+
+        def pick(key: str) -> Any:
+            secret = key in ("api_key", "api_key_id")
+            env = os.environ.get(vendor.get(key, "")) or None
+            from_env = (SecretStr(env) if secret else env) if env else None
+            # a top-level key usually belongs to the default engine: the vendor's own variable wins it for others
+            order = [getattr(profile, key), getattr(self, key, None), from_env]
+            if secret and name != "openai":
+                order = [order[0], order[2], order[1]]
+            return next((v for v in order if v is not None), None)
+
+        glossary = profile.glossary_id or {"deepl": self.deepl_glossary, "papago": self.papago_glossary}.get(name)
         return EngineSettings(
-            model=self.model,
-            base_url=self.base_url or os.environ.get("OPENAI_BASE_URL") or None,
-            api_key=api_key,
-            timeout=self.timeout,
-            max_retries=self.max_retries,
-            backoff=self.backoff,
-            prices=self.prices,
+            model=pick("model"), base_url=pick("base_url") or None, api_key=pick("api_key"),
+            api_key_id=pick("api_key_id"), glossary_id=glossary, device=profile.device,
+            timeout=self.timeout, max_retries=self.max_retries, backoff=self.backoff, prices=self.prices,
             temperature=self.temperature,
+            max_answer_bytes=self.max_answer_bytes,
         )
 
     def cache_path(self) -> Path:
@@ -120,11 +174,28 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
         raise ConfigError(f"{path}: {_first_error(exc)}") from None
     base = {k: v for k, v in (file_settings.model_dump(exclude_unset=True) if file_settings else {}).items()}
     env = _env_values()
-    merged = {**base, **env, **{k: v for k, v in overrides.items() if v is not None}}
+    cli = {k: v for k, v in overrides.items() if v is not None}
+    merged = {**base, **env, **cli}
+    if "engines" in base and "engines" in env:  # one engine's table from the file, another's from the env
+        merged["engines"] = {**base["engines"], **env["engines"]}
+    _cli_wins(merged, cli)
     try:
         return Settings.model_validate(merged) if merged else Settings()
     except ValidationError as exc:
         raise ConfigError(f"settings: {_first_error(exc)}") from None
+
+
+def _cli_wins(merged: dict[str, Any], cli: dict[str, Any]) -> None:
+    """``--model`` / ``--base-url`` beat the chosen engine's ``[engines.NAME]`` table."""
+    name = merged.get("engine") or "openai"
+    profile = (merged.get("engines") or {}).get(name)
+    if profile is None:
+        return
+    profile = profile.model_dump(exclude_unset=True) if isinstance(profile, BaseModel) else dict(profile)
+    for key in ("model", "base_url"):
+        if key in cli:
+            profile.pop(key, None)
+    merged["engines"] = {**merged["engines"], name: profile}
 
 
 def _env_values() -> dict[str, Any]:

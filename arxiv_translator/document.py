@@ -114,6 +114,48 @@ class Block(BaseModel):
     attrs: dict[str, str] = Field(default_factory=dict)
 
 
+class TableCell(BaseModel):
+    """One cell of a :class:`Table`: the segments inside it, or (no prose) its source text as written."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str = ""  # the cell's source text in the input format (shown as it is when no segment holds it)
+    segments: list[str] = Field(default_factory=list)  # ids of the segments inside the cell, in order
+    colspan: int = 1
+    rowspan: int = 1
+    header: bool = False
+
+
+class Table(BaseModel):
+    """A table's grid as the source lays it out: every row, every cell, merged cells.
+
+    Cells with prose point at their segments; cells without (numbers,
+    identifiers) keep their source text, so writers can show the whole grid.
+    ``locator`` says where the table stands (``file``/``start``/``end`` for
+    text inputs, ``page``/``bbox`` for PDF).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    rows: list[list[TableCell]] = Field(default_factory=list)
+    locator: dict[str, str | int] = Field(default_factory=dict)
+
+    def cell_count(self) -> int:
+        """How many cells the grid holds (a merged cell counts once)."""
+        return sum(len(row) for row in self.rows)
+
+
+class Graphic(BaseModel):
+    """A figure or table region of a PDF page (points, PDF coordinates), for writers that show crops."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["figure", "table"]
+    page: int  # 1-based
+    bbox: tuple[float, float, float, float]
+
+
 class SourceFile(BaseModel):
     """A decoded text file of the input (LaTeX sources, an HTML page...)."""
 
@@ -123,6 +165,16 @@ class SourceFile(BaseModel):
     encoding: str
     text: str
     role: Literal["main", "body", "preamble", "other"] = "other"
+
+
+class KeptConstruct(BaseModel):
+    """A construct a reader could not understand and left as source: where it is and why."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: str
+    line: int
+    reason: str
 
 
 class Document(BaseModel):
@@ -138,8 +190,14 @@ class Document(BaseModel):
     abstract: str = ""
     files: dict[str, SourceFile] = Field(default_factory=dict)
     blocks: list[Block] = Field(default_factory=list)
+    #: Table grids (additive: readers that know them fill them; writers fall back to the cells' segments).
+    tables: list[Table] = Field(default_factory=list)
+    #: Figure and table regions of PDF pages.
+    graphics: list[Graphic] = Field(default_factory=list)
     meta: dict[str, str] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
+    #: Constructs left as source because the reader could not understand them (see :class:`KeptConstruct`).
+    kept: list[KeptConstruct] = Field(default_factory=list)
 
     def segments(self) -> Iterator[Segment]:
         """Every segment, depth first, in reading order."""

@@ -116,7 +116,7 @@ def prepare_arxiv(ref: ArxivId, workdir: Path, choice: str = "auto", config: Arx
     """Fetch metadata and the chosen source of an arXiv paper into ``workdir``."""
     if choice == "markdown":
         raise InputError(f"{ref}: arXiv serves no Markdown (use --source auto, latex, html or pdf)")
-    with ArxivClient(config) as client:
+    with ArxivClient(config, on_retry=lambda m: emit(Event(stage="read", message=m))) as client:
         emit(Event(stage="read", message=f"arXiv {ref}: metadata"))
         meta = client.metadata(ref)
         ref = meta.ref

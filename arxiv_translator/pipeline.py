@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
+from .audit import audit, audit_job, audit_warning
 from .cache import TranslationCache, signature_hash
 from .config import Settings
 from .document import Document, Status
 from .engines import Engine, create_engine
-from .errors import CompileError, ConfigError, OutputError, TranslatorError
+from .errors import CompileError, ConfigError, InputError, OutputError, TranslatorError
 from .events import Event, Listener, ignore
 from .glossary import Glossary
 from .inputs import PreparedSource, arxiv_ref, prepare_source
@@ -36,7 +38,8 @@ from .writers.report import build_report, write_report, write_segments
 HOW_TO_CONFIGURE = (
     "no translation engine configured: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL "
     "(vLLM, Ollama, llama.cpp, LM Studio: e.g. http://localhost:11434/v1), or pass --engine openai "
-    "--base-url URL --model NAME; for a dry run without any engine use --engine pseudo"
+    "--base-url URL --model NAME; for a dry run without any engine use --engine pseudo; "
+    "'arxiv-translator engines' lists DeepL, Papago, Google, Anthropic and local models"
 )
 
 
@@ -62,6 +65,28 @@ def choose_engine(settings: Settings) -> Engine:
         else:
             raise ConfigError(HOW_TO_CONFIGURE)
     return create_engine(name, settings.engine_settings())
+
+
+def estimate_engine(settings: Settings) -> Engine:
+    """The engine whose prices an estimate uses: the configured one, else ``openai`` (``--model`` or its default).
+
+    An estimate calls no engine, so it needs no key or server.
+    """
+    try:
+        return choose_engine(settings)
+    except ConfigError:
+        return create_engine("openai", settings.engine_settings())
+
+
+def check_source(source: Path | str) -> None:
+    """Raise InputError when ``source`` is neither an existing path nor an arXiv id or URL."""
+    if arxiv_ref(source) is None:
+        try:
+            exists = Path(source).exists()
+        except (OSError, ValueError):
+            exists = False
+        if not exists:
+            raise InputError(f"{source}: no such file or directory (nor an arXiv id such as 2402.18563)")
 
 
 def signature(settings: Settings, engine: Engine, glossary: Glossary) -> dict[str, str]:
@@ -100,10 +125,13 @@ def run(job: Job) -> dict:
     """Run a job; returns the report (also written to ``report.json`` unless estimating)."""
     started = time.monotonic()
     settings, emit = job.settings, job.listener
-    engine = choose_engine(settings)
+    check_source(job.source)  # a wrong path is reported before any engine problem
+    engine = estimate_engine(settings) if job.estimate else choose_engine(settings)
     glossary = Glossary.load(settings.glossary, settings.target).prepare()
-    if not job.estimate:
-        engine.check()
+    if job.estimate:  # reads the source in a scratch folder: no output folder is made
+        with tempfile.TemporaryDirectory(prefix="arxiv-translator-estimate-") as scratch:
+            return _run_in(job, engine, glossary, Path(scratch), Path(scratch) / ".work", started, emit)
+    engine.check()
     out = Path(job.out) if job.out else default_out(Path(job.source))
     src = Path(job.source).resolve()
     if src.is_dir() and (out.resolve() == src or src in out.resolve().parents):
@@ -127,10 +155,12 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
     prepared, doc = _read(job, work, job.source_choice, emit)
     if job.estimate:
         return estimate(doc, engine)
+    read_done = time.monotonic()
     sig = {**signature(settings, engine, glossary), "tool": __version__}
     logs = out / "logs"
     logs.mkdir()
     wjob, writers = _prechecked(job, doc, prepared, out, work, logs, engine, emit)
+    original_seconds = wjob.checks.get("original_seconds", 0.0)
     if _should_fall_back(prepared, wjob):
         # auto: a LaTeX e-print that does not compile gives way to arXiv's HTML, when there is one
         emit(Event(stage="check", message="the LaTeX source does not compile; trying arXiv's HTML"))
@@ -143,6 +173,8 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
                                             f"({wjob.checks.get('original_message', '')}); arXiv HTML used")
             prepared, doc = html_prepared, html_doc
             wjob, writers = _prechecked(job, doc, prepared, out, work, logs, engine, emit)
+            original_seconds += wjob.checks.get("original_seconds", 0.0)
+    check_seconds = time.monotonic() - read_done
     _refuse_uncompilable(job, prepared, wjob, engine)
     cache = TranslationCache(settings.cache_path(), {k: v for k, v in sig.items() if k != "tool"})
     options = TranslateOptions(target=settings.target, style=settings.style, concurrency=settings.concurrency,
@@ -162,22 +194,51 @@ def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path,
     warnings = list(doc.warnings) + [w for r in results.values() for w in r.warnings]
     warnings += _warnings(doc, usage, engine, settings)
     compile_info = results["latex"].info.get("compile") if "latex" in results else None
+    coverage = _audit(prepared, doc, out, warnings, emit)
     report = build_report(
         doc=doc, tool={"name": "arxiv-translator", "version": __version__},
         signature={**sig, "hash": signature_hash(sig)},
         source={"kind": prepared.kind, "path": str(job.source), "origin": prepared.origin,
                 "main": doc.main_file, "main_reason": doc.meta.get("main_reason", ""), **prepared.info},
-        target=settings.target, engine={"name": engine.name, "model": engine.model}, usage=usage,
-        seconds={"total": round(time.monotonic() - started, 3), "engine": round(usage.engine_seconds, 3),
-                 "translate": round(translate_seconds, 3), "write": round(write_seconds, 3),
-                 "compile": round(wjob.checks.get("original_seconds", 0.0) + (
-                     compile_info or {}).get("seconds", 0.0), 3)},
+        target=settings.target, engine={"name": engine.name, "model": engine.model,
+                                        "unit": engine.capabilities.unit}, usage=usage,
+        seconds=stage_seconds(total=time.monotonic() - started, engine=usage.engine_seconds, read=read_done - started,
+                              check=check_seconds - original_seconds, translate=translate_seconds,
+                              write=write_seconds - (compile_info or {}).get("seconds", 0.0),
+                              compile=original_seconds + (compile_info or {}).get("seconds", 0.0)),
         compile_info=compile_info, outputs={name: r.files for name, r in results.items()},
         output_info={name: r.info for name, r in results.items() if r.info and name != "latex"},
-        warnings=warnings, real=engine.real)
+        warnings=warnings, real=engine.real, audit=coverage)
     write_report(report, out / "report.json")
     emit(Event(stage="done", message=str(out)))
     return report
+
+
+def _audit(prepared: PreparedSource, doc: Document, out: Path, warnings: list[str], emit: Listener) -> dict:
+    """The coverage audit of the written outputs (audit.py); a warning when too much English is left."""
+    emit(Event(stage="audit", message="auditing the outputs for English prose left"))
+    section = audit(audit_job(prepared.kind, prepared.root, doc.main_file, out, doc.meta.get("pages", "")))
+    warning = audit_warning(section)
+    if warning:
+        warnings.append(warning)
+        emit(Event(stage="audit", message=f"warning: {warning}"))
+    return section
+
+
+def stage_seconds(total: float, engine: float, **stages: float) -> dict:
+    """The report's ``seconds``: stages that do not overlap and add up to ``total``, and ``overlapping``.
+
+    ``read`` includes the engine check and any download; ``check`` the checks of the
+    untouched input but not its compile; ``write`` the outputs but not the TeX runs, which
+    are all in ``compile`` (original and translation); ``other`` is the rest (the report
+    itself, steps no stage names).  ``engine`` is request time summed over concurrent
+    requests, inside ``translate``: it is listed under ``overlapping``.
+    """
+    out = {"total": round(total, 3), **{name: round(max(0.0, value), 3) for name, value in stages.items()}}
+    out["other"] = round(max(0.0, total - sum(max(0.0, value) for value in stages.values())), 3)
+    out["engine"] = round(engine, 3)
+    out["overlapping"] = {"engine": "translate"}
+    return out
 
 
 def _read(job: Job, work: Path, choice: str, emit: Listener) -> tuple[PreparedSource, Document]:
@@ -239,12 +300,15 @@ def estimate(doc: Document, engine: Engine) -> dict:
 
     todo = [s for s in doc.segments() if s.status is Status.PENDING and needs_translation(s.masked or "")]
     chars = sum(len(s.masked or "") for s in todo)
-    prompt_tokens = int(chars / 4 * 1.25)
-    completion_tokens = int(chars / 4 * 1.5)
+    guess = engine.estimate(chars)  # each engine knows how it counts and bills
+    prompt_tokens, completion_tokens = guess["prompt_tokens"], guess["completion_tokens"]
     return {"estimate": True, "segments": sum(1 for _ in doc.segments()), "to_translate": len(todo),
             "characters": chars, "tokens": {"prompt": prompt_tokens, "completion": completion_tokens},
-            "cost_usd": round(engine.cost_usd(prompt_tokens, completion_tokens), 4),
-            "engine": {"name": engine.name, "model": engine.model}, "protected": doc.protected_counts()}
+            "billed_characters": guess["billed_chars"], "unit": engine.capabilities.unit,
+            "cost_usd": round(engine.cost_usd(prompt_tokens, completion_tokens, guess["billed_chars"]), 4),
+            "priced": not engine.real or engine.cost_usd(10**6, 10**6, 10**6) > 0,
+            "engine": {"name": engine.name, "model": engine.model}, "protected": doc.protected_counts(),
+            "source": {"kind": doc.source_kind, "main": doc.main_file or ""}}
 
 
 __all__ = ["Job", "run", "estimate", "choose_engine", "TranslatorError"]

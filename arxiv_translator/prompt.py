@@ -84,6 +84,6 @@ def parse_answer(content: str, count: int) -> tuple[list[str | None], list[str]]
 def _load_object(text: str) -> dict | None:
     try:
         data = json.loads(text)
-    except (json.JSONDecodeError, ValueError):
+    except (json.JSONDecodeError, ValueError, RecursionError):  # RecursionError: a hostile "[[[[...]]]]"
         return None
     return data if isinstance(data, dict) else None

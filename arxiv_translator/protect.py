@@ -16,6 +16,7 @@ is itself protected, so a masked string is never ambiguous.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -130,8 +131,9 @@ def placeholder_problems(segment: Segment, answer: str) -> list[str]:
     expected = [slot.tag for slot in slots(segment)]
     found = [m.group(0) for m in PLACEHOLDER_RE.finditer(normalise_tags(answer))]
     problems: list[str] = []
+    counts = Counter(found)  # (list.count per tag is quadratic in a segment of thousands of placeholders)
     for tag in expected:
-        count = found.count(tag)
+        count = counts[tag]
         if count == 0:
             problems.append(f"dropped placeholder {tag}")
         elif count > 1:

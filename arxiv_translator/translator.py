@@ -6,6 +6,10 @@ token budget, sends them with bounded concurrency, retries transient failures
 with backoff (honouring ``Retry-After``), validates every answer per segment,
 re-sends failed segments in smaller batches and finally alone, and keeps the
 source text (status ``failed``, with the reason) when nothing valid came.
+A segment with no prose words (``VAE on MNIST (\ref{..})``, ``max_len``)
+whose answer is its own source is ``kept`` with the reason
+(:func:`~arxiv_translator.validate.kept_answer`), cached like any answer, and
+so never sent again.
 Nothing is dropped silently: every segment ends in a final status.
 """
 
@@ -20,12 +24,14 @@ from dataclasses import dataclass, field
 from .cache import TranslationCache
 from .document import Attempt, Document, Segment, Status
 from .engines.base import BatchContext, Engine, EngineResult
-from .errors import BadAnswerError, TransientEngineError
+from .errors import BadAnswerError, EngineError, TransientEngineError
 from .events import Event, Listener, ignore
 from .glossary import Glossary
+from .network import unreachable
 from .protect import normalise_tags, placeholder_problems, prose_of, unmask
 from .style import StyleReport, polish
-from .validate import answer_problems, needs_translation
+from .validate import answer_problems, kept_answer, needs_translation
+from .validate_markup import markup_problems
 
 CHARS_PER_TOKEN = 4
 MAX_BATCH_ITEMS = 80
@@ -41,6 +47,7 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     prompt_chars: int = 0
+    billed_chars: int = 0  # what character-priced engines bill (DeepL, Papago, Google)
     source_chars: int = 0
     engine_seconds: float = 0.0
     cost_usd: float = 0.0
@@ -80,6 +87,7 @@ class Translator:
         self._done = 0
         self._total = 0
         self._title = ""
+        self._abstract = ""
 
     # -- public -----------------------------------------------------------
     def run(self, doc: Document) -> Usage:
@@ -88,13 +96,21 @@ class Translator:
 
     async def translate(self, doc: Document) -> Usage:
         """Translate every pending segment of ``doc``."""
-        self._sem = asyncio.Semaphore(self.options.concurrency)
+        self._sem = asyncio.Semaphore(self._concurrency())
         title_seg = next((s for s in doc.segments() if s.kind == "title"), None)
         self._title = " ".join(prose_of(title_seg.masked or "").split()) if title_seg else ""
+        abstract = [s for s in doc.segments() if s.kind == "abstract"]
+        self._abstract = " ".join(" ".join(prose_of(s.masked or "").split()) for s in abstract)[:2000]
         todo = self._prefill(list(doc.segments()))
         self._emit()
+        tasks = [asyncio.ensure_future(self._batch(batch, 0)) for batch in self._batches(todo)]
         try:
-            await asyncio.gather(*(self._batch(batch, 0) for batch in self._batches(todo)))
+            await asyncio.gather(*tasks)
+        except BaseException:  # a fatal engine error (quota, key): stop the other requests cleanly
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
         finally:
             await self.engine.aclose()
         self._check_glossary(doc)
@@ -114,8 +130,13 @@ class Translator:
                 self._done += 1
                 continue
             cached = None if (self.options.force or self.cache is None) else self.cache.get(seg.masked or "")
-            if cached is not None and not placeholder_problems(seg, cached):
-                self._accept(seg, cached, Status.CACHED)
+            if cached is not None and not placeholder_problems(seg, cached) and not markup_problems(seg, cached):
+                kept = kept_answer(seg, cached)
+                if kept is not None:
+                    seg.settle(Status.KEPT, kept)
+                    self._done += 1
+                else:
+                    self._accept(seg, cached, Status.CACHED)
                 continue
             todo.append(seg)
         self.usage.source_chars = sum(len(s.source) for s in todo)
@@ -132,8 +153,10 @@ class Translator:
             return []
         sizes = [len(seg.masked or "") // CHARS_PER_TOKEN + 1 for seg in todo]
         total = sum(sizes)
-        conc = self.options.concurrency
-        count = max(-(-total // self.options.batch_tokens), -(-len(todo) // MAX_BATCH_ITEMS))
+        conc = self._concurrency()
+        caps = self.engine.capabilities
+        max_items = min(MAX_BATCH_ITEMS, caps.max_items)
+        count = max(-(-total // self.options.batch_tokens), -(-len(todo) // max_items))
         count = min(len(todo), -(-count // conc) * conc)
         target = total / count
         batches: list[list[Segment]] = [[]]
@@ -143,13 +166,18 @@ class Translator:
                 batches.append([])
             batches[-1].append(seg)
             running += size
-        return batches
+        return [part for batch in batches for part in _within(batch, max_items, caps.max_chars)]
+
+    def _concurrency(self) -> int:
+        """``--concurrency``, capped by what the engine allows in flight."""
+        cap = self.engine.capabilities.concurrency
+        return min(self.options.concurrency, cap) if cap else self.options.concurrency
 
     # -- calling the engine -----------------------------------------------
     def _context(self, segs: list[Segment]) -> BatchContext:
         hits = self.glossary.hits("\n".join(s.masked or "" for s in segs))
         return BatchContext(target=self.options.target, style=self.options.style, title=self._title,
-                            section=segs[0].context, glossary=[(t.en, t.ko) for t in hits])
+                            abstract=self._abstract, section=segs[0].context, glossary=[(t.en, t.ko) for t in hits])
 
     async def _call(self, items: list[str], ctx: BatchContext) -> EngineResult:
         assert self._sem is not None
@@ -165,15 +193,23 @@ class Translator:
                         self._in_flight -= 1
                         self.usage.engine_seconds += time.monotonic() - started
                         self.usage.requests += 1
+                self.usage.requests += max(0, result.requests - 1)  # engines that split or fall back
                 self._count(result)
                 return result
             except TransientEngineError as exc:
+                down = unreachable(exc)
+                if down is not None:  # DNS, refused, unreachable: no retry will help
+                    raise EngineError(f"engine {self.engine.name}: cannot reach the server: {down} "
+                                      "(no network? is the server running?)") from None
                 if attempt == self.options.max_retries:
                     raise
                 self.usage.retries += 1
                 delay = exc.retry_after if exc.retry_after is not None else (
                     self.options.backoff * 2**attempt * (0.5 + random.random()))
-                await asyncio.sleep(min(delay, MAX_DELAY))
+                delay = min(delay, MAX_DELAY)
+                self.listener(Event(stage="retry", message=f"engine {self.engine.name}: {exc}; attempt "
+                                    f"{attempt + 2} of {self.options.max_retries + 1} in {delay:.1f} s"))
+                await asyncio.sleep(delay)
         raise AssertionError("unreachable")
 
     def _count(self, result: EngineResult) -> None:
@@ -181,7 +217,8 @@ class Translator:
         u.prompt_tokens += result.prompt_tokens
         u.completion_tokens += result.completion_tokens
         u.prompt_chars += result.prompt_chars
-        u.cost_usd = self.engine.cost_usd(u.prompt_tokens, u.completion_tokens)
+        u.billed_chars += result.billed_chars
+        u.cost_usd = self.engine.cost_usd(u.prompt_tokens, u.completion_tokens, u.billed_chars)
         u.notes.update(result.notes)
 
     async def _batch(self, segs: list[Segment], single_tries: int) -> None:
@@ -207,6 +244,14 @@ class Translator:
             accepted: list[tuple[str, str]] = []
             for seg, text in zip(segs, result.texts):
                 fixed = polish(normalise_tags(text), seg.masked or "", self.usage.style) if text else text
+                kept = kept_answer(seg, fixed)
+                if kept is not None:
+                    seg.attempts.append(Attempt(batch_size=len(segs), outcome=f"kept: {kept}"))
+                    seg.settle(Status.KEPT, kept)
+                    self._done += 1
+                    self._emit()
+                    accepted.append((seg.masked or "", fixed))
+                    continue
                 problems = answer_problems(seg, fixed, self.options.target)
                 seg.attempts.append(Attempt(batch_size=len(segs), outcome="; ".join(problems) or "ok"))
                 if problems:
@@ -256,11 +301,26 @@ class Translator:
                             in_flight=self._in_flight, tokens=tokens))
 
 
+def _within(batch: list[Segment], max_items: int, max_chars: int | None) -> list[list[Segment]]:
+    """``batch`` cut, in order, into requests the engine accepts (items and characters)."""
+    parts: list[list[Segment]] = [[]]
+    chars = 0
+    for seg in batch:
+        size = len(seg.masked or "")
+        if parts[-1] and (len(parts[-1]) >= max_items or (max_chars and chars + size > max_chars)):
+            parts.append([])
+            chars = 0
+        parts[-1].append(seg)
+        chars += size
+    return parts
+
+
 def _reason_class(reason: str) -> str:
     """A short class for a failure reason, for the report's counts."""
     for key in ("dropped placeholder", "invented placeholder", "repeated placeholder", "misnested",
                 "not in the target language", "untranslated source", "chatter", "cut off", "empty answer",
-                "missing from the answer", "too short", "too long", "timeout", "http", "connection", "JSON"):
+                "missing from the answer", "too short", "too long", "timeout", "http", "connection", "JSON",
+                "answer too large", "markup added", "invalid character"):
         if key in reason:
             return key
     return reason[:40]

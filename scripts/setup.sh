@@ -19,3 +19,7 @@ if [ -n "$missing" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
 fi
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"
+# the hf engine's tests build a tiny model locally: torch pinned first (a CPU build where the index offers one),
+# then the extra (transformers, sentencepiece, tokenizers)
+python3 -m pip install -q --disable-pip-version-check "torch==2.13.0"
+python3 -m pip install -q --disable-pip-version-check -e ".[test,hf]"

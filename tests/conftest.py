@@ -35,3 +35,30 @@ def corpus_papers() -> list[Path]:
     """The LaTeX papers of the shared corpus (empty when it is not there)."""
     base = CORPUS / "latex"
     return sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+
+
+@pytest.fixture(scope="session")
+def corpus_run(tmp_path_factory):
+    """``run(paper)``: the pseudo translation of a corpus paper, compiled, made once per session.
+
+    Returns ``(report, out folder)``; a paper the pipeline refuses raises its error each time.
+    Tests that look at the same paper share the one run (compiling the corpus is slow).
+    """
+    from arxiv_translator.config import Settings
+    from arxiv_translator.pipeline import Job, run
+
+    done: dict[Path, tuple[dict | None, Path, Exception | None]] = {}
+
+    def get(paper: Path) -> tuple[dict, Path]:
+        if paper not in done:
+            out = tmp_path_factory.mktemp(paper.name) / "out"
+            try:
+                done[paper] = (run(Job(source=paper, settings=Settings(engine="pseudo"), out=out)), out, None)
+            except Exception as exc:  # noqa: BLE001 - re-raised for every test that asks
+                done[paper] = (None, out, exc)
+        report, out, error = done[paper]
+        if error is not None:
+            raise error
+        return report, out
+
+    return get

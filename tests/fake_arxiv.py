@@ -166,6 +166,7 @@ class FakeArxiv:
         self.requests: list[FakeRequest] = []
         self.max_concurrent = 0
         self.errors: list[str] = []  # exceptions in request handlers
+        self.files: dict[str, bytes] = {}  # further files by path (a page's images and styles)
         self._active = 0
         self._lock = threading.Lock()
         self._faults: dict[str, deque[int | str]] = defaultdict(deque)
@@ -249,6 +250,8 @@ class FakeArxiv:
             fault = 503
         if isinstance(fault, int):
             return fault, f"fault {fault}".encode(), {"Content-Type": "text/plain"}
+        if parts.path in self.files:
+            return 200, self.files[parts.path], {"Content-Type": "application/octet-stream"}
         if kind == "api":
             ids = ",".join(parse_qs(parts.query).get("id_list", [""])).split(",")
             return 200, self.atom([i for i in ids if i]), {"Content-Type": "application/atom+xml; charset=utf-8"}

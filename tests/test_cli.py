@@ -91,7 +91,7 @@ def test_existing_output_is_never_overwritten(tmp_path, sample_paper, capsys):
 
 
 def test_estimate_calls_nothing_and_writes_nothing(tmp_path, sample_paper, capsys):
-    code = main(["translate", str(sample_paper), "--engine", "openai", "--model", "gpt-4o-mini", "--estimate",
+    code = main(["translate", str(sample_paper), "--engine", "openai", "--model", "gpt-4o-mini", "--estimate", "--json",
                  "--out", str(tmp_path / "out"), "--quiet", "--base-url", "http://127.0.0.1:9/v1"])
     assert code == 0
     import json

@@ -6,7 +6,7 @@ import pytest
 
 from arxiv_translator.document import Protected, Segment
 from arxiv_translator.protect import mask
-from arxiv_translator.validate import answer_problems, needs_translation
+from arxiv_translator.validate import answer_problems, kept_answer, kept_reason, needs_translation, prose_words
 
 SOURCE = "We show that the proposed method converges quickly for $x$ in all of our experiments."
 
@@ -43,7 +43,32 @@ def test_kept_names_do_not_count_as_english():
                 spans=[Protected(kind="ref", start=14, end=21)])
     mask(s)
     assert answer_problems(s, "VAE 껁 MNIST (<x1/>)") == []
-    assert answer_problems(s, "VAE on MNIST (<x1/>)") == ["answer is the untranslated source"]
+    assert kept_answer(s, "VAE 껁 MNIST (<x1/>)") is None  # a changed answer is a translation
+    assert kept_answer(s, "VAE on MNIST (<x1/>)") == "no prose words (acronym, reference)"
+    assert kept_answer(s, "VAE on MNIST") is None  # a dropped placeholder is never kept
+
+
+@pytest.mark.parametrize("masked,kept", [
+    ("VAE on MNIST (<x1/>)", True),  # acronyms, a short word, a reference
+    ("split_by_number", True),  # code
+    ("LLaMA-2-13b-chat-hf <x1/>", True),  # a model name
+    ("137B", True),
+    ("INTRODUCTION", True),  # one capital word: an acronym or a label
+    ("RELATED WORK", False),  # a heading set in capitals is prose
+    ("Results on MNIST", False),
+    ("We train GPT-4 here.", False),
+    ("Hellaswag", False),  # a capitalised word: the validator cannot tell a name from prose
+    ("state-of-the-art", False),
+])
+def test_kept_reason(masked, kept):
+    assert (kept_reason(masked) is not None) is kept, prose_words(masked)
+
+
+def test_echoed_prose_is_never_kept():
+    s = Segment(id="a/p1", kind="paragraph", source="We show results on MNIST.")
+    mask(s)
+    assert kept_answer(s, "We show results on MNIST.") is None
+    assert answer_problems(s, "We show results on MNIST.") == ["answer is the untranslated source"]
 
 
 @pytest.mark.parametrize("masked,expected", [("Hello world", True), ("<x1/> <x2/>", False), ("1.5 <x1/>", False),

@@ -9,14 +9,19 @@ from importlib import import_module
 
 from ..config import EngineSettings
 from ..errors import ConfigError
-from .base import BatchContext, Engine, EngineResult
+from .base import BatchContext, Capabilities, Engine, EngineResult
 
 ENGINES: dict[str, str] = {
     "openai": "arxiv_translator.engines.openai_chat:OpenAIChatEngine",
     "pseudo": "arxiv_translator.engines.pseudo:PseudoEngine",
+    "deepl": "arxiv_translator.engines.deepl:DeepLEngine",
+    "papago": "arxiv_translator.engines.papago:PapagoEngine",
+    "google": "arxiv_translator.engines.google:GoogleEngine",
+    "anthropic": "arxiv_translator.engines.anthropic:AnthropicEngine",
+    "hf": "arxiv_translator.engines.hf:HFEngine",
 }
 
-__all__ = ["ENGINES", "BatchContext", "Engine", "EngineResult", "engine_class", "create_engine"]
+__all__ = ["ENGINES", "BatchContext", "Capabilities", "Engine", "EngineResult", "engine_class", "create_engine"]
 
 
 def engine_class(name: str) -> type[Engine]:

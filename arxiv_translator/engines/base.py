@@ -7,7 +7,9 @@ target-language strings.  It never sees a file format.
 Everything around the call -- batching, the translation memory, retries with
 backoff, concurrency limits, answer validation and fallbacks -- lives in
 :mod:`arxiv_translator.translator`, so an engine is only the call to its
-service.  Engines signal retryable failures with
+service.  Each engine declares its :class:`Capabilities` (items and
+characters per request, requests in flight, whether it keeps XML tags, how
+it bills) and the translator's batching follows them.  Engines signal retryable failures with
 :class:`~arxiv_translator.errors.TransientEngineError` and unusable answers
 with :class:`~arxiv_translator.errors.BadAnswerError`.
 """
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from ..config import EngineSettings
 
@@ -33,6 +35,24 @@ class BatchContext:
     glossary: list[tuple[str, str]] = field(default_factory=list)  # (en, ko); ko == "" keeps en
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What one engine's service accepts; the translator batches within it.
+
+    ``max_chars`` counts the characters of the masked items of one request
+    (``None``: only ``batch_tokens`` limits it); ``concurrency`` caps the
+    requests in flight whatever ``--concurrency`` says; ``keeps_tags`` is
+    False for services that may mangle ``<x1/>`` tags (the engine then carries
+    placeholders its own way); ``unit`` is what the service bills.
+    """
+
+    max_items: int = 80
+    max_chars: int | None = None
+    concurrency: int | None = None
+    keeps_tags: bool = True
+    unit: Literal["tokens", "characters", "free"] = "tokens"
+
+
 @dataclass
 class EngineResult:
     """An engine's answer to one batch.
@@ -47,6 +67,10 @@ class EngineResult:
     prompt_chars: int = 0
     truncated: bool = False
     notes: list[str] = field(default_factory=list)
+    #: characters the service bills for this batch (character-priced engines)
+    billed_chars: int = 0
+    #: HTTP requests (or model calls) this batch took; some engines split or fall back
+    requests: int = 1
 
 
 class Engine(ABC):
@@ -57,6 +81,10 @@ class Engine(ABC):
     real: ClassVar[bool] = True
     #: Prompt/format version: part of the cache signature.
     version: ClassVar[str] = "1"
+    #: What the service accepts; batching follows it.
+    capabilities: ClassVar[Capabilities] = Capabilities()
+    #: One line for ``arxiv-translator engines``: what the engine needs.
+    needs: ClassVar[str] = ""
 
     def __init__(self, settings: EngineSettings) -> None:
         self.settings = settings
@@ -68,11 +96,34 @@ class Engine(ABC):
 
     def signature(self) -> dict[str, str]:
         """What identifies this engine's output, for the cache key and the report."""
-        return {"engine": self.name, "model": self.model, "prompt": self.version}
+        sig = {"engine": self.name, "model": self.model, "prompt": self.version}
+        options = self.options()
+        if options:  # only engines with options get the key, so older signatures stay stable
+            sig["options"] = ";".join(f"{k}={v}" for k, v in sorted(options.items()))
+        return sig
 
-    def cost_usd(self, prompt_tokens: int, completion_tokens: int) -> float:
+    def options(self) -> dict[str, str]:
+        """Settings besides the model that change the answers (glossary id, register...)."""
+        return {}
+
+    def cost_usd(self, prompt_tokens: int, completion_tokens: int, billed_chars: int = 0) -> float:
         """Price of the given usage in US dollars (0 for free engines)."""
         return 0.0
+
+    def estimate(self, chars: int) -> dict[str, int]:
+        """Expected usage for ``chars`` characters of masked text (for ``--estimate``).
+
+        Token engines: the prompt repeats the text plus instructions, the
+        answer is a little longer than the source in tokens.
+        """
+        if self.capabilities.unit == "characters":
+            return {"prompt_tokens": 0, "completion_tokens": 0, "billed_chars": chars}
+        return {"prompt_tokens": int(chars / 4 * 1.25), "completion_tokens": int(chars / 4 * 1.5), "billed_chars": 0}
+
+    @classmethod
+    def missing(cls, settings: EngineSettings) -> str | None:
+        """What is missing to use this engine (``None``: ready), without any network call."""
+        return None
 
     def check(self) -> None:
         """Raise :class:`~arxiv_translator.errors.ConfigError` if unusable (no key...)."""

@@ -3,19 +3,16 @@
 Works with OpenAI, vLLM, Ollama (``http://localhost:11434/v1``), llama.cpp
 server, LM Studio and SGLang.  httpx is used directly (not the ``openai``
 SDK) so that retries, ``Retry-After`` and timeouts are handled once, in the
-translation core, for every engine alike.
+translation core, for every engine alike.  The prompt and JSON batching are
+:class:`~arxiv_translator.engines.chat.ChatEngine`'s; the HTTP path is
+:class:`~arxiv_translator.engines.http.HttpService`'s.
 """
 
 from __future__ import annotations
 
-import email.utils
-import time
-
-import httpx
-
-from ..errors import BadAnswerError, ConfigError, EngineError, TransientEngineError
-from ..prompt import PROMPT_VERSION, parse_answer, system_message, user_message
-from .base import BatchContext, Engine, EngineResult
+from ..errors import BadAnswerError, ConfigError
+from .chat import ChatEngine, ChatReply
+from .http import HttpService
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"
@@ -31,21 +28,25 @@ PRICES: dict[str, tuple[float, float]] = {
 }
 
 
-class OpenAIChatEngine(Engine):
+class OpenAIChatEngine(ChatEngine):
     """Chat completions with a JSON-in, JSON-out prompt (see :mod:`arxiv_translator.prompt`)."""
 
     name = "openai"
-    version = PROMPT_VERSION
+    default_model = DEFAULT_MODEL
+    prices = PRICES
+    needs = "OPENAI_API_KEY, or OPENAI_BASE_URL / --base-url for a local server (vLLM, Ollama, llama.cpp)"
 
     def __init__(self, settings) -> None:
         super().__init__(settings)
         self.base_url = (settings.base_url or DEFAULT_BASE_URL).rstrip("/")
-        self._client: httpx.AsyncClient | None = None
+        self.http = HttpService("openai", self.base_url, settings.timeout, max_answer_bytes=settings.max_answer_bytes)
 
-    @property
-    def model(self) -> str:
-        """The model name (``gpt-4o-mini`` unless configured)."""
-        return self.settings.model or DEFAULT_MODEL
+    @classmethod
+    def missing(cls, settings) -> str | None:
+        """A key is needed for api.openai.com only."""
+        if settings.api_key is None and (settings.base_url or DEFAULT_BASE_URL).rstrip("/") == DEFAULT_BASE_URL:
+            return "no API key (set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server)"
+        return None
 
     def _headers(self) -> dict[str, str]:
         headers = {"Content-Type": "application/json", "User-Agent": "arxiv-translator"}
@@ -55,87 +56,39 @@ class OpenAIChatEngine(Engine):
 
     def check(self) -> None:
         """Refuse to start without a key for api.openai.com; verify the key with ``GET /models``."""
-        if self.settings.api_key is None and self.base_url == DEFAULT_BASE_URL:
-            raise ConfigError("engine openai: no API key (set OPENAI_API_KEY, or OPENAI_BASE_URL for a local server)")
-        try:
-            response = httpx.get(f"{self.base_url}/models", headers=self._headers(), timeout=min(30.0, self.settings.timeout))
-        except httpx.HTTPError as exc:
-            raise ConfigError(f"engine openai: cannot reach {self.base_url} ({type(exc).__name__})") from None
-        if response.status_code in (401, 403):
-            raise ConfigError(f"engine openai: {self.base_url} refused the API key (HTTP {response.status_code}): "
-                              f"{_error_message(response)}")
+        problem = self.missing(self.settings)
+        if problem:
+            raise ConfigError(f"engine openai: {problem}")
+        self.http.preflight("GET", "/models", headers=self._headers(), strict=False)
 
-    def cost_usd(self, prompt_tokens: int, completion_tokens: int) -> float:
-        """Cost from the price table (settings override the built-in one)."""
-        price = self.settings.prices.get(self.model) or PRICES.get(self.model)
-        if price is None:
-            return 0.0
-        return (prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000
-
-    async def translate(self, items: list[str], ctx: BatchContext) -> EngineResult:
-        """One chat-completions request for the batch."""
-        system, user = system_message(ctx), user_message(items)
+    async def complete(self, system: str, user: str) -> ChatReply:
+        """One chat-completions request."""
         body: dict = {"model": self.model, "messages": [{"role": "system", "content": system},
                                                          {"role": "user", "content": user}]}
         if self.settings.temperature is not None:
             body["temperature"] = self.settings.temperature
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.settings.timeout, connect=30.0))
+        response = await self.http.post("/chat/completions", json=body, headers=self._headers())
+        payload = self.http.read_json(response)
         try:
-            response = await self._client.post(f"{self.base_url}/chat/completions", json=body, headers=self._headers())
-        except httpx.TimeoutException:
-            raise TransientEngineError(f"timeout after {self.settings.timeout:g} s") from None
-        except httpx.HTTPError as exc:
-            raise TransientEngineError(f"connection error ({type(exc).__name__})") from None
-        status = response.status_code
-        if status == 429 or status >= 500:
-            raise TransientEngineError(f"http {status}", retry_after=_retry_after(response))
-        if status in (401, 403):
-            raise EngineError(f"engine openai: {self.base_url} refused the API key (HTTP {status})")
-        if status == 404:
-            raise EngineError(f"engine openai: {self.base_url}: model {self.model!r} or endpoint not found (HTTP 404)")
-        if status != 200:
-            raise BadAnswerError(f"http {status}: {_error_message(response)}")
-        try:
-            payload = response.json()
             choice = payload["choices"][0]
             content = choice["message"].get("content") or ""
-        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            if not isinstance(content, str):
+                raise TypeError("content is not a string")
+            truncated = choice.get("finish_reason") == "length"
+        except (KeyError, IndexError, TypeError, AttributeError):
             raise BadAnswerError("malformed chat-completions response") from None
-        usage = payload.get("usage") or {}
-        truncated = choice.get("finish_reason") == "length"
-        result = EngineResult(
-            texts=[None] * len(items),
-            prompt_tokens=int(usage.get("prompt_tokens") or 0),
-            completion_tokens=int(usage.get("completion_tokens") or 0),
-            prompt_chars=len(system) + len(user),
-            truncated=truncated,
-        )
-        if truncated:
-            return result
-        result.texts, result.notes = parse_answer(content, len(items))
-        return result
+        usage = payload.get("usage") if isinstance(payload, dict) else None
+        return ChatReply(content=content, prompt_tokens=_count(usage, "prompt_tokens"),
+                         completion_tokens=_count(usage, "completion_tokens"), truncated=truncated)
 
     async def aclose(self) -> None:
         """Close the HTTP connection pool."""
-        if self._client is not None:
-            await self._client.aclose()
-            self._client = None
+        await self.http.aclose()
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
-
-
-def _error_message(response: httpx.Response) -> str:
-    try:
-        return str(response.json().get("error", {}).get("message", ""))[:200]
-    except (ValueError, AttributeError):
-        return response.text[:200]
+def _count(usage: object, key: str) -> int:
+    """A token count from the answer's ``usage`` (0 when it is missing or not a number)."""
+    value = usage.get(key) if isinstance(usage, dict) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1e15:
+        return 0
+    return int(value)

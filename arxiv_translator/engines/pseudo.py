@@ -13,7 +13,7 @@ import re
 
 from ..glossary import Glossary, Term
 from ..protect import PLACEHOLDER_RE
-from .base import BatchContext, Engine, EngineResult
+from .base import BatchContext, Capabilities, Engine, EngineResult
 
 _WORD = re.compile(r"[A-Za-z]+")
 _SYLLABLES = 11172
@@ -58,6 +58,7 @@ class PseudoEngine(Engine):
     name = "pseudo"
     real = False
     version = "1"
+    capabilities = Capabilities(unit="free")
 
     async def translate(self, items: list[str], ctx: BatchContext) -> EngineResult:
         """Pseudo-translate each item; usage counts characters, not tokens."""

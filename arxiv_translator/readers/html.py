@@ -29,7 +29,9 @@ from urllib.parse import urljoin
 from ..document import Block, Document, Protected, Segment, SourceFile
 from ..encoding import decode_text
 from ..errors import InputError
+from ..validate import PROSE_WORD
 from . import html_specs as spec
+from .tables import html_tables
 from .html_page import Node, contains_block, is_block, page_base, parse_page, plain_text
 
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
@@ -41,6 +43,10 @@ _INLINE_ATOM = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);
 _LETTER = re.compile(r"[A-Za-z]")
 _LTX = re.compile(r"""class\s*=\s*["']?[^"'>]*\bltx_""")
 _STRICT_CLASSES = frozenset({"ltx_p"})
+#: A plain word token (for telling prose set in typewriter type from code).
+_PLAIN_WORD = re.compile(r"[(\"'“‘]*(?:[A-Za-z][a-z]*(?:['’-][A-Za-z][a-z]*)*|[a-z]|\d{1,4}[.,]?)"
+                         r"[.,;:!?)\"'”’]*")
+_CODE_CHAR = re.compile(r"[_/\\=(){}\[\];@<>|^~`#*+$%&]")
 _NEVER_HOST = frozenset({"#root", "html", "body", "article", "section", "main"})
 
 _Span = tuple[str, int, int, str, "int | None"]  # kind, start, end, role, pair (absolute offsets)
@@ -77,7 +83,12 @@ class PageSegmenter:
 
     def walk(self, node: Node, kind: str) -> None:
         """Find segments in ``node`` and below; ``kind`` is the enclosing context's."""
-        if node.name in spec.SKIP_TAGS or node.has_class(spec.SKIP_CLASSES) and not _is_term(node):
+        if node.name == "svg":  # a picture: only the HTML it embeds (tcolorbox, tikz nodes) is prose
+            for child in _foreign_content(node):
+                self.walk(child, kind)
+            return
+        if node.name in spec.SKIP_TAGS or node.has_class(spec.SKIP_CLASSES) and not (
+                _is_term(node) or self.typewriter_prose(node)):
             if "ltx_bibliography" in node.classes:  # its title ("References") only
                 for child in node.children:
                     if is_title(child):
@@ -176,8 +187,27 @@ class PageSegmenter:
                 spans.append((_span_kind(child), child.start, child.end, "atom", None))
         return self._gap(pos, node.inner_end, spans) or letters
 
-    @staticmethod
-    def _is_atom(node: Node) -> bool:
+    def typewriter_prose(self, node: Node) -> bool:
+        """True for ``\\texttt`` text that is prose, not code (a prompt, a quoted sentence, a model name).
+
+        It holds a word of 3+ letters, and either most of its white-space
+        separated tokens are plain words (letters, inner hyphens, sentence
+        punctuation) or it has no character of code at all; identifiers
+        (``max_len``), calls, paths, URLs and e-mail addresses stay code.
+        A model keeps what is a name (``EEVE-Korean-10.8B``) as it is.
+        """
+        if "ltx_font_typewriter" not in node.classes:
+            return False
+        text = plain_text(self.text, node)
+        if PROSE_WORD.search(text) is None:
+            return False
+        tokens = text.split()
+        words = sum(1 for t in tokens if _PLAIN_WORD.fullmatch(t))
+        return words >= 0.6 * len(tokens) or _CODE_CHAR.search(text) is None
+
+    def _is_atom(self, node: Node) -> bool:
+        if "ltx_font_typewriter" in node.classes and self.typewriter_prose(node):
+            return not (node.name == "span" and not contains_block(node))  # translated with its sentence
         return (node.name in spec.ATOM_TAGS or node.inner_start == node.end or node.has_class(spec.ATOM_CLASSES)
                 or is_block(node))
 
@@ -185,7 +215,7 @@ class PageSegmenter:
     def _atom(node: Node, spans: list[_Span], nested: list[Node]) -> None:
         spans.append((_span_kind(node), node.start, node.end, "atom", None))
         if node.name not in spec.RAW_TAGS and (node.has_class(spec.CONTAINER_CLASSES) or is_block(node)
-                                               or contains_block(node)):
+                                               or contains_block(node) or _has_foreign(node)):
             nested.append(node)
 
     def _gap(self, start: int, end: int, spans: list[_Span]) -> bool:
@@ -199,6 +229,22 @@ class PageSegmenter:
             spans.append(("url" if m.group(1) else "entity", m.start(), m.end(), "atom", None))
             pos = m.end()
         return letters or _LETTER.search(text, pos, end) is not None
+
+
+def _foreign_content(node: Node) -> list[Node]:
+    """The prose of an SVG picture: its ``<text>`` labels and what its outermost ``<foreignObject>`` s hold."""
+    out: list[Node] = []
+    for child in node.children:
+        if child.name == "text":
+            out.append(child)
+        else:
+            out += child.children if child.name == "foreignobject" else _foreign_content(child)
+    return out
+
+
+def _has_foreign(node: Node) -> bool:
+    """An SVG picture with prose in it: text labels, or HTML it embeds."""
+    return node.name == "svg" and any(n.name in ("foreignobject", "text") for n in node.iter())
 
 
 def _span_kind(node: Node) -> str:
@@ -233,7 +279,10 @@ class HtmlReader:
         text, encoding = decode_text(data, str(path))
         if not _LTX.search(text):
             raise InputError(f"{path}: not an arXiv (LaTeXML) HTML page")
-        tree = parse_page(text)
+        try:
+            tree = parse_page(text)
+        except InputError as exc:
+            raise InputError(f"{path}: {exc}") from None
         base, arxiv_id = page_base(tree)
         article = tree.find("article") or tree.find("body") or tree
         seg = PageSegmenter(text, main, base)
@@ -241,6 +290,7 @@ class HtmlReader:
         doc = Document(source_kind="html", source_path=str(path), main_file=main,
                        files={main: SourceFile(path=main, encoding=encoding, text=text, role="main")})
         doc.blocks.append(Block(id=main, kind="file", segments=sorted(seg.segments, key=_start)))
+        doc.tables = html_tables(main, text, article, seg.segments)
         doc.meta["main_reason"] = "the HTML page"
         if base:
             doc.meta["base_url"] = base

@@ -16,18 +16,21 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlparse
 
+from ..errors import InputError
 from . import html_specs as spec
 
 ARXIV = "https://arxiv.org"
-_TOKEN = re.compile(r"<(?:!--.*?-->|!\[CDATA\[.*?\]\]>|[!?][^>]*>|(/)?([A-Za-z][^\s/>]*)"
+_TOKEN = re.compile(r"<(?:!--(?:-?>|.*?--!?>)|!\[CDATA\[.*?\]\]>|[!?][^>]*>|(/)?([A-Za-z][^\s/>]*)"
                     r"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>)", re.S)
 _ATTR = re.compile(r"""\s([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 _CLASS = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
 _SPACE = re.compile(r"\s+")
 _ARXIV_ID = re.compile(r"(?:arxiv\.org/(?:html|abs|pdf)/)((?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?)")
 _CLOSE: dict[str, re.Pattern[str]] = {}
+#: Deeper nesting is refused: LaTeXML pages nest a few dozen levels, and the tree is walked recursively.
+MAX_DEPTH = 400
 
 
 class Node:
@@ -104,6 +107,9 @@ def parse_page(text: str) -> Node:
             pos = node.end
             continue
         stack.append(node)
+        if len(stack) > MAX_DEPTH:
+            line = text.count("\n", 0, m.start()) + 1
+            raise InputError(f"line {line}: elements nested deeper than {MAX_DEPTH} (<{name}> left open?)")
     for node in stack[1:]:
         node.inner_end = node.end = len(text)
     root.inner_end = root.end = len(text)
@@ -158,7 +164,7 @@ def plain_text(text: str, node: Node) -> str:
 def page_base(tree: Node) -> tuple[str | None, str | None]:
     """The absolute base URL for the page's relative links, and its arXiv id (each may be None).
 
-    From the page's ``<base>`` (resolved against arxiv.org), else from a
+    From the page's ``<base>`` (resolved against arxiv.org; only when it stays on arxiv.org), else from a
     canonical link or ``og:url``/``citation_arxiv_id`` meta naming an arXiv
     id (``https://arxiv.org/html/<id>/``).
     """
@@ -175,9 +181,15 @@ def page_base(tree: Node) -> tuple[str | None, str | None]:
             arxiv_id = arxiv_id or _id_in(f"arxiv.org/abs/{content.strip()}" if named else content)
     base_node = head.find("base")
     if base_node is not None and base_node.attrs.get("href"):
-        base = urljoin(ARXIV + "/", base_node.attrs["href"])
-        return base, arxiv_id or _id_in(base)
+        base = urljoin(ARXIV + "/", base_node.attrs["href"].strip())
+        if _on_arxiv(base):  # a <base> elsewhere would send every asset request to that site
+            return base, arxiv_id or _id_in(base)
     return (f"{ARXIV}/html/{arxiv_id}/" if arxiv_id else None), arxiv_id
+
+
+def _on_arxiv(url: str) -> bool:
+    host = (urlparse(url).hostname or "").lower()
+    return urlparse(url).scheme in ("http", "https") and (host == "arxiv.org" or host.endswith(".arxiv.org"))
 
 
 def _id_in(url: str) -> str | None:

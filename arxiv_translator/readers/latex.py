@@ -1,26 +1,36 @@
 """LaTeX source tree -> :class:`~arxiv_translator.document.Document`.
 
 Parsing uses pylatexenc's LatexWalker (a real tokenizer/parser with macro
-argument specs), fed with the macros the paper defines itself.  The main file
-is found by content; ``\\input``/``\\include``/``\\subfile``/``\\import`` are
-followed inside the tree only, in document order; a loop is an error.
+argument specs), fed with the macros the paper's ``.tex`` files define (style
+and class files only declare theorem environments; they never change how a
+standard command such as ``\\section`` is read).  Each file is cut into chunks
+(:mod:`.latex_chunks`) parsed one by one, so a construct the parser cannot
+understand costs only its chunk, which is kept as source and listed in
+``Document.kept`` (file and line).  The main file is found by content;
+``\\input``/``\\include``/``\\subfile``/``\\import`` are followed inside the
+tree only, in document order; a loop is an error.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-from pylatexenc.latexwalker import LatexEnvironmentNode
-
-from ..document import Block, Document, SourceFile
+from ..document import Block, Document, KeptConstruct, SourceFile
 from ..errors import InputError
+from .latex_chunks import chunks, line_of
 from .latex_segments import Segmenter
-from .latex_specs import make_context_db, user_macro_specs
+from .latex_specs import make_context_db, theorem_env_names, user_macro_specs
 from .latex_walker import ProseWalker
-from .latex_tree import TexTree, check_forbidden, find_main, list_tree, strip_comments
+from .latex_shell import may_escape, unobfuscate
+from .latex_tree import TexTree, check_forbidden, find_main, includes_of, list_tree, main_candidates
+from .tables import latex_tables
 
 MAX_INCLUDE_DEPTH = 32
+MAX_KEPT_WARNINGS = 20
+_CLASS_LINE = re.compile(r"^[ \t]*\\documentclass\b", re.M)
+_DOC_MARK = re.compile(r"\\(begin|end)\s*\{document\}")
 
 
 class LatexReader:
@@ -41,23 +51,33 @@ class LatexReader:
         for rel in files:
             if rel.endswith((".tex", ".sty", ".cls", ".def", ".cfg", ".ltx")):
                 data = (root / rel).read_bytes()
-                if b"write18" in data or b"ShellEscape" in data or b"directlua" in data or b"luaexec" in data:
-                    check_forbidden(rel, tree.read(rel) if rel.endswith(".tex") else data.decode("latin-1"), root)
+                if may_escape(data):
+                    check_forbidden(rel, unobfuscate(tree.read(rel) if rel.endswith(".tex") else data.decode("latin-1")),
+                                    root)
         macros: dict[str, str] = {}
+        theorems: set[str] = set()
         for rel in files:
-            if rel.endswith((".tex", ".sty")) and not rel.startswith(".."):
+            if rel.endswith((".tex", ".sty", ".cls")):
                 data = (root / rel).read_bytes()
-                if b"command" in data or b"\\def" in data or b"DeclareMathOperator" in data:
-                    macros.update(user_macro_specs(data.decode("utf-8", errors="replace")))
-        self._db = make_context_db(macros)
+                text = data.decode("utf-8", errors="replace")
+                if b"theorem" in data:
+                    theorems |= theorem_env_names(text)
+                if rel.endswith(".tex") and (b"command" in data or b"\\def" in data or b"DeclareMathOperator" in data):
+                    macros.update(user_macro_specs(text))
+        self._db = make_context_db(macros, theorems)
+        self._db_theorems = theorems
         doc = Document(source_kind="latex", source_path=str(root), main_file=main)
         doc.meta["main_reason"] = reason
         self._doc, self._tree = doc, tree
         self._visit(main, role="main", stack=[])
+        self._visit_other_mains(files)
         for rel, text in tree.texts.items():
             role = doc.files[rel].role if rel in doc.files else "other"
             doc.files[rel] = SourceFile(path=rel, encoding=tree.encodings[rel], text=text, role=role)
         doc.warnings.extend(tree.warnings)
+        doc.warnings.extend(f"{k.file}:{k.line}: kept as source ({k.reason})" for k in doc.kept[:MAX_KEPT_WARNINGS])
+        if len(doc.kept) > MAX_KEPT_WARNINGS:
+            doc.warnings.append(f"... and {len(doc.kept) - MAX_KEPT_WARNINGS} more constructs kept as source")
         doc.fill_title_abstract()
         return doc
 
@@ -72,27 +92,38 @@ class LatexReader:
             return  # the same file included twice: its segments exist already
         text = tree.read(rel)
         doc.files[rel] = SourceFile(path=rel, encoding=tree.encodings[rel], text=text, role=role)
-        nodes = self._parse(rel, text)
-        seg = Segmenter(rel, text)
+        seg = Segmenter(rel, text, theorem_envs=self._db_theorems)
         preamble_includes: list[tuple[str, str, str]] = []
-        if role == "main":
-            doc_env = next((n for n in nodes if isinstance(n, LatexEnvironmentNode)
-                            and n.environmentname == "document"), None)
-            if doc_env is None:
-                raise InputError(f"{tree.root / rel}: \\begin{{document}} could not be parsed")
-            pre = nodes[: nodes.index(doc_env)]
-            seg.preamble(pre)
-            pre_seg = Segmenter(rel, text)
-            pre_seg.body(pre)  # only to learn the preamble's inclusions
-            preamble_includes = pre_seg.includes
-            seg.body(doc_env.nodelist)
+        pre_end, begin, end = _document_span(text)
+        if begin is not None and role != "main" and not _CLASS_LINE.search(text, 0, pre_end):
+            begin = None  # \begin{document} in a body file without a class: a \verb or a macro, not a subfile
+            pre_end, end = 0, len(text)
+        if begin is not None and role != "main":
+            doc.warnings.append(f"{rel}: has its own \\begin{{document}} (subfile); translated as a body file")
+            begin_main = None
         else:
+            begin_main = begin
+        if begin_main is not None:
+            pre_seg = Segmenter(rel, text)
+            for nodes in self._parse(rel, text, 0, pre_end):
+                seg.preamble(nodes)
+                pre_seg.body(nodes)  # only to learn the preamble's inclusions
+            preamble_includes = pre_seg.includes
+            body_start, body_end = begin, end
+        elif begin is not None:  # a subfile: its preamble is the main file's business
+            body_start, body_end = begin, end
+        else:
+            if role == "main":
+                doc.warnings.append(f"{rel}: no \\begin{{document}} found; the whole file is read as the body")
+            body_start, body_end = 0, len(text)
+        for nodes in self._parse(rel, text, body_start, body_end):
             seg.body(nodes)
         main_dir = os.path.dirname(tree.main)
         for _macro, base, name in preamble_includes:
             target = tree.resolve(name, rel, os.path.join(main_dir, base) if base else main_dir)
             if target is not None:
                 self._visit_preamble(target, stack + [rel])
+        doc.tables.extend(latex_tables(rel, text, seg.tables, seg.segments))
         # Blocks in reading order: this file's segments up to each \input, then the included file.
         pending = sorted(seg.segments, key=lambda s: int(s.locator["start"]))  # a footnote after its paragraph
         part = 0
@@ -104,6 +135,24 @@ class LatexReader:
             if target is not None:
                 self._visit(target, "body", stack + [rel])
         self._add_block(rel, part, pending)
+
+    def _visit_other_mains(self, files: list[str]) -> None:
+        """Files that only another main candidate includes (an ``arxiv.tex`` beside ``main.tex``) are translated too."""
+        candidates, _texts = main_candidates(self._tree.root, files)
+        for other in candidates:
+            if other == self._tree.main:
+                continue
+            text = self._tree.read(other)
+            _pre, begin, end = _document_span(text)
+            for _macro, base, name in includes_of(text[begin or 0 : end]):
+                noted = len(self._tree.warnings)
+                try:
+                    target = self._tree.resolve(name, other, os.path.join(os.path.dirname(other), base))
+                except InputError:
+                    continue
+                del self._tree.warnings[noted:]  # a file another main misses is not this paper's problem
+                if target is not None and target not in self._doc.files and target not in candidates:
+                    self._visit(target, "body", [other])
 
     def _add_block(self, rel: str, part: int, segments: list) -> int:
         """Append a block of ``rel``'s segments (ids ``rel``, ``rel#2``, ...); returns the next part number."""
@@ -122,12 +171,38 @@ class LatexReader:
             self._doc.files[rel] = SourceFile(path=rel, encoding=self._tree.encodings[rel], text=text,
                                               role="preamble")
 
-    def _parse(self, rel: str, text: str) -> list:
-        try:
-            walker = ProseWalker(text, latex_context=self._db, tolerant_parsing=True)
-            nodes, _pos, _len = walker.get_latex_nodes()
-        except Exception as exc:  # pylatexenc raises its own error types on hopeless input
-            raise InputError(f"{self._tree.root / rel}: cannot parse LaTeX ({exc})") from None
-        if "\\begin{document}" in strip_comments(text) and rel != self._tree.main:
-            self._doc.warnings.append(f"{rel}: has its own \\begin{{document}} (subfile); translated as a body file")
-        return nodes
+    def _parse(self, rel: str, text: str, start: int, end: int):
+        """Parsed node lists of the chunks of ``text[start:end]``; what cannot be parsed is recorded and kept."""
+        for chunk in chunks(text, start, end):
+            piece = text[chunk.start : chunk.end]
+            first = chunk.start + len(piece) - len(piece.lstrip())  # where the construct's text begins
+            if chunk.kind != "text":
+                self._keep(rel, text, first, chunk.reason)
+                continue
+            try:
+                walker = ProseWalker(text[: chunk.end], latex_context=self._db, tolerant_parsing=True)
+                nodes, _pos, _len = walker.get_latex_nodes(pos=chunk.start)
+            except Exception as exc:  # pylatexenc raises its own error types on hopeless input
+                self._keep(rel, text, first, f"cannot parse: {str(exc).splitlines()[0][:120]}")
+                continue
+            yield nodes
+
+    def _keep(self, rel: str, text: str, pos: int, reason: str) -> None:
+        self._doc.kept.append(KeptConstruct(file=rel, line=line_of(text, pos), reason=reason))
+
+
+def _document_span(text: str) -> tuple[int, int | None, int]:
+    """Offsets at and just after ``\\begin{document}``, and at ``\\end{document}`` (comments skipped)."""
+    pre_end = begin = end = None
+    for m in _DOC_MARK.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if re.search(r"(?<!\\)%", text[line_start : m.start()]):
+            continue
+        if m.group(1) == "begin" and begin is None:
+            pre_end, begin = m.start(), m.end()
+        elif m.group(1) == "end" and begin is not None:
+            end = m.start()
+            break
+    if begin is None or pre_end is None:
+        return 0, None, len(text)
+    return pre_end, begin, len(text) if end is None else end

@@ -26,6 +26,9 @@ from pylatexenc.latexwalker import (
 )
 
 from ..document import Protected, Segment
+from .latex_graphics import graphics_in
+from .latex_segment_extras import CODE_ENVS, ExtrasMixin, optional_group, skip_leading_args
+from .latex_segment_extras import last_group as _last_group
 from .latex_specs import (
     BOUNDARIES,
     INCLUDES,
@@ -55,8 +58,11 @@ FIGURE_ENVS = {"figure", "wrapfigure", "subfigure", "SCfigure", "minipage", "cen
 LENGTH_SUFFIXES = ("sep", "skip", "width", "height", "indent", "margin", "rule", "kern")
 DIMENSION_COMMANDS = {"vskip", "hskip", "kern", "mskip", "vspace", "hspace", "baselineskip", "parskip",
                       "parindent", "textwidth", "columnsep", "abovedisplayskip", "belowdisplayskip"}
+_BRACKET_DIM = re.compile(rf"\s*\[\s*-?\d*\.?\d+\s*(?:\\[A-Za-z]+|{_UNIT})\s*\]")
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
 _LETTER = re.compile(r"[A-Za-z]")
+_WORD2 = re.compile(r"[A-Za-z]{2}")
+_BARE_URL = re.compile(r"(?:https?://|www\.)(?:[^\s{}\\%]|\\[_#&%~])*[^\s{}\\%.,;:)]")
 DECLARATIONS = {
     "em", "bf", "it", "sl", "sc", "sf", "rm", "up", "bfseries", "itshape", "scshape", "slshape", "sffamily",
     "rmfamily", "mdseries", "upshape", "normalfont", "small", "footnotesize", "scriptsize", "tiny", "large",
@@ -96,22 +102,15 @@ def _span_kind(name: str) -> str:
     return "command"
 
 
-def _last_group(node: LatexMacroNode) -> LatexGroupNode | None:
-    args = node.nodeargd.argnlist if node.nodeargd is not None else []
-    for arg in reversed(args or []):
-        if isinstance(arg, LatexGroupNode) and arg.delimiters[0] == "{":
-            return arg
-    return None
-
-
 def _has_args(node: LatexMacroNode) -> bool:
     return bool(node.nodeargd and any(a is not None for a in (node.nodeargd.argnlist or [])))
 
 
-class Segmenter:
+class Segmenter(ExtrasMixin):
     """Collects the segments of one file; see the module docstring."""
 
-    def __init__(self, rel: str, text: str) -> None:
+    def __init__(self, rel: str, text: str, theorem_envs: set[str] | frozenset[str] = frozenset()) -> None:
+        self.theorem_envs = theorem_envs
         self.rel = rel
         self.text = text
         self.segments: list[Segment] = []
@@ -120,9 +119,11 @@ class Segmenter:
         self.section = ""
         self.counts: dict[str, int] = {}
         self._run = _Run()
-        self._eat_dimension = False
+        self._eat_dimension: bool | str = False
         self._attrs: dict[str, str] = {}
-        self._graphics: list[str] = []
+        self._graphics: list[tuple[str, float | None]] = []
+        self._float = ""  # "figure" inside a figure environment: its text is figure text, not body text
+        self.tables: list[tuple[int, int]] = []  # where each tabular stands (for the table grids)
 
     # -- entry points -----------------------------------------------------
     def body(self, nodes: list, kind: str = "paragraph") -> None:
@@ -166,19 +167,28 @@ class Segmenter:
 
     def _chars(self, node: LatexCharsNode, kind: str) -> None:
         pos = node.pos
-        if self._eat_dimension:  # "\vskip 0.3in plus 1fil": the dimension belongs to the command
+        if self._eat_dimension:  # "\vskip 0.3in plus 1fil", "\\ [2pt]": the dimension belongs to the command
+            m = (_BRACKET_DIM if self._eat_dimension == "[" else _DIMENSION).match(node.chars)
             self._eat_dimension = False
-            m = _DIMENSION.match(node.chars)
             if m:
                 self._atom("command", node.pos, node.pos + m.end())
                 pos = node.pos + m.end()
         for m in _PARBREAK.finditer(node.chars):
             if m.start() > 0:
-                self._run.extend(pos, node.pos + m.start())
+                self._bare_urls(pos, node.pos + m.start())
             self._flush(kind)
             pos = node.pos + m.end()
         if pos < node.pos + node.len:
-            self._run.extend(pos, node.pos + node.len)
+            self._bare_urls(pos, node.pos + node.len)
+
+    def _bare_urls(self, start: int, end: int) -> None:
+        """Extend the run over ``text[start:end]``, protecting addresses written without ``\\url``."""
+        for m in _BARE_URL.finditer(self.text, start, end):
+            self._run.extend(start, m.start())
+            self._atom("url", m.start(), m.end())
+            start = m.end()
+        if start < end:
+            self._run.extend(start, end)
 
     def _group(self, node: LatexGroupNode, kind: str, tabular: bool) -> None:
         if node.delimiters != ("{", "}") or not self._inline(node.nodelist, tabular):
@@ -208,7 +218,8 @@ class Segmenter:
         if name in INCLUDES:
             self._flush(kind)
             args = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
-            parts = [self.text[a.pos + 1 : a.pos + a.len - 1] for a in args if isinstance(a, LatexGroupNode)]
+            parts = [self.text[a.pos + 1 : a.pos + a.len - 1] if isinstance(a, LatexGroupNode) else a.chars
+                     for a in args if isinstance(a, (LatexGroupNode, LatexCharsNode))]
             if parts:
                 base, target = (parts[0], parts[-1]) if INCLUDES[name] == 2 and len(parts) > 1 else ("", parts[-1])
                 self.includes.append((name, base, target))
@@ -225,7 +236,11 @@ class Segmenter:
                 self._flush(kind)
                 attrs = {"level": str(HEADING_LEVELS.get(name, 1))} if seg_kind in ("heading", "title") else {}
                 if seg_kind == "caption" and self._graphics:
-                    attrs["graphics"] = "|".join(self._graphics)
+                    attrs["graphics"] = "|".join(spec for spec, _w in self._graphics)
+                    attrs["graphics_width"] = "|".join("" if w is None else str(w) for _s, w in self._graphics)
+                short = optional_group(node)  # \caption[short]{long}, \section[short]{long}
+                if short is not None:
+                    self._own_segments(short.nodelist, seg_kind, attrs)
                 self._own_segments(arg.nodelist, seg_kind, attrs)
                 if seg_kind == "heading":
                     self.section = self.text[arg.pos + 1 : arg.pos + arg.len - 1].strip()
@@ -248,8 +263,13 @@ class Segmenter:
             return i
         if (name in DIMENSION_COMMANDS or name.endswith(LENGTH_SUFFIXES)) and not _has_args(node):
             self._eat_dimension = True
+        if name == "\\" and not _has_args(node):
+            self._eat_dimension = "["
         if name in BOUNDARIES or (name == "\\" and tabular):
             self._flush(kind)
+            label = optional_group(node) if name == "item" else None
+            if label is not None and _WORD2.search(self.text, label.pos, label.pos + label.len):  # \item[Word]
+                self._own_segments(label.nodelist, "item")
             return i
         if name in LOOP_MACROS:  # \foreach \x in {a,b} {body}: everything up to the body is code
             while i + 1 < len(nodes):
@@ -262,11 +282,18 @@ class Segmenter:
                     break
             self._atom("command", start, end)
             return i
+        stolen = self._stolen_heading(node, nodes, i, kind) if _has_args(node) else None
+        if stolen is not None:
+            return stolen
+        first = i
         if not _has_args(node):  # unknown macro: glue the groups that follow it
             while i + 1 < len(nodes) and isinstance(nodes[i + 1], LatexGroupNode) and nodes[i + 1].pos == end:
                 i += 1
                 end = nodes[i].pos + nodes[i].len
-        self._atom(_span_kind(name), start, end)
+        span_kind = _span_kind(name)
+        if span_kind == "command" and self._prose_argument(node, nodes[first + 1 : i + 1], kind, tabular):
+            return i
+        self._atom(span_kind, start, end)
         return i
 
     def _environment(self, node: LatexEnvironmentNode, kind: str) -> None:
@@ -276,21 +303,31 @@ class Segmenter:
             self._atom("math", start, end)
             return
         self._flush(kind)
+        if name.rstrip("*") in CODE_ENVS:  # pseudo-code stays; its captions and comments are prose
+            self._code_prose(node.nodelist)
+            return
         if name in PROTECTED_ENVS:
             return
         if name in TABULAR_ENVS:
+            self.tables.append((start, end))
             self._walk(node.nodelist, "cell", tabular=True)
             self._flush("cell")
             return
-        inner = KIND_OF_ENV.get(name) or ("theorem" if THEOREM_HINT.match(name) else None) or kind
+        theorem = THEOREM_HINT.match(name) or name in self.theorem_envs
+        inner = KIND_OF_ENV.get(name) or ("theorem" if theorem else None) or kind
+        title = optional_group(node) if theorem or name == "proof" else None
+        if title is not None:  # \begin{theorem}[Lower bound]
+            self._own_segments(title.nodelist, "heading", {"level": "6"})
         if inner == "cell":
             inner = "paragraph"
-        saved = self._graphics
+        saved, saved_float = self._graphics, self._float
         if name.rstrip("*") in FIGURE_ENVS:
-            self._graphics = _graphics_in(node.nodelist, self.text)
-        self._walk(_skip_leading_args(node.nodelist), inner, tabular=False)
+            self._graphics = graphics_in(node.nodelist, self.text)
+        if name.rstrip("*") in ("figure", "wrapfigure", "SCfigure"):
+            self._float = "figure"
+        self._walk(skip_leading_args(node.nodelist), inner, tabular=False)
         self._flush(inner)
-        self._graphics = saved
+        self._graphics, self._float = saved, saved_float
 
     def _own_segments(self, nodes: list, kind: str, attrs: dict[str, str] | None = None) -> None:
         saved_section, saved_attrs = self.section, self._attrs
@@ -302,6 +339,9 @@ class Segmenter:
 
     # -- runs -------------------------------------------------------------
     def _atom(self, kind: str, start: int, end: int) -> None:
+        if kind != "comment":  # pylatexenc counts the blank after "\\bi" in the macro; it is the sentence's
+            while end > start + 1 and self.text[end - 1] in " \t\n" and self.text[end - 2] != "\\":
+                end -= 1
         self._run.extend(start, end)
         self._run.spans.append((kind, start, end, "atom", None))
 
@@ -356,7 +396,7 @@ class Segmenter:
             Segment(
                 id=f"{self.rel}/{prefix}{self.counts[prefix]}",
                 kind=kind,
-                attrs=dict(self._attrs),
+                attrs=dict(self._attrs, **({"float": self._float} if self._float else {})),
                 source=text[start:end],
                 spans=[Protected(kind=k, start=a - start, end=b - start, role=r, pair=p) for k, a, b, r, p in spans],
                 locator={"file": self.rel, "start": start, "end": end},
@@ -372,40 +412,3 @@ class Segmenter:
                 return True
             pos = max(pos, b)
         return bool(_LETTER.search(text, pos, end))
-
-
-def _graphics_in(nodes: list, text: str) -> list[str]:
-    """The ``\\includegraphics`` paths inside a figure environment, in order."""
-    found: list[str] = []
-    for node in nodes:
-        if isinstance(node, LatexMacroNode) and node.macroname == "includegraphics":
-            arg = _last_group(node)
-            if arg is not None:
-                found.append(text[arg.pos + 1 : arg.pos + arg.len - 1].strip())
-        children = getattr(node, "nodelist", None)
-        if children:
-            found.extend(_graphics_in(children, text))
-        if isinstance(node, LatexMacroNode) and node.nodeargd is not None:
-            for arg in node.nodeargd.argnlist or []:
-                if isinstance(arg, LatexGroupNode):
-                    found.extend(_graphics_in(arg.nodelist, text))
-    return found
-
-
-def _skip_leading_args(nodes: list) -> list:
-    """Drop an unparsed ``[..]``/``{..}`` environment argument at the start of a body."""
-    out = list(nodes)
-    while out:
-        first = out[0]
-        if isinstance(first, LatexCharsNode) and not first.chars.strip():
-            out.pop(0)
-            continue
-        if isinstance(first, LatexGroupNode) and first.delimiters[0] in "[{" and not _PARBREAK.search(
-            "".join(getattr(c, "chars", "") for c in first.nodelist)
-        ) and len(first.nodelist) <= 3 and all(not isinstance(c, LatexEnvironmentNode) for c in first.nodelist):
-            # only short option-like groups, e.g. {0.5\textwidth} or [t]
-            if all(isinstance(c, (LatexCharsNode, LatexMacroNode)) for c in first.nodelist) and first.len < 60:
-                out.pop(0)
-                continue
-        break
-    return out

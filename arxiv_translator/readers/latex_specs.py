@@ -11,14 +11,16 @@ from __future__ import annotations
 import re
 
 from pylatexenc.latexwalker import get_default_latex_context_db
-from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, SpecialsSpec, VerbatimArgsParser
+from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, SpecialsSpec
+
+from .latex_argparsers import BareInputArgsParser, UrlArgsParser, VerbatimEnvParser
 
 #: Environments whose body is math: protected whole, inline in their sentence.
 MATH_ENVS = {
     f"{name}{star}"
     for name in (
         "equation", "align", "gather", "multline", "eqnarray", "flalign", "alignat", "displaymath",
-        "math", "dmath", "dgroup", "darray", "subequations", "split", "IEEEeqnarray", "empheq",
+        "math", "dmath", "dgroup", "darray", "split", "IEEEeqnarray", "empheq",
     )
     for star in ("", "*")
 }
@@ -32,7 +34,7 @@ PROTECTED_ENVS = VERBATIM_ENVS | {
     "algorithmic", "algorithmic*", "algorithmicx", "algpseudocode", "pseudocode", "tikzpicture", "pgfpicture",
     "axis", "semilogyaxis", "semilogxaxis", "loglogaxis", "groupplot", "forest", "picture", "thebibliography",
     "tabbing", "asy", "pspicture", "circuitikz", "tikzcd", "CJK", "CJK*", "code", "python", "lstinputlisting",
-    "titlepage", "references",
+    "references",
 }
 
 #: Environments whose body is a grid of cells (``&`` and ``\\`` separate cells).
@@ -67,10 +69,10 @@ SEGMENT_ARGS = {
     "caption": "caption", "subcaption": "caption", "captionof": "caption",
     "footnote": "footnote", "footnotetext": "footnote", "title": "title", "icmltitle": "title",
     "abstract": "abstract", "tnote": "footnote", "sidenote": "footnote", "marginpar": "footnote",
-   
+    "acks": "paragraph", "thanks": "footnote",
 }
 #: Of those, the ones that sit inside a sentence (protected there, translated apart).
-INLINE_SEGMENT_ARGS = {"footnote", "tnote", "sidenote", "marginpar"}
+INLINE_SEGMENT_ARGS = {"footnote", "tnote", "sidenote", "marginpar", "thanks"}
 
 #: Macros that end the current paragraph (besides SEGMENT_ARGS that are not inline).
 BOUNDARIES = {
@@ -89,7 +91,8 @@ INCLUDES = {"input": 1, "include": 1, "subfile": 1, "import": 2, "subimport": 2,
             "includefrom": 2, "subinputfrom": 2, "subincludefrom": 2}
 
 #: Macros never allowed anywhere in the input.
-FORBIDDEN = re.compile(r"\\(?:immediate\s*)?\\?write\s*18\b|\\ShellEscape\b|\\directlua\b|\\luaexec\b")
+FORBIDDEN = re.compile(r"\\(?:immediate\s*)?\\?write\s*=?\s*(?:18|\"12|'22)(?!\d)|\\ShellEscape\b|\\directlua\b|"
+                       r"\\luaexec\b|\\latelua\b")
 
 #: Extra argument specs pylatexenc does not know (name -> argspec).
 EXTRA_MACROS = {
@@ -109,7 +112,25 @@ EXTRA_MACROS = {
     "resizebox": "*{{{", "scalebox": "{[{", "rotatebox": "[{{", "adjustbox": "{{", "fbox": "{",
     "hypersetup": "{", "definecolor": "{{{", "tag": "*{", "thanks": "{", "twocolumn": "[", "parbox": "[[[{{",
     "framebox": "[[{", "makebox": "[[{", "raisebox": "{[[{", "centerline": "{", "mbox": "{",
+    # sectioning pylatexenc does not know
+    "part": "*[{", "paragraph": "*[{", "subparagraph": "*[{", "footnote": "[{", "acks": "{",
+    "bibitem": "[{", "item": "[",
+    # macros whose first argument is a command name (\titlespacing\section{0pt}...: \section is no heading)
+    "let": "{{", "titlespacing": "*{{{{[", "titleformat": "*{[{{{{[", "patchcmd": "{{{{{", "pretocmd": "{{{{",
+    "apptocmd": "{{{{", "AtBeginEnvironment": "{{", "AtEndEnvironment": "{{", "BeforeBeginEnvironment": "{{",
+    "AfterEndEnvironment": "{{", "crefname": "{{{", "Crefname": "{{{", "crefformat": "{{", "Crefformat": "{{",
+    "renewcommand": "*{[[{", "newcommand": "*{[[{", "providecommand": "*{[[{", "DeclareRobustCommand": "*{[[{",
+    "newenvironment": "*{[[{{", "renewenvironment": "*{[[{{", "DeclareMathOperator": "*{{", "robustify": "{",
+    "expandafter": "{", "global": "", "newlength": "{", "newcounter": "{[", "theoremstyle": "{",
+    "captionsetup": "[{", "setlist": "[{", "newcolumntype": "{[{", "colorlet": "{{", "rowcolors": "*[{{{",
+    "cellcolor": "[{", "rowcolor": "[{", "columncolor": "[{", "addcontentsline": "{{{", "graphicspath": "{",
+    # algorithm comments and headers: the pseudo-code stays, these are prose
+    "icmlsetsymbol": "{{", "ead": "[{", "lstinputlisting": "[{", "inputminted": "[{{", "fnref": "{", "tnoteref": "{", "corref": "{",
+    "Comment": "{", "tcc": "*{", "tcp": "*{", "KwIn": "{", "KwOut": "{", "KwData": "{", "KwResult": "{",
 }
+
+#: Sectioning and other standard commands whose arity a paper's (re)definition never changes.
+STANDARD_MACROS = set(EXTRA_MACROS) | set(SEGMENT_ARGS) | set(WRAPPERS) | set(BOUNDARIES) | set(INCLUDES)
 
 #: Environment argument specs (name -> argspec) added to pylatexenc's.
 EXTRA_ENVS = {
@@ -121,17 +142,32 @@ EXTRA_ENVS = {
     "threeparttable": "[", "tablenotes": "[",
 }
 
+#: Theorem-like environments that take an optional title (``\begin{theorem}[Lower bound]``).
+THEOREM_ENVS = {
+    f"{name}{star}"
+    for name in ("theorem", "lemma", "corollary", "proposition", "definition", "remark", "example", "assumption",
+                 "conjecture", "claim", "fact", "observation", "hypothesis", "problem", "question", "note",
+                 "exercise", "thm", "lem", "cor", "prop", "defn", "def", "rem", "ex", "asm", "assum", "proof",
+                 "condition", "property", "notation", "axiom", "case", "algorithmcond", "result", "finding")
+    for star in ("", "*")
+}
 
-def make_context_db(user_macros: dict[str, str]):
-    """pylatexenc's default context plus our specs and the paper's own macros."""
+
+def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozenset()):
+    """pylatexenc's default context plus our specs and the paper's own macros and theorem environments."""
     # Only the specials that matter for segmentation: fewer specials, faster tokenizing.
-    db = get_default_latex_context_db().filter_context(keep_which=["macros", "environments"])
+    default = get_default_latex_context_db()
+    db = default.filter_context(keep_which=["macros", "environments"])
     db.add_context_category("arxiv-translator-specials", specials=[SpecialsSpec("~"), SpecialsSpec("&")])
     macros = [MacroSpec(name, spec) for name, spec in EXTRA_MACROS.items()]
-    macros += [MacroSpec(name, spec) for name, spec in user_macros.items()]
-    envs = [EnvironmentSpec(name, spec) for name, spec in EXTRA_ENVS.items()]
-    envs += [EnvironmentSpec(name, args_parser=VerbatimArgsParser(verbatim_arg_type="verbatim-environment"))
-             for name in sorted(VERBATIM_ENVS)]
+    macros += [MacroSpec(name, spec) for name, spec in user_macros.items()
+               if name not in STANDARD_MACROS and default.get_macro_spec(name) is None]
+    macros += [MacroSpec(name, args_parser=BareInputArgsParser()) for name in ("input", "include")]
+    macros += [MacroSpec(name, args_parser=UrlArgsParser()) for name in ("url", "nolinkurl", "path")]
+    macros += [MacroSpec("href", args_parser=UrlArgsParser("{"))]
+    envs = [EnvironmentSpec(name, "[") for name in sorted(THEOREM_ENVS | set(theorem_envs))]
+    envs += [EnvironmentSpec(name, spec) for name, spec in EXTRA_ENVS.items()]
+    envs += [EnvironmentSpec(name, args_parser=VerbatimEnvParser(name)) for name in sorted(VERBATIM_ENVS)]
     db.add_context_category("arxiv-translator", macros=macros, environments=envs, prepend=True)
     return db
 
@@ -142,10 +178,22 @@ _NEWCOMMAND = re.compile(
 )
 _DEF = re.compile(r"\\(?:g|e|x)?def\s*\\([A-Za-z@]+)((?:#\d)*)\s*\{")
 _DECLARE_OP = re.compile(r"\\DeclareMathOperator\*?\s*\{?\s*\\([A-Za-z@]+)")
+_NEWTHEOREM = re.compile(r"\\(?:newtheorem|spnewtheorem|declaretheorem|newmdtheoremenv|newtheoremstyle)\*?"
+                         r"\s*(?:\[[^\]]*\]\s*)?\{([A-Za-z@*]+)\}")
+
+
+def theorem_env_names(text: str) -> set[str]:
+    """Environments a paper (or its style file) declares with ``\\newtheorem`` and friends."""
+    return {m.group(1) for m in _NEWTHEOREM.finditer(text)}
 
 
 def user_macro_specs(text: str) -> dict[str, str]:
-    """Argument specs of the macros a paper defines (``\\newcommand``, ``\\def``)."""
+    """Argument specs of the macros a paper defines (``\\newcommand``, ``\\def``).
+
+    Standard commands (:data:`STANDARD_MACROS`) are never re-specified: a style
+    file's ``\\def\\section{\\@startsection...}`` does not change what
+    ``\\section`` takes in the document.
+    """
     specs: dict[str, str] = {}
     for m in _NEWCOMMAND.finditer(text):
         name, count, optional = m.group(1), int(m.group(2) or 0), m.group(3)

@@ -118,8 +118,8 @@ def _class_in_includes(root: Path, rel: str, text: str) -> bool:
     return False
 
 
-def find_main(root: Path, tree_files: list[str]) -> tuple[str, str]:
-    """Pick the main file among ``tree_files``; return ``(relative path, reason)``."""
+def main_candidates(root: Path, tree_files: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The files that could be the main file (``\\documentclass`` and ``\\begin{document}``), and their texts."""
     candidates = []
     texts: dict[str, str] = {}
     for rel in tree_files:
@@ -134,8 +134,22 @@ def find_main(root: Path, tree_files: list[str]) -> tuple[str, str]:
             continue
         if _is_main(text) or (_BEGIN_DOC.search(strip_comments(text)) and _class_in_includes(root, rel, text)):
             candidates.append(rel)
-    if not candidates:
-        raise InputError(f"{root}: no main .tex file (none has \\documentclass and \\begin{{document}})")
+    return candidates, texts
+
+
+def find_main(root: Path, tree_files: list[str]) -> tuple[str, str]:
+    """Pick the main file among ``tree_files``; return ``(relative path, reason)``."""
+    candidates, texts = main_candidates(root, tree_files)
+    if not candidates:  # \begin{document} may sit in an included file: a file with the class will do
+        classed = [rel for rel, text in texts.items() if _DOCCLASS.search(strip_comments(text))]
+        included = {os.path.normpath(os.path.join(os.path.dirname(rel), base, name)) for rel in classed
+                    for _m, base, name in includes_of(texts[rel])}
+        roots = [rel for rel in classed if rel not in included and rel[:-4] not in included]
+        if not roots:
+            raise InputError(f"{root}: no main .tex file (none has \\documentclass and \\begin{{document}})"
+                             f"{_other_kinds_hint(root, tree_files)}")
+        best = max(sorted(roots), key=lambda rel: (os.path.basename(rel) in PREFERRED_NAMES, len(texts[rel])))
+        return best, "has \\documentclass; \\begin{document} is in an included file"
     if len(candidates) == 1:
         return candidates[0], "the only file with \\documentclass and \\begin{document}"
     included = set()
@@ -185,3 +199,14 @@ def list_tree(root: Path) -> list[str]:
                 continue
             out.append(os.path.relpath(full, root).replace(os.sep, "/"))
     return out
+
+
+def _other_kinds_hint(root: Path, tree_files: list[str]) -> str:
+    """A hint naming an HTML/Markdown/PDF file of the folder to pass instead, or ''."""
+    kinds = (".html", ".htm", ".mmd", ".md", ".pdf")  # most structure first
+    others = sorted((rel for rel in tree_files if rel.lower().endswith(kinds)),
+                    key=lambda rel: (".ko." in rel, kinds.index("." + rel.lower().rsplit(".", 1)[1]), rel))
+    if not others:
+        return ""
+    return (f"; it holds {', '.join(others[:3])}: pass that file instead (arxiv-translator translate "
+            f"{root / others[0]})")

@@ -32,8 +32,10 @@ from pathlib import Path
 from ..document import Block, Document, Segment, SourceFile, Status
 from ..encoding import decode_text
 from ..errors import InputError
+from .markdown_code import prose_line as _prose_line
 from .markdown_inline import Scan, scan
 from .markdown_inline import Span as InlineSpan
+from .tables import markdown_tables
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 TEX_HEADING = re.compile(r"^\\(title|section|subsection|subsubsection|paragraph)\*?\{(.*)\}[ \t]*$")
@@ -98,6 +100,7 @@ class MarkdownReader:
         doc = Document(source_kind="markdown", source_path=str(root), main_file=rel)
         doc.files[rel] = SourceFile(path=rel, encoding=encoding, text=text, role="main")
         doc.blocks.append(Block(id=rel, kind="file", segments=parsed.segments))
+        doc.tables = markdown_tables(rel, text, parsed.table_regions, parsed.segments)
         doc.warnings.extend(f"{rel}:{line}: unbalanced math ({message}); paragraph kept as in the source"
                             for line, message in broken)
         doc.warnings.extend(parsed.warnings)
@@ -131,6 +134,7 @@ class _Parser:
         self.mode = "body"  # "body" | "abstract" | "bibliography"
         self.open: _Open | None = None
         self.tables = 0
+        self.table_regions: list[tuple[int, int, str]] = []  # (start, end, mode) of each table, for its grid
         self.seen_block = False
         self.abstract_env = False
 
@@ -203,17 +207,43 @@ class _Parser:
                 self.mode = "body"
 
     def _fence(self, i: int, m: re.Match[str]) -> int:
+        """A code block: its lines stay as they are, except lines of prose (see :func:`_prose_line`)."""
         marker, info = m.group(1), m.group(2).strip()
-        if info and (" " in info or marker[0] in info):
-            return i + 1  # Mathpix writes a one-line code block as "``` text"
         starts, text = self.lines.starts, self.text
+        if info and (" " in info or marker[0] in info):  # Mathpix writes a one-line code block as "``` text"
+            self._code_prose(starts[i] + m.start(2), starts[i] + m.end(2))
+            return i + 1
         for j in range(i + 1, len(starts)):
             a = starts[j]
             b = starts[j + 1] - 1 if j + 1 < len(starts) else len(text)
             if text[a:b].strip().startswith(marker[0] * len(marker)) and not text[a:b].strip(marker[0] + " \t\r"):
                 return j + 1
+            if not info:  # OCR'd prompt boxes and pseudo-code; a labelled listing (```python) is all code
+                self._code_prose(a, b)
         self.warnings.append(f"{self.rel}:{i + 1}: code block never closed; kept as it is to the end of the file")
         return len(starts)
+
+    def _code_prose(self, a: int, b: int) -> None:
+        """Paragraphs for a line of a code block that is prose (:func:`_prose_line`).
+
+        OCR leaves stray math closers (``\\)`` without ``\\(``) in such lines;
+        the parts around them are read, the closer itself stays as it is.
+        """
+        if not _prose_line(self.text[a:b]):
+            return
+        pos = a
+        while pos < b:
+            found = scan(self.text, pos, b)
+            if not found.problems:
+                self._segment(pos, b, "paragraph", spans=found.spans)
+                return
+            offset, message = found.problems[0]
+            if not message.startswith("\\) without") or offset <= pos:
+                return
+            part = scan(self.text, pos, offset)
+            if not part.problems:
+                self._segment(pos, offset, "paragraph", spans=part.spans)
+            pos = offset + 2
 
     def _heading(self, level: int, a: int, b: int) -> None:
         title = self.text[a:b]
@@ -260,6 +290,7 @@ class _Parser:
         found = scan(self.text, a, b, mode)
         if self._broken(found):
             return
+        self.table_regions.append((a, b, mode))
         self.tables += 1
         cuts = sorted(found.cuts) + [(b, b, "end")]
         first = -1 if mode == "pipe" else 0  # a pipe row starts with its "|"

@@ -26,17 +26,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..texscan import match_brace
+from ..brackets import BracketIndex
 
 _SPECIAL = re.compile(r"[\\`$*_\[!<&\n|@]|https?://|www\.")
 _ESCAPED = re.compile(r"\\(.)", re.S)
 _NAME = re.compile(r"[A-Za-z]+")
 _CITE = re.compile(r"\[\s*\d{1,4}[a-z]?(?:\s*[-\u2013\u2014,;]\s*\d{1,4}[a-z]?)*\s*\](?!\()")
-_MARKER = re.compile(r"\[(?:MISSING_PAGE[^\]\n]*|\^[^\]\s]+)\]")
+_MARKER = re.compile(r"\[(?:MISSING_PAGE[^\[\]\n]*|\^[^\[\]\s]+)\]")
 _HTML_NAMES = ("a|abbr|b|big|blockquote|br|center|cite|code|dd|del|details|div|dl|dt|em|font|h[1-6]|hr|i|img|ins|"
                "kbd|li|mark|ol|p|pre|q|s|small|span|strike|strong|sub|summary|sup|table|tbody|td|tfoot|th|thead|"
                "tr|tt|u|ul|var")
-_TAG = re.compile(rf"<(?:https?://[^>\s]+|/?(?:{_HTML_NAMES})(?:\s[^<>]*)?/?|!--.*?--)>", re.S)
+_TAG = re.compile(rf"<(?:https?://[^<>\s]+|/?(?:{_HTML_NAMES})(?:\s[^<>]*)?/?)>", re.S)
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'`]+")
 _URL_TRAIL = ".,;:!?'\"*_"
 _EMAIL_BEFORE = re.compile(r"[\w.+-]+@$")
@@ -79,23 +79,7 @@ def scan(text: str, start: int, end: int, mode: str = "") -> Scan:
     return _Scanner(text, start, end, mode).run()
 
 
-def _bracket_end(text: str, pos: int, end: int, open_: str, close: str) -> int | None:
-    depth, i = 0, pos
-    while i < end:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "\n" and open_ == "[" and i + 1 < end and text[i + 1] == "\n":
-            return None
-        if c == open_:
-            depth += 1
-        elif c == close:
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return None
+_CLOSERS = {"{": "}", "[": "]", "(": ")"}
 
 
 class _Scanner:
@@ -105,6 +89,27 @@ class _Scanner:
         self.pending: dict[int, tuple[int, int, str]] = {}  # close start -> (close end, open index, kind)
         self.delims: list[tuple[int, str, bool, bool]] = []  # (offset, run, can open, can close)
         self.pairs = 0
+        self._indexes: dict[str, BracketIndex] = {}
+        self._found: dict[str, tuple[int, int]] = {}  # needle -> (searched from, first offset or -1)
+
+    def _find(self, needle: str, i: int) -> int:
+        """``text.find(needle, i, end)``, remembering the answer: a later search is free (linear overall)."""
+        known = self._found.get(needle)
+        if known is not None and known[0] <= i and (known[1] < 0 or known[1] >= i):
+            return known[1]
+        found = self.t.find(needle, i, self.end)
+        found = found if found < 0 or found + len(needle) <= self.end else -1
+        self._found[needle] = (i, found)
+        return found
+
+    def _match(self, pos: int) -> int | None:
+        """The closer of the bracket at ``pos`` (``{``, ``[`` or ``(``), from a per-stretch index (linear)."""
+        opener = self.t[pos]
+        index = self._indexes.get(opener)
+        if index is None:
+            index = BracketIndex(self.t, self.start, self.end, opener, _CLOSERS[opener], blank_line_stops=opener == "[")
+            self._indexes[opener] = index
+        return index.match(pos)
 
     # -- driver -------------------------------------------------------------
     def run(self) -> Scan:
@@ -141,9 +146,12 @@ class _Scanner:
         if c == "!":
             return self._image(i)
         if c == "<":
+            if self.t.startswith("<!--", i):
+                close = self._find("-->", i + 4)
+                return self._atom("html", i, close + 3) if close >= 0 else i + 1
             m = _TAG.match(self.t, i, self.end)
             if m and m.group().startswith(("<sup", "<sub")):  # a marker such as <sup>1</sup>: one atom
-                close = self.t.find("</" + m.group()[1:4] + ">", m.end(), self.end)
+                close = self._find("</" + m.group()[1:4] + ">", m.end())
                 if close >= 0:
                     return self._atom("html", i, close + 6)
             if m:
@@ -212,17 +220,15 @@ class _Scanner:
         if self.mode == "latex" and (name in TABLE_RULES or name in TABLE_GROUPS):
             return self._table_command(i, m.end(), name)
         if name in WRAPPERS and m.end() < self.end and t[m.end()] == "{":
-            close = match_brace(t, m.end(), self.end)
+            close = self._match(m.end())
             if close is not None:
                 return self._open("format", i, m.end() + 1, close, close + 1)
         return self._atom("command", i, self._args_end(m.end(), "{"))
 
     def _args_end(self, pos: int, kinds: str) -> int:
         """End of the ``{..}`` (and, when asked, ``[..]``/``(..)``) groups glued to a command."""
-        pairs = {"{": "}", "[": "]", "(": ")"}
         while pos < self.end and self.t[pos] in kinds:
-            close = (match_brace(self.t, pos, self.end) if self.t[pos] == "{"
-                     else _bracket_end(self.t, pos, self.end, self.t[pos], pairs[self.t[pos]]))
+            close = self._match(pos)
             if close is None:
                 break
             pos = close + 1
@@ -234,10 +240,10 @@ class _Scanner:
         pos, count = name_end, TABLE_GROUPS[name]
         for _ in range(count - 1):
             pos = self._args_end(pos, "[")
-            if pos < self.end and self.t[pos] == "{" and (close := match_brace(self.t, pos, self.end)) is not None:
+            if pos < self.end and self.t[pos] == "{" and (close := self._match(pos)) is not None:
                 pos = close + 1
         pos = self._args_end(pos, "[")
-        if pos < self.end and self.t[pos] == "{" and (close := match_brace(self.t, pos, self.end)) is not None:
+        if pos < self.end and self.t[pos] == "{" and (close := self._match(pos)) is not None:
             self._cut(i, pos + 1, "rule")
             self.pending[close] = (close + 1, -1, "cut")
             return pos + 1
@@ -258,8 +264,13 @@ class _Scanner:
 
     def _code(self, i: int) -> int:
         n = len(self.t[i:self.end]) - len(self.t[i:self.end].lstrip("`"))
-        m = re.compile(rf"(?<!`)`{{{n}}}(?!`)").search(self.t, i + n, self.end)
-        return self._atom("code", i, m.end() if m else i + n)
+        j = self._find("`" * n, i + n)
+        while j >= 0 and (self.t[j - 1] == "`" or self.t.startswith("`", j + n)):  # a longer run: not the closer
+            k = j + n
+            while k < self.end and self.t[k] == "`":
+                k += 1
+            j = self.t.find("`" * n, k, self.end)
+        return self._atom("code", i, j + n if j >= 0 else i + n)
 
     def _dollar(self, i: int) -> int:
         t = self.t
@@ -300,10 +311,10 @@ class _Scanner:
             m = pattern.match(self.t, i, self.end)
             if m:
                 return self._atom(kind, i, m.end())
-        close = _bracket_end(self.t, i, self.end, "[", "]")
+        close = self._match(i)
         if close is None or close + 1 >= self.end or self.t[close + 1] != "(":
             return i + 1
-        paren = _bracket_end(self.t, close + 1, self.end, "(", ")")
+        paren = self._match(close + 1)
         if paren is None:
             return i + 1
         label = self.t[i + 1 : close]
@@ -314,10 +325,10 @@ class _Scanner:
     def _image(self, i: int) -> int:
         if not self.t.startswith("![", i):
             return i + 1
-        close = _bracket_end(self.t, i + 1, self.end, "[", "]")
+        close = self._match(i + 1)
         if close is None or close + 1 >= self.end or self.t[close + 1] != "(":
             return i + 1
-        paren = _bracket_end(self.t, close + 1, self.end, "(", ")")
+        paren = self._match(close + 1)
         return self._atom("image", i, paren + 1) if paren is not None else i + 1
 
     def _url(self, i: int) -> int:

@@ -26,10 +26,11 @@ from typing import Any
 
 import pymupdf
 
-from ..document import Block, Document
+from ..document import Block, Document, Graphic
 from ..errors import ConfigError, InputError
 from .pdf_classify import HeuristicClassifier, ReadState, RowClassifier, collect_stats
 from .pdf_layout import extract_page
+from .pdf_regions import page_regions
 from .pdf_segments import SegmentBuilder
 
 _RANGE = re.compile(r"^\s*(\d*)\s*(?:-\s*(\d*))?\s*$")
@@ -108,6 +109,7 @@ class PdfReader:
         state = ReadState()
         rows_seen = 0
         empty: list[int] = []
+        regions: list[Graphic] = []
         for pno in selection:
             page = pdf[pno]
             layout = extract_page(page, stats.body_font, stats.body_size)
@@ -115,12 +117,13 @@ class PdfReader:
                 empty.append(pno + 1)
             rows_seen += sum(1 for r in layout.rows if not r.rotated)
             self.classifier.classify(layout, stats, state)
+            regions.extend(page_regions(pno, layout))
             builder.add_page(pno, layout.rows, layout.width)
             del page, layout
         builder.finish()
         if rows_seen == 0:
             raise InputError(f"{path}: no text layer (OCR is not available); a scanned PDF cannot be translated")
-        doc = Document(source_kind="pdf", source_path=str(path), main_file=main or path.name)
+        doc = Document(source_kind="pdf", source_path=str(path), main_file=main or path.name, graphics=regions)
         by_page: dict[int, Block] = {}
         for page, segment in builder.segments:
             block = by_page.get(page)

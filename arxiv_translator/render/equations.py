@@ -18,25 +18,28 @@ from collections import defaultdict
 
 from ..document import Document, Segment
 from .html import clean, segment_html
+from .latex_html import RefLookup
 
 _LATEX_DISPLAY = re.compile(
     r"\\begin\{(equation\*?|align\*?|gather\*?|multline\*?|eqnarray\*?|flalign\*?|alignat\*?|displaymath|"
     r"dmath\*?)\}.*?\\end\{\1\}|(?<!\\)\\\[.*?\\\]|(?<!\\)\$\$.*?\$\$", re.S)
+_LABEL = re.compile(r"\\label\s*\{([^{}]+)\}")
 _LATEX_COMMENT = re.compile(r"(?<!\\)%.*")
 _MD_DISPLAY = re.compile(r"\\\[.*?\\\]|\$\$.*?\$\$", re.S)
 _HTML_EQUATION = re.compile(r'<table\b[^>]*class="[^"]*\bltx_equation(?:group)?\b[^"]*"[^>]*>.*?</table>', re.S)
 
 
-def display_equations(doc: Document, segments: list[Segment]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+def display_equations(doc: Document, segments: list[Segment], refs: RefLookup | None = None,
+                      ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     """Equations (safe HTML) between segments: (shown before a segment, shown after a segment) by segment id.
 
     Each equation is attached to the next segment of the same file, or, after
-    the file's last segment, to that one.
+    the file's last segment, to that one.  ``refs`` resolves ``\\eqref``... in LaTeX equations.
     """
     before: dict[str, list[str]] = defaultdict(list)
     after: dict[str, list[str]] = defaultdict(list)
-    finder = {"latex": _latex_equations, "html": _html_equations, "markdown": _markdown_equations}.get(
-        doc.source_kind)
+    finder = {"latex": lambda gap: _latex_equations(gap, refs), "html": _html_equations,
+              "markdown": _markdown_equations}.get(doc.source_kind)
     if finder is None:
         return before, after
     by_file: dict[str, list[Segment]] = defaultdict(list)
@@ -59,9 +62,19 @@ def display_equations(doc: Document, segments: list[Segment]) -> tuple[dict[str,
     return before, after
 
 
-def _latex_equations(gap: str) -> list[str]:
+def equation_anchor(label: str) -> str:
+    """The page's element id of the display equation holding ``\\label{label}``."""
+    return "eq-" + re.sub(r"[^\w.-]", "-", label)
+
+
+def _latex_equations(gap: str, refs: RefLookup | None = None) -> list[str]:
     gap = _LATEX_COMMENT.sub("", gap)
-    return [segment_html(m.group(0), "latex") for m in _LATEX_DISPLAY.finditer(gap)]
+    found = []
+    for m in _LATEX_DISPLAY.finditer(gap):
+        anchors = "".join(f'<span class="anchor" id="{equation_anchor(label)}"></span>'
+                          for label in _LABEL.findall(m.group(0)))
+        found.append(anchors + segment_html(m.group(0), "latex", refs=refs))
+    return found
 
 
 def _markdown_equations(gap: str) -> list[str]:
@@ -69,4 +82,9 @@ def _markdown_equations(gap: str) -> list[str]:
 
 
 def _html_equations(gap: str) -> list[str]:
-    return [clean(m.group(0), mathml=True, tables=True) for m in _HTML_EQUATION.finditer(gap)]
+    found = []
+    for m in _HTML_EQUATION.finditer(gap):
+        ident = re.search(r'\bid="([^"]+)"', m.group(0)[: m.group(0).find(">") + 1])
+        anchor = f'<span class="anchor" id="{equation_anchor(ident.group(1))}"></span>' if ident else ""
+        found.append(anchor + clean(m.group(0), mathml=True, tables=True))
+    return found

@@ -2,14 +2,24 @@
 
 PNG/JPEG/GIF/WebP are inlined as they are (large ones are scaled down);
 PDF and SVG figures are rendered to PNG with PyMuPDF at a modest resolution;
-absolute ``http(s)`` URLs (arXiv HTML input) stay links, so the page makes no
-request by itself.  Paths are relative to the source root and may not leave it.
+EPS figures are converted by Ghostscript (``-dSAFER``, time-limited) unless
+the tree holds a converted copy; absolute ``http(s)`` URLs (arXiv HTML input)
+stay links, so the page makes no request by itself.  Paths are relative to the
+source root (or a ``\\graphicspath`` folder, or the main file's folder), may
+lack their extension, and may not leave the root.
+
+Two more kinds of spec come from readers: ``pdf-region:<page>:<x0,y0,x1,y1>``
+(a figure or table region of the input PDF, cropped from its page) and
+``tikz:<file>`` (a picture LaTeX draws: shown from a pre-rendered copy of the
+same name when the tree has one, else as a note).
 """
 
 from __future__ import annotations
 
 import base64
 import re
+import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -25,6 +35,8 @@ PDF_DPI = 144
 MAX_RAW_BYTES = 300_000  # images above this are scaled down and/or stored as JPEG
 JPEG_QUALITY = 80
 MAX_TOTAL_BYTES = 30_000_000  # past this, further figures are left out of the page
+EPS_TIMEOUT_S = 20
+_PDF_REGION = re.compile(r"^pdf-region:(\d+):(-?[\d.]+),(-?[\d.]+),(-?[\d.]+),(-?[\d.]+)$")
 DATA_URL = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
 
 
@@ -33,7 +45,7 @@ class Figure:
     """One graphic of a caption: an inlined image, a link, or a note that it is missing."""
 
     name: str
-    kind: str  # "img", "link" or "missing"
+    kind: str  # "img", "link", "note" (a picture drawn by LaTeX, not shown) or "missing"
     src: str = ""  # data: URL (img) or http(s) URL (link)
     note: str = ""
 
@@ -41,9 +53,13 @@ class Figure:
 class FigureInliner:
     """Turns ``|``-separated graphics specs into :class:`Figure` s, caching per path."""
 
-    def __init__(self, root: Path, base_url: str = "") -> None:
+    def __init__(self, root: Path, base_url: str = "", search: list[str] | None = None,
+                 pdf: Path | None = None, pictures: dict[str, bool] | None = None) -> None:
         self.root = Path(root).resolve()
         self.base_url = base_url  # a URL under it may have been saved beside the input
+        self.search = [d for d in (search or []) if d]  # folders tried after the root (\graphicspath...)
+        self.pdf = pdf  # the input PDF, for pdf-region specs
+        self.pictures = pictures or {}  # tikz:<file> -> whether the file draws a picture
         self._done: dict[str, Figure] = {}
         self.bytes = 0  # total size of the data URLs made
 
@@ -67,6 +83,11 @@ class FigureInliner:
             if local and not re.search(r"[?#]", local) and self._find(local) is not None:
                 return self._make(local)
             return Figure(name, "link", name)
+        if name.startswith("tikz:"):
+            return self._picture(name[5:])
+        if (region := _PDF_REGION.match(name)) is not None:
+            return self._region(name, region)
+        name = name.replace("{", "").replace("}", "").strip()
         if name.startswith("data:"):
             ok = DATA_URL.match(name) and len(name) < 4 * MAX_RAW_BYTES
             return Figure("inline image", "img", name) if ok else Figure("inline image", "missing", note="unsupported")
@@ -79,16 +100,73 @@ class FigureInliner:
                 return Figure(name, "img", self._raster(path, RASTER[suffix]))
             if suffix in RENDERED:
                 return Figure(name, "img", _compact(_render_first_page(path)))
+            if suffix == ".eps":
+                return self._eps(name, path)
         except Exception as exc:  # MuPDF raises its own errors on damaged files
             return Figure(name, "missing", note=f"could not be rendered ({type(exc).__name__})")
         return Figure(name, "missing", note=f"{suffix or 'this'} figures are not shown in the page")
 
     def _find(self, name: str) -> Path | None:
-        base = (self.root / name).resolve()
-        if base != self.root and self.root not in base.parents:
-            return None
-        candidates = [base] + [base.with_name(base.name + s) for s in TRY_SUFFIXES]
-        return next((p for p in candidates if p.is_file()), None)
+        for folder in ["", *self.search]:
+            base = (self.root / folder / name).resolve()
+            if base != self.root and self.root not in base.parents:
+                continue
+            candidates = [base] + [base.with_name(base.name + s) for s in TRY_SUFFIXES]
+            if base.suffix.lower() == ".eps":  # epstopdf's copy, when the tree has one
+                candidates[1:1] = [base.with_name(base.stem + "-eps-converted-to.pdf"), base.with_suffix(".pdf")]
+            found = next((p for p in candidates if p.is_file()), None)
+            if found is not None:
+                return found
+        return None
+
+    def _eps(self, name: str, path: Path) -> Figure:
+        """An EPS figure rendered by Ghostscript in its safe mode (no file access beyond the figure)."""
+        gs = shutil.which("gs")
+        if gs is None:
+            return Figure(name, "missing", note="EPS figure, and Ghostscript (gs) is not installed")
+        try:
+            done = subprocess.run([gs, "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dEPSCrop", "-sDEVICE=png16m",
+                                   f"-r{PDF_DPI}", "-dTextAlphaBits=4", "-dGraphicsAlphaBits=4", "-sOutputFile=-",
+                                   str(path)], capture_output=True, timeout=EPS_TIMEOUT_S, check=False)
+        except subprocess.TimeoutExpired:
+            return Figure(name, "missing", note="EPS figure took too long to render")
+        if done.returncode != 0 or not done.stdout.startswith(b"\x89PNG"):
+            return Figure(name, "missing", note="EPS figure could not be rendered")
+        pix = pymupdf.Pixmap(done.stdout)
+        while pix.width > MAX_WIDTH_PX:
+            pix.shrink(1)
+        return Figure(name, "img", _compact(pix))
+
+    def _picture(self, file: str) -> Figure:
+        """A TikZ/pgf picture: a pre-rendered copy (same name, image suffix) when there is one, else a note."""
+        if file:
+            stem = re.sub(r"\.(tikz|pgf|pgf_t|tex)$", "", file)
+            for suffix in (".pdf", ".png", ".jpg", ".svg"):
+                if self._find(stem + suffix) is not None:
+                    return self._make(stem + suffix)
+            if not self.pictures.get(file, True):
+                return Figure(file, "none")
+        return Figure(file or "tikz", "note", note="TikZ/pgf 그림: PDF에서 보세요 · picture drawn by LaTeX, see the PDF")
+
+    def _region(self, name: str, m: re.Match[str]) -> Figure:
+        """A region of a page of the input PDF, rendered at a modest resolution."""
+        if self.pdf is None or not Path(self.pdf).is_file():
+            return Figure(name, "missing", note="the input PDF is not available")
+        page_no = int(m.group(1))
+        x0, y0, x1, y1 = (float(m.group(k)) for k in range(2, 6))
+        try:
+            with pymupdf.open(str(self.pdf)) as pdf:
+                if not 1 <= page_no <= pdf.page_count:
+                    return Figure(name, "missing", note="no such page")
+                page = pdf[page_no - 1]
+                clip = pymupdf.Rect(x0, y0, x1, y1) & page.rect
+                if clip.is_empty or clip.width < 4 or clip.height < 4:
+                    return Figure(name, "missing", note="empty region")
+                zoom = min(PDF_DPI / 72 * 1.5, MAX_WIDTH_PX / clip.width)
+                pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
+        except Exception as exc:  # MuPDF raises its own errors on damaged files
+            return Figure(name, "missing", note=f"could not be rendered ({type(exc).__name__})")
+        return Figure(f"page {page_no}", "img", _compact(pix))
 
     def _raster(self, path: Path, mime: str) -> str:
         data = path.read_bytes()

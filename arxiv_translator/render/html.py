@@ -21,7 +21,7 @@ from html import escape
 
 import nh3
 
-from .latex_html import latex_to_html, link_html, math_html
+from .latex_html import RefLookup, latex_to_html, link_html, math_html
 
 INLINE_TAGS = {"a", "b", "strong", "em", "i", "u", "s", "sub", "sup", "small", "code", "cite", "span", "br",
                "q", "abbr", "kbd", "var", "mark", "del", "ins", "bdi", "tt", "big"}
@@ -45,8 +45,8 @@ _COMMON = {"class", "title", "lang", "dir"}
 
 
 def _fragment_only(url: str) -> str | None:
-    """Relative URLs: only this page's footnote anchors survive."""
-    return url if re.fullmatch(r"#fn-[\w.-]+", url) else None
+    """Relative URLs: only this page's own anchors (footnotes, rows, reference list) survive."""
+    return url if re.fullmatch(r"#(?:fn|s|t|bib|eq)-[\w.-]+", url) else None
 
 
 def clean(fragment: str, mathml: bool = False, tables: bool = False) -> str:
@@ -74,19 +74,57 @@ def plain_to_html(text: str) -> str:
     return re.sub(r"\n\s*\n", "<br><br>", escape(text.strip(), quote=False))
 
 
-_MD_VERBATIM = re.compile(
-    r"\\\[.+?\\\]|(?<!\\)\$\$.+?\$\$|\\\(.+?\\\)|(?<![\\$])\$(?=[^\s$])(?:\\.|[^$\\])+?(?<=\S)\$(?![\d$])|`[^`]+`",
-    re.S)
+#: Inline code, and ``$..$`` (it cannot cross another ``$``); the other math delimiters are found by
+#: :func:`_verbatim_spans`, which searches each closer once (a lazy ``\\[.+?\\]`` is quadratic on openers).
+_MD_CODE_DOLLAR = re.compile(r"(?<![\\$])\$(?=[^\s$])(?:\\.|[^$\\])+?(?<=\S)\$(?![\d$])|`[^`]+`", re.S)
+_MD_OPENERS = re.compile(r"\\\[|\$\$|\\\(|\$|`")
+_MD_CLOSERS = {"\\[": "\\]", "$$": "$$", "\\(": "\\)"}
+#: Every repetition is bounded or cannot run past the next opener, so no pattern backtracks
+#: catastrophically (``[a](`` x 4000 was cubic).
 _MD_TOKEN = re.compile(
-    r"(?P<image>!\[(?P<alt>[^\]]*)\]\((?P<src>[^)\s]*)[^)]*\))"
-    r"|(?P<link>\[(?P<ltext>[^\]]+)\]\((?P<href>[^)\s]+)[^)]*\))"
-    r"|(?P<auto><https?://[^>\s]+>)"
-    r"|(?P<note>\[\^(?P<nid>[^\]]+)\])"
-    r"|(?P<bold>\*\*(?=\S)(?P<btext>.+?)(?<=\S)\*\*|__(?=\S)(?P<btext2>.+?)(?<=\S)__)"
-    r"|(?P<em>(?<![\w*])\*(?=[^\s*])(?P<etext>.+?)(?<=[^\s*])\*(?!\w)|(?<!\w)_(?=\S)(?P<etext2>.+?)(?<=\S)_(?!\w))"
+    r"(?P<image>!\[(?P<alt>[^\[\]]{0,1000})\]\((?P<src>[^()\s\[\]]*)(?:\s[^()\[\]]{0,300})?\))"
+    r"|(?P<link>\[(?P<ltext>[^\[\]]{1,1000})\]\((?P<href>[^()\s\[\]]+)(?:\s[^()\[\]]{0,300})?\))"
+    r"|(?P<auto><https?://[^<>\s]+>)"
+    r"|(?P<note>\[\^(?P<nid>[^\[\]]+)\])"
+    r"|(?P<bold>\*\*(?=\S)(?P<btext>.{1,2000}?)(?<=\S)\*\*|__(?=\S)(?P<btext2>.{1,2000}?)(?<=\S)__)"
+    r"|(?P<em>(?<![\w*])\*(?=[^\s*])(?P<etext>.{1,2000}?)(?<=[^\s*])\*(?!\w)"
+    r"|(?<!\w)_(?=\S)(?P<etext2>.{1,2000}?)(?<=\S)_(?!\w))"
     r"|(?P<esc>\\[\\`*_{}\[\]()#+\-.!|~<>$%&])",
     re.S,
 )
+
+
+def _verbatim_spans(text: str) -> list[tuple[int, int]]:
+    """Math and code spans, leftmost first, as ``\\[.+?\\]|$$.+?$$|\\(.+?\\)|$..$|`..``` would find them."""
+    spans: list[tuple[int, int]] = []
+    memo: dict[str, tuple[int, int]] = {}
+
+    def find(needle: str, start: int) -> int:
+        known = memo.get(needle)
+        if known is not None and known[0] <= start and (known[1] < 0 or known[1] >= start):
+            return known[1]
+        found = text.find(needle, start)
+        memo[needle] = (start, found)
+        return found
+
+    i = 0
+    while (m := _MD_OPENERS.search(text, i)) is not None:
+        tok, at = m.group(0), m.start()
+        closer = _MD_CLOSERS.get(tok)
+        if closer is not None and not (tok == "$$" and at > 0 and text[at - 1] == "\\"):
+            close = find(closer, at + len(tok) + 1)
+            if close >= 0:
+                spans.append((at, close + len(closer)))
+                i = close + len(closer)
+                continue
+        if tok in ("$", "`") or tok == "$$":
+            code = _MD_CODE_DOLLAR.match(text, at)
+            if code:
+                spans.append((at, code.end()))
+                i = code.end()
+                continue
+        i = at + 1
+    return spans
 _STASHED = re.compile("\x00(\\d+)\x00")
 
 
@@ -97,8 +135,7 @@ def markdown_to_html(text: str, notes: Iterator[str] | None = None) -> str:
     """
     stash: list[str] = []
 
-    def keep(m: re.Match[str]) -> str:
-        tok = m.group(0)
+    def keep(tok: str) -> str:
         if tok.startswith("`"):
             stash.append(f"<code>{escape(tok[1:-1], quote=False)}</code>")
         else:
@@ -106,7 +143,14 @@ def markdown_to_html(text: str, notes: Iterator[str] | None = None) -> str:
             stash.append(math_html(tok[2:-2] if tok.startswith(("\\", "$$")) else tok[1:-1], display))
         return f"\x00{len(stash) - 1}\x00"
 
-    html = _md_inline(_MD_VERBATIM.sub(keep, text.replace("\x00", "")))
+    text = text.replace("\x00", "")
+    parts, pos = [], 0
+    for a, b in _verbatim_spans(text):
+        parts.append(text[pos:a])
+        parts.append(keep(text[a:b]))
+        pos = b
+    parts.append(text[pos:])
+    html = _md_inline("".join(parts))
     html = _STASHED.sub(lambda m: stash[int(m.group(1))], html)
     return re.sub(r"\n\s*\n", "<br><br>", html)
 
@@ -142,10 +186,13 @@ def _md_token(m: re.Match[str]) -> str:
 
 
 def segment_html(text: str, source_kind: str, macros: Mapping[str, str] | None = None,
-                 notes: Iterator[str] | None = None) -> str:
-    """Safe HTML for one segment's text (source or translation) of a ``source_kind`` document."""
+                 notes: Iterator[str] | None = None, refs: RefLookup | None = None, lang: str = "en") -> str:
+    """Safe HTML for one segment's text (source or translation) of a ``source_kind`` document.
+
+    ``refs`` (LaTeX) resolves citations and references, with names in ``lang``.
+    """
     if source_kind == "latex":
-        raw = latex_to_html(text, macros, notes)
+        raw = latex_to_html(text, macros, notes, refs, lang)
     elif source_kind == "html":
         return sanitise_html(text)
     elif source_kind == "markdown":

@@ -7,7 +7,9 @@ into readable HTML and leaves math for KaTeX in the browser.
   environments) -> ``<span class="tex">`` / ``<span class="tex display">``
   holding the TeX as escaped text (``\\label`` removed);
 * ``\\textbf``/``\\emph``/``\\texttt``... and ``{\\bf ..}`` -> b/em/code;
-* ``\\cite{a,b}`` -> ``[a, b]``, ``\\ref{x}`` -> ``[x]``, ``\\eqref{x}`` -> ``(x)``;
+* ``\\cite``/``\\ref``/``\\eqref``... as the paper prints them when a
+  :class:`RefLookup` is given (:mod:`.latex_refs`: numbers or author-year,
+  linked), else ``[a, b]``, ``[x]``, ``(x)``; references inside math too;
 * ``\\url``/``\\href`` -> links (http/https only, else text);
 * ``\\footnote{..}`` -> a numbered marker (the note is its own segment);
 * the paper's own argument-less macros are expanded; other commands are
@@ -23,56 +25,18 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from html import escape
+from typing import Protocol
 
 from pylatexenc.latex2text import LatexNodes2Text
 
 from .latex_macros import katex_tex, user_macros
+from .latex_vocab import (CHAR_ESCAPES, CITES, DECLARATIONS, DROPS, ENV_ARGS, MATH_ENVS, NOTES, REFS, SKIP_BEFORE,
+                          SYMBOLS, TEXT_PUNCT, WRAPS)
 from ..texscan import match_brace
 
 __all__ = ["latex_to_html", "link_html", "math_html", "user_macros"]  # user_macros: see latex_macros
 
-MATH_ENVS = {
-    "equation": "equation", "equation*": "equation*", "displaymath": None, "math": None,
-    "align": "align", "align*": "align*", "aligned": "aligned", "gather": "gather", "gather*": "gather*",
-    "alignat": "alignat", "alignat*": "alignat*", "split": "split", "flalign": "align", "flalign*": "align*",
-    "multline": "gather", "multline*": "gather*", "eqnarray": "eqnarray", "eqnarray*": "eqnarray",
-    "dmath": "equation", "dmath*": "equation*",
-}
-WRAPS: dict[str, str | None] = {  # None: the argument's text, unwrapped
-    "text": None, "textrm": None, "textnormal": None, "textsf": None, "textup": None, "textmd": None, "mbox": None,
-    "hbox": None, "mathrm": None, "textbf": "b", "mathbf": "b", "bm": "b", "textit": "em", "emph": "em", "textsl": "em", "mathit": "em",
-    "texttt": "code", "textsc": "span class=\"sc\"", "underline": "u", "uline": "u", "textsuperscript": "sup",
-    "textsubscript": "sub", "sout": "s",
-}
-DECLARATIONS = {"bf": "b", "bfseries": "b", "em": "em", "it": "em", "itshape": "em", "sl": "em",
-                "slshape": "em", "tt": "code", "ttfamily": "code", "sc": "span class=\"sc\"",
-                "scshape": "span class=\"sc\""}
-CITES = re.compile(r"^(cite[a-z]*|Cite[a-z]*|[a-z]*cite[a-z]*)$")
-REFS = {"ref": "[{}]", "autoref": "[{}]", "Autoref": "[{}]", "cref": "[{}]", "Cref": "[{}]", "vref": "[{}]",
-        "nameref": "[{}]", "pageref": "[{}]", "eqref": "({})", "cpageref": "[{}]", "Vref": "[{}]"}
-NOTES = {"footnote", "tnote", "sidenote", "marginpar", "footnotemark", "thanks"}
-#: Commands whose arguments are dropped: name -> number of brace arguments.
-DROPS = {"label": 1, "index": 1, "vspace": 1, "hspace": 1, "includegraphics": 1, "phantom": 1, "hphantom": 1,
-         "vphantom": 1, "setlength": 2, "addtolength": 2, "setcounter": 2, "addtocounter": 2, "color": 1,
-         "bibliographystyle": 1, "bibliography": 1, "input": 1, "include": 1, "cline": 1, "cmidrule": 1,
-         "newcommand": 2, "renewcommand": 2, "providecommand": 2, "def": 0, "rule": 2, "raisebox": 1,
-         "resizebox": 2, "scalebox": 1, "rotatebox": 1, "linewidth": 0, "nocite": 1, "pagestyle": 1,
-         "thispagestyle": 1, "fontsize": 2, "selectfont": 0, "hypertarget": 1, "adjustbox": 1}
-#: Commands followed by arguments to skip before the one that is shown.
-SKIP_BEFORE = {"textcolor": 1, "colorbox": 1, "multicolumn": 2, "multirow": 2, "hyperref": 0, "fcolorbox": 2,
-               "makebox": 0, "parbox": 1, "foreignlanguage": 1, "hyperlink": 1}
-SYMBOLS = {"ldots": "…", "dots": "…", "textellipsis": "…", "LaTeX": "LaTeX", "TeX": "TeX", "quad": "\u2003",
-           "qquad": "\u2003\u2003", "textbackslash": "\\", "S": "§", "P": "¶", "dag": "†", "ddag": "‡",
-           "textendash": "–", "textemdash": "—", "newline": "<br>", "linebreak": "<br>", "par": "<br>",
-           "item": "<br>• ", "noindent": "", "centering": "", "maketitle": "", "and": " · ", "AND": " · ",
-           "hline": "", "toprule": "", "midrule": "", "bottomrule": "", "hfill": " ", "nobreak": "",
-           "textregistered": "®", "texttrademark": "™", "copyright": "©", "textdegree": "°", "ss": "ß"}
-ENV_ARGS = {"minipage": 1, "tabular": 1, "tabularx": 2, "tabular*": 2, "wrapfigure": 2, "subfigure": 1,
-            "array": 1, "multicols": 1, "adjustbox": 1}
-TEXT_PUNCT = {"---": "—", "--": "–", "``": "“", "''": "”", "~": "\u00a0"}
-CHAR_ESCAPES = {"%": "%", "&": "&amp;", "_": "_", "#": "#", "$": "$", "{": "{", "}": "}", " ": " ",
-                ",": "\u2009", ";": "\u2005", ":": "\u2005", "!": "", "-": "", "@": "", "/": "", "\\": "<br>",
-                "\n": " ", "|": "‖"}
+_MATH_REF = re.compile(r"\\(ref|eqref|cref|Cref|autoref|Autoref)\*?\s*\{([^{}]*)\}")
 LABEL_RE = re.compile(r"\\label\s*\{[^{}]*\}")
 SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.I)
 MAX_DEPTH = 12
@@ -101,14 +65,29 @@ def link_html(url: str, inner_html: str) -> str:
     return inner_html
 
 
-def latex_to_html(text: str, macros: Mapping[str, str] | None = None, notes: Iterator[str] | None = None) -> str:
+class RefLookup(Protocol):
+    """Resolves citations and references (see :class:`~arxiv_translator.render.latex_refs.LatexRefs`)."""
+
+    def ref_html(self, command: str, keys: list[str], lang: str) -> str: ...
+
+    def ref_text(self, command: str, keys: list[str], lang: str) -> str: ...
+
+    def cite_html(self, command: str, keys: list[str], pre: str, post: str) -> str: ...
+
+
+def latex_to_html(text: str, macros: Mapping[str, str] | None = None, notes: Iterator[str] | None = None,
+                  refs: RefLookup | None = None, lang: str = "en") -> str:
     """Convert a LaTeX fragment to HTML (see the module docstring).
 
     ``macros`` maps a macro name (no backslash) to its replacement text, for
     the paper's own argument-less macros; ``notes`` yields footnote labels in
-    order (``*`` when it runs out or is not given).
+    order (``*`` when it runs out or is not given); ``refs`` resolves
+    ``\\cite``/``\\ref`` as the paper prints them (else keys are shown), with
+    names in ``lang``.
     """
-    return _Tex(text, macros or {}, notes if notes is not None else iter(()), 0, [MAX_EXPANSIONS]).run()
+    tex = _Tex(text, macros or {}, notes if notes is not None else iter(()), 0, [MAX_EXPANSIONS])
+    tex.refs, tex.lang = refs, lang
+    return tex.run()
 
 
 class _Tex:
@@ -117,11 +96,15 @@ class _Tex:
         self.s, self.i, self.macros, self.notes, self.depth, self.budget = text, 0, macros, notes, depth, budget
         self.out: list[str] = []
         self.closers: list[str] = []
+        self.refs: RefLookup | None = None
+        self.lang = "en"
 
     def sub(self, text: str) -> str:
         if self.depth >= MAX_DEPTH:
             return escape(text, quote=False)
-        return _Tex(text, self.macros, self.notes, self.depth + 1, self.budget).run()
+        inner = _Tex(text, self.macros, self.notes, self.depth + 1, self.budget)
+        inner.refs, inner.lang = self.refs, self.lang
+        return inner.run()
 
     def run(self) -> str:
         s = self.s
@@ -210,6 +193,18 @@ class _Tex:
         return found
 
     # -- math ------------------------------------------------------------------------------------
+    def math_refs(self, tex: str) -> str:
+        """``\\eqref{x}`` and friends inside math, as the numbers they print (KaTeX has no labels)."""
+        if self.refs is None or "ref" not in tex:
+            return tex
+        refs = self.refs
+
+        def number(m: re.Match[str]) -> str:
+            text = refs.ref_text(m.group(1), [k.strip() for k in m.group(2).split(",") if k.strip()], self.lang)
+            return "\\text{" + re.sub(r"[\\{}$&#^_%~]", "", text) + "}"
+
+        return _MATH_REF.sub(number, tex)
+
     def dollar(self) -> None:
         s = self.s
         display = s.startswith("$$", self.i)
@@ -225,7 +220,7 @@ class _Tex:
             self.out.append("$")
             self.i += 1
             return
-        self.out.append(math_html(s[start:j], display))
+        self.out.append(math_html(self.math_refs(s[start:j]), display))
         self.i = j + len(delim)
 
     def delimited_math(self, close: str, display: bool) -> None:
@@ -234,7 +229,7 @@ class _Tex:
             self.out.append(escape(self.s[self.i : self.i + 2]))
             self.i += 2
             return
-        self.out.append(math_html(self.s[self.i + 2 : end], display))
+        self.out.append(math_html(self.math_refs(self.s[self.i + 2 : end]), display))
         self.i = end + 2
 
     def environment(self, name: str) -> None:
@@ -249,7 +244,7 @@ class _Tex:
                 body = f"\\begin{{array}}{{rcl}}{body}\\end{{array}}"
             elif target:
                 body = f"\\begin{{{target}}}{body}\\end{{{target}}}"
-            self.out.append(math_html(body, True))
+            self.out.append(math_html(self.math_refs(body), True))
             self.i = after
             return
         self.opts()
@@ -282,6 +277,8 @@ class _Tex:
             self.out.append(escape(_l2t().latex_to_text(f"\\{name}{{{arg}}}"), quote=False))
             return None
         if len(name) <= 1:
+            if name == "\\":
+                self.opt()  # \\[2mm]: the space after a line break is no text
             self.out.append(CHAR_ESCAPES.get(name, escape(name, quote=False)))
             return None
         if name[-1] == "*" and name[:-1] not in ("begin", "end"):
@@ -319,6 +316,10 @@ class _Tex:
             return self.verb()
         if CITES.match(name) and name not in ("citestyle",):
             return self.cite(name)
+        if name in REFS and self.refs is not None:
+            keys_list = [k.strip() for k in (self.arg() or "").split(",") if k.strip()]
+            self.out.append(self.refs.ref_html(name, keys_list, self.lang))
+            return None
         if name in REFS:
             keys = ", ".join(k.strip() for k in (self.arg() or "").split(","))
             self.out.append(f'<span class="ref">{escape(REFS[name].format(keys), quote=False)}</span>')
@@ -372,6 +373,8 @@ class _Tex:
         while self.s.startswith("{", self.i):
             args.append(self.group())
         if args:
+            if len(args) > 1 and re.fullmatch(r"[\d.,\s-]*", args[-1]):  # \cblock{52}{138}{189}: a swatch, no text
+                return
             self.out.append(self.sub(args[-1]))
             return
         text = _l2t().latex_to_text(f"\\{name}")
@@ -397,6 +400,11 @@ class _Tex:
         extra = self.opts()
         keys = [k.strip() for k in (self.arg() or "").split(",") if k.strip()]
         if name in ("nocite",):
+            return
+        if self.refs is not None:
+            pre = _l2t().latex_to_text(extra[0]).strip() if len(extra) == 2 else ""
+            post = _l2t().latex_to_text(extra[-1]).strip() if extra else ""
+            self.out.append(f"<cite>{self.refs.cite_html(name, keys, pre, post)}</cite>")
             return
         parts = []
         if len(extra) == 2 and extra[0].strip():

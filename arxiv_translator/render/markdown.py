@@ -20,6 +20,7 @@ rewritten by its kind and the source format:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
@@ -29,6 +30,7 @@ from pylatexenc import latex2text, latexwalker, macrospec
 
 from ..document import Protected, Segment, Status
 from ..protect import PLACEHOLDER_RE, mask, normalise_tags, slots
+from .labels import localise_tags
 
 TRANSLATED = (Status.TRANSLATED, Status.CACHED)
 MATH_ENV = re.compile(r"^\\begin\{([A-Za-z]+)(\*?)\}(.*)\\end\{\1\*?\}$", re.S)
@@ -42,7 +44,7 @@ CODE_OPEN = re.compile(r"^(?:\\texttt\{|<code\b|.*ltx_font_typewriter)")
 _HREF = re.compile(r"""href\s*=\s*["']([^"']*)["']""")
 _ALT = re.compile(r"""alttext\s*=\s*"([^"]*)"|alttext\s*=\s*'([^']*)'""")
 _MATH_EL = re.compile(r"<math\b[^>]*>.*?</math>", re.S)
-_TAG = re.compile(r"<[^>]*>")
+_TAG = re.compile(r"<[^<>]*>")
 _REF_USE = re.compile(r"\\(?:[a-zA-Z]*cite[a-z]*|[cC]?ref|autoref|Autoref|eqref|pageref|nameref)\*?"
                       r"(?:\s*\[[^\]]*\])*\s*\{([^{}]*)\}")
 _URL_USE = re.compile(r"\\url\s*\{([^{}]*)\}")
@@ -169,7 +171,7 @@ def _html_atom(src: str, kind: str) -> str:
         alt = re.search(r"""alt\s*=\s*["']([^"']*)["']""", src)
         url = re.search(r"""src\s*=\s*["']([^"']*)["']""", src)
         return f"![{unescape(alt.group(1)) if alt else ''}]({url.group(1) if url else ''})"
-    return html_text(src)
+    return html_text(localise_tags(src)[0])  # LaTeXML's "Fig. 2" / "Table 3:" labels in Korean
 
 
 def _marker(open_src: str, closing: bool) -> str:
@@ -209,9 +211,19 @@ class SegmentMarkdown:
             pos = m.end()
         out.append(self.prose(text[pos:]))
         joined = "".join(out)
-        joined = re.sub(r"[ \t]*\n\$\$\n", "\n$$\n", joined)
-        joined = re.sub(r"\n\$\$\n[ \t]*", "\n$$\n", joined)
+        if "\n$$\n" in joined:  # no blanks around display lines (split, not a [ \t]* regex: long runs)
+            parts = joined.split("\n$$\n")
+            joined = "\n$$\n".join(p.rstrip(" \t") for p in parts[:-1]) + "\n$$\n" + parts[-1]
+            parts = joined.split("\n$$\n")
+            joined = parts[0] + "\n$$\n" + "\n$$\n".join(p.lstrip(" \t") for p in parts[1:])
         return joined.strip()
+
+    def _ordered(self, seg: Segment) -> tuple[list[Protected], list[int]]:
+        """The segment's spans by start, and their starts (computed once per segment: slots bisect them)."""
+        if getattr(self, "_ordered_for", None) is not seg:
+            spans = sorted(seg.spans, key=lambda sp: sp.start)
+            self._ordered_for, self._ordered_spans = seg, (spans, [sp.start for sp in spans])
+        return self._ordered_spans
 
     def _masked(self, seg: Segment) -> str:
         if seg.status in TRANSLATED and seg.target_masked is not None:
@@ -230,7 +242,10 @@ class SegmentMarkdown:
         return text
 
     def _slot(self, seg: Segment, start: int, end: int, opens: dict[int | None, Protected]) -> str:
-        spans = sorted((sp for sp in seg.spans if start <= sp.start and sp.end <= end), key=lambda sp: sp.start)
+        ordered = self._ordered(seg)
+        first = bisect.bisect_left(ordered[1], start)
+        last = bisect.bisect_left(ordered[1], end, first)
+        spans = [sp for sp in ordered[0][first:last] if sp.end <= end]
         out: list[str] = []
         pos = start
         for sp in spans:

@@ -3,9 +3,10 @@
 Headings by ``attrs["level"]``, paragraphs, lists, captions (after their
 graphics, ``![](path)``), footnotes as ``[^n]`` markers with ``[^n]: ..``
 definitions after the paragraph that cites them, and tables as pipe tables.
-Tables are rebuilt from the source (the ``tabular`` or ``<table>`` around the
-cells), because cells with nothing to translate (numbers) are no segments;
-where that fails, the cells' ``row`` attributes or one row per table.
+Tables come from the document model's grids (``Document.tables``: every
+cell, numbers included); for documents without them they are rebuilt from the
+source (the ``tabular`` or ``<table>`` around the cells), and where that fails
+from the cells' ``row`` attributes or one row per table.
 Segment text is converted by :class:`~arxiv_translator.render.markdown.SegmentMarkdown`.
 """
 
@@ -19,6 +20,7 @@ from ..readers.markdown_inline import scan
 from ..writers.bilingual import reading_order
 from .latex_macros import paper_macros
 from .markdown import SegmentMarkdown, html_text, latex_text
+from .tables import rectangular
 
 ABSTRACT_LABEL = {"ko": "초록"}
 PSEUDO_NOTE = "> PSEUDO-TRANSLATION (arxiv-translator --engine pseudo): not a real translation."
@@ -44,6 +46,7 @@ class _Builder:
             if seg.kind == "footnote":
                 self.note_segments.setdefault(str(seg.locator.get("file")), []).append(seg)
         self.convert = SegmentMarkdown(doc.source_kind, macros, self._note_marker)
+        self.table_of = {sid: t for t in doc.tables for row in t.rows for cell in row for sid in cell.segments}
         self.parts: list[str] = []
         self.last_heading = ""
 
@@ -121,12 +124,40 @@ class _Builder:
     def _tables(self, cells: list[Segment]) -> list[str]:
         tables: list[str] = []
         while cells:
-            rows, used = self._source_table(cells)
+            rows, used = self._model_table(cells)
+            if not used:
+                rows, used = self._source_table(cells)
             if not used:
                 rows, used = self._attr_table(cells)
             tables.append(_pipe_table(rows))
             cells = cells[used:]
         return tables
+
+    def _model_table(self, cells: list[Segment]) -> tuple[list[list[str]], int]:
+        """Rows from the document model's grid of the table holding ``cells[0]`` (every cell); (rows, cells used)."""
+        table = self.table_of.get(cells[0].id)
+        if table is None:
+            return [], 0
+        owned = {sid for row in table.rows for cell in row for sid in cell.segments}
+        used = 0
+        while used < len(cells) and cells[used].id in owned:
+            used += 1
+        by_id = {c.id: c for c in cells[:used]}
+        rows = []
+        for row in rectangular(table):
+            out_row: list[str] = []
+            for cell in row:
+                if cell is None:  # covered by a merged cell (pipe tables cannot merge)
+                    out_row.append("")
+                elif cell.segments:
+                    out_row.append(" ".join(self.convert(by_id[s]) for s in cell.segments if s in by_id))
+                elif self.doc.source_kind == "html":
+                    out_row.append(html_text(cell.text).strip())
+                else:
+                    out_row.append(latex_text(cell.text, self.convert.macros).strip()
+                                   if self.doc.source_kind == "latex" else cell.text)
+            rows.append(out_row)
+        return rows, used
 
     def _source_table(self, cells: list[Segment]) -> tuple[list[list[str]], int]:
         """Rows rebuilt from the table in the source around ``cells[0]``; (rows, cells used)."""

@@ -21,18 +21,25 @@ from functools import lru_cache
 from html import escape
 from importlib import resources
 from importlib.resources.abc import Traversable
+from pathlib import Path
 
 from .. import __version__
-from ..document import Document, Segment, Status
+from ..document import Document, Segment, Status, Table, TableCell
 from ..render.equations import display_equations
+from ..render.figure_rows import PdfPlaces, caption_specs, figure_inliner, images_html
 from ..render.figures import Figure, FigureInliner
 from ..render.html import clean, html_to_text, segment_html
+from ..render.html_links import HtmlLinks
 from ..render.latex_macros import paper_macros
+from ..render.latex_refs import LatexRefs, table_anchor
+from ..render.tables import TablePlaces, table_pair
 from ..validate import needs_translation
 from .base import WriteJob, WriteResult, Writer
 
 FILENAME = "paper.bilingual.html"
 PSEUDO_BANNER = "pseudo-translation: not a real translation · 의사 번역: 실제 번역이 아닙니다"
+#: Where the original's compile leaves its ``.aux``/``.bbl`` (under the job's work folder), when it keeps them.
+ORIGINAL_REFS = "original-refs"
 LABELS = {"abstract": ("Abstract", "초록")}  # shown unless a heading just said it
 
 
@@ -43,8 +50,8 @@ class BilingualOutput(Writer):
 
     def write(self, job: WriteJob) -> WriteResult:
         """Build the page and write it into the output folder."""
-        figures = FigureInliner(job.source_root, job.doc.meta.get("base_url", ""))
-        page = BilingualPage(job.doc, figures, job.pseudo)
+        figures = figure_inliner(job.doc, job.source_root, job.doc.meta.get("base_url", ""))
+        page = BilingualPage(job.doc, figures, job.pseudo, job.work / ORIGINAL_REFS)
         text = page.html()
         (job.out / FILENAME).write_text(text, encoding="utf-8")
         missing = [f"{f.name}: {f.note}" for f in page.missing]
@@ -91,8 +98,8 @@ def reading_order(doc: Document) -> list[Segment]:
 class BilingualPage:
     """Assembles the page for one document."""
 
-    def __init__(self, doc: Document, figures: FigureInliner, pseudo: bool) -> None:
-        self.doc, self.figures, self.pseudo = doc, figures, pseudo
+    def __init__(self, doc: Document, figures: FigureInliner, pseudo: bool, build: Path | None = None) -> None:
+        self.doc, self.figures, self.pseudo, self.build = doc, figures, pseudo, build
         self.missing: list[Figure] = []
         self.toc: list[tuple[int, str, str, str]] = []  # level, anchor, en html, ko html
         self.text_macros: dict[str, str] = {}
@@ -103,18 +110,25 @@ class BilingualPage:
         self._notes = 0  # footnote markers handed out
         self._note_segments = 0  # footnote segments shown
         self._previous_kind = ""
+        self._by_id: dict[str, Segment] = {}
+        self.refs: LatexRefs | None = None
+        self.links = HtmlLinks(doc, [])
+        self._figtext: list[str] = []  # figure text waiting for its caption
+        self._pdf = PdfPlaces(doc, [])
 
     # -- segment text ------------------------------------------------------------------------------
-    def convert(self, text: str, notes: list[str]) -> str:
-        """Safe HTML for a segment's source or translation."""
-        return segment_html(text, self.doc.source_kind, self.text_macros, iter(notes))
+    def convert(self, text: str, notes: list[str], lang: str = "en") -> str:
+        """Safe HTML for a segment's source or translation (citations and references resolved)."""
+        if self.doc.source_kind == "html":
+            text = self.links.rewrite(text)
+        return segment_html(text, self.doc.source_kind, self.text_macros, iter(notes), self.refs, lang)
 
     def pair(self, seg: Segment) -> tuple[str, str]:
         """(English html, Korean html) of a segment, with its footnote markers numbered."""
         count = sum(1 for s in seg.spans if s.kind == "footnote" and s.role != "close")
         notes = [str(self._notes + k + 1) for k in range(count)]
         self._notes += count
-        return self.convert(seg.source, notes), self.convert(seg.output, notes)
+        return self.convert(seg.source, notes), self.convert(seg.output, notes, "ko")
 
     def badge(self, seg: Segment) -> str:
         """A discreet status mark for kept (when there was text) and failed segments."""
@@ -192,44 +206,91 @@ class BilingualPage:
         return "\\\\" in gap or "\\tabularnewline" in gap
 
     def caption(self, seg: Segment) -> str:
-        """A figure (its graphics, when the caption names them) with the caption row."""
-        figs = self.figures.figures(seg.attrs.get("graphics", ""))
-        if not figs:
+        """A figure (its graphics and figure text) with the caption row."""
+        specs = self._pdf.captions.get(seg.id) or caption_specs(seg)
+        imgs = self.figure_html(specs)
+        text, self._figtext = "".join(self._figtext), []
+        if not imgs and not text:
             return self.segment_row(seg)
-        shown = []
-        for fig in figs:
-            if fig.kind == "img":
-                shown.append(f'<img src="{fig.src}" alt="{escape(fig.name)}" loading="lazy">')
-            elif fig.kind == "link":
-                shown.append(f'<a class="ext" href="{escape(fig.src)}" rel="noopener noreferrer">'
-                             f'그림 보기 (온라인) · figure online: {escape(fig.src)}</a>')
-            else:
-                self.missing.append(fig)
-                shown.append(f'<div class="missing">[{escape(fig.name)}: {escape(fig.note)}]</div>')
-        return f'<figure class="fig"><div class="imgs">{"".join(shown)}</div>{self.segment_row(seg)}</figure>'
+        return f'<figure class="fig">{imgs}{text}{self.segment_row(seg)}</figure>'
+
+    def figure_html(self, specs: list[tuple[str, float | None]]) -> str:
+        """The images of a figure; missing ones are noted (and reported)."""
+        figs = [(self.figures.figure(name), width) for name, width in specs]
+        self.missing.extend(f for f, _w in figs if f.kind == "missing")
+        return images_html(figs)
+
+    def figtext(self, seg: Segment) -> str:
+        """Text inside a figure environment (legends, labels over a picture): part of the figure, no row."""
+        en, ko = self.pair(seg)
+        return (f'<div class="figtext" id="s-{_anchor(seg.id)}"><div class="en" lang="en">{en}</div>'
+                f'<div class="ko" lang="ko">{ko}{self.badge(seg)}</div></div>')
+
+    def _flush_figtext(self) -> list[str]:
+        text, self._figtext = "".join(self._figtext), []
+        return [f'<figure class="fig">{text}</figure>'] if text else []
+
+    def table_row(self, table: Table) -> str:
+        """A whole table grid (every cell, merged cells), English and Korean side by side."""
+
+        def cell_html(cell: TableCell) -> tuple[str, str]:
+            segs = [self._by_id[sid] for sid in cell.segments if sid in self._by_id]
+            if not segs:
+                shown = self.convert(cell.text, []) if cell.text.strip() else ""
+                return shown, shown
+            pairs = [self.pair(seg) for seg in segs]
+            return (" ".join(en for en, _ko in pairs),
+                    " ".join(ko + self.badge(seg) for seg, (_en, ko) in zip(segs, pairs)))
+
+        en, ko = table_pair(table, cell_html)
+        return (f'<div class="row k-table" id="{table_anchor(table.id)}"><div class="en" lang="en">{en}</div>'
+                f'<div class="ko" lang="ko">{ko}</div></div>')
 
     def body(self, segments: list[Segment]) -> str:
-        """All rows, in reading order (the title goes to the header), with the equations between them."""
-        before, after = display_equations(self.doc, segments)
+        """All rows, in reading order (the title goes to the header), with the equations and tables between them."""
+        before, after = display_equations(self.doc, segments, self.refs)
+        places = TablePlaces(self.doc, segments)
+        self._pdf = PdfPlaces(self.doc, segments)
+        self._by_id = {s.id: s for s in segments}
+        shown_tables: set[str] = set()
         parts: list[str] = []
         i = 0
         while i < len(segments):
             seg = segments[i]
             j = i + 1
-            if seg.kind == "cell":
-                while j < len(segments) and segments[j].kind == "cell" and \
-                        segments[j].attrs.get("table") == seg.attrs.get("table"):
-                    j += 1
             parts.extend(_equation_row(eq) for eq in before.get(seg.id, []))
-            if seg.kind == "cell":
+            parts.extend(self.table_row(t) for t in places.before.get(seg.id, []))
+            table = places.of_segment.get(seg.id)
+            pictures = self._pdf.before.get(seg.id)
+            if pictures:
+                parts.append(f'<figure class="fig">{self.figure_html(pictures)}</figure>')
+            if seg.attrs.get("float") == "figure" and seg.kind in ("paragraph", "item") and table is None:
+                self._figtext.append(self.figtext(seg))
+            elif seg.kind != "caption":
+                parts.extend(self._flush_figtext())
+            if seg.attrs.get("float") == "figure" and seg.kind in ("paragraph", "item") and table is None:
+                pass
+            elif table is not None:
+                if table.id not in shown_tables:
+                    shown_tables.add(table.id)
+                    parts.append(self.table_row(table))
+            elif seg.kind == "cell":
+                while j < len(segments) and segments[j].kind == "cell" and segments[j].id not in \
+                        places.of_segment and segments[j].attrs.get("table") == seg.attrs.get("table"):
+                    j += 1
                 parts.append(self.cells_row(segments[i:j]))
             else:
                 parts.append(self.caption(seg) if seg.kind == "caption" else self.segment_row(seg))
             for inner in segments[i:j]:
                 parts.extend(_equation_row(eq) for eq in after.get(inner.id, []) + (
                     before.get(inner.id, []) if inner is not seg else []))
+                parts.extend(self.table_row(t) for t in places.after.get(inner.id, []))
+                if self._pdf.after.get(inner.id):
+                    parts.append(f'<figure class="fig">{self.figure_html(self._pdf.after[inner.id])}</figure>')
             self._previous_kind = seg.kind
             i = j
+        parts.extend(self._flush_figtext())
+        parts.extend(self.table_row(t) for t in places.unplaced)
         return "\n".join(parts)
 
     # -- page --------------------------------------------------------------------------------------
@@ -255,13 +316,16 @@ class BilingualPage:
     def html(self) -> str:
         """The whole page."""
         segments = reading_order(self.doc)
+        if self.doc.source_kind == "latex":
+            self.refs = LatexRefs(self.doc, self.figures.root, segments, self.build)
+        self.links = HtmlLinks(self.doc, segments)
         title_seg = next((s for s in segments if s.kind == "title"), None)
         if title_seg is not None:
             segments = [s for s in segments if s is not title_seg]
             title_en, title_ko = self.pair(title_seg)
         else:
             title_en = title_ko = self.convert(self.doc.title or "Untitled", [])
-        body = self.body(segments)
+        body = self.body(segments) + (self.refs.references_html() if self.refs is not None else "")
         page_js, katex_js = _asset("page.js"), _asset("katex/katex.min.js")
         csp = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
                f"script-src {_script_hash(katex_js)} {_script_hash(page_js)}; base-uri 'none'; form-action 'none'")

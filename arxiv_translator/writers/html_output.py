@@ -4,7 +4,7 @@ Translations are spliced into the page text at the offsets the reader
 recorded (:func:`~arxiv_translator.writers.splice.render_file`, recursively for
 footnotes), so every byte outside the translated prose is the original's:
 ``<math>``, ``<cite>``, reference links, ids, the bibliography, code, the
-author block, scripts and styles.  Then the page is finished:
+author block and styles.  Then the page is finished:
 
 * the table of contents takes the translated section titles (when a TOC
   entry masks like its heading, it reuses the heading's translation with its
@@ -14,7 +14,10 @@ author block, scripts and styles.  Then the page is finished:
   dropped, so that the saved page loads its assets while its in-page links
   (``#S2``) stay in the page;
 * the head: ``lang="ko"``, UTF-8, the translated title in ``<title>``; for
-  the ``pseudo`` engine a banner says it is not a real translation.
+  the ``pseudo`` engine a banner says it is not a real translation;
+* anything that could run or reach out by itself (scripts, event handlers,
+  frames, ``javascript:`` URLs, refresh) is removed and a Content-Security-Policy
+  added (:mod:`~arxiv_translator.writers.html_safety`): the page is safe to open.
 
 Model text is never trusted as markup: in a translation, everything but the
 placeholders is text, so ``<``, ``>`` and ``&`` are escaped before the
@@ -33,6 +36,9 @@ from ..protect import PLACEHOLDER_RE, mask
 from ..readers.html import make_segment
 from ..readers.html_page import Node, parse_page, plain_text
 from .base import WriteJob, WriteResult, Writer
+from .html_assets import offline_assets
+from .html_localise import localise_page
+from .html_safety import sanitise_page
 from .splice import TRANSLATED, render_file
 
 OUTPUT = "paper.ko.html"
@@ -132,9 +138,10 @@ def render_page(doc: Document, pseudo: bool = False) -> tuple[str, dict[str, Any
     base = doc.meta.get("base_url")
     page, urls = absolute_urls(page, base) if base else (page, 0)
     page = korean_head(page, _title_text(doc, page), pseudo)
+    page, removed = sanitise_page(page)
     counts = doc.status_counts()
     return page, {"segments": sum(counts.values()), **counts, "toc_entries": len(toc), "urls_rewritten": urls,
-                  "base_url": base or ""}
+                  "base_url": base or "", "removed": dict(sorted(removed.items()))}
 
 
 def _title_text(doc: Document, page: str) -> str | None:
@@ -197,7 +204,9 @@ class HtmlOutput(Writer):
     def write(self, job: WriteJob) -> WriteResult:
         """Splice the translations into the page and write it as UTF-8."""
         page, info = render_page(job.doc, job.pseudo)
+        page = localise_page(page, info)  # Korean caption/reference labels, no feedback buttons
+        page, fetched = offline_assets(page, job, info) if job.settings.offline_assets else (page, [])
         (job.out / OUTPUT).write_text(page, encoding="utf-8")
-        warnings = [] if info["base_url"] else [
-            f"{OUTPUT}: the page names no arXiv base URL; relative image and stylesheet links are left as they are"]
+        warnings = fetched + ([] if info["base_url"] else [
+            f"{OUTPUT}: the page names no arXiv base URL; relative image and stylesheet links are left as they are"])
         return WriteResult(files=[OUTPUT], info=info, warnings=warnings)

@@ -15,6 +15,8 @@ import shutil
 from pathlib import Path
 
 from ..document import Document, Segment
+from .latex_names import with_fixed_names
+from .latex_text import escape_latex_prose, latex_safe
 from .splice import TRANSLATED, render_file
 
 
@@ -40,7 +42,7 @@ KOREAN_PDFTEX = r"""% --- arxiv-translator: Korean typesetting (pdfLaTeX + kotex
 KOREAN_BLOCKS = {"xelatex": KOREAN, "pdflatex": KOREAN_PDFTEX}
 
 PSEUDO_BANNER = r"""\AddToHook{shipout/foreground}{\put(0.5\paperwidth,-0.35in){\makebox(0,0){\normalfont\footnotesize
-PSEUDO-TRANSLATION (arxiv-translator --engine pseudo): not a real translation}}}
+PSEUDO-TRANSLATION (arxiv-translator \texttt{-{}-engine pseudo}): not a real translation}}}
 """
 KOREAN_END = "% --- end arxiv-translator ---\n"
 
@@ -76,7 +78,7 @@ def korean_preamble(text: str, pseudo: bool, engine: str = "xelatex") -> str:
     if engine == "xelatex":
         text = guard_pdftex(text)
     text = _DROP_PACKAGES.sub(lambda m: f"{m.group(1)}% (arxiv-translator, not for XeLaTeX) {m.group(2)}", text)
-    text = PRE_CLASS + text
+    text = PRE_CLASS + with_fixed_names(text)
     begin = _BEGIN_DOC.search(text)
     block = KOREAN_BLOCKS[engine] + (PSEUDO_BANNER if pseudo else "") + KOREAN_END
     if begin:
@@ -101,7 +103,7 @@ def write_tree(doc: Document, source_root: Path, dest: Path, pseudo: bool,
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if rel in doc.files:
-            text = render_file(doc.files[rel].text, by_file.get(rel, []), reverted)
+            text = render_file(doc.files[rel].text, latex_safe(by_file.get(rel, [])), reverted, keep_lines=True)
             if rel == doc.main_file:
                 text = korean_preamble(text, pseudo, engine)
             elif engine == "xelatex":
@@ -137,9 +139,10 @@ def segment_lines(doc: Document, pseudo: bool, reverted: set[str] | None = None,
         for seg in segs:
             copy = seg.model_copy()
             if seg.id in marks and seg.target_masked is not None:
-                copy.target_masked = f"\x01{seg.id}\x02" + seg.target_masked + f"\x03{seg.id}\x04"
+                copy.target_masked = (f"\x01{seg.id}\x02" + escape_latex_prose(seg.target_masked, seg.masked or "")
+                                      + f"\x03{seg.id}\x04")
             marked.append(copy)
-        rendered = render_file(text, marked, reverted)
+        rendered = render_file(text, marked, reverted, keep_lines=True)
         if rel == doc.main_file:
             rendered = korean_preamble(rendered, pseudo, engine)
         ranges = []

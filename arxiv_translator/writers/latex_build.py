@@ -100,6 +100,12 @@ def compile_original(ctx: CompileContext, root: Path, main: str, workdir: Path, 
     if result.ok and result.pages is None:
         result.ok, result.message = False, "the PDF does not open"
     (logs / "original.log").write_text(result.log, encoding="utf-8")
+    keep = workdir / "original-refs"  # its label numbers and bibliography, for the bilingual page
+    keep.mkdir(parents=True, exist_ok=True)
+    for suffix in (".aux", ".bbl"):  # kept under the paper's own main name, also when it was built renamed
+        made = build / Path(build_main).with_suffix(suffix)
+        if made.is_file() and not made.is_symlink():
+            shutil.copyfile(made, keep / Path(main).with_suffix(suffix).name)
     shutil.rmtree(build, ignore_errors=True)
     return result
 

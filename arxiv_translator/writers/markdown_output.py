@@ -7,16 +7,20 @@
   redistributed over its prose), so the file keeps its line structure.
 * Any other input (LaTeX, arXiv HTML, PDF): Markdown is built from the
   document model in reading order (see :mod:`arxiv_translator.render.markdown`).
+* Either way, raw HTML that could act and ``javascript:``/``data:`` links are
+  defused (:mod:`~arxiv_translator.writers.markdown_safety`).
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from ..document import Document, Segment, Status
 from ..protect import PLACEHOLDER_RE, normalise_tags, slots, unmask
 from ..render.markdown_doc import document_markdown
 from .base import WriteJob, WriteResult, Writer
+from .markdown_safety import safe_markdown
 
 TRANSLATED = (Status.TRANSLATED, Status.CACHED)
 OUTPUT = "paper.ko.md"
@@ -35,7 +39,7 @@ class MarkdownOutput(Writer):
             text = splice_markdown(doc)
         else:
             text = document_markdown(doc, target=job.settings.target, pseudo=job.pseudo, out=job.out)
-        (job.out / OUTPUT).write_text(text, encoding="utf-8")
+        (job.out / OUTPUT).write_text(safe_markdown(text), encoding="utf-8")
         return WriteResult(files=[OUTPUT])
 
 
@@ -78,33 +82,58 @@ def fit_lines(seg: Segment) -> str:
 
 def _insert_breaks(text: str, need: int, newline: str) -> str:
     """Replace ``need`` spaces of ``text`` (outside placeholders) by line breaks, evenly spread."""
-    tags = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(text)]
+    inside = bytearray(len(text) + 1)  # 1 where a break would split a placeholder
+    for m in PLACEHOLDER_RE.finditer(text):
+        inside[m.start() + 1 : m.end()] = b"\x01" * (m.end() - m.start() - 1)
 
     def free(i: int) -> bool:
-        return not any(a < i < b for a, b in tags)
+        return not inside[i]
 
     spaces = [i for i, c in enumerate(text) if c == " " and free(i) and 0 < i < len(text) - 1]
     if len(spaces) < need:  # too few spaces (a short answer): break between characters too
-        gaps = [i for i in range(1, len(text)) if free(i) and i not in spaces]
+        space_set = set(spaces)
+        gaps = [i for i in range(1, len(text)) if free(i) and i not in space_set]
         chosen = sorted(spaces + _spread(gaps, need - len(spaces), len(text)))
         pieces, pos = [], 0
         for i in chosen:
             pieces.append(text[pos:i])
             pieces.append(newline)
-            pos = i + 1 if i in spaces else i
+            pos = i + 1 if i in space_set else i
         return "".join(pieces) + text[pos:]
     chosen = set(_spread(spaces, need, len(text)))
     return "".join(newline if i in chosen else c for i, c in enumerate(text))
 
 
 def _spread(candidates: list[int], count: int, length: int) -> list[int]:
-    """``count`` of ``candidates`` (sorted offsets) closest to evenly spaced marks over ``length``."""
+    """``count`` of ``candidates`` (sorted offsets) closest to evenly spaced marks over ``length``.
+
+    Each mark takes the nearest candidate not taken yet (the left one on a tie).  The nearest
+    untaken candidates on either side come from two union-find chains, so a paragraph of
+    thousands of lines costs O(n log n), not a search of every candidate per mark.
+    """
+    n = len(candidates)
+    right = list(range(n + 1))  # right[i]: towards the first untaken index >= i (n: none)
+    left = list(range(n + 1))  # left[i]: towards 1 + the last untaken index < i (0: none)
+
+    def find(chain: list[int], x: int) -> int:
+        root = x
+        while chain[root] != root:
+            root = chain[root]
+        while chain[x] != root:
+            chain[x], x = root, chain[x]
+        return root
+
     chosen: list[int] = []
-    free = list(candidates)
-    for k in range(1, count + 1):
-        if not free:
-            break
+    for k in range(1, min(count, n) + 1):
         mark = length * k / (count + 1)
-        best = min(range(len(free)), key=lambda j: abs(free[j] - mark))
-        chosen.append(free.pop(best))
+        j = bisect.bisect_left(candidates, mark)
+        b = find(right, j) if j <= n else n
+        a = find(left, j) - 1
+        if a < 0 or (b < n and abs(candidates[b] - mark) < abs(candidates[a] - mark)):
+            best = b
+        else:
+            best = a
+        chosen.append(candidates[best])
+        right[best] = best + 1
+        left[best + 1] = best
     return sorted(chosen)

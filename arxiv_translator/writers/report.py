@@ -41,8 +41,8 @@ def write_segments(doc: Document, path: Path) -> int:
 
 def build_report(*, doc: Document, tool: dict, signature: dict, source: dict, target: str, engine: dict,
                  usage: Usage, seconds: dict, compile_info: dict | None, outputs: dict[str, list[str]],
-                 warnings: list[str], real: bool, output_info: dict | None = None) -> dict:
-    """The ``report.json`` dictionary."""
+                 warnings: list[str], real: bool, output_info: dict | None = None, audit: dict | None = None) -> dict:
+    """The ``report.json`` dictionary (``audit``: the coverage audit of the outputs, see audit.py)."""
     failed = [{"id": s.id, "reason": s.reason} for s in doc.segments() if s.status.value == "failed"]
     return {
         "tool": tool,
@@ -56,7 +56,7 @@ def build_report(*, doc: Document, tool: dict, signature: dict, source: dict, ta
         "requests": usage.requests,
         "retries": usage.retries,
         "tokens": {"prompt": usage.prompt_tokens, "completion": usage.completion_tokens},
-        "characters": {"source": usage.source_chars, "prompt": usage.prompt_chars},
+        "characters": {"source": usage.source_chars, "prompt": usage.prompt_chars, "billed": usage.billed_chars},
         "cost_usd": round(usage.cost_usd, 6),
         "seconds": seconds,
         "compile": compile_info or dict(NO_COMPILE),
@@ -66,6 +66,7 @@ def build_report(*, doc: Document, tool: dict, signature: dict, source: dict, ta
         "failed": failed,
         "glossary_violations": {"count": len(usage.glossary_violations), "examples": usage.glossary_violations[:20]},
         "style": usage.style.as_dict(),
+        "audit": audit or {},
         "warnings": warnings,
     }
 

@@ -2,20 +2,27 @@
 
 Shared by the writers of offset-based formats (LaTeX, arXiv HTML).  A segment
 nested inside another one's protected span (a footnote inside a paragraph) is
-spliced recursively.
+spliced recursively.  With ``keep_lines`` a translated segment keeps its
+source's line breaks (see :mod:`.line_structure`).
 """
 
 from __future__ import annotations
 
 from ..document import Segment, Status
-from ..protect import Slot, unmask
+from ..protect import Slot, slots, unmask
+from .line_structure import CLOSE, OPEN, reflow
 
 TRANSLATED = (Status.TRANSLATED, Status.CACHED)
 
 
-def render_file(text: str, segments: list[Segment], reverted: set[str] | None = None) -> str:
-    """``text`` with the translations of ``segments`` (all of this file) spliced in."""
+def render_file(text: str, segments: list[Segment], reverted: set[str] | None = None,
+                keep_lines: bool = False) -> str:
+    """``text`` with the translations of ``segments`` (all of this file) spliced in.
+
+    ``keep_lines``: each translated segment on as many lines as its source, where it can be.
+    """
     reverted = reverted or set()
+    keep_lines = keep_lines and OPEN not in text and CLOSE not in text
     segs = sorted(segments, key=lambda s: (int(s.locator["start"]), -int(s.locator["end"])))
     children: dict[str | None, list[Segment]] = {}
     stack: list[Segment] = []
@@ -47,6 +54,9 @@ def render_file(text: str, segments: list[Segment], reverted: set[str] | None = 
         def resolve(slot: Slot) -> str:
             return rng(start + slot.start, start + slot.end, kids)
 
-        return unmask(seg, seg.target_masked, resolve)
+        if not keep_lines:
+            return unmask(seg, seg.target_masked, resolve)
+        marked = unmask(seg, seg.target_masked, lambda slot: OPEN + resolve(slot) + CLOSE)
+        return reflow(text[start:end], marked, [(slot.start, slot.end) for slot in slots(seg)])
 
     return rng(0, len(text), children.get(None, []))

@@ -96,9 +96,13 @@ Table 1: Results on the test set.
 
 ```
 code block line
+y = f(x); return code[i]
+The prompt box says: translate every sentence of this line.
 ```
 
-``` one-line code block as Mathpix writes it
+``` x = code(y) {z}
+
+``` A one-line prompt box as Mathpix writes it, with its sentence.
 
 | Name | Value |
 |---|---|
@@ -130,7 +134,9 @@ def test_structure_and_kinds(tmp_path):
     assert cells["Held out"]["row"] == "1" and cells["Ours"]["row"] == "2"
     assert cells["Name"]["table"] == cells["alpha rate"]["table"] == "2"
     assert cells["alpha rate"]["row"] == "2" and cells["alpha rate"]["col"] == "0"
-    assert not any("code" in src for _kind, src in got)
+    assert not any("code" in src for _kind, src in got)  # code in code blocks stays
+    assert ("paragraph", "The prompt box says: translate every sentence of this line.") in got  # prose is read
+    assert ("paragraph", "A one-line prompt box as Mathpix writes it, with its sentence.") in got
     levels = {s.source: s.attrs["level"] for s in doc.segments() if s.kind in ("heading", "title")}
     assert levels == {"A Title": "1", "Abstract": "6", "1 Introduction": "2", "References": "2",
                       "Appendix A More": "2"}

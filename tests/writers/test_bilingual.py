@@ -273,6 +273,8 @@ def sample_page(tmp_path_factory):
     mp.setenv("ARXIV_TRANSLATOR_CACHE", str(base / "cache.sqlite3"))
     mp.setenv("XDG_CONFIG_HOME", str(base / "config"))
     mp.setitem(engines.ENGINES, "planting", f"{__name__}:PlantingEngine")
+    # validation rejects planted markup (tests/security); switched off, the page's own escaping is tested
+    mp.setattr("arxiv_translator.validate.markup_problems", lambda seg, answer: [])
     try:
         _run(Job(source=SAMPLE, settings=Settings(engine="planting", compile=False), out=base / "out"))
     finally:
@@ -316,11 +318,21 @@ def test_sample_page_in_browser(browser, sample_page):
     page.wait_for_function("document.querySelector('figure.fig img').complete")
     assert page.evaluate("document.querySelector('figure.fig img').naturalWidth") > 300
     # footnote marker links to its note; citations readable
-    assert page.locator("#fn-1").count() == 1 and "[hu2022lora]" in text
-    # stacked on a narrow screen
-    page.set_viewport_size({"width": 480, "height": 900})
-    en, ko = (page.locator(f"#s-sections-intro\\.tex-p1 > .{c}").bounding_box() for c in ("en", "ko"))
-    assert ko["y"] >= en["y"] + en["height"] - 1
+    assert page.locator("#fn-1").count() == 1 and "hu2022lora" not in text
+    assert "(Hu et al., 2022)" in text and "Hu et al. (2022)" in text  # natbib + plainnat: author-year
+    assert page.locator("main a.cite[href^='#bib-']").count() >= 2 and page.locator("section.refs li").count() >= 2
+    # stacked on a narrow screen: Korean first, its English a tap away, all English one switch away
+    page.set_viewport_size({"width": 420, "height": 900})
+    row = "#s-sections-intro\\.tex-p1"
+    assert page.locator(f"{row} > .en").bounding_box() is None and page.locator(f"{row} > .ko").is_visible()
+    page.click(f"{row} > .ko")
+    en, ko = (page.locator(f"{row} > .{c}").bounding_box() for c in ("en", "ko"))
+    assert en["y"] >= ko["y"] + ko["height"] - 1
+    page.click("label[for=show-en]")
+    assert view.visible("main .row > .en") == view.visible("main .row > .ko")
+    page.reload()
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.getElementById('show-en').checked")  # remembered
     assert view.requests == [] and view.errors == []
     page.close()
 

@@ -95,6 +95,11 @@ class BreakingEngine(PseudoEngine):
 def test_segments_that_break_the_build_are_reverted(tmp_path, sample_paper, monkeypatch, poison):
     monkeypatch.setitem(engines.ENGINES, "breaking", f"{__name__}:BreakingEngine")
     monkeypatch.setattr(BreakingEngine, "triggers", {poison: BreakingEngine.triggers[poison]})
+    # The poison is markup a model adds, which validation rejects and the writer escapes as text
+    # (tests/security/test_hostile_model.py); both are switched off here to reach the repair path.
+    monkeypatch.setattr("arxiv_translator.validate.markup_problems", lambda seg, answer: [])
+    monkeypatch.setattr("arxiv_translator.writers.latex.latex_safe", lambda segs: segs)
+    monkeypatch.setattr("arxiv_translator.writers.latex.escape_latex_prose", lambda answer, masked: answer)
     out = tmp_path / "out"
     report = run(Job(source=sample_paper, settings=Settings(engine="breaking"), out=out))
     assert report["compile"]["ok"] is True

@@ -38,10 +38,29 @@
     var input = saved && document.getElementById("view-" + saved);
     if (input) input.checked = true;
   } catch (e) { /* storage may be unavailable for local files */ }
+  var showKey = "arxiv-translator-show-en";
+  var show = document.getElementById("show-en");
+  try {
+    if (show && window.localStorage.getItem(showKey) === "1") show.checked = true;
+  } catch (e) { /* ignore */ }
   var inputs = document.querySelectorAll("input.view-input");
   for (var j = 0; j < inputs.length; j++) {
     inputs[j].addEventListener("change", function (ev) {
-      try { window.localStorage.setItem(key, ev.target.value); } catch (e) { /* ignore */ }
+      try {
+        if (ev.target.type === "checkbox") window.localStorage.setItem(showKey, ev.target.checked ? "1" : "0");
+        else window.localStorage.setItem(key, ev.target.value);
+      } catch (e) { /* ignore */ }
+    });
+  }
+  /* on a phone, a tap on a Korean block shows (or hides) its English */
+  var main = document.querySelector("main");
+  if (main) {
+    main.addEventListener("click", function (ev) {
+      var t = ev.target;
+      if (!t || !t.closest || t.closest("a, summary, label, input")) return;
+      var cell = t.closest(".row > .ko, .figtext > .ko");
+      if (!cell || !window.matchMedia("(max-width: 900px)").matches) return;
+      cell.parentNode.classList.toggle("open");
     });
   }
 })();

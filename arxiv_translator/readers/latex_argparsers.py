@@ -1,0 +1,69 @@
+"""Argument parsers pylatexenc lacks: verbatim environments by name, and ``\\input file`` without braces."""
+
+from __future__ import annotations
+
+import re
+
+from pylatexenc import latexwalker
+from pylatexenc.macrospec import MacroStandardArgsParser, ParsedMacroArgs, ParsedVerbatimArgs, VerbatimArgsParser
+
+_BARE_NAME = re.compile(r"[ \t]*([^\s{}\\%]+)")
+
+
+class VerbatimEnvParser(VerbatimArgsParser):
+    """The body of ``\\begin{NAME}`` up to ``\\end{NAME}`` (pylatexenc looks for ``\\end{verbatim}`` only)."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(verbatim_arg_type="verbatim-environment")
+        self.env_name = name
+
+    def parse_args(self, w, pos, parsing_state=None):  # noqa: D102 - pylatexenc's hook
+        close = w.s.find("\\end{" + self.env_name + "}", pos)
+        if close < 0:
+            raise latexwalker.LatexWalkerParseError(s=w.s, pos=pos, msg=f"no \\end{{{self.env_name}}}")
+        node = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars=w.s[pos:close],
+                           pos=pos, len=close - pos)
+        return ParsedVerbatimArgs(verbatim_chars_node=node), pos, close - pos
+
+
+class BareInputArgsParser(MacroStandardArgsParser):
+    """``\\input{file}`` as usual, and TeX's ``\\input file`` (the name up to a space) as a chars argument."""
+
+    def __init__(self) -> None:
+        super().__init__(argspec="{")
+
+    def parse_args(self, w, pos, parsing_state=None):  # noqa: D102 - pylatexenc's hook
+        m = _BARE_NAME.match(w.s, pos)
+        if m is None or w.s.startswith("{", pos + len(m.group(0)) - len(m.group(1))):
+            return super().parse_args(w, pos, parsing_state=parsing_state)
+        node = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars=m.group(1),
+                           pos=m.start(1), len=len(m.group(1)))
+        return ParsedMacroArgs(argspec="{", argnlist=[node]), pos, m.end() - pos
+
+
+class UrlArgsParser(MacroStandardArgsParser):
+    """``\\url{...}``/``\\href{...}{text}``: the address is read verbatim (``%`` and ``#`` are not special there)."""
+
+    def __init__(self, rest: str = "") -> None:
+        super().__init__(argspec="{" + rest)
+        self.rest = rest
+
+    def parse_args(self, w, pos, parsing_state=None):  # noqa: D102 - pylatexenc's hook
+        start = pos
+        while start < len(w.s) and w.s[start] in " \t\n":
+            start += 1
+        close = w.s.find("}", start)
+        if not w.s.startswith("{", start) or close < 0 or "\n\n" in w.s[start:close]:
+            return super().parse_args(w, pos, parsing_state=parsing_state)
+        chars = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars=w.s[start + 1 : close],
+                            pos=start + 1, len=close - start - 1)
+        group = w.make_node(latexwalker.LatexGroupNode, parsing_state=parsing_state, nodelist=[chars],
+                            delimiters=("{", "}"), pos=start, len=close + 1 - start)
+        argnlist = [group]
+        end = close + 1
+        if self.rest:
+            rest = MacroStandardArgsParser(argspec=self.rest)
+            argd, rpos, rlen = rest.parse_args(w, end, parsing_state=parsing_state)
+            argnlist += argd.argnlist
+            end = rpos + rlen
+        return ParsedMacroArgs(argspec="{" + self.rest, argnlist=argnlist), pos, end - pos

@@ -1,0 +1,167 @@
+"""The long tail of LaTeX prose, as a mixin of :class:`~.latex_segments.Segmenter`.
+
+* Pseudo-code stays as it is, but its captions and comments are prose:
+  ``\\caption``, ``\\Comment{...}`` (algorithmicx), ``\\tcc``/``\\tcp``/``\\KwIn``...
+  (algorithm2e) inside ``algorithm``/``algorithmic`` become segments.
+* A macro the reader does not know, or one the paper defines, whose last
+  argument is plainly a sentence (``\\added{This cost function is ...}``,
+  ``\\todo{not sure this helps}``) is translated as a wrapper: the macro and its
+  other arguments are protected, the sentence is translated in place.
+
+It also holds the small node helpers the segmenter shares (last/optional
+argument, graphics of a figure, leading environment arguments).
+"""
+
+from __future__ import annotations
+
+import re
+
+from pylatexenc.latexwalker import (
+    LatexCharsNode,
+    LatexEnvironmentNode,
+    LatexGroupNode,
+    LatexMacroNode,
+    LatexMathNode,
+)
+
+#: Environments whose body is pseudo-code.
+CODE_ENVS = {"algorithmic", "algorithm", "algorithm2e", "algorithmicx", "algpseudocode", "pseudocode", "procedure",
+             "function"}
+#: Macros inside pseudo-code whose last argument is prose -> segment kind.
+CODE_PROSE = {"Comment": "paragraph", "tcc": "paragraph", "tcp": "paragraph", "KwIn": "paragraph",
+              "KwOut": "paragraph", "KwData": "paragraph", "KwResult": "paragraph", "caption": "caption",
+              "textit": "paragraph"}
+#: Macros whose arguments are never prose, whatever they look like.
+NEVER_PROSE = {
+    "hypersetup", "usepackage", "definecolor", "newcommand", "renewcommand", "providecommand", "def", "gdef",
+    "edef", "xdef", "setlength", "addtolength", "setcounter", "lstset", "pgfplotsset", "tikzset", "captionsetup",
+    "setlist", "newenvironment", "renewenvironment", "newtheorem", "theoremstyle", "email", "affiliation",
+    "affil", "address", "institute", "institution", "author", "authors", "orcid", "date", "path",
+    "lstinputlisting", "inputminted", "tikz", "pgfmathsetmacro", "graphicspath", "DeclareMathOperator",
+    "PassOptionsToPackage", "RequirePackage", "documentclass", "bibliographystyle", "icmlauthor",
+    "icmlaffiliation", "icmlcorrespondingauthor", "icmlkeywords", "ead", "fnref", "cortext", "corref",
+}
+_PARBREAK = re.compile(r"\n[ \t]*\n\s*")
+_PROSE_WORD = re.compile(r"(?<![\\A-Za-z@])[A-Za-z][a-z]{2,}(?![A-Za-z])")
+_NOT_PROSE = re.compile(r"[=_]|\.(?:tex|pdf|png|jpe?g|eps|sty|cls)\b|://")
+
+
+def last_group(node: LatexMacroNode) -> LatexGroupNode | None:
+    """The last ``{...}`` argument of a macro node."""
+    args = node.nodeargd.argnlist if node.nodeargd is not None else []
+    for arg in reversed(args or []):
+        if isinstance(arg, LatexGroupNode) and arg.delimiters[0] == "{":
+            return arg
+    return None
+
+
+def optional_group(node) -> LatexGroupNode | None:
+    """The first ``[...]`` argument of a macro or environment node, if it was given."""
+    argd = getattr(node, "nodeargd", None)
+    for arg in (argd.argnlist if argd is not None else None) or []:
+        if isinstance(arg, LatexGroupNode) and arg.delimiters[0] == "[":
+            return arg
+    return None
+
+
+def _plain_text(nodes: list) -> str:
+    """The characters of ``nodes`` outside math and macro names (for the prose test)."""
+    out = []
+    for node in nodes:
+        if isinstance(node, LatexCharsNode):
+            out.append(node.chars)
+        elif isinstance(node, LatexGroupNode):
+            out.append(_plain_text(node.nodelist))
+        elif isinstance(node, LatexMathNode):
+            out.append(" ")
+        elif isinstance(node, LatexMacroNode):
+            out.append(" ")
+    return "".join(out)
+
+
+def is_prose(nodes: list) -> bool:
+    """True when ``nodes`` read as a sentence: three or more words, no key-like characters."""
+    text = _plain_text(nodes)
+    return len(_PROSE_WORD.findall(text)) >= 3 and " " in text.strip() and not _NOT_PROSE.search(text)
+
+
+class ExtrasMixin:
+    """Methods of :class:`~.latex_segments.Segmenter` for pseudo-code, prose arguments and stolen headings."""
+
+    def _stolen_heading(self, node: LatexMacroNode, nodes: list, i: int, kind: str) -> int | None:
+        """A macro whose guessed arity took a heading command as its argument (``\\todo`` defined with one
+        argument, used bare before ``\\section{Title}``): the title that follows is still a heading.
+        Returns the index of the title group, or None when nothing was stolen."""
+        from .latex_segments import HEADING_LEVELS  # noqa: PLC0415 - the segmenter imports this module
+
+        args = node.nodeargd.argnlist if node.nodeargd is not None else []
+        stolen = next((a for a in args or [] if isinstance(a, LatexMacroNode) and a.macroname in HEADING_LEVELS), None)
+        if stolen is None:
+            return None
+        j = i + 1
+        while j < len(nodes) and isinstance(nodes[j], LatexCharsNode) and not nodes[j].chars.strip():
+            j += 1
+        if j >= len(nodes) or not isinstance(nodes[j], LatexGroupNode) or nodes[j].delimiters[0] != "{":
+            return None
+        self._atom("command", node.pos, node.pos + 1 + len(node.macroname))
+        self._flush(kind)
+        self._own_segments(nodes[j].nodelist, "heading", {"level": str(HEADING_LEVELS[stolen.macroname])})
+        return j
+
+    def _code_prose(self, nodes: list) -> None:
+        """Segments for the captions and comments inside pseudo-code; the code itself stays."""
+        for node in nodes:
+            if isinstance(node, LatexMacroNode):
+                kind = CODE_PROSE.get(node.macroname)
+                args = node.nodeargd.argnlist if node.nodeargd is not None else []
+                groups = [a for a in args or [] if isinstance(a, LatexGroupNode) and a.delimiters[0] == "{"]
+                if kind is not None and groups:
+                    self._own_segments(groups[-1].nodelist, kind)
+                else:
+                    for group in groups:
+                        self._code_prose(group.nodelist)
+            elif isinstance(node, LatexGroupNode):
+                self._code_prose(node.nodelist)
+            elif isinstance(node, LatexEnvironmentNode):
+                self._code_prose(node.nodelist)
+
+    def _prose_argument(self, node: LatexMacroNode, glued: list, kind: str, tabular: bool) -> bool:
+        """Translate the last argument of an unknown or user macro when it is a sentence; True when done."""
+        if node.macroname in NEVER_PROSE:
+            return False
+        if glued:
+            arg = glued[-1]
+        else:
+            args = node.nodeargd.argnlist if node.nodeargd is not None else []
+            groups = [a for a in args or [] if isinstance(a, LatexGroupNode) and a.delimiters[0] == "{"]
+            if not groups or groups[-1] is not args[-1]:
+                return False
+            arg = groups[-1]
+        if not isinstance(arg, LatexGroupNode) or arg.delimiters[0] != "{" or not is_prose(arg.nodelist):
+            return False
+        if self._inline(arg.nodelist, tabular):
+            self._wrap(node.pos, arg.pos + 1, arg.pos + arg.len - 1, arg.pos + arg.len, arg.nodelist, kind, tabular)
+        else:  # a block of paragraphs: translated where it stands, the macro around it untouched
+            self._flush(kind)
+            self._walk(arg.nodelist, kind, tabular)
+            self._flush(kind)
+        return True
+
+
+def skip_leading_args(nodes: list) -> list:
+    """Drop an unparsed ``[..]``/``{..}`` environment argument at the start of a body."""
+    out = list(nodes)
+    while out:
+        first = out[0]
+        if isinstance(first, LatexCharsNode) and not first.chars.strip():
+            out.pop(0)
+            continue
+        if isinstance(first, LatexGroupNode) and first.delimiters[0] in "[{" and not _PARBREAK.search(
+            "".join(getattr(c, "chars", "") for c in first.nodelist)
+        ) and len(first.nodelist) <= 3 and all(not isinstance(c, LatexEnvironmentNode) for c in first.nodelist):
+            # only short option-like groups, e.g. {0.5\textwidth} or [t]
+            if all(isinstance(c, (LatexCharsNode, LatexMacroNode)) for c in first.nodelist) and first.len < 60:
+                out.pop(0)
+                continue
+        break
+    return out
