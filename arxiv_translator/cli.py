@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     e = sub.add_parser("engines", help="list the engines: available, configured, and how to configure the rest")
     e.add_argument("--config", type=Path, default=None, help="TOML config file")
     many_cli.add_commands(sub)  # corpus, eval, digest, batch
+    _add_web_commands(sub)
     return parser
 
 
@@ -96,6 +97,24 @@ def show_engines(config: Path | None) -> int:
         print(f"{mark} {row['engine']:<10} {row['state']}")
         print(f"  {'':<10} needs: {row['needs']}; billed in {row['unit']}")
     return 0
+
+
+def _add_web_commands(sub: argparse._SubParsersAction) -> None:
+    """``serve``, ``tokens`` and ``library``: the web library (arxiv_translator.web)."""
+    from .web.serve import add_commands
+
+    add_commands(sub)
+
+
+def _run_web(args: argparse.Namespace) -> int:
+    """Run a web-library command; errors become a one-line message and an exit code."""
+    from .web.serve import run_command
+
+    try:
+        return run_command(args)
+    except TranslatorError as exc:
+        print(f"arxiv-translator: error: {exc}", file=sys.stderr)
+        return exc.exit_code
 
 
 class ProgressView:
@@ -135,6 +154,8 @@ class ProgressView:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``arxiv-translator`` command."""
     args = build_parser().parse_args(argv)
+    if args.command in ("serve", "tokens", "library"):
+        return _run_web(args)
     if args.command == "engines":
         try:
             return show_engines(args.config)

@@ -7,7 +7,8 @@ SUDO=""
 if [ "$(id -u)" != "0" ]; then SUDO="sudo"; fi
 PACKAGES="latexmk texlive-latex-extra texlive-science texlive-fonts-recommended texlive-fonts-extra
   texlive-publishers texlive-bibtex-extra texlive-plain-generic lmodern cm-super tipa biber
-  texlive-xetex texlive-lang-korean fonts-noto-cjk poppler-utils chromium bubblewrap ghostscript"
+  texlive-xetex texlive-lang-korean fonts-noto-cjk poppler-utils chromium bubblewrap ghostscript
+  postgresql"
 missing=""
 for p in $PACKAGES; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -1,0 +1,93 @@
+"""Library queries: search (English and Korean), category and month filters, sort, pages.
+
+SQLite: an FTS5 trigram index finds words of three or more characters anywhere
+in the titles, abstracts (both languages) and authors; shorter words (many Korean
+words are two syllables) fall back to ``LIKE``.  PostgreSQL: ``ILIKE`` over the
+same columns.  Every user string is a bound parameter, never SQL text.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy.engine import Engine
+
+from .db import is_sqlite, paper_dict, papers
+
+PER_PAGE = 20
+SORTS = {"new": papers.c.translated_at.desc(), "date": papers.c.published.desc(),
+         "popular": papers.c.views.desc()}
+_COLUMNS = (papers.c.title, papers.c.title_ko, papers.c.abstract, papers.c.abstract_ko, papers.c.authors)
+
+
+def _like(term: str) -> Any:
+    pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(*[col.ilike(pattern, escape="\\") for col in _COLUMNS])
+
+
+def _fts_ids(engine: Engine, terms: list[str]) -> Any:
+    match = " AND ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return text("SELECT paper_id FROM papers_fts WHERE papers_fts MATCH :m").bindparams(m=match)
+
+
+def search(engine: Engine, q: str = "", category: str = "", month: str = "", sort: str = "new", page: int = 1,
+           per_page: int = PER_PAGE) -> tuple[list[dict[str, Any]], int]:
+    """One page of papers matching the query and filters, and the number of matches."""
+    conds = []
+    terms = q.split()[:10]
+    if terms:
+        long_terms = [t for t in terms if len(t) >= 3]
+        if is_sqlite(engine) and long_terms:
+            conds.append(papers.c.id.in_(_fts_ids(engine, long_terms)))
+            conds += [_like(t) for t in terms if len(t) < 3]
+        else:
+            conds += [_like(t) for t in terms]
+    if category:
+        conds.append(papers.c.categories.like('%"' + category.replace("%", "").replace('"', "") + '"%'))
+    if month:  # YYYY-MM of the arXiv publication date
+        conds.append(papers.c.published.like(month.replace("%", "") + "%"))
+    where = and_(*conds) if conds else None
+    query, count = select(papers), select(func.count()).select_from(papers)
+    if where is not None:
+        query, count = query.where(where), count.where(where)
+    query = query.order_by(SORTS.get(sort, SORTS["new"]), papers.c.id).limit(per_page).offset(
+        (max(page, 1) - 1) * per_page)
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+        total = conn.execute(count).scalar_one()
+    return [paper_dict(r) for r in rows], total
+
+
+def get_paper(engine: Engine, paper_id: str) -> dict[str, Any] | None:
+    """One paper, or None."""
+    with engine.connect() as conn:
+        row = conn.execute(select(papers).where(papers.c.id == paper_id)).first()
+    return paper_dict(row) if row else None
+
+
+def versions(engine: Engine, arxiv_id: str) -> list[str]:
+    """Every translated version of a paper (ids, oldest first)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(papers.c.id).where(papers.c.arxiv_id == arxiv_id).order_by(papers.c.version))
+        return [r.id for r in rows]
+
+
+def count_view(engine: Engine, paper_id: str) -> None:
+    """Count one view of a paper (the popularity sort)."""
+    with engine.begin() as conn:
+        conn.execute(papers.update().where(papers.c.id == paper_id).values(views=papers.c.views + 1))
+
+
+def categories(engine: Engine) -> list[str]:
+    """Primary categories present in the library."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(papers.c.primary_category).distinct().order_by(papers.c.primary_category))
+        return [r[0] for r in rows if r[0]]
+
+
+def api_item(p: dict[str, Any]) -> dict[str, Any]:
+    """The list view of a paper in the JSON API."""
+    return {"id": p["id"], "arxiv_id": p["arxiv_id"], "version": p["version"], "title": p["title"],
+            "title_ko": p["title_ko"], "authors": p["authors"], "categories": p["categories"],
+            "translated_at": p["translated_at"]}

@@ -1,0 +1,119 @@
+"""The queue and the shared arXiv throttle, without HTTP: atomic claims, stale re-queue, budgets."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+
+import pytest
+from webkit import FakeArxiv, arxiv_env, make_service, run_queue
+
+from arxiv_translator.arxiv_ids import parse_arxiv_id
+from arxiv_translator.web import auth, queue
+from arxiv_translator.web.db import database_url, open_engine
+from arxiv_translator.web.throttle import SharedThrottle
+from fake_arxiv import SAMPLE_ID
+from standin import Standin, tools_available
+
+
+@pytest.fixture
+def db(tmp_path):
+    return open_engine(database_url(tmp_path, None))
+
+
+def _queue_many(db, n: int) -> list[str]:
+    return [queue.submit(db, parse_arxiv_id(f"2501.{i:05d}v1"), "sig", None, f"2501.{i:05d}v1").job["id"]
+            for i in range(n)]
+
+
+def test_claims_are_atomic_across_threads(db):
+    ids = _queue_many(db, 30)
+    got: list[str] = []
+    lock = threading.Lock()
+
+    def worker(name: str) -> None:
+        while (job := queue.claim(db, name)) is not None:
+            with lock:
+                got.append(job["id"])
+
+    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(got) == sorted(ids)  # every job claimed exactly once
+
+
+def test_concurrent_duplicates_join_one_job(db):
+    ref = parse_arxiv_id(f"{SAMPLE_ID}v1")
+    results: list[queue.Submitted] = []
+    threads = [threading.Thread(target=lambda: results.append(queue.submit(db, ref, "sig", None, str(ref))))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len({r.job["id"] for r in results}) == 1 and sum(r.created for r in results) == 1
+
+
+def test_stale_jobs_are_requeued_then_failed_after_three_attempts(db):
+    [jid] = _queue_many(db, 1)
+    for attempt in range(1, queue.MAX_ATTEMPTS + 1):
+        job = queue.claim(db, f"dead{attempt}")
+        assert job["id"] == jid and job["attempts"] == attempt
+        assert queue.requeue(db, stale_after=60) == 0  # the heartbeat is fresh
+        time.sleep(0.05)
+        queue.requeue(db, stale_after=0.01)
+    final = queue.get_job(db, jid)
+    assert final["status"] == "failed" and "stopped 3 times" in final["error"]
+
+
+def test_heartbeat_belongs_to_the_claiming_worker(db):
+    [jid] = _queue_many(db, 1)
+    queue.claim(db, "w1")
+    assert queue.heartbeat(db, jid, "w1", stage="translate", done=3, total=9)
+    assert not queue.heartbeat(db, jid, "w2", done=9)
+    assert queue.get_job(db, jid)["done"] == 3
+
+
+def _hold_slots(url: str, interval: float, n: int, out: multiprocessing.Queue) -> None:
+    throttle = SharedThrottle(open_engine(url), poll=0.01)
+    for _ in range(n):
+        with throttle.slot(interval):
+            start = time.time()
+            time.sleep(0.02)
+            out.put((start, time.time()))
+
+
+def test_shared_throttle_spaces_requests_across_processes(tmp_path):
+    url = database_url(tmp_path, None)
+    open_engine(url)
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    procs = [ctx.Process(target=_hold_slots, args=(url, 0.2, 3, out)) for _ in range(3)]
+    for p in procs:
+        p.start()
+    spans = sorted(out.get(timeout=60) for _ in range(9))
+    for p in procs:
+        p.join(30)
+    gaps = [b[0] - a[1] for a, b in zip(spans, spans[1:])]
+    assert min(gaps) >= 0.2 - 0.01, gaps  # never overlapping, never closer than the interval
+
+
+@pytest.mark.skipif(not tools_available(), reason="../shared/tools (stand-in model) not beside the checkout")
+def test_daily_budget_refuses_before_any_engine_call(tmp_path, monkeypatch):
+    with FakeArxiv() as fake, Standin(FAKE_STATS=str(tmp_path / "stats.json")) as llm:
+        for name, value in arxiv_env(fake, tmp_path, 0.05).items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        config = tmp_path / "config.toml"
+        config.write_text('prices = { standin = [1000.0, 1000.0] }\n', encoding="utf-8")
+        service = make_service(tmp_path / "lib", engine="openai", model="standin", base_url=llm.base_url,
+                               config=str(config))
+        auth.create_token(service.db, "carol", daily_usd=0.01)
+        queue.submit(service.db, parse_arxiv_id(SAMPLE_ID), service.signature, "carol", SAMPLE_ID)
+        [job] = run_queue(service)
+        assert job["status"] == "failed" and "daily budget $0.01" in job["error"] and "carol" in job["error"]
+        assert not (tmp_path / "stats.json").exists()  # the stand-in model was never asked
+        assert not service.papers_dir.exists() or not any(service.papers_dir.iterdir())
