@@ -28,7 +28,8 @@ import pymupdf
 
 from ..document import Block, Document
 from ..errors import ConfigError, InputError
-from .pdf_classify import HeuristicClassifier, ReadState, RowClassifier, collect_stats
+from ..validate import prose_words
+from .pdf_classify import TRANSLATED_ROLES, HeuristicClassifier, ReadState, RowClassifier, collect_stats
 from .pdf_layout import extract_page
 from .pdf_segments import SegmentBuilder
 
@@ -108,6 +109,7 @@ class PdfReader:
         state = ReadState()
         rows_seen = 0
         empty: list[int] = []
+        kept: dict[str, list[list]] = {}  # 1-based page -> rows with English prose the roles leave untranslated
         for pno in selection:
             page = pdf[pno]
             layout = extract_page(page, stats.body_font, stats.body_size)
@@ -115,6 +117,10 @@ class PdfReader:
                 empty.append(pno + 1)
             rows_seen += sum(1 for r in layout.rows if not r.rotated)
             self.classifier.classify(layout, stats, state)
+            left = [[*(round(v, 1) for v in r.bbox), r.role] for r in layout.rows
+                    if r.role not in TRANSLATED_ROLES and prose_words(r.text)]
+            if left:
+                kept[str(pno + 1)] = left
             builder.add_page(pno, layout.rows, layout.width)
             del page, layout
         builder.finish()
@@ -132,6 +138,7 @@ class PdfReader:
         doc.meta.update({
             "pages": ",".join(str(p) for p in selection), "page_count": str(pdf.page_count),
             "body_size": f"{stats.body_size:.2f}", "body_font": stats.body_font,
+            "pdf_kept": json.dumps(kept, separators=(",", ":")),
             "pdf_pages": json.dumps({str(k + 1): v for k, v in builder.page_stats.items()}, separators=(",", ":")),
         })
         if empty and len(empty) < len(selection):
