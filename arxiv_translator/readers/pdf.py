@@ -106,6 +106,9 @@ class PdfReader:
         selection = parse_pages(self.pages, pdf.page_count)
         stats = collect_stats(pdf, list(range(pdf.page_count)))  # the whole document, sampled
         builder = SegmentBuilder(stats)
+        attach = getattr(self.classifier, "attach", None)
+        if callable(attach):  # a classifier that reads the pages itself (a layout model)
+            attach(pdf)
         state = ReadState()
         rows_seen = 0
         empty: list[int] = []
