@@ -28,7 +28,7 @@ from .pdf_classify import DocStats, HeuristicClassifier, PageLayout, ReadState, 
 PROSE_REGIONS = {"text", "list-item", "caption", "footnote"}
 #: Heuristic roles the model may overrule.
 RESCUED_ROLES = {"table", "figure", "equation", "code"}
-LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z(])")
+LOWER_WORD = re.compile(r"(?<![A-Za-z])[a-z]{3,}(?![A-Za-z]|\s*\()")
 #: Lower-case prose words (not names, not function names such as exp) a rescued row needs.
 MIN_WORDS = 4
 

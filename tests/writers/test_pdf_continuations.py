@@ -192,3 +192,20 @@ def test_corpus_pdfs_first_pages_words_left(tmp_path):
             assert english["lines"] == len(english["list"]) > 0
             assert {item["page"] for item in english["list"]} <= {1, 2, 3}
             assert all(item["reason"] != "not read as text" or item["words"] <= 3 for item in english["list"])
+
+
+def test_layout_model_classifier_agrees_on_prose_and_rescues_only_running_words(tmp_path):
+    from arxiv_translator.readers.pdf_model import ModelClassifier, _prose, page_regions
+
+    src = make_two_columns(tmp_path / "two.pdf")
+    model = ModelClassifier()
+    with_model = PdfReader(classifier=model).read(tmp_path, src.name)
+    plain = PdfReader().read(tmp_path, src.name)
+    assert model.pdf is not None  # the reader handed it the document
+    with pymupdf.open(src) as pdf:
+        kinds = {r[4] for r in page_regions(pdf[0])}
+    assert "text" in kinds
+    assert [(s.kind, s.source) for s in with_model.segments()] == [(s.kind, s.source) for s in plain.segments()]
+    assert _prose("we fit the policy to pairs of answers directly")
+    assert not _prose("Rafael Rafailov Archit Sharma Eric Mitchell Stefano Ermon")
+    assert not _prose("p(y | x) = exp (r(x, y1)) exp (r(x, y1)) + exp (r(x, y2)) exp")
