@@ -301,6 +301,48 @@ def scan_pdf(path: Path, name: str, pages: list[int] | None = None, labels: list
     return out
 
 
+@dataclass
+class PdfLine:
+    """One text line of a PDF page with English prose words (see :func:`scan_pdf_lines`)."""
+
+    index: int  # 0-based page of the file read
+    bbox: tuple[float, float, float, float]
+    found: Passage
+
+
+def scan_pdf_lines(path: Path, name: str, pages: list[int] | None = None,
+                   labels: list[int] | None = None) -> list[PdfLine]:
+    """Every text line of a PDF with English prose words left, by page, skipped as :func:`scan_pdf` skips.
+
+    The line-level view of the same audit: the reference list (up to an
+    appendix), author blocks (an e-mail address) and the pseudo banner are not prose.
+    """
+    import pymupdf  # heavy: only when a PDF is audited
+
+    out: list[PdfLine] = []
+    in_refs = False
+    with pymupdf.open(path) as pdf:
+        chosen = [p for p in (pages if pages is not None else range(pdf.page_count)) if 0 <= p < pdf.page_count]
+        for n, index in enumerate(chosen):
+            label = labels[n] if labels is not None and n < len(labels) else index + 1
+            blocks = [b for b in pdf[index].get_text("dict", sort=True)["blocks"] if b.get("type") == 0]
+            for block in blocks:
+                lines = [("".join(s["text"] for s in ln["spans"]), tuple(ln["bbox"])) for ln in block["lines"]]
+                text = _reading("\n".join(t for t, _ in lines))
+                if _PDF_REFS.match(text):
+                    in_refs = True
+                    continue
+                if in_refs and _PDF_APPENDIX.match(text) and len(text) < 80:
+                    in_refs = False
+                if in_refs or _EMAIL.search(text) or text.startswith("PSEUDO-TRANSLATION"):
+                    continue
+                for line, bbox in lines:
+                    found = passage(f"page {label}", _URL.sub(" ", _reading(line)))
+                    if found:
+                        out.append(PdfLine(index=index, bbox=bbox, found=found))
+    return out
+
+
 Scanner = Callable[..., list[Passage]]
 #: Output kind -> scanner.
 SCANNERS: dict[str, Scanner] = {"html": scan_html, "markdown": scan_markdown, "latex": scan_latex, "pdf": scan_pdf}

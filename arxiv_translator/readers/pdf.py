@@ -28,7 +28,8 @@ import pymupdf
 
 from ..document import Block, Document, Graphic
 from ..errors import ConfigError, InputError
-from .pdf_classify import HeuristicClassifier, ReadState, RowClassifier, collect_stats
+from ..validate import prose_words
+from .pdf_classify import TRANSLATED_ROLES, HeuristicClassifier, ReadState, RowClassifier, collect_stats
 from .pdf_layout import extract_page
 from .pdf_regions import page_regions
 from .pdf_segments import SegmentBuilder
@@ -106,10 +107,14 @@ class PdfReader:
         selection = parse_pages(self.pages, pdf.page_count)
         stats = collect_stats(pdf, list(range(pdf.page_count)))  # the whole document, sampled
         builder = SegmentBuilder(stats)
+        attach = getattr(self.classifier, "attach", None)
+        if callable(attach):  # a classifier that reads the pages itself (a layout model)
+            attach(pdf)
         state = ReadState()
         rows_seen = 0
         empty: list[int] = []
         regions: list[Graphic] = []
+        kept: dict[str, list[list]] = {}  # 1-based page -> rows with English prose the roles leave untranslated
         for pno in selection:
             page = pdf[pno]
             layout = extract_page(page, stats.body_font, stats.body_size)
@@ -118,6 +123,10 @@ class PdfReader:
             rows_seen += sum(1 for r in layout.rows if not r.rotated)
             self.classifier.classify(layout, stats, state)
             regions.extend(page_regions(pno, layout))
+            left = [[*(round(v, 1) for v in r.bbox), r.role] for r in layout.rows
+                    if r.role not in TRANSLATED_ROLES and prose_words(r.text)]
+            if left:
+                kept[str(pno + 1)] = left
             builder.add_page(pno, layout.rows, layout.width)
             del page, layout
         builder.finish()
@@ -135,6 +144,7 @@ class PdfReader:
         doc.meta.update({
             "pages": ",".join(str(p) for p in selection), "page_count": str(pdf.page_count),
             "body_size": f"{stats.body_size:.2f}", "body_font": stats.body_font,
+            "pdf_kept": json.dumps(kept, separators=(",", ":")),
             "pdf_pages": json.dumps({str(k + 1): v for k, v in builder.page_stats.items()}, separators=(",", ":")),
         })
         if empty and len(empty) < len(selection):

@@ -40,6 +40,7 @@ APPENDIX_RE = re.compile(r"^(?:\d+\.?\s+)?(?:appendix|appendices|supplementary)|
 ABSTRACT_RE = re.compile(r"^a\s?bstract\s*[.:—–-]?\s*", re.I)
 PAGE_NUMBER_RE = re.compile(r"^\s*(?:page\s+)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:/|of)\s*\d{1,4})?\s*$", re.I)
 FOOTNOTE_START_RE = re.compile(r"^\s*(?:[*∗⋆†‡§¶♠♡♣♢]|\d{1,2}\s?[A-Za-z(])")
+SENTENCE_END_RE = re.compile(r"[.!?:;][\"'”’)\]]*\s*$")
 _DIGITS = re.compile(r"\d+")
 _WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -263,6 +264,11 @@ class HeuristicClassifier:
         for i, row in enumerate(rows):
             if row.role != "text" or _words(row) > 2 or row.width > 12 * stats.body_size:
                 continue
+            prev = rows[i - 1] if i else None
+            if (prev is not None and prev.role == "text" and abs(prev.bbox[0] - row.bbox[0]) < 0.5 * row.size
+                    and 0 < row.baseline - prev.baseline < 1.6 * row.size and prev.width > 12 * stats.body_size
+                    and not SENTENCE_END_RE.search(prev.text)):
+                continue  # the last words of a paragraph ("the following loss:") before a display
             near = rows[max(0, i - 2): i] + rows[i + 1: i + 3]
             if any(o.role == "equation" and abs(o.baseline - row.baseline) < 2.2 * row.size for o in near):
                 row.role = "equation"

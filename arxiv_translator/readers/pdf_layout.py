@@ -25,6 +25,8 @@ TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 Box = tuple[float, float, float, float]
 #: Kinds of pieces that are protected (come back byte-identical).
 ATOM_KINDS = ("math", "mark", "cite", "ref", "url", "code")
+#: An internal link with two or more rectangles this wide covers whole lines of prose: a broken link.
+BROKEN_LINK_WIDTH = 200.0
 
 
 @dataclass(slots=True)
@@ -83,13 +85,21 @@ class PageLayout:
 def link_kinds(page: pymupdf.Page) -> list[tuple[Box, str]]:
     """The page's link rectangles with the kind of protected span their text becomes."""
     out = []
+    found = []
+    rects_of: dict[str, int] = {}
     for link in page.get_links():
         rect = link["from"]
+        name = ""
         if link["kind"] == pymupdf.LINK_URI:
             kind = "url"
         else:
             name = str(link.get("nameddest") or link.get("name") or "")
             kind = "cite" if name.startswith("cite.") else "ref"
+            rects_of[name] = rects_of.get(name, 0) + (rect.width > BROKEN_LINK_WIDTH)
+        found.append((rect, kind, name))
+    for rect, kind, name in found:
+        if name and rects_of.get(name, 0) >= 2:
+            continue  # a citation link that runs over whole lines (hyperref across a footnote): not a citation
         out.append(((rect.x0, rect.y0, rect.x1, rect.y1), kind))
     return out
 

@@ -8,7 +8,8 @@ original glyph runs.  A segment that does not fit at the floor, or whose box
 would cover other content, keeps its English and is reported.  Links follow
 the citations they sat on; bookmarks survive, translated where a heading
 matches.  The report gets, per page, blocks translated / kept / overflowing
-and formulas re-inserted.
+and formulas re-inserted, and every line left in English with its page and
+reason (:mod:`.pdf_ledger`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..readers.pdf import open_pdf
 from .base import WriteJob, WriteResult, Writer
 from .pdf_draw import collect_glyphs, draw, dual_pdf, links_over, move_links, page_obstacles, redact_rows
 from .pdf_fonts import GlyphCoder, subset_font
+from .pdf_ledger import english_lines
 from .pdf_typeset import Atom, Measure, Part, Placed, fit, words_of
 
 Rect4 = tuple[float, float, float, float]
@@ -143,6 +145,7 @@ class PdfOutput(Writer):
         mode = getattr(job.settings, "dual", "side") or "side"
         dual_pdf(source, out, selection, job.out / "paper.dual.pdf", mode)
         result = self._result(plans, pages_info, mode, job.doc.meta.get("pdf_pages", "{}"))
+        result.info["pdf"]["english"] = english_lines(mono, selection, plans, job.doc.meta.get("pdf_kept", "{}"))
         if problem:
             result.warnings.append(problem)
         return result
