@@ -17,6 +17,7 @@ A paper that cannot be read or digested does not stop the others.
 from __future__ import annotations
 
 import asyncio
+from abc import ABC, abstractmethod
 import json
 import re
 import tempfile
@@ -132,7 +133,7 @@ def default_tag(facts: PaperFacts) -> str:
     return "Paper"
 
 
-class Digester:
+class Digester(ABC):
     """Makes one paper's digest; subclasses per engine (see :data:`DIGESTERS`)."""
 
     real = True
@@ -145,9 +146,9 @@ class Digester:
         url = f"https://arxiv.org/abs/{re.sub(r'v[0-9]+$', '', facts.arxiv_id)}" if facts.arxiv_id else None
         return Digest(facts.key, facts.title, facts.month, url=url, real=self.real)
 
+    @abstractmethod
     async def make(self, facts: PaperFacts) -> Digest:
         """The digest of one paper (status failed with the reason when it cannot be made)."""
-        raise NotImplementedError
 
     async def aclose(self) -> None:
         """Release connections."""
