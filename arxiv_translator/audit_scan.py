@@ -288,12 +288,8 @@ def scan_pdf(path: Path, name: str, pages: list[int] | None = None, labels: list
             label = labels[n] if labels is not None and n < len(labels) else index + 1
             for block in pdf[index].get_text("blocks", sort=True):
                 text = _reading(str(block[4]))
-                if _PDF_REFS.match(text):
-                    in_refs = True
-                    continue
-                if in_refs and _PDF_APPENDIX.match(text) and len(text) < 80:
-                    in_refs = False
-                if in_refs or _EMAIL.search(text) or text.startswith("PSEUDO-TRANSLATION"):
+                in_refs, skip = _pdf_skip(text, in_refs)
+                if skip:
                     continue
                 found = passage(f"page {label}", _URL.sub(" ", re.sub(r"-\n(?=[a-z])", "", text)))
                 if found:
@@ -329,12 +325,8 @@ def scan_pdf_lines(path: Path, name: str, pages: list[int] | None = None,
             for block in blocks:
                 lines = [("".join(s["text"] for s in ln["spans"]), tuple(ln["bbox"])) for ln in block["lines"]]
                 text = _reading("\n".join(t for t, _ in lines))
-                if _PDF_REFS.match(text):
-                    in_refs = True
-                    continue
-                if in_refs and _PDF_APPENDIX.match(text) and len(text) < 80:
-                    in_refs = False
-                if in_refs or _EMAIL.search(text) or text.startswith("PSEUDO-TRANSLATION"):
+                in_refs, skip = _pdf_skip(text, in_refs)
+                if skip:
                     continue
                 for line, bbox in lines:
                     found = passage(f"page {label}", _URL.sub(" ", _reading(line)))
@@ -346,3 +338,13 @@ def scan_pdf_lines(path: Path, name: str, pages: list[int] | None = None,
 Scanner = Callable[..., list[Passage]]
 #: Output kind -> scanner.
 SCANNERS: dict[str, Scanner] = {"html": scan_html, "markdown": scan_markdown, "latex": scan_latex, "pdf": scan_pdf}
+
+
+def _pdf_skip(text: str, in_refs: bool) -> tuple[bool, bool]:
+    """``(in_refs, skip)`` for one PDF text block: the reference list (until an appendix heading),
+    author blocks with an e-mail and the pseudo banner are not prose a translator changes."""
+    if _PDF_REFS.match(text):
+        return True, True
+    if in_refs and _PDF_APPENDIX.match(text) and len(text) < 80:
+        in_refs = False
+    return in_refs, in_refs or bool(_EMAIL.search(text)) or text.startswith("PSEUDO-TRANSLATION")
