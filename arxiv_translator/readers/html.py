@@ -29,7 +29,7 @@ from urllib.parse import urljoin
 from ..document import Block, Document, Protected, Segment, SourceFile
 from ..encoding import decode_text
 from ..errors import InputError
-from ..validate import PROSE_WORD
+from ..prose import PROSE_WORD
 from . import html_specs as spec
 from .tables import html_tables
 from .html_page import Node, contains_block, is_block, page_base, parse_page, plain_text

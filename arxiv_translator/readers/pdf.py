@@ -28,7 +28,7 @@ import pymupdf
 
 from ..document import Block, Document, Graphic
 from ..errors import ConfigError, InputError
-from ..validate import prose_words
+from ..prose import prose_words
 from .pdf_classify import TRANSLATED_ROLES, HeuristicClassifier, ReadState, RowClassifier, collect_stats
 from .pdf_layout import extract_page
 from .pdf_regions import page_regions
