@@ -7,7 +7,8 @@ leaving every other byte as it was.  LaTeXML pages are well formed (every
 element closed, as served or as saved by a browser), which is what the
 tokeniser relies on: a stray end tag is ignored, an element left open is
 closed by its parent's end tag, and unclosed elements end at the end of the
-page.  ``<math>`` and raw-text elements (``<script>``, ``<style>``...) are
+page; a comment never closed (``<!--`` without ``-->``) runs to the end of the page, as in a
+browser.  ``<math>`` and raw-text elements (``<script>``, ``<style>``...) are
 skipped whole: nothing inside them is ever looked at.
 """
 
@@ -22,7 +23,7 @@ from ..errors import InputError
 from . import html_specs as spec
 
 ARXIV = "https://arxiv.org"
-_TOKEN = re.compile(r"<(?:!--(?:-?>|.*?--!?>)|!\[CDATA\[.*?\]\]>|[!?][^>]*>|(/)?([A-Za-z][^\s/>]*)"
+_TOKEN = re.compile(r"<(?:!--(?:-?>|.*?--!?>|.*)|!\[CDATA\[.*?\]\]>|[!?][^>]*>|(/)?([A-Za-z][^\s/>]*)"
                     r"((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>)", re.S)
 _ATTR = re.compile(r"""\s([^\s=/>"']+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+)))?""")
 _CLASS = re.compile(r"""\sclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))""", re.I)
