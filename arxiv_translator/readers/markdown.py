@@ -20,6 +20,11 @@ reader works line by line (blocks) and hands each stretch of prose to
   unless such paragraphs are rare (at most one in twenty of those holding
   math, as in OCR output that lost a delimiter): those paragraphs are then
   kept as they are, each with a warning naming its line.
+
+Why not markdown-it-py (``bench/bench_reader_libs.py``): driven by its block tokens this reader
+gives the same segments on all 33 corpus papers, ~35 % slower and with more code (it has line
+ranges, no inline offsets, no Mathpix line rules); stock CommonMark opens a fence at Mathpix's
+one-line "``` text" and swallows the rest of a paper, ``texmath`` takes prose after ``\\]`` as math.
 """
 
 from __future__ import annotations

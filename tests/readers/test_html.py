@@ -153,6 +153,17 @@ def test_tokeniser_offsets():
     assert root.children[1].name == "p" and root.children[1].end == len(text)
 
 
+def test_tokeniser_unclosed_comment_runs_to_the_end():
+    """As in a browser (html5lib reads ``p`` alone): what follows a ``<!--`` that never closes is comment."""
+    text = "<p>kept<!-- never closed</p><p>hidden</p>"
+    root = parse_page(text)
+    assert [n.name for n in root.iter()] == ["#root", "p"]
+    p = root.children[0]
+    assert text[p.inner_start:p.inner_end] == "kept<!-- never closed</p><p>hidden</p>" and p.end == len(text)
+    closed = parse_page("<p>a<!-- b --></p><p>c</p>")  # a closed comment still ends where it closes
+    assert [n.name for n in closed.iter()] == ["#root", "p", "p"]
+
+
 def test_page_base_from_base_or_meta():
     assert page_base(parse_page('<head><base href="/html/2402.18563v1/"></head>')) == \
         ("https://arxiv.org/html/2402.18563v1/", "2402.18563v1")
