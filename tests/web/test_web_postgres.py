@@ -80,3 +80,39 @@ def test_job_and_search_on_postgres(pg_url, db, tmp_path, monkeypatch):
         items, total = search.search(service.db, q)
         assert total == 1 and items[0]["id"] == f"{SAMPLE_ID}v1", q
     assert search.search(service.db, "100%")[1] == 0
+
+
+def _paper(pid: str, title: str, title_ko: str, abstract: str, authors: list[str], published: str) -> dict:
+    return {"id": pid, "arxiv_id": pid[:-2], "version": 1, "signature": "sig", "title": title, "title_ko": title_ko,
+            "authors": authors, "abstract": abstract, "abstract_ko": "", "categories": ["cs.CL"],
+            "primary_category": "cs.CL", "published": published}
+
+
+def test_full_text_search_uses_tsvector_and_web_syntax(db):
+    from arxiv_translator.web.db import upsert_paper
+
+    with db.begin() as conn:
+        upsert_paper(conn, _paper("2501.00001v1", "Sparse attention for translation", "번역을 위한 희소 어텐션",
+                                  "We study O'Brien's model of attention.", ["Ada Lovelace"], "2025-01-01"))
+        upsert_paper(conn, _paper("2501.00002v1", "Dense GPU kernels", "밀집 커널", "Attention kernels on a GPU.",
+                                  ["Alan Turing"], "2025-02-01"))
+        for i in range(3, 400):  # enough rows that the planner has a real choice
+            upsert_paper(conn, _paper(f"2501.{i:05d}v1", "Filler paper", "채움 논문", "Nothing here.",
+                                      ["Nobody"], "2024-01-01"))
+    cases = {"번역": ["2501.00001v1"],  # a Korean stem finds the word with its particle (번역을)
+             "transl": ["2501.00001v1"],  # a prefix
+             "attention -gpu": ["2501.00001v1"],  # websearch syntax: exclusion
+             '"sparse attention"': ["2501.00001v1"], '"attention sparse"': [],  # phrases keep their order
+             "lovelace or turing": ["2501.00001v1", "2501.00002v1"], "O'Brien": ["2501.00001v1"],
+             "'); drop table papers; --": [], "!!!": [], "100%": []}
+    for q, want in cases.items():
+        items, total = search.search(db, q)
+        assert sorted(p["id"] for p in items) == want and total == len(want), q
+    ranked, _ = search.search(db, "attention", sort="relevance")
+    assert [p["id"] for p in ranked] == ["2501.00001v1", "2501.00002v1"]  # the title match ranks first
+    with db.connect() as conn:
+        conn.exec_driver_sql("SET enable_seqscan = off")
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql(
+            "EXPLAIN SELECT id FROM papers WHERE search @@ to_tsquery('simple', 'attention:*')"))
+        gin = conn.exec_driver_sql("SELECT indexdef FROM pg_indexes WHERE indexname = 'papers_search'").scalar_one()
+    assert "papers_search" in plan and "USING gin (search)" in gin
