@@ -93,6 +93,22 @@ def versions(engine: Engine, arxiv_id: str) -> list[str]:
         return [r.id for r in rows]
 
 
+def version_rows(engine: Engine, arxiv_id: str) -> list[dict[str, Any]]:
+    """Every translated version of a paper, oldest first, whole (the side-by-side view of the paper page)."""
+    with engine.connect() as conn:
+        rows = conn.execute(select(papers).where(papers.c.arxiv_id == arxiv_id)
+                            .order_by(papers.c.version, papers.c.id)).all()
+    return [paper_dict(r) for r in rows]
+
+
+def version_item(p: dict[str, Any]) -> dict[str, Any]:
+    """One version of a paper in the JSON API: enough to compare the versions' translations."""
+    return {"id": p["id"], "version": p["version"], "title": p["title"], "title_ko": p["title_ko"],
+            "abstract_ko": p["abstract_ko"], "published": p["published"], "updated": p["updated"],
+            "translated_at": p["translated_at"], "engine": p["summary"].get("engine", {}),
+            "outputs": p["summary"].get("outputs", [])}
+
+
 def count_view(engine: Engine, paper_id: str) -> None:
     """Count one view of a paper (the popularity sort)."""
     with engine.begin() as conn:
