@@ -142,6 +142,9 @@ def test_versions_and_their_translations_side_by_side(fake, service):
     cards = re.findall(r'<article class="card vcard( current)?" data-id="([^"]+)"', page)
     assert cards == [("", "2501.10009v1"), (" current", "2501.10009v2")]
     assert 'href="/papers/2501.10009v1/bilingual"' in page and 'href="/papers/2501.10009v1"' in page
+    seg = paper["summary"]["segments"]
+    shown = float(re.search(r'class="coverage">([0-9.]+)%', page).group(1))
+    assert shown == round(100 * (seg["translated"] + seg["cached"]) / (seg["total"] - seg["kept"]), 1)
     latest = c.get("/papers/2501.10009", follow_redirects=False)  # no version: the latest translated one
     assert latest.status_code == 302 and latest.headers["location"] == "/papers/2501.10009v2"
     assert c.get("/papers/2501.10008").status_code == 404
