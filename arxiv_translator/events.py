@@ -13,7 +13,7 @@ class Event:
     ``stage`` names the pipeline stage (read, check, translate, write,
     compile); ``done``/``total`` count segments during translation;
     ``in_flight`` is the number of engine requests under way; ``tokens`` the
-    tokens used so far; ``message`` is a human-readable line.
+    tokens used so far and ``cost_usd`` their price; ``message`` is a human-readable line.
     """
 
     stage: str
@@ -22,6 +22,7 @@ class Event:
     total: int = 0
     in_flight: int = 0
     tokens: int = 0
+    cost_usd: float = 0.0
 
 
 Listener = Callable[[Event], None]

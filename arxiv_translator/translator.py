@@ -299,7 +299,7 @@ class Translator:
     def _emit(self) -> None:
         tokens = self.usage.prompt_tokens + self.usage.completion_tokens
         self.listener(Event(stage="translate", done=self._done, total=self._total,
-                            in_flight=self._in_flight, tokens=tokens))
+                            in_flight=self._in_flight, tokens=tokens, cost_usd=self.usage.cost_usd))
 
 
 def _within(batch: list[Segment], max_items: int, max_chars: int | None) -> list[list[Segment]]:

@@ -153,7 +153,7 @@ def pages(data: Path, args: argparse.Namespace, database: str | None) -> None:
     """Requests per second for the library and paper pages and API."""
     t0 = time.monotonic()
     ids = fill(data, args.papers, database)
-    kind = "PostgreSQL, ILIKE" if database else "SQLite WAL, FTS5 trigram"
+    kind = "PostgreSQL, tsvector + GIN" if database else "SQLite WAL, FTS5 trigram"
     print(f"filled {args.papers} papers in {time.monotonic() - t0:.1f} s ({kind})")
     extra = ("--database", database) if database else ()
     with ServeProcess(data, dict(os.environ), "--engine", "pseudo", *extra, workers=0) as srv:

@@ -20,6 +20,10 @@ clean folder, and the translation memory gives back what it had already translat
 spent and what running papers have reserved; the worker estimates its paper (no engine call)
 and translates only when the estimate fits, reserving it.  A paper starts only when every
 running paper has its reservation, so the reservations never overlap.
+
+``--out URL`` (``s3://``, ``file://``... any fsspec URL; :mod:`.store`): the same, with the paper
+folders and ``batch.json`` at the URL; each paper is translated in a local scratch folder and
+uploaded when it is finished.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from ..arxiv_ids import looks_like_arxiv, parse_arxiv_id
 from ..errors import ConfigError, InputError
 from .batch_state import BatchState, Entry
 from .batch_worker import die_with_parent
+from .store import Remote, is_url, local_work, read_marker
 
 LIST_SUFFIXES = ("", ".txt", ".lst", ".ids")
 WORK = ".batch"
@@ -49,7 +54,7 @@ POLL = 0.1
 class BatchOptions:
     """How to run a batch."""
 
-    out: Path
+    out: Path | str  # a folder, or an fsspec URL (s3://...): see .store
     workers: int = 2
     budget: float | None = None
     ray: str | None = None  # a Ray address ("auto", "host:port", "ray://..."): papers become Ray tasks
@@ -199,7 +204,7 @@ class _Running:
     entry: Entry
     proc: Worker
     started: float
-    reservation: Path
+    reservation: str  # a path or a URL
     result: Path
 
 
@@ -250,29 +255,36 @@ class Batch:
 
     def _may_start(self) -> bool:
         """Under a budget, only when every running paper has reserved its estimate."""
-        return self.options.budget is None or all(r.reservation.is_file() for r in self.running)
+        return self.options.budget is None or all(read_marker(r.reservation) is not None for r in self.running)
 
     def _allowance(self) -> float | None:
         if self.options.budget is None:
             return None
-        reserved = sum(json.loads(r.reservation.read_text())["cost_usd"] for r in self.running)
+        reserved = sum((read_marker(r.reservation) or {}).get("cost_usd", 0.0) for r in self.running)
         return round(self.options.budget - self.state.cost() - reserved, 6)
 
     def _start(self, entry: Entry, allowance: float | None) -> None:
-        folder = self.state.root / entry.folder
-        shutil.rmtree(folder, ignore_errors=True)  # an unfinished output of a killed run
+        folder, remote = self.state.root / entry.folder, self.state.remote
         stem = self.work / entry.folder
         for suffix in (".result.json", ".reservation.json"):
             Path(f"{stem}{suffix}").unlink(missing_ok=True)
+        reservation, upload = f"{stem}.reservation.json", None
+        if remote is not None:  # the paper folder and the reservation live at the URL
+            remote.remove(entry.folder)
+            remote.remove(f"{WORK}/{entry.folder}.reservation.json")
+            reservation = remote.uri(WORK, f"{entry.folder}.reservation.json")
+            upload = {"url": remote.url, "folder": entry.folder}
+        else:
+            shutil.rmtree(folder, ignore_errors=True)  # an unfinished output of a killed run
         spec = {"source": entry.source, "out": str(folder), "throttle": str(self.work / "arxiv.lock"),
                 "settings": self.options.settings, "config": str(self.options.config) if self.options.config else None,
-                "allowance": allowance, "reservation": f"{stem}.reservation.json", "result": f"{stem}.result.json",
-                "log": f"{stem}.log"}
+                "allowance": allowance, "reservation": reservation, "result": f"{stem}.result.json",
+                "log": f"{stem}.log", "upload": upload}
         spec_path = Path(f"{stem}.spec.json")
         spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
         proc = self.launch(spec_path, spec)
         entry.status, entry.runs, entry.error = "running", entry.runs + 1, ""
-        self.running.append(_Running(entry, proc, time.monotonic(), Path(spec["reservation"]), Path(spec["result"])))
+        self.running.append(_Running(entry, proc, time.monotonic(), reservation, Path(spec["result"])))
         self.state.save()
         self._summary(f"started {entry.source}")
 
@@ -323,7 +335,8 @@ def run_batch(items: list[str], options: BatchOptions, show: Callable[[str], Non
         show(problem)
     if not sources:
         raise InputError("batch: no paper to translate (" + (problems[0] if problems else "no sources given") + ")")
-    root = Path(options.out)
+    remote = Remote(options.out) if isinstance(options.out, str) and is_url(options.out) else None
+    root = local_work(remote.url) if remote is not None else Path(options.out)
     if root.exists() and not root.is_dir():
         raise InputError(f"{root}: not a folder")
     launch: Launcher | None = None
@@ -332,7 +345,7 @@ def run_batch(items: list[str], options: BatchOptions, show: Callable[[str], Non
 
         launch = ray_launcher(options.ray)
     root.mkdir(parents=True, exist_ok=True)
-    state = BatchState.load(root)
+    state = BatchState.load(root, remote)
     taken = {e.folder for e in state.entries}
     by_source = {e.source: e.folder for e in state.entries}
     state.merge([(s, by_source.get(s) or folder_name(s, taken)) for s in sources])

@@ -6,10 +6,12 @@ cluster puts it.  Shared across the cluster:
 
 * the arXiv politeness budget: :class:`ArxivThrottle`, one actor that every task asks before each
   request (one request at a time, ``interval`` seconds apart);
-* the driver's ``ARXIV_TRANSLATOR_*`` and ``OPENAI_*`` environment goes with each task;
-* the translation memory and the outputs: the ``--cache`` file and the ``--out`` folder, which
-  must be on a path every node sees (a shared file system; on one machine, any folder).
-  Object-store URLs (``s3://``) are not supported.
+* the driver's ``ARXIV_TRANSLATOR_*``, ``OPENAI_*`` and object-store credential variables
+  (``AWS_*``, ``FSSPEC_*``, ``GOOGLE_APPLICATION_CREDENTIALS``, ``AZURE_STORAGE_*``) go with each task;
+* the outputs and ``batch.json``: ``--out`` is a folder every node sees (a shared file system;
+  on one machine, any folder) or any fsspec URL (``s3://bucket/papers``): each task translates
+  in a scratch folder on its node and uploads the finished paper (:mod:`.store`);
+* the translation memory: the ``--cache`` SQLite file, on a path every node sees.
 
 ``ADDRESS`` is what ``ray.init`` takes: ``auto`` (a running local cluster or ``RAY_ADDRESS``),
 ``host:port``, or ``ray://host:10001``.  A process that already called ``ray.init`` is used as it is.
@@ -117,7 +119,9 @@ def _run_paper(spec: dict, actor: Any, env: dict[str, str]) -> dict:
 def _forwarded_env() -> dict[str, str]:
     import os
 
-    return {k: v for k, v in os.environ.items() if k.startswith(("ARXIV_TRANSLATOR_", "OPENAI_"))}
+    return {k: v for k, v in os.environ.items()
+            if k.startswith(("ARXIV_TRANSLATOR_", "OPENAI_", "AWS_", "FSSPEC_", "AZURE_STORAGE_"))
+            or k == "GOOGLE_APPLICATION_CREDENTIALS"}
 
 
 def ray_launcher(address: str):

@@ -5,6 +5,9 @@ batch folder), ``status`` (pending, running, done, failed, skipped), ``source_ki
 ``segments``, ``requests``, ``cost_usd``, ``seconds``, ``error`` and ``runs`` (how many times a
 worker started on it).  A paper counts as finished when its folder holds a finished translate
 output (``report.json`` + ``segments.jsonl``): after a kill, that is what is trusted.
+
+With ``--out URL`` (:mod:`.store`) the table and the paper folders live at the URL, and ``root`` is
+the driver's local work folder.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 
 from ..errors import InputError, OutputError
 from .outputs import is_output, load_output
+from .store import Remote
 
 STATE = "batch.json"
 FINAL = ("done", "failed", "skipped")
@@ -55,25 +59,32 @@ class BatchState:
     entries: list[Entry] = field(default_factory=list)
     skipped_lines: list[str] = field(default_factory=list)
     started: float = field(default_factory=time.time)
+    remote: Remote | None = None  # --out URL: the table and the papers are there
 
     @property
     def path(self) -> Path:
         return self.root / STATE
 
+    @property
+    def where(self) -> str:
+        """Where ``batch.json`` is: a path or a URL."""
+        return self.remote.uri(STATE) if self.remote is not None else str(self.path)
+
     @classmethod
-    def load(cls, root: Path) -> BatchState:
-        """The state in ``root/batch.json``, or an empty one."""
-        state = cls(Path(root))
-        if not state.path.is_file():
+    def load(cls, root: Path, remote: Remote | None = None) -> BatchState:
+        """The state in ``root/batch.json`` (or at ``remote``), or an empty one."""
+        state = cls(Path(root), remote=remote)
+        text = remote.read_text(STATE) if remote is not None else _read(state.path)
+        if text is None:
             return state
         try:
-            data = json.loads(state.path.read_text(encoding="utf-8"))
+            data = json.loads(text)
             state.entries = [Entry(**e) for e in data["papers"]]
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise InputError(f"{state.path}: not a batch status file ({exc}); use another --out") from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise InputError(f"{state.where}: not a batch status file ({exc}); use another --out") from None
         for entry in state.entries:  # folders are removed and rewritten: plain names inside the batch only
             if not entry.folder or entry.folder != Path(entry.folder).name or entry.folder in (".", ".."):
-                raise InputError(f"{state.path}: paper folder {entry.folder!r} is not a plain name")
+                raise InputError(f"{state.where}: paper folder {entry.folder!r} is not a plain name")
         return state
 
     def merge(self, wanted: list[tuple[str, str]]) -> None:
@@ -84,6 +95,13 @@ class BatchState:
     def reconcile(self) -> None:
         """After a restart: trust finished outputs on disk; everything else not final runs again."""
         for entry in self.entries:
+            if self.remote is not None:
+                if self.remote.is_output(entry.folder):
+                    if entry.status != "done":
+                        entry.fill_from_report(self.remote.report(entry.folder))
+                else:
+                    entry.status = "pending"
+                continue
             folder = self.root / entry.folder
             if is_output(folder):
                 if entry.status != "done":
@@ -107,9 +125,21 @@ class BatchState:
         data = {"summary": {**self.counts(), "papers": len(self.entries), "cost_usd": self.cost(),
                             "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())},
                 "skipped_lines": self.skipped_lines, "papers": [asdict(e) for e in self.entries]}
+        if self.remote is not None:
+            self.remote.write_text(STATE, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            return
         tmp = self.path.with_name(f".{STATE}.{os.getpid()}.part")
         try:
             tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError as exc:
             raise OutputError(f"{self.path}: cannot write the batch status ({exc.strerror or exc})") from None
+
+
+def _read(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read the batch status ({exc.strerror or exc})") from None

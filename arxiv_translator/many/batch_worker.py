@@ -9,13 +9,16 @@ and, under a budget, the ``allowance`` left for this paper.  The worker
    gives up ("skipped") when it would not fit, else writes the estimate as its reservation;
 3. runs the translate job; answers go to the shared translation memory as they arrive, so a
    killed worker's paper resumes there;
-4. writes its result (status, report figures or the error) as JSON and exits.
+4. with ``spec["upload"]`` (``--out URL``), translates into a scratch folder on this machine and
+   uploads it to the URL when finished (:mod:`.store`);
+5. writes its result (status, report figures or the error) as JSON and exits.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import traceback
 from pathlib import Path
@@ -48,11 +51,17 @@ def work(spec: dict, throttle: object | None = None) -> dict:
     from ..config import load_settings
     from ..errors import TranslatorError
     from ..pipeline import Job, run
+    from .store import Remote, local_work, write_marker
     from .throttle import install
 
     install(throttle if throttle is not None else Path(spec["throttle"]))
-    out = Path(spec["out"])
-    log = open(spec["log"], "a", encoding="utf-8")  # noqa: SIM115 - closed below
+    out, log_path, upload = Path(spec["out"]), Path(spec["log"]), spec.get("upload")
+    if upload:  # --out URL: a scratch folder here (a Ray node has no view of the driver's folders)
+        out = local_work(upload["url"]) / "papers" / upload["folder"]
+        log_path = out.with_name(f"{upload['folder']}.log")
+        shutil.rmtree(out, ignore_errors=True)
+        out.parent.mkdir(parents=True, exist_ok=True)
+    log = open(log_path, "a", encoding="utf-8")  # noqa: SIM115 - closed below
 
     def listen(event) -> None:
         if event.message:
@@ -65,8 +74,11 @@ def work(spec: dict, throttle: object | None = None) -> dict:
             cost = float(estimate.get("cost_usd", 0.0))
             if cost > float(spec["allowance"]):
                 return {"status": "skipped", "error": f"budget: estimated ${cost:.4f} > ${spec['allowance']:.4f} left"}
-            Path(spec["reservation"]).write_text(json.dumps({"cost_usd": cost}), encoding="utf-8")
+            write_marker(spec["reservation"], {"cost_usd": cost})
         report = run(Job(source=spec["source"], settings=settings, out=out, listener=listen))
+        if upload:
+            Remote(upload["url"]).upload(out, upload["folder"])
+            shutil.rmtree(out, ignore_errors=True)
         return {"status": "done", "report": {k: report[k] for k in ("source", "segments", "requests", "cost_usd",
                                                                     "seconds")}}
     except TranslatorError as exc:
@@ -76,6 +88,20 @@ def work(spec: dict, throttle: object | None = None) -> dict:
         return {"status": "failed", "error": f"internal error: {type(exc).__name__}: {exc}"}
     finally:
         log.close()
+        if upload:
+            _upload_log(log_path, upload)
+
+
+def _upload_log(log_path: Path, upload: dict) -> None:
+    """The paper's log next to the batch state at the URL (best effort: the result says what happened)."""
+    from ..errors import TranslatorError
+    from .store import WORK, Remote
+
+    try:
+        Remote(upload["url"]).write_text(f"{WORK}/{upload['folder']}.log",
+                                         log_path.read_text(encoding="utf-8", errors="replace"))
+    except (OSError, TranslatorError):
+        pass
 
 
 def main(argv: list[str]) -> int:

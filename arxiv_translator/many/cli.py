@@ -43,7 +43,9 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
     b = sub.add_parser("batch", help="translate many papers on this machine (resumable: run it again to resume)")
     b.add_argument("items", nargs="+", help="arXiv ids/URLs, paths, or files listing them one per line")
-    b.add_argument("--out", type=Path, required=True, help="batch folder: one output folder per paper + batch.json")
+    b.add_argument("--out", required=True,
+                   help="batch folder (or an fsspec URL such as s3://bucket/papers): one output folder per paper "
+                        "+ batch.json")
     b.add_argument("--workers", type=int, default=2, help="papers translated at once (default 2)")
     b.add_argument("--budget", type=float, default=None, help="USD: start no paper whose estimate would exceed it")
     b.add_argument("--no-compile", action="store_true", help="do not compile LaTeX")
@@ -173,5 +175,5 @@ def run_batch(args: argparse.Namespace) -> int:
         print(f"{e.status:8} {e.folder}: " + (figures if e.status == "done" else e.error))
     c = state.counts()
     print(f"batch: {c['done']} done, {c['failed']} failed, {c['skipped']} skipped, ${state.cost():.4f} "
-          f"-> {state.path}")
+          f"-> {state.where}")
     return 1 if c["failed"] else 0

@@ -6,7 +6,7 @@
     runner.py   ``run_translation(job) -> report``: the one seam between the queue and the pipeline
     worker.py   the worker process: claim, heartbeat, run, record
     auth.py     API tokens (sha256 at rest), per-token limits, CSRF
-    search.py   library queries (FTS5 over English and Korean on SQLite, ILIKE on PostgreSQL)
+    search.py   library queries (FTS5 on SQLite, tsvector + GIN on PostgreSQL; English and Korean)
     app.py      the FastAPI application: JSON API and server-rendered pages
     serve.py    the ``serve``/``tokens``/``library`` commands
 

@@ -188,7 +188,8 @@ def create_app(service: Service, opts: WebOptions | None = None) -> FastAPI:
     def get_paper(paper_id: str) -> dict[str, Any]:
         paper = paper_or_404(service, paper_id)
         paper.pop("out_dir", None)
-        return {**paper, "versions": search.versions(service.db, paper["arxiv_id"])}
+        rows = search.version_rows(service.db, paper["arxiv_id"])
+        return {**paper, "versions": [v["id"] for v in rows], "version_details": [search.version_item(v) for v in rows]}
 
     from .pages import add_pages
     add_pages(app, service, opts)

@@ -1,8 +1,10 @@
 """The service database: SQLAlchemy Core tables over SQLite (WAL) or PostgreSQL.
 
 SQLite is the default (``<data>/library.sqlite3``); ``--database postgresql://...``
-uses PostgreSQL through psycopg.  On SQLite an FTS5 table (trigram tokenizer,
-so Korean words match inside longer eojeol) mirrors the searchable columns.
+uses PostgreSQL through psycopg.  Full-text search: on SQLite an FTS5 table (trigram
+tokenizer, so Korean words match inside longer eojeol) mirrors the searchable columns; on
+PostgreSQL a stored generated ``tsvector`` column (``simple`` configuration: no English
+stemming, Hangul words kept whole) over the same columns, with a GIN index.
 """
 
 from __future__ import annotations
@@ -95,6 +97,15 @@ _ACTIVE_UNIQUE = ("CREATE UNIQUE INDEX IF NOT EXISTS jobs_active ON jobs (arxiv_
                   "WHERE status IN ('queued', 'running')")
 _FTS = ("CREATE VIRTUAL TABLE IF NOT EXISTS papers_fts USING fts5(paper_id UNINDEXED, title, title_ko, "
         "abstract, abstract_ko, authors, tokenize='trigram')")
+# PostgreSQL: titles weigh most, then authors, then abstracts (ts_rank); 'simple' so that Korean words and
+# English terms are indexed as written (a stemmer for one language would mangle the other)
+_PG_SEARCH = (
+    "ALTER TABLE papers ADD COLUMN IF NOT EXISTS search tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('simple', coalesce(title, '') || ' ' || coalesce(title_ko, '')), 'A') || "
+    "setweight(to_tsvector('simple', coalesce(authors, '')), 'B') || "
+    "setweight(to_tsvector('simple', coalesce(abstract, '') || ' ' || coalesce(abstract_ko, '')), 'C')) STORED",
+    "CREATE INDEX IF NOT EXISTS papers_search ON papers USING GIN (search)",
+)
 
 
 def database_url(data: Path, database: str | None) -> str:
@@ -130,6 +141,9 @@ def open_engine(url: str) -> Engine:
             conn.execute(text(_ACTIVE_UNIQUE))
             if is_sqlite(engine):
                 conn.execute(text(_FTS))
+            elif engine.dialect.name == "postgresql":
+                for ddl in _PG_SEARCH:
+                    conn.execute(text(ddl))
     except ModuleNotFoundError as exc:
         raise ConfigError(f"{url.split('://')[0]}: database driver not installed ({exc.name}); "
                           "pip install 'psycopg[binary]'") from None

@@ -110,11 +110,17 @@ def add_pages(app: FastAPI, service: Service, opts: Any) -> None:
                       sort=sort, page=page, pages=pages, categories=search.categories(service.db))
 
     @app.get("/papers/{paper_id}", response_class=HTMLResponse, include_in_schema=False)
-    def paper_page(request: Request, paper_id: str) -> HTMLResponse:
-        paper = paper_or_404(service, paper_id)
+    def paper_page(request: Request, paper_id: str) -> Response:
+        try:
+            paper = paper_or_404(service, paper_id)
+        except ApiError:  # an id without its version: the latest translated version, if there is one
+            rows = search.version_rows(service.db, paper_id)
+            if not rows:
+                raise
+            return RedirectResponse(f"/papers/{rows[-1]['id']}", status_code=302)
         search.count_view(service.db, paper_id)
         arxiv = "https://arxiv.org"
-        return render(request, "paper.html", p=paper, versions=search.versions(service.db, paper["arxiv_id"]),
+        return render(request, "paper.html", p=paper, versions=search.version_rows(service.db, paper["arxiv_id"]),
                       abs_url=f"{arxiv}/abs/{paper['id']}", pdf_url=f"{arxiv}/pdf/{paper['id']}")
 
     @app.get("/papers/{paper_id}/{name}", include_in_schema=False)

@@ -155,8 +155,9 @@ def queue_length(engine: Engine) -> dict[str, int]:
 
 
 def public_job(job: dict[str, Any]) -> dict[str, Any]:
-    """The API view of a job."""
+    """The API view of a job (``cost_usd``: spent so far while running, the run's cost once done)."""
     return {"id": job["id"], "status": job["status"], "stage": job["stage"],
-            "progress": {"done": job["done"], "total": job["total"]}, "paper_id": job["paper_id"],
+            "progress": {"done": job["done"], "total": job["total"], "cost_usd": job["cost_usd"]},
+            "paper_id": job["paper_id"],
             "error": job["error"] or None, "message": job["message"], "source": job["source"],
             "cost_usd": job["cost_usd"], "created": job["created"], "finished": job["finished"]}

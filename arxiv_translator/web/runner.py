@@ -124,7 +124,7 @@ def _listener(progress: Progress) -> Callable[[Event], None]:
         last[0], last[1] = now, event.stage
         fields: dict[str, Any] = {"stage": event.stage, "message": event.message[:500]}
         if event.stage == "translate":
-            fields.update(done=event.done, total=event.total)
+            fields.update(done=event.done, total=event.total, cost_usd=round(event.cost_usd, 6))
         progress(**fields)
     return on_event
 

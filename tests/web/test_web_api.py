@@ -125,6 +125,31 @@ def test_library_search_in_english_and_korean(service):
     assert c.get("/api/papers", params={"q": '" OR 1=1 --'}).json()["total"] == 0
 
 
+def test_versions_and_their_translations_side_by_side(fake, service):
+    from fake_arxiv import SAMPLE, FakePaper, tar_gz
+
+    fake.add(FakePaper("2501.10009", version=2, title="Adapters, revised", eprint=tar_gz(SAMPLE)))
+    c = client(service, auth=False)
+    for source in ("2501.10009v2", "2501.10009v1"):
+        assert c.post("/api/jobs", json={"source": source}).status_code == 202
+    assert [j["status"] for j in run_queue(service)] == ["done", "done"]
+    paper = c.get("/api/papers/2501.10009v2").json()
+    assert paper["versions"] == ["2501.10009v1", "2501.10009v2"]  # oldest first, whatever the request order
+    details = paper["version_details"]
+    assert [d["version"] for d in details] == [1, 2] and all(re.search("[가-힣]", d["title_ko"]) for d in details)
+    assert all("bilingual" in d["outputs"] for d in details)
+    page = c.get("/papers/2501.10009v2").text
+    cards = re.findall(r'<article class="card vcard( current)?" data-id="([^"]+)"', page)
+    assert cards == [("", "2501.10009v1"), (" current", "2501.10009v2")]
+    assert 'href="/papers/2501.10009v1/bilingual"' in page and 'href="/papers/2501.10009v1"' in page
+    seg = paper["summary"]["segments"]
+    shown = float(re.search(r'class="coverage">([0-9.]+)%', page).group(1))
+    assert shown == round(100 * (seg["translated"] + seg["cached"]) / (seg["total"] - seg["kept"]), 1)
+    latest = c.get("/papers/2501.10009", follow_redirects=False)  # no version: the latest translated one
+    assert latest.status_code == 302 and latest.headers["location"] == "/papers/2501.10009v2"
+    assert c.get("/papers/2501.10008").status_code == 404
+
+
 def test_unknown_paper_fails_readably_and_leaves_no_half_paper(service):
     c = client(service, auth=False)
     job = c.post("/api/jobs", json={"source": "2501.99999"}).json()

@@ -117,3 +117,40 @@ def test_daily_budget_refuses_before_any_engine_call(tmp_path, monkeypatch):
         assert job["status"] == "failed" and "daily budget $0.01" in job["error"] and "carol" in job["error"]
         assert not (tmp_path / "stats.json").exists()  # the stand-in model was never asked
         assert not service.papers_dir.exists() or not any(service.papers_dir.iterdir())
+
+
+@pytest.mark.skipif(not tools_available(), reason="../shared/tools (stand-in model) not beside the checkout")
+def test_cost_so_far_grows_while_the_job_runs(tmp_path, monkeypatch):
+    import json
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from arxiv_translator.web.app import WebOptions, create_app
+
+    with FakeArxiv() as fake, Standin(FAKE_LATENCY_S="0.15") as llm:
+        for name, value in arxiv_env(fake, tmp_path, 0.05).items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+        config = tmp_path / "config.toml"
+        config.write_text("concurrency = 1\nbatch_tokens = 120\nprices = { standin = [1000.0, 1000.0] }\n",
+                          encoding="utf-8")
+        service = make_service(tmp_path / "lib", engine="openai", model="standin", base_url=llm.base_url,
+                               config=str(config))
+        job_id = queue.submit(service.db, parse_arxiv_id(SAMPLE_ID), service.signature, None, SAMPLE_ID).job["id"]
+        runner = threading.Thread(target=run_queue, args=(service,))
+        runner.start()
+        client, seen, pages = TestClient(create_app(service, WebOptions(auth=False))), [], []
+        while runner.is_alive():
+            view = client.get(f"/api/jobs/{job_id}").json()
+            if view["status"] == "running" and view["progress"]["done"]:
+                seen.append(view["progress"]["cost_usd"])
+                pages.append(client.get(f"/jobs/{job_id}").text)
+            time.sleep(0.1)
+        runner.join()
+    final = client.get(f"/api/jobs/{job_id}").json()
+    report = json.loads((service.papers_dir / f"{SAMPLE_ID}v1" / "report.json").read_text(encoding="utf-8"))
+    assert final["status"] == "done" and report["cost_usd"] > 0 and final["cost_usd"] == pytest.approx(report["cost_usd"])
+    assert seen == sorted(seen) and 0 < seen[0] < final["cost_usd"], seen  # it grew during the run
+    shown = [float(re.search(r'id="cost">([0-9.]+)<', page).group(1)) for page in pages]
+    assert any(0 < value < final["cost_usd"] for value in shown)  # the page shows the cost so far

@@ -12,6 +12,7 @@
     set("stage", stages[job.stage] || job.stage);
     set("done", String(job.progress.done));
     set("total", String(job.progress.total));
+    set("cost", Number(job.cost_usd || 0).toFixed(4));
     set("message", job.message || "");
     var bar = document.getElementById("bar");
     bar.max = Math.max(job.progress.total, 1);
