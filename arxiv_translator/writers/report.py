@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..document import Document
+from ..jobs.report import CompileInfo, Report
 from ..translator import Usage
 
 
 NO_COMPILE = {"original_ok": None, "ok": None, "reverted": [], "engine": "", "original_message": "", "message": ""}
 
-
-@dataclass
-class CompileInfo:
-    """What the compile stage found."""
-
-    original_ok: bool | None = None
-    ok: bool | None = None
-    reverted: list[str] = field(default_factory=list)
-    original_message: str = ""
-    message: str = ""
-    engine: str = ""
+__all__ = ["CompileInfo", "NO_COMPILE", "write_segments", "build_report", "write_report"]
 
 
 def write_segments(doc: Document, path: Path) -> int:
@@ -71,6 +61,7 @@ def build_report(*, doc: Document, tool: dict, signature: dict, source: dict, ta
     }
 
 
-def write_report(report: dict, path: Path) -> None:
+def write_report(report: dict | Report, path: Path) -> None:
     """Write ``report.json`` (UTF-8, indented)."""
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    data = report.model_dump(mode="json") if isinstance(report, Report) else report
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
