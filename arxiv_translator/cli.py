@@ -175,7 +175,6 @@ def main(argv: list[str] | None = None) -> int:
         return _many(args)
     if args.command in job_cli.COMMANDS:
         return job_cli.dispatch(args, lambda job, quiet: run_job(job, quiet, console))
-    view = ProgressView(console, args.quiet)
     try:
         outputs = parse_outputs(args.outputs)
         settings = load_settings(
@@ -191,11 +190,15 @@ def main(argv: list[str] | None = None) -> int:
     job = Job(source=args.source, settings=settings, out=args.out, estimate=args.estimate, main=args.main,
               source_choice=args.source_kind, restart=args.restart)
     if args.estimate:
+        view = ProgressView(console, args.quiet)
+        job.listener = view
         try:
             report = run(job)
         except TranslatorError as exc:
+            view.close()
             print(f"arxiv-translator: error: {exc}", file=sys.stderr)
             return exc.exit_code
+        view.close()
         print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else estimate_summary(report, args.source))
         return 0
     return run_job(job, args.quiet, console)

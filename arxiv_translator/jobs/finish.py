@@ -41,7 +41,8 @@ def build_job_report(state: JobState, ctx: Context) -> Report:
         outputs={name: r.files for name, r in results.items()},
         output_info={name: r.info for name, r in results.items() if r.info and name != "latex"},
         warnings=warnings, real=engine.real, audit=coverage,
-        job={"runs": state.runs, "restored_segments": ctx.restored, "outputs": state.outputs or "all"})
+        job={"runs": state.runs, "restored_segments": ctx.restored,
+             "sent_segments": ctx.extra.get("sent_segments", 0), "outputs": state.outputs or "all"})
     if state.outputs is None or "jsonl" in state.outputs:
         report.outputs.setdefault("segments", ["segments.jsonl"])
     state.warnings = list(report.warnings)

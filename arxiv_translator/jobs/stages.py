@@ -12,6 +12,7 @@ import asyncio
 import shutil
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 
 from ..document import Document, Status
@@ -20,6 +21,7 @@ from ..events import Event
 from ..inputs import PreparedSource, prepare_source
 from ..protect import mask_document
 from ..readers import reader_for
+from ..translator import Usage
 from ..writers import WriteJob, writers_for
 from .context import SAVE_EVERY_ANSWERS, SAVE_EVERY_SECONDS, Context
 from .outputs import writer_names
@@ -212,18 +214,16 @@ class Translate(JobStage):
         options = TranslateOptions(target=s.target, style=s.style, concurrency=s.concurrency,
                                    batch_tokens=s.batch_tokens, max_retries=s.max_retries, backoff=s.backoff,
                                    force=s.force)
-        saver = _Saver(state, ctx)
-        translator = Translator(ctx.engine, ctx.glossary, options, memory, saver)
         before = state.usage
-        started = time.monotonic()
+        pending = [seg for seg in doc.segments() if seg.status is Status.PENDING]
+        saver = _Saver(state, ctx, lambda: add_usage(before, translator.usage))
+        translator = Translator(ctx.engine, ctx.glossary, options, memory, saver)
         try:
             await translator.translate(doc)
         finally:
             if own:
                 memory.close()
-            state.usage = add_usage(before, translator.usage)
-            state.add_seconds("translate", time.monotonic() - started)
-            collect_results(doc, state.results)
+            ctx.extra["sent_segments"] = sum(1 for seg in pending if seg.attempts)
             saver.save()
         return state
 
@@ -231,8 +231,8 @@ class Translate(JobStage):
 class _Saver:
     """A listener that passes events on and saves the state every few answers or seconds."""
 
-    def __init__(self, state: JobState, ctx: Context) -> None:
-        self.state, self.ctx = state, ctx
+    def __init__(self, state: JobState, ctx: Context, usage: Callable[[], Usage]) -> None:
+        self.state, self.ctx, self.usage = state, ctx, usage
         self.last_time, self.last_done = time.monotonic(), 0
 
     def __call__(self, event: Event) -> None:
@@ -244,9 +244,15 @@ class _Saver:
             self.save()
 
     def save(self) -> None:
-        if self.ctx.store is None or self.state.document is None:
+        """Record the settled segments and the usage so far in the state, and save it."""
+        if self.state.document is None:
+            return
+        if self.ctx.store is None:
+            collect_results(self.state.document, self.state.results)
+            self.state.usage = self.usage()
             return
         collect_results(self.state.document, self.state.results)
+        self.state.usage = self.usage()
         self.ctx.store.save(self.state)
         self.last_time = time.monotonic()
 
@@ -262,13 +268,11 @@ class Write(JobStage):
 
         assert ctx.wjob is not None and ctx.writers is not None and state.document is not None
         ctx.emit(Event(stage="write", message="writing the outputs"))
-        started = time.monotonic()
         ctx.written = {}
         for writer in ctx.writers:
             ctx.written[writer.name] = await asyncio.to_thread(writer.write, ctx.wjob)
         if state.outputs is None or "jsonl" in state.outputs:
             await asyncio.to_thread(write_segments, state.document, ctx.out / "segments.jsonl")
-        state.add_seconds("write", time.monotonic() - started)
         return state
 
 

@@ -132,10 +132,13 @@ class JobState(BaseModel):
 
 
 def collect_results(doc: Document, into: dict[str, SegmentResult]) -> int:
-    """Record every settled segment of ``doc`` not yet in ``into``; returns how many were added."""
+    """Record every settled segment of ``doc`` whose outcome ``into`` does not hold yet; returns how many."""
     added = 0
     for seg in doc.segments():
-        if seg.status is Status.PENDING or seg.id in into:
+        old = into.get(seg.id)
+        if seg.status is Status.PENDING or (old is not None and old.status is seg.status
+                                            and old.masked == (seg.masked or "")
+                                            and old.target_masked == seg.target_masked):
             continue
         into[seg.id] = SegmentResult(masked=seg.masked or "", status=seg.status, target_masked=seg.target_masked,
                                      translation=seg.translation, reason=seg.reason, attempts=list(seg.attempts))
