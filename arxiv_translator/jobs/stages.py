@@ -202,9 +202,13 @@ class Translate(JobStage):
 
         assert state.document is not None
         doc = state.document
-        ctx.restored = restore_results(doc, {k: r for k, r in state.results.items() if r.status is not Status.FAILED})
+        for seg in doc.segments():  # segments that failed in an earlier run are asked again
+            if seg.status is Status.FAILED:
+                seg.status, seg.reason = Status.PENDING, None
+        restore_results(doc, {k: r for k, r in state.results.items() if r.status is not Status.FAILED})
+        ctx.restored = sum(1 for seg in doc.segments() if seg.status is not Status.PENDING)
         if ctx.restored:
-            ctx.emit(Event(stage="translate", message=f"resuming: {ctx.restored} answers kept from the last run"))
+            ctx.emit(Event(stage="resume", message=f"resuming: {ctx.restored} answers kept from the last run"))
         memory = ctx.services.memory
         own = memory is None
         if own:
