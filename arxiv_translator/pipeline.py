@@ -35,6 +35,7 @@ from .events import Listener, ignore
 from .glossary import Glossary
 from .inputs import arxiv_ref
 from .jobs.context import Context, Services
+from .jobs.events import EventBus
 from .jobs.loop import run_sync
 from .jobs.outputs import check_target, parse_outputs
 from .jobs.report import Report
@@ -186,7 +187,7 @@ def _open_job(job: Job, out: Path, sig: dict[str, str], outputs: list[str] | Non
 async def run_async(job: Job, services: Services | None = None) -> Report | dict:
     """Run a job: the :class:`Report` (also in ``report.json``), or the estimate's dictionary."""
     started = time.monotonic()
-    settings, emit = job.settings, job.listener
+    settings, emit = job.settings, EventBus(job.listener)  # the CLI's bar, a service's stream...
     check_target(settings.target)
     outputs = parse_outputs(settings.outputs)
     check_source(job.source)  # a wrong path is reported before any engine problem
