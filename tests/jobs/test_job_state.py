@@ -131,3 +131,44 @@ def test_outputs_and_to(tmp_path, capsys):
         code, err = translate(capsys, SAMPLE, tmp_path / "c", flag, value)
         assert code == 3 and len(err) == 1 and words in err[0], err
         assert not (tmp_path / "c").exists()
+
+
+SAVER = """
+import sys
+from arxiv_translator.api import read
+from arxiv_translator.jobs.state import JobState, SourceSpec, Stage
+from arxiv_translator.jobs.store import JobStore
+doc = read(sys.argv[2])
+state = JobState(source=SourceSpec(given="x", identity="/x"), out=sys.argv[1], stage=Stage.PROTECT, document=doc)
+store = JobStore(sys.argv[1])
+store.save(state, with_document=True)
+print("saving", flush=True)
+n = 0
+while True:
+    n += 1
+    state.warnings = [str(n)] * (n % 500)
+    store.save(state, with_document=n % 3 == 0)
+"""
+
+
+def test_sigkill_at_any_moment_of_saving_leaves_a_loadable_state(tmp_path):
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from jobkit import cli_env
+
+    rng = random.Random(9)
+    out = tmp_path / "out"
+    for _ in range(8):
+        proc = subprocess.Popen([sys.executable, "-c", SAVER, str(out), str(SAMPLE)], stdout=subprocess.PIPE,
+                                text=True, env=cli_env())
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "saving"
+        time.sleep(rng.uniform(0.0, 0.05))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        state = JobStore(out).load()
+        assert state.stage is Stage.PROTECT and state.document is not None
+        assert len(list(state.document.segments())) == 48
