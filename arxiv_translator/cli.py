@@ -212,10 +212,9 @@ def run_job(job: Job, quiet: bool, console: Console) -> int:
         report = run(job)
     except TranslatorError as exc:
         view.close()
-        print(f"arxiv-translator: error: {exc}", file=sys.stderr)
-        if getattr(exc, "resume_hint", None):
-            print(f"arxiv-translator: {exc.job_progress}; the job is kept: to continue, fix the cause and run "
-                  f"`{exc.resume_hint}`", file=sys.stderr)
+        hint = getattr(exc, "resume_hint", None)  # one line: the error, how far the job got, how to continue
+        more = f" [{exc.job_progress}; the job is kept: to continue, run `{hint}`]" if hint else ""
+        print(f"arxiv-translator: error: {exc}{more}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         view.close()
