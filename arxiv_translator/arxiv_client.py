@@ -32,7 +32,7 @@ import xml.etree.ElementTree as ET
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
 import httpx
 
@@ -40,6 +40,9 @@ from . import __version__
 from .arxiv_ids import ArxivId, parse_arxiv_id
 from .errors import ConfigError, InputError
 from .network import unreachable
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 DEFAULT_URL = "https://arxiv.org"
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
@@ -71,14 +74,18 @@ class ArxivConfig:
 
     @classmethod
     def from_env(cls) -> ArxivConfig:
-        """Defaults overridden by the ``ARXIV_TRANSLATOR_ARXIV_*`` / ``_DOWNLOADS`` variables."""
-        env = os.environ
-        downloads = env.get("ARXIV_TRANSLATOR_DOWNLOADS")
-        return cls(url=(env.get("ARXIV_TRANSLATOR_ARXIV_URL") or DEFAULT_URL).rstrip("/"),
-                   api_url=env.get("ARXIV_TRANSLATOR_ARXIV_API_URL") or DEFAULT_API_URL,
-                   interval=max(0.0, _env_number("ARXIV_TRANSLATOR_ARXIV_INTERVAL", 3.0)),
-                   retries=max(0, int(_env_number("ARXIV_TRANSLATOR_ARXIV_RETRIES", 4))),
-                   downloads=Path(downloads) if downloads else None)
+        """Defaults overridden by the ``ARXIV_TRANSLATOR_ARXIV_*`` / ``_DOWNLOADS`` variables (read by Settings)."""
+        from .config import env_settings
+
+        return cls.from_settings(env_settings())
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ArxivConfig:
+        """The arXiv part of ``settings`` (``arxiv_url``, ``arxiv_api_url``, ``arxiv_interval``...)."""
+        return cls(url=(settings.arxiv_url or DEFAULT_URL).rstrip("/"),
+                   api_url=settings.arxiv_api_url or DEFAULT_API_URL,
+                   interval=max(0.0, settings.arxiv_interval), retries=max(0, settings.arxiv_retries),
+                   downloads=settings.downloads)
 
     def cache_root(self) -> Path:
         """The download cache folder."""
@@ -364,13 +371,6 @@ class ArxivClient:
                 time.sleep(delay)
         raise InputError(f"{ref}: cannot get the {what} from arXiv after {cfg.retries + 1} attempts "
                          f"({why}; {url})")
-
-
-def _env_number(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name) or default)
-    except ValueError:
-        raise ConfigError(f"{name}: not a number") from None
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -19,8 +19,10 @@ from . import __version__
 from .config import load_settings
 from .engines import ENGINES, engine_class
 from .errors import TranslatorError
+from .jobs.outputs import parse_outputs
 from .events import Event
 from .inputs import SOURCE_CHOICES
+from .jobs import cli as job_cli
 from .many import cli as many_cli
 from .pipeline import Job, run
 
@@ -69,7 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--offline-assets", action="store_true",
                    help="HTML input: download the page's images and stylesheets from arXiv beside paper.ko.html "
                         "(once, politely, cached) so that the page reads offline")
+    t.add_argument("--outputs", default=None, metavar="LIST",
+                   help="outputs to write, comma-separated: pdf, html, bilingual, md, jsonl "
+                        "(default: all the source allows; report.json is always written)")
+    t.add_argument("--restart", action="store_true",
+                   help="discard the job saved in --out (a failed, killed or finished run) and start again")
     t.add_argument("--quiet", action="store_true", help="no progress display")
+    job_cli.add_commands(sub)  # resume, status, schema
     e = sub.add_parser("engines", help="list the engines: available, configured, and how to configure the rest")
     e.add_argument("--config", type=Path, default=None, help="TOML config file")
     many_cli.add_commands(sub)  # corpus, eval, digest, batch
@@ -165,28 +173,60 @@ def main(argv: list[str] | None = None) -> int:
     console = Console(stderr=True)
     if args.command in many_cli.COMMANDS:
         return _many(args)
-    view = ProgressView(console, args.quiet)
+    if args.command in job_cli.COMMANDS:
+        return job_cli.dispatch(args, lambda job, quiet: run_job(job, quiet, console))
     try:
+        outputs = parse_outputs(args.outputs)
         settings = load_settings(
             args.config, target=args.target, engine=args.engine, model=args.model, base_url=args.base_url,
             glossary=args.glossary, style=args.style, concurrency=args.concurrency, batch_tokens=args.batch_tokens,
             cache=args.cache, compile=False if args.no_compile else None, force=True if args.force else None,
             pages=args.pages, dual=args.dual, deepl_glossary=args.deepl_glossary,
-            papago_glossary=args.papago_glossary, offline_assets=True if args.offline_assets else None)
-        report = run(Job(source=args.source, settings=settings, out=args.out, estimate=args.estimate,
-                         main=args.main, listener=view, source_choice=args.source_kind))
+            papago_glossary=args.papago_glossary, offline_assets=True if args.offline_assets else None,
+            outputs=outputs)
+    except TranslatorError as exc:
+        print(f"arxiv-translator: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    job = Job(source=args.source, settings=settings, out=args.out, estimate=args.estimate, main=args.main,
+              source_choice=args.source_kind, restart=args.restart)
+    if args.estimate:
+        view = ProgressView(console, args.quiet)
+        job.listener = view
+        try:
+            report = run(job)
+        except TranslatorError as exc:
+            view.close()
+            print(f"arxiv-translator: error: {exc}", file=sys.stderr)
+            return exc.exit_code
+        view.close()
+        print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else estimate_summary(report, args.source))
+        return 0
+    return run_job(job, args.quiet, console)
+
+
+def run_job(job: Job, quiet: bool, console: Console) -> int:
+    """Run a translation job with a progress bar; print its summary, or the error and how to continue."""
+    view = ProgressView(console, quiet)
+    job.listener = view
+    try:
+        report = run(job)
     except TranslatorError as exc:
         view.close()
-        print(f"arxiv-translator: error: {exc}", file=sys.stderr)
+        hint = getattr(exc, "resume_hint", None)  # one line: the error, how far the job got, how to continue
+        more = f" [{exc.job_progress}; the job is kept: to continue, run `{hint}`]" if hint else ""
+        print(f"arxiv-translator: error: {exc}{more}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         view.close()
-        print("arxiv-translator: interrupted (finished answers are kept in the translation cache)", file=sys.stderr)
+        print("arxiv-translator: interrupted (the job is kept: rerun the same command, or `arxiv-translator resume "
+              "DIR`, to continue)", file=sys.stderr)
         return 130
     view.close()
-    if args.estimate:
-        print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else estimate_summary(report, args.source))
-        return 0
+    return print_summary(report)
+
+
+def print_summary(report: dict) -> int:
+    """The finished job's figures; the exit code (6 when the translation does not compile but the original did)."""
     seg = report["segments"]
     print(f"segments: {seg['total']} ({seg['translated']} translated, {seg['cached']} cached, "
           f"{seg['kept']} kept, {seg['failed']} failed) · requests {report['requests']} · "

@@ -104,6 +104,18 @@ class Settings(BaseSettings):
     dual: Literal["side", "alternate"] = "side"  # PDF input: layout of paper.dual.pdf
     offline_assets: bool = False  # HTML input: download the page's images and styles beside paper.ko.html
     max_answer_bytes: int | None = Field(default=None, ge=1024)  # engine answers: bytes read at most
+    outputs: list[str] | None = None  # --outputs: pdf, html, bilingual, md, jsonl (None: all the input allows)
+    # arXiv (env ARXIV_TRANSLATOR_ARXIV_URL, _ARXIV_API_URL, _ARXIV_INTERVAL, _ARXIV_RETRIES, _DOWNLOADS)
+    arxiv_url: str | None = None
+    arxiv_api_url: str | None = None
+    arxiv_interval: float = Field(default=3.0, ge=0)  # seconds between requests to arXiv
+    arxiv_retries: int = Field(default=4, ge=0)
+    downloads: Path | None = None  # the arXiv download cache folder
+
+    def openai_configured(self) -> bool:
+        """True when an OpenAI key or endpoint is set anywhere (settings, config file or vendor variable)."""
+        engine = self.engine_settings("openai")
+        return bool(engine.api_key or engine.base_url)
 
     def engine_settings(self, name: str | None = None) -> EngineSettings:
         """Engine ``name``'s view of these settings (default: the configured engine, else openai).
@@ -150,6 +162,14 @@ def default_config_path() -> Path:
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("arxiv-translator")) / "config.toml"
+
+
+def env_settings() -> Settings:
+    """Settings from the environment alone (no config file): for code that has no Settings handed to it."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise ConfigError(f"environment: {_first_error(exc)}") from None
 
 
 def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings:

@@ -1,17 +1,25 @@
-"""The whole story of a translation job, in one place.
+"""The whole story of a translation job, in one place: :data:`STAGES`.
 
-    read      source -> Document            (readers/: format -> model)
-    protect   Document -> masked segments   (protect.py)
-    check     does the original compile?    (before spending tokens)
-    translate masked -> target              (translator.py: engine, cache, glossary, validation)
-    write     Document -> outputs           (writers/: LaTeX tree + PDF, segments.jsonl, report.json)
+    prepare   what the user named -> a source on disk; which form of the paper (LaTeX, or arXiv's
+              HTML when the LaTeX does not compile, ...)          jobs/stages.py PrepareSource, inputs.py
+    read      source -> Document                                  readers/
+    protect   Document -> masked segments                         protect.py
+    precheck  the writers look at the untouched input (does the original compile?), before any token
+    translate masked -> target (engine, memory, glossary, validation; the state saved as answers arrive)
+    write     Document -> outputs                                 writers/
+    report    coverage audit, report.json                         jobs/finish.py
 
-Each stage emits :class:`~arxiv_translator.events.Event` s; the CLI draws them.
+Every stage is ``async def run(state, ctx) -> state`` over a :class:`~arxiv_translator.jobs.state.JobState`
+(data, saved in ``<out>/.job/`` after every stage) and a :class:`~arxiv_translator.jobs.context.Context`
+(engine, services, listeners).  A job that fails or is killed keeps its folder and state once it got past
+the prechecks; running it again (same source, same ``--out``; or ``arxiv-translator resume DIR``) skips
+what the state holds and asks the engine only for missing segments.  Progress goes out as
+:class:`~arxiv_translator.events.Event` s.
 """
 
 from __future__ import annotations
 
-import os
+import asyncio
 import shutil
 import tempfile
 import time
@@ -19,21 +27,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .audit import audit, audit_job, audit_warning
-from .cache import TranslationCache, signature_hash
 from .config import Settings
 from .document import Document, Status
 from .engines import Engine, create_engine
-from .errors import CompileError, ConfigError, InputError, OutputError, TranslatorError
-from .events import Event, Listener, ignore
+from .errors import ConfigError, InputError, OutputError, TranslatorError
+from .events import Listener, ignore
 from .glossary import Glossary
-from .inputs import PreparedSource, arxiv_ref, prepare_source
-from .protect import mask_document
-from .readers import reader_for
-from .style import register_warning
-from .translator import TranslateOptions, Translator, Usage
-from .writers import WriteJob, WriteResult, writers_for
-from .writers.report import build_report, write_report, write_segments
+from .inputs import arxiv_ref
+from .jobs.context import Context, Services
+from .jobs.events import EventBus
+from .jobs.loop import run_sync
+from .jobs.outputs import check_target, parse_outputs
+from .jobs.report import Report
+from .jobs.stages import Finish, JobStage, Precheck, PrepareSource, Protect, Read, Translate, Write
+from .jobs.state import JobError, JobState, SourceSpec, Stage, reached
+from .jobs.store import JobStore, has_job
+
+#: The pipeline: the order of the stages of every job.
+STAGES: tuple[JobStage, ...] = (PrepareSource(), Read(), Protect(), Precheck(), Translate(), Write(), Finish())
 
 HOW_TO_CONFIGURE = (
     "no translation engine configured: set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL "
@@ -41,6 +52,7 @@ HOW_TO_CONFIGURE = (
     "--base-url URL --model NAME; for a dry run without any engine use --engine pseudo; "
     "'arxiv-translator engines' lists DeepL, Papago, Google, Anthropic and local models"
 )
+SECRET_SETTINGS = {"api_key", "api_key_id", "engines"}
 
 
 @dataclass
@@ -54,13 +66,14 @@ class Job:
     main: str | None = None
     listener: Listener = ignore
     source_choice: str = "auto"  # --source: auto, latex, html, pdf, markdown
+    restart: bool = False  # discard a saved state in ``out`` and start again
 
 
 def choose_engine(settings: Settings) -> Engine:
     """The configured engine, else ``openai`` when OpenAI env vars are set, else an error."""
     name = settings.engine
     if name is None:
-        if os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL") or settings.base_url:
+        if settings.openai_configured():
             name = "openai"
         else:
             raise ConfigError(HOW_TO_CONFIGURE)
@@ -110,119 +123,152 @@ def default_out(source: Path | str) -> Path:
     return source.resolve().parent / f"{name}.ko"
 
 
-def _claim_out(out: Path) -> None:
+def _claim_out(out: Path) -> bool:
+    """Make ``out`` (it must be missing or empty); True when this call created it."""
     if out.is_symlink() and not out.exists():
         raise OutputError(f"{out}: output folder is a dangling symbolic link (choose another --out or remove it)")
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise OutputError(f"{out}: output folder exists and is not empty (choose another --out or remove it)")
+    existed = out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(f"{out}: cannot create the output folder ({exc.strerror or exc})") from None
+    return not existed
 
 
-def run(job: Job) -> dict:
-    """Run a job; returns the report (also written to ``report.json`` unless estimating)."""
+def source_spec(job: Job) -> SourceSpec:
+    """What identifies the job's source: the resolved path, or the arXiv id as typed."""
+    given = str(job.source)
+    identity = f"arxiv:{given}" if arxiv_ref(job.source) is not None else str(Path(job.source).resolve())
+    return SourceSpec(given=given, identity=identity, choice=job.source_choice, main=job.main)
+
+
+def resume_command(out: Path) -> str:
+    """The command that continues the job whose folder is ``out``."""
+    return f"arxiv-translator resume {out}"
+
+
+def _open_job(job: Job, out: Path, sig: dict[str, str], outputs: list[str] | None,
+              store: JobStore) -> tuple[JobState, bool]:
+    """The job in ``out``: a saved one to continue, or a new one in a folder claimed for it.
+
+    Returns (state, whether this call created the folder).  A folder holding another source's
+    or another signature's job, or a finished job, is an OutputError naming both.
+    """
+    spec = source_spec(job)
+    settings = job.settings.model_dump(mode="json", exclude=SECRET_SETTINGS)
+    if has_job(out) and job.restart:
+        for child in out.iterdir():  # the folder is a job's (it has .job/): its outputs go too
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+    elif has_job(out):
+        state = store.load()
+        if state.source.identity != spec.identity:
+            raise OutputError(f"{out}: holds the job of {state.source.given}, not of {spec.given} "
+                              "(choose another --out, or --restart to discard that job)")
+        old = {k: v for k, v in state.signature.items() if k != "tool"}
+        new = {k: v for k, v in sig.items() if k != "tool"}
+        if old != new:
+            diff = "; ".join(f"{k} {old.get(k)!r} there, {new.get(k)!r} now" for k in sorted(set(old) | set(new))
+                             if old.get(k) != new.get(k))
+            raise OutputError(f"{out}: holds a job of {spec.given} with other settings ({diff}); "
+                              "choose another --out, or --restart to discard that job")
+        if state.finished:
+            raise OutputError(f"{out}: holds a finished translation of {spec.given} (see its report.json); "
+                              "choose another --out, or --restart to translate it again")
+        state.settings, state.outputs, state.source.choice = settings, outputs, spec.choice
+        state.source.main = spec.main or state.source.main
+        return state, False
+    created = _claim_out(out)
+    return JobState(tool=__version__, source=spec, out=str(out), settings=settings, outputs=outputs,
+                    signature=sig), created
+
+
+async def run_async(job: Job, services: Services | None = None) -> Report | dict:
+    """Run a job: the :class:`Report` (also in ``report.json``), or the estimate's dictionary."""
     started = time.monotonic()
-    settings, emit = job.settings, job.listener
+    settings, emit = job.settings, EventBus(job.listener)  # the CLI's bar, a service's stream...
+    check_target(settings.target)
+    outputs = parse_outputs(settings.outputs)
     check_source(job.source)  # a wrong path is reported before any engine problem
     engine = estimate_engine(settings) if job.estimate else choose_engine(settings)
-    glossary = Glossary.load(settings.glossary, settings.target).prepare()
+    glossary = await asyncio.to_thread(lambda: Glossary.load(settings.glossary, settings.target).prepare())
+    services = services or Services.from_settings(settings)
     if job.estimate:  # reads the source in a scratch folder: no output folder is made
         with tempfile.TemporaryDirectory(prefix="arxiv-translator-estimate-") as scratch:
-            return _run_in(job, engine, glossary, Path(scratch), Path(scratch) / ".work", started, emit)
-    engine.check()
+            state = JobState(source=source_spec(job), out=scratch, outputs=outputs)
+            ctx = Context(settings, engine, glossary, emit, Path(scratch), Path(scratch) / ".work", services,
+                          estimate=True, started=started)
+            for stage in STAGES[:3]:
+                if not stage.done(state, ctx):
+                    state = await stage.run(state, ctx)
+            assert state.document is not None
+            return estimate(state.document, engine)
+    await asyncio.to_thread(engine.check)
     out = Path(job.out) if job.out else default_out(Path(job.source))
     src = Path(job.source).resolve()
     if src.is_dir() and (out.resolve() == src or src in out.resolve().parents):
         raise OutputError(f"{out}: the output folder must not be inside the source folder {job.source}")
-    _claim_out(out)
-    work = out / ".work"
-    ok = False
-    try:
-        report = _run_in(job, engine, glossary, out, work, started, emit)
-        ok = True
-        return report
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-        if not ok or job.estimate:
-            shutil.rmtree(out, ignore_errors=True)
-
-
-def _run_in(job: Job, engine: Engine, glossary: Glossary, out: Path, work: Path, started: float,
-            emit: Listener) -> dict:
-    settings = job.settings
-    prepared, doc = _read(job, work, job.source_choice, emit)
-    if job.estimate:
-        return estimate(doc, engine)
-    read_done = time.monotonic()
     sig = {**signature(settings, engine, glossary), "tool": __version__}
-    logs = out / "logs"
-    logs.mkdir()
-    wjob, writers = _prechecked(job, doc, prepared, out, work, logs, engine, emit)
-    original_seconds = wjob.checks.get("original_seconds", 0.0)
-    if _should_fall_back(prepared, wjob):
-        # auto: a LaTeX e-print that does not compile gives way to arXiv's HTML, when there is one
-        emit(Event(stage="check", message="the LaTeX source does not compile; trying arXiv's HTML"))
-        try:
-            html_prepared, html_doc = _read(job, work / "html", "html", emit)
-        except TranslatorError as exc:
-            prepared.info["fallback"] = f"arXiv HTML not usable either ({exc})"
-        else:
-            html_prepared.info["reason"] = ("the LaTeX e-print does not compile "
-                                            f"({wjob.checks.get('original_message', '')}); arXiv HTML used")
-            prepared, doc = html_prepared, html_doc
-            wjob, writers = _prechecked(job, doc, prepared, out, work, logs, engine, emit)
-            original_seconds += wjob.checks.get("original_seconds", 0.0)
-    check_seconds = time.monotonic() - read_done
-    _refuse_uncompilable(job, prepared, wjob, engine)
-    cache = TranslationCache(settings.cache_path(), {k: v for k, v in sig.items() if k != "tool"})
-    options = TranslateOptions(target=settings.target, style=settings.style, concurrency=settings.concurrency,
-                               batch_tokens=settings.batch_tokens, max_retries=settings.max_retries,
-                               backoff=settings.backoff, force=settings.force)
-    t0 = time.monotonic()
+    store = JobStore(out)
+    state, created = _open_job(job, out, sig, outputs, store)
+    ctx = Context(settings, engine, glossary, emit, out, out / ".work", services, store=store, started=started)
+    state.runs += 1
+    store.save(state)
     try:
-        usage = Translator(engine, glossary, options, cache, emit).run(doc)
-    finally:
-        cache.close()
-    translate_seconds = time.monotonic() - t0
-    emit(Event(stage="write", message="writing the outputs"))
-    t1 = time.monotonic()
-    results: dict[str, WriteResult] = {writer.name: writer.write(wjob) for writer in writers}
-    write_seconds = time.monotonic() - t1
-    write_segments(doc, out / "segments.jsonl")
-    warnings = list(doc.warnings) + [w for r in results.values() for w in r.warnings]
-    warnings += _warnings(doc, usage, engine, settings)
-    compile_info = results["latex"].info.get("compile") if "latex" in results else None
-    coverage = _audit(prepared, doc, out, warnings, emit)
-    report = build_report(
-        doc=doc, tool={"name": "arxiv-translator", "version": __version__},
-        signature={**sig, "hash": signature_hash(sig)},
-        source={"kind": prepared.kind, "path": str(job.source), "origin": prepared.origin,
-                "main": doc.main_file, "main_reason": doc.meta.get("main_reason", ""), **prepared.info},
-        target=settings.target, engine={"name": engine.name, "model": engine.model,
-                                        "unit": engine.capabilities.unit}, usage=usage,
-        seconds=stage_seconds(total=time.monotonic() - started, engine=usage.engine_seconds, read=read_done - started,
-                              check=check_seconds - original_seconds, translate=translate_seconds,
-                              write=write_seconds - (compile_info or {}).get("seconds", 0.0),
-                              compile=original_seconds + (compile_info or {}).get("seconds", 0.0)),
-        compile_info=compile_info, outputs={name: r.files for name, r in results.items()},
-        output_info={name: r.info for name, r in results.items() if r.info and name != "latex"},
-        warnings=warnings, real=engine.real, audit=coverage)
-    write_report(report, out / "report.json")
-    emit(Event(stage="done", message=str(out)))
-    return report
+        for stage in STAGES:
+            if stage.done(state, ctx):
+                continue
+            t0 = time.monotonic()
+            state = await stage.run(state, ctx)
+            state.add_seconds(stage.stage.value, time.monotonic() - t0)
+            if not reached(state.stage, stage.stage):
+                state.stage = stage.stage
+            store.save(state, with_document=stage.stage in (Stage.PREPARE, Stage.READ, Stage.PROTECT,
+                                                             Stage.TRANSLATE))
+    except BaseException as exc:
+        _failed(state, ctx, store, exc, created)
+        raise
+    state.add_seconds("total", time.monotonic() - started)
+    store.save(state, with_document=True)
+    return ctx.extra["report"]
 
 
-def _audit(prepared: PreparedSource, doc: Document, out: Path, warnings: list[str], emit: Listener) -> dict:
-    """The coverage audit of the written outputs (audit.py); a warning when too much English is left."""
-    emit(Event(stage="audit", message="auditing the outputs for English prose left"))
-    section = audit(audit_job(prepared.kind, prepared.root, doc.main_file, out, doc.meta.get("pages", "")))
-    warning = audit_warning(section)
-    if warning:
-        warnings.append(warning)
-        emit(Event(stage="audit", message=f"warning: {warning}"))
-    return section
+def _failed(state: JobState, ctx: Context, store: JobStore, exc: BaseException, created: bool) -> None:
+    """Keep a job that got past the prechecks (its state says how far); remove a folder made for nothing."""
+    if created and not reached(state.stage, Stage.PRECHECK):
+        shutil.rmtree(ctx.out, ignore_errors=True)
+        return
+    message = str(exc) or type(exc).__name__
+    state.errors.append(JobError(stage=_next_stage(state.stage), message=message[:2000]))
+    state.add_seconds("total", time.monotonic() - ctx.started)
+    try:
+        store.save(state, with_document=True)
+    except OSError:
+        pass
+    if isinstance(exc, TranslatorError):
+        done, total = _progress(state)
+        exc.job_progress = f"stopped in stage {_next_stage(state.stage)} ({done} of {total} segments done)"
+        exc.resume_hint = resume_command(ctx.out)
+
+
+def _next_stage(stage: Stage) -> str:
+    order = list(Stage)
+    return order[min(order.index(stage) + 1, len(order) - 1)].value
+
+
+def _progress(state: JobState) -> tuple[int, int]:
+    doc = state.document
+    if doc is None:
+        return 0, 0
+    segments = list(doc.segments())
+    return sum(1 for s in segments if s.status is not Status.PENDING), len(segments)
+
+
+def run(job: Job, services: Services | None = None) -> dict:
+    """Run a job (blocking; also from inside a running event loop); the report as a dictionary."""
+    result = run_sync(run_async(job, services))
+    return result.model_dump(mode="json") if isinstance(result, Report) else result
 
 
 def stage_seconds(total: float, engine: float, **stages: float) -> dict:
@@ -239,59 +285,6 @@ def stage_seconds(total: float, engine: float, **stages: float) -> dict:
     out["engine"] = round(engine, 3)
     out["overlapping"] = {"engine": "translate"}
     return out
-
-
-def _read(job: Job, work: Path, choice: str, emit: Listener) -> tuple[PreparedSource, Document]:
-    """Stages 1-2: put the source on disk, read it into a Document, mask it."""
-    emit(Event(stage="read", message=f"reading {job.source}"))
-    prepared = prepare_source(job.source, work, choice, emit)
-    reader = reader_for(prepared.kind)
-    if hasattr(reader, "configure"):  # readers with options of their own (PDF: --pages)
-        reader.configure(job.settings)
-    doc: Document = reader.read(prepared.root, job.main or prepared.main)
-    mask_document(doc, collapse_space=reader.collapse_space)
-    return prepared, doc
-
-
-def _prechecked(job: Job, doc: Document, prepared: PreparedSource, out: Path, work: Path, logs: Path,
-                engine: Engine, emit: Listener) -> tuple[WriteJob, list]:
-    """The writers for this input kind, after their checks of the untouched input."""
-    wjob = WriteJob(doc=doc, out=out, source_root=prepared.root, work=work, logs=logs, pseudo=not engine.real,
-                    settings=job.settings, emit=emit)
-    writers = writers_for(prepared.kind)
-    for writer in writers:
-        wjob.checks.update(writer.precheck(wjob))
-    return wjob, writers
-
-
-def _refuse_uncompilable(job: Job, prepared: PreparedSource, wjob: WriteJob, engine: Engine) -> None:
-    """Spend no tokens on LaTeX that does not compile even untouched (``--no-compile`` translates anyway)."""
-    if prepared.kind == "latex" and engine.real and wjob.checks.get("original_ok") is False:
-        why = wjob.checks.get("original_message")
-        raise CompileError(f"{job.source}: the original LaTeX does not compile ({why}); "
-                           "nothing was sent to the engine (use --no-compile to translate it anyway)")
-
-
-def _should_fall_back(prepared: PreparedSource, wjob: WriteJob) -> bool:
-    return (prepared.kind == "latex" and prepared.info.get("source_choice") == "auto"
-            and bool(prepared.info.get("arxiv_id")) and wjob.checks.get("original_ok") is False)
-
-
-def _warnings(doc: Document, usage: Usage, engine: Engine, settings: Settings) -> list[str]:
-    warnings = []
-    if not engine.real:
-        warnings.append("PSEUDO-TRANSLATION: engine 'pseudo' does not translate; the output is for dry runs only")
-    counts = doc.status_counts()
-    if counts["failed"]:
-        warnings.append(f"{counts['failed']} segment(s) kept in English after engine failures (see 'failed')")
-    if usage.glossary_violations:
-        warnings.append(f"{len(usage.glossary_violations)} glossary violation(s)")
-    style = register_warning(usage.style, settings.style) if engine.real else None
-    if style:
-        warnings.append(style)
-    if usage.style.entities or usage.style.mojibake:
-        warnings.append(f"fixed {usage.style.entities} HTML entities and {usage.style.mojibake} mojibake segment(s)")
-    return warnings
 
 
 def estimate(doc: Document, engine: Engine) -> dict:
@@ -311,4 +304,4 @@ def estimate(doc: Document, engine: Engine) -> dict:
             "source": {"kind": doc.source_kind, "main": doc.main_file or ""}}
 
 
-__all__ = ["Job", "run", "estimate", "choose_engine", "TranslatorError"]
+__all__ = ["STAGES", "Job", "run", "run_async", "estimate", "choose_engine", "resume_command", "TranslatorError"]

@@ -19,7 +19,9 @@ import asyncio
 import random
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from pydantic import BaseModel, Field
 
 from .cache import TranslationCache
 from .document import Attempt, Document, Segment, Status
@@ -39,9 +41,8 @@ MAX_BATCH_ITEMS = 80
 MAX_DELAY = 60.0
 
 
-@dataclass
-class Usage:
-    """What the engine cost and how the run went."""
+class Usage(BaseModel):
+    """What the engine cost and how the run went (pydantic: it travels in the job state and the report)."""
 
     requests: int = 0
     retries: int = 0
@@ -52,11 +53,11 @@ class Usage:
     source_chars: int = 0
     engine_seconds: float = 0.0
     cost_usd: float = 0.0
-    fallbacks: Counter[str] = field(default_factory=Counter)  # final failures, by reason
-    resent: Counter[str] = field(default_factory=Counter)  # segments sent again, by reason
-    notes: Counter[str] = field(default_factory=Counter)
-    glossary_violations: list[str] = field(default_factory=list)
-    style: StyleReport = field(default_factory=StyleReport)
+    fallbacks: Counter[str] = Field(default_factory=Counter)  # final failures, by reason
+    resent: Counter[str] = Field(default_factory=Counter)  # segments sent again, by reason
+    notes: Counter[str] = Field(default_factory=Counter)
+    glossary_violations: list[str] = Field(default_factory=list)
+    style: StyleReport = Field(default_factory=StyleReport)
 
 
 @dataclass
@@ -92,8 +93,10 @@ class Translator:
 
     # -- public -----------------------------------------------------------
     def run(self, doc: Document) -> Usage:
-        """Translate every pending segment of ``doc`` (blocking)."""
-        return asyncio.run(self.translate(doc))
+        """Translate every pending segment of ``doc`` (blocking; from async code await :meth:`translate`)."""
+        from .jobs.loop import run_sync
+
+        return run_sync(self.translate(doc))
 
     async def translate(self, doc: Document) -> Usage:
         """Translate every pending segment of ``doc``."""

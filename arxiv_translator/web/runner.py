@@ -1,10 +1,9 @@
 """``run_translation(service, job, progress) -> paper``: the one seam between the queue and the pipeline.
 
-Today it drives :func:`arxiv_translator.pipeline.run` (the single-paper pipeline);
-a later typed, resumable Jobs layer replaces the body of this module and nothing
-else.  Resuming: the pipeline's translation memory (``cache.py``) keeps every
-answer, so a job re-run after its worker died asks the engine only for what is
-missing.  The outputs are written to ``<data>/work/<job>`` and moved into
+It drives :func:`arxiv_translator.pipeline.run` (the single-paper pipeline).
+Resuming: a job's work folder keeps its saved state (``.job/``, see :mod:`arxiv_translator.jobs`)
+across attempts, so a job re-run after its worker died continues from its last finished stage
+and asks the engine only for what is missing (the translation memory, ``cache.py``, backs that up).  The outputs are written to ``<data>/work/<job>`` and moved into
 ``<data>/papers/<paper>`` only when the whole job succeeded, so the library never
 holds half a paper.
 """
@@ -29,6 +28,8 @@ from ..arxiv_ids import parse_arxiv_id
 from ..config import Settings
 from ..errors import InputError
 from ..events import Event
+from ..errors import TranslatorError
+from ..jobs.store import JOB_DIR, JobStore, has_job
 from ..pipeline import Job, run
 from .db import jobs, papers, tokens, upsert_paper
 
@@ -75,10 +76,12 @@ def run_translation(service: Service, job: dict[str, Any], progress: Progress) -
     if row is not None and (service.data / row.out_dir).is_dir():
         return Outcome(paper_id, 0.0, True)  # already translated with this signature: no engine call
     _check_budget(service, job, meta)
-    work = service.data / "work" / f"{job['id']}-{job['attempts']}"
-    shutil.rmtree(work, ignore_errors=True)
+    work = service.data / "work" / str(job["id"])
+    if not _resumable(work):  # a retried job continues from its saved state (jobs/): only missing answers
+        shutil.rmtree(work, ignore_errors=True)
     work.parent.mkdir(parents=True, exist_ok=True)
     report = run(Job(source=meta.id, settings=service.settings, out=work, listener=_listener(progress)))
+    shutil.rmtree(work / JOB_DIR, ignore_errors=True)  # the library keeps the outputs, not the job state
     dest = service.papers_dir / paper_id
     old = dest.with_name(f".{paper_id}.old.{os.getpid()}")
     service.papers_dir.mkdir(parents=True, exist_ok=True)
@@ -90,6 +93,14 @@ def run_translation(service: Service, job: dict[str, Any], progress: Progress) -
     with service.db.begin() as conn:
         upsert_paper(conn, values)
     return Outcome(paper_id, float(report.get("cost_usd", 0.0)), False)
+
+
+def _resumable(work: Path) -> bool:
+    """True when ``work`` holds the saved state of an unfinished job (a worker died, or the engine failed)."""
+    try:
+        return has_job(work) and not JobStore(work).load().finished
+    except TranslatorError:  # a corrupt state: start again
+        return False
 
 
 def _wait_for_twin(service: Service, job: dict[str, Any], paper_id: str, progress: Progress,

@@ -198,7 +198,8 @@ def test_anthropic_empty_credit_balance_stops_the_run(tmp_path, sample_paper):
         with pytest.raises(EngineError, match="credit balance is too low.*run the same command again"):
             run(Job(source=sample_paper, settings=settings_for("anthropic", server, concurrency=1),
                     out=tmp_path / "out"))
-    assert not (tmp_path / "out").exists()
+    # the job stopped in translation: its folder keeps the state to resume from, and no outputs
+    assert (tmp_path / "out" / ".job" / "state.json").is_file() and not (tmp_path / "out" / "report.json").exists()
 
 
 def test_google_per_minute_limit_is_retried_and_daily_limit_stops(tmp_path, sample_paper):

@@ -150,7 +150,9 @@ def test_kill9_mid_job_then_the_job_finishes(fake, tmp_path, victim):
             srv.stop()
     assert done["status"] == "done", done["error"]
     report = json.loads((data / "papers" / "2501.10003v1" / "report.json").read_text())
-    assert report["segments"]["cached"] > 0  # resumed from the translation memory, not from zero
+    # resumed from the job's saved state (or the translation memory), not from zero
+    assert report["job"]["restored_segments"] > 2 or report["segments"]["cached"] > 0
+    assert report["job"]["runs"] == 2 or report["segments"]["cached"] > 0
     # every engine request of the first run was kept, except at most the one in flight when it died
     assert _requests(stats) - report["requests"] <= seen + 1
 

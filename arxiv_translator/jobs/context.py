@@ -1,0 +1,70 @@
+"""What a running job holds but does not save: settings objects, the engine, services, open folders.
+
+:class:`Services` are the things several jobs (workers) may share: the arXiv client's
+configuration (its politeness throttle is process-wide, or a :mod:`~arxiv_translator.many.throttle`
+file throttle installed by a batch) and the translation memory.  The pipeline receives them;
+it never builds them from the environment itself.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..arxiv_client import ArxivConfig
+from ..cache import TranslationCache
+from ..config import Settings
+from ..engines import Engine
+from ..events import Listener
+from ..glossary import Glossary
+from ..inputs import PreparedSource
+from ..writers import WriteJob, WriteResult, Writer
+from .store import JobStore
+
+SAVE_EVERY_SECONDS = 1.0  # while translating: the state is saved at most this often...
+SAVE_EVERY_ANSWERS = 20  # ...or after this many new answers, whichever comes first
+
+
+@dataclass
+class Services:
+    """Shared services, injected: the arXiv client's configuration and (optionally) an open translation memory.
+
+    ``memory`` None: each job opens the memory named by its settings and closes it at the end.
+    """
+
+    arxiv: ArxivConfig | None = None
+    memory: TranslationCache | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Services:
+        """The default services for ``settings``."""
+        return cls(arxiv=ArxivConfig.from_settings(settings))
+
+
+@dataclass
+class Context:
+    """One run of one job (see the module docstring); the pipeline's stages share it."""
+
+    settings: Settings
+    engine: Engine
+    glossary: Glossary
+    emit: Listener
+    out: Path
+    work: Path
+    services: Services
+    store: JobStore | None = None  # None while estimating: nothing is saved
+    estimate: bool = False
+    started: float = field(default_factory=time.monotonic)
+    prepared: PreparedSource | None = None
+    writers: list[Writer] | None = None
+    wjob: WriteJob | None = None
+    written: dict[str, WriteResult] = field(default_factory=dict)
+    restored: int = 0  # segments whose answers came from the saved state
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def logs(self) -> Path:
+        """``out/logs``."""
+        return self.out / "logs"
