@@ -271,22 +271,6 @@ def run(job: Job, services: Services | None = None) -> dict:
     return result.model_dump(mode="json") if isinstance(result, Report) else result
 
 
-def stage_seconds(total: float, engine: float, **stages: float) -> dict:
-    """The report's ``seconds``: stages that do not overlap and add up to ``total``, and ``overlapping``.
-
-    ``read`` includes the engine check and any download; ``check`` the checks of the
-    untouched input but not its compile; ``write`` the outputs but not the TeX runs, which
-    are all in ``compile`` (original and translation); ``other`` is the rest (the report
-    itself, steps no stage names).  ``engine`` is request time summed over concurrent
-    requests, inside ``translate``: it is listed under ``overlapping``.
-    """
-    out = {"total": round(total, 3), **{name: round(max(0.0, value), 3) for name, value in stages.items()}}
-    out["other"] = round(max(0.0, total - sum(max(0.0, value) for value in stages.values())), 3)
-    out["engine"] = round(engine, 3)
-    out["overlapping"] = {"engine": "translate"}
-    return out
-
-
 def estimate(doc: Document, engine: Engine) -> dict:
     """Segments, characters, estimated tokens and cost, without calling the engine."""
     from .prose import needs_translation

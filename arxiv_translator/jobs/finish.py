@@ -53,7 +53,6 @@ def build_job_report(state: JobState, ctx: Context) -> Report:
 
 def _seconds(state: JobState, ctx: Context, compile_info: dict[str, Any] | None) -> dict:
     """The report's ``seconds`` from the stage times of every run of the job (see ``stage_seconds``)."""
-    from ..pipeline import stage_seconds
 
     sec = state.seconds
     probed = float(ctx.extra.get("original_seconds", 0.0))  # the source-choice probe (prepare stage)
@@ -95,3 +94,19 @@ def job_warnings(doc: Document, usage: Usage, engine: Engine, settings: Settings
     if usage.style.entities or usage.style.mojibake:
         warnings.append(f"fixed {usage.style.entities} HTML entities and {usage.style.mojibake} mojibake segment(s)")
     return warnings
+
+
+def stage_seconds(total: float, engine: float, **stages: float) -> dict:
+    """The report's ``seconds``: stages that do not overlap and add up to ``total``, and ``overlapping``.
+
+    ``read`` includes the engine check and any download; ``check`` the checks of the
+    untouched input but not its compile; ``write`` the outputs but not the TeX runs, which
+    are all in ``compile`` (original and translation); ``other`` is the rest (the report
+    itself, steps no stage names).  ``engine`` is request time summed over concurrent
+    requests, inside ``translate``: it is listed under ``overlapping``.
+    """
+    out = {"total": round(total, 3), **{name: round(max(0.0, value), 3) for name, value in stages.items()}}
+    out["other"] = round(max(0.0, total - sum(max(0.0, value) for value in stages.values())), 3)
+    out["engine"] = round(engine, 3)
+    out["overlapping"] = {"engine": "translate"}
+    return out
