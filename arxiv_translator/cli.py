@@ -11,18 +11,18 @@ import argparse
 import json
 import sys
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .config import load_settings
-from .engines import ENGINES, engine_class
+from .engines import ENGINES
 from .errors import TranslatorError
-from .events import Event
 from .inputs import SOURCE_CHOICES
 from .many import cli as many_cli
-from .pipeline import Job, run
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .events import Event
 
 
 INPUT_KINDS = ("an arXiv paper (id or URL), a LaTeX folder, .tex file or archive, an arXiv HTML page, "
@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def engines_table(config: Path | None) -> list[dict[str, str]]:
     """One row per registered engine: name, state (ready / what is missing) and what it needs."""
+    from .config import load_settings
+    from .engines import engine_class
+
     settings = load_settings(config)
     rows = []
     for name in sorted(ENGINES):
@@ -91,6 +94,8 @@ def engines_table(config: Path | None) -> list[dict[str, str]]:
 
 def show_engines(config: Path | None) -> int:
     """Print :func:`engines_table` (no network call)."""
+    from .config import load_settings
+
     default = load_settings(config).engine
     for row in engines_table(config):
         mark = "*" if row["engine"] == default else " "
@@ -121,12 +126,14 @@ class ProgressView:
     """Draws pipeline events as a rich progress bar on stderr."""
 
     def __init__(self, console: Console, quiet: bool) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         self.console, self.quiet = console, quiet
         self.progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("segments · {task.fields[in_flight]} in flight · "
                                             "{task.fields[tokens]} tokens"), TimeElapsedColumn(),
                                  console=console, transient=False, disable=quiet)
-        self.task = None
+        self.task: Any = None
 
     def __call__(self, event: Event) -> None:
         if event.stage == "translate":
@@ -162,9 +169,14 @@ def main(argv: list[str] | None = None) -> int:
         except TranslatorError as exc:
             print(f"arxiv-translator: error: {exc}", file=sys.stderr)
             return exc.exit_code
-    console = Console(stderr=True)
     if args.command in many_cli.COMMANDS:
         return _many(args)
+    from rich.console import Console
+
+    from .config import load_settings
+    from .pipeline import Job, run
+
+    console = Console(stderr=True)
     view = ProgressView(console, args.quiet)
     try:
         settings = load_settings(
