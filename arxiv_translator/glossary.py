@@ -30,9 +30,9 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import ConfigError
+from .placeholders import PLACEHOLDER_RE
 
 _SEP_CHARS = r"[\s~\u2010\u2011-]"
-_PLACEHOLDER_RE = re.compile(r"<\s*/?\s*[xXgG]\s*\d+\s*/?\s*>")
 _SPLIT_RE = re.compile(r"([\s-]+)")
 _BLANK_RE = re.compile(r"[\s\-\u2010\u2011]+")
 
@@ -184,7 +184,7 @@ class Glossary:
         if folded is None:
             return
         if "<" in text:
-            text = _PLACEHOLDER_RE.sub(lambda m: "\0" * len(m.group()), text)
+            text = PLACEHOLDER_RE.sub(lambda m: "\0" * len(m.group()), text)
         low = text.lower()
         if len(low) != len(text):  # keep letters whose lower case is longer ("İ")
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)

@@ -19,8 +19,8 @@ import ftfy
 import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-*" codecs)
 from ftfy.badness import is_bad
 
-# Same lenient shape as ``protect.PLACEHOLDER_RE`` (kept local on purpose).
-_PLACEHOLDER_RE = re.compile(r"<\s*/?\s*[xXgG]\s*\d+\s*/?\s*>")
+from .placeholders import PLACEHOLDER_RE
+
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _HANGUL = "\uac00-\ud7a3"
 _HANGUL_RE = re.compile(f"[{_HANGUL}]")
@@ -94,7 +94,7 @@ class StyleReport:
 
 
 def _placeholders(text: str) -> list[str]:
-    return _PLACEHOLDER_RE.findall(text)
+    return [m.group(0) for m in PLACEHOLDER_RE.finditer(text)]
 
 
 def fix_entities(text: str, source: str) -> tuple[str, int]:
@@ -124,7 +124,7 @@ def fix_entities(text: str, source: str) -> tuple[str, int]:
         return text, 0
     pieces.append(text[pos:])
     candidate = "".join(pieces)
-    blocked = [(m.start(), m.end()) for m in _PLACEHOLDER_RE.finditer(candidate)]
+    blocked = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(candidate)]
     kept = [s for s in spans if not any(a < s[1] and s[0] < b for a, b in blocked)]
     if len(kept) == len(spans):
         return candidate, len(spans)
@@ -237,7 +237,7 @@ def register_warning(report: StyleReport, wanted: str) -> str | None:
 
 def hangul_ratio(text: str) -> float:
     """Share of Hangul syllables among Hangul and Latin letters, placeholders ignored."""
-    text = _PLACEHOLDER_RE.sub(" ", text)
+    text = PLACEHOLDER_RE.sub(" ", text)
     hangul = latin = 0
     for ch in text:
         if "\uac00" <= ch <= "\ud7a3":
