@@ -40,7 +40,7 @@ def test_openai_env_fallbacks(monkeypatch):
 
 def test_engine_settings_are_declared_once_and_all_reach_the_engine():
     """Each engine field is declared in one class; a top-level value of every shared field reaches the engine."""
-    from arxiv_translator.config import EngineAccess, EngineProfile, EngineSettings, EngineTransport
+    from arxiv_translator.config import EngineAccess, EngineProfile, EngineSettings, EngineTransport, Settings
 
     shared = set(EngineAccess.model_fields) | set(EngineTransport.model_fields)
     assert set(EngineSettings.model_fields) == shared | {"glossary_id", "device"}
