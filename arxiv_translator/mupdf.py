@@ -16,31 +16,13 @@ loads PyMuPDF at all.
 
 from __future__ import annotations
 
-import sys
-from types import ModuleType
+from .lean import HELD as _HELD
+from .lean import import_holding
 
 LAYOUT = "pymupdf.layout"
 #: optional packages ``import pymupdf`` pulls in that this package does not need at import
-HELD = (LAYOUT, "pymupdf4llm")
+HELD = _HELD["pymupdf"]
 
-
-def _load() -> ModuleType:
-    """``pymupdf``, imported with :data:`HELD` held back when nobody has imported it yet."""
-    loaded = sys.modules.get("pymupdf")
-    if loaded is not None:
-        return loaded
-    held = [name for name in HELD if name not in sys.modules]
-    for name in held:
-        sys.modules[name] = None  # type: ignore[assignment]  # ``import name`` raises ImportError, caught
-    try:
-        import pymupdf as module
-    finally:
-        for name in held:
-            if name in sys.modules and sys.modules[name] is None:
-                del sys.modules[name]  # a later ``import pymupdf.layout`` loads it normally
-    return module
-
-
-pymupdf = _load()
+pymupdf = import_holding("pymupdf", HELD)
 
 __all__ = ["pymupdf", "LAYOUT", "HELD"]

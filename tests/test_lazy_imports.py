@@ -76,3 +76,18 @@ def test_layout_model_still_loads_when_asked() -> None:
                           env=env, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) is True
+
+
+def test_httpx_comes_without_its_cli_and_httpcore_without_trio() -> None:
+    """The engines' HTTP path loads httpx and httpcore, not httpx's CLI (click, rich) nor trio."""
+    code = ("import asyncio\nfrom arxiv_translator.engines.http import HttpService\n"
+            "async def go():\n    s = HttpService('t', 'http://127.0.0.1:9', 5.0)\n"
+            "    try:\n        await s.post('/x', headers={})\n    except Exception:\n        pass\n"
+            "    await s.aclose()\nasyncio.run(go())\n"
+            "print(json.dumps(sorted(m for m in ('httpx', 'httpcore', 'httpx._main', 'trio', 'click', 'rich') "
+            "if m in sys.modules)))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", "import sys, json\n" + code], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["httpcore", "httpx"]

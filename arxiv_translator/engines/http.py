@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-import httpx
+from ..lean import httpx
 
 from ..errors import BadAnswerError, ConfigError, EngineError, TransientEngineError
 from ..network import unreachable
