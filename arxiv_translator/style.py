@@ -13,11 +13,10 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-
-import ftfy
-import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-*" codecs)
-from ftfy.badness import is_bad
+from functools import lru_cache
+from typing import Any
 
 from .placeholders import PLACEHOLDER_RE
 
@@ -47,15 +46,33 @@ def _byte_run_re(table: dict[str, int]) -> tuple[re.Pattern[str], re.Pattern[str
     return re.compile(f"(?:{group})+"), re.compile(group)
 
 
-_BYTE_TABLES = [_byte_table("sloppy-cp874"), _byte_table("sloppy-windows-1252", "latin-1")]
-_BYTE_RUNS = [(t, *_byte_run_re(t)) for t in _BYTE_TABLES]
+@lru_cache(maxsize=1)
+def _byte_runs() -> list[tuple[dict[str, int], re.Pattern[str], re.Pattern[str]]]:
+    """Per byte table, the table and its run and group patterns (built on first need: they load ftfy's codecs)."""
+    import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-*" codecs)
 
-# Only the encoding steps of ftfy: quotes, widths, ligatures stay as written.
-_FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
-    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
-    remove_control_chars=False, normalization=None, explain=False,
-)
+    tables = [_byte_table("sloppy-cp874"), _byte_table("sloppy-windows-1252", "latin-1")]
+    return [(t, *_byte_run_re(t)) for t in tables]
+
+
+@lru_cache(maxsize=1)
+def _ftfy() -> tuple[Any, Callable[[str], bool], Any]:
+    """ftfy, its mojibake test and the config that keeps only its encoding steps (imported on first need)."""
+    import ftfy
+    from ftfy.badness import is_bad
+
+    # Only the encoding steps of ftfy: quotes, widths, ligatures stay as written.
+    config = ftfy.TextFixerConfig(
+        unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+        fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+        remove_control_chars=False, normalization=None, explain=False,
+    )
+    return ftfy, is_bad, config
+
+
+#: Text made only of ASCII and Hangul syllables holds no mojibake: every character ftfy's test and
+#: the byte tables look for lies outside both (checked by tests/test_style.py).
+_PLAIN_RE = re.compile(f"[\\x00-\\x7f{_HANGUL}]*")
 
 _MISSING_SPACE_RE = re.compile(f"(?<=[^\\s>])[.?!](?=[{_HANGUL}])")
 _URLISH_RE = re.compile(r"(?:://|^www\.|@)", re.IGNORECASE)
@@ -138,7 +155,7 @@ def _fix_byte_runs(text: str) -> str:
 
     A multi-byte sequence with an unknown byte becomes one U+FFFD.
     """
-    for table, run_re, group_re in _BYTE_RUNS:
+    for table, run_re, group_re in _byte_runs():
 
         def group(g: str, table: dict[str, int] = table) -> str:
             raw = bytes(0xFF if c == "\ufffd" else table[c] for c in g)
@@ -157,9 +174,12 @@ def _fix_byte_runs(text: str) -> str:
 
 def fix_mojibake(text: str) -> tuple[str, bool]:
     """Repair mojibake (Korean byte runs, then ftfy's encoding fixes); placeholders kept."""
+    if _PLAIN_RE.fullmatch(text):
+        return text, False
     fixed = _fix_byte_runs(text)
+    ftfy, is_bad, config = _ftfy()
     if is_bad(fixed):
-        fixed = ftfy.fix_text(fixed, _FTFY_CONFIG)
+        fixed = ftfy.fix_text(fixed, config)
     if fixed == text or _placeholders(fixed) != _placeholders(text):
         return text, False
     return fixed, True
