@@ -125,17 +125,22 @@ def _run_web(args: argparse.Namespace) -> int:
 class ProgressView:
     """Draws pipeline events as a rich progress bar on stderr."""
 
-    def __init__(self, console: Console, quiet: bool) -> None:
+    def __init__(self, console: Console | None, quiet: bool) -> None:
+        """``quiet`` (or no console): draw nothing, and do not even load rich."""
+        self.console, self.quiet = console, quiet or console is None
+        self.task: Any = None
+        if self.quiet:
+            return
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-        self.console, self.quiet = console, quiet
         self.progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("segments · {task.fields[in_flight]} in flight · "
                                             "{task.fields[tokens]} tokens"), TimeElapsedColumn(),
                                  console=console, transient=False, disable=quiet)
-        self.task: Any = None
 
     def __call__(self, event: Event) -> None:
+        if self.quiet:
+            return
         if event.stage == "translate":
             if self.task is None:
                 self.progress.start()
@@ -171,12 +176,14 @@ def main(argv: list[str] | None = None) -> int:
             return exc.exit_code
     if args.command in many_cli.COMMANDS:
         return _many(args)
-    from rich.console import Console
-
     from .config import load_settings
     from .pipeline import Job, run
 
-    console = Console(stderr=True)
+    console = None
+    if not args.quiet:
+        from rich.console import Console
+
+        console = Console(stderr=True)
     view = ProgressView(console, args.quiet)
     try:
         settings = load_settings(
