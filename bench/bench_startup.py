@@ -11,7 +11,9 @@ and PASS/FAIL against the target on the median:
 
 A benchmark, not a test: the figures depend on the machine.
 
-Usage: python3 bench/bench_startup.py [--runs 5] [--paper DIR] [--python /usr/bin/python3]
+Usage: python3 bench/bench_startup.py [--runs 5] [--paper DIR] [--python PYTHON] [--root CHECKOUT]
+
+``--root`` measures another checkout of the package (e.g. the main branch, for a before/after).
 """
 
 from __future__ import annotations
@@ -34,9 +36,9 @@ HELP_TARGET_S = 0.25
 TRANSLATE_TARGET_S = 1.0
 
 
-def child_cpu(cmd: list[str], env: dict[str, str]) -> float:
+def child_cpu(cmd: list[str], env: dict[str, str], cwd: Path = ROOT) -> float:
     """User+sys CPU seconds of the process ``cmd`` (and whatever it waited for); raises when it fails."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=ROOT)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, cwd=cwd)
     assert proc.stderr is not None
     err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -67,12 +69,14 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--paper", type=Path, default=None, help="a LaTeX tree (default: the corpus's largest)")
     ap.add_argument("--python", default=sys.executable)
+    ap.add_argument("--root", type=Path, default=ROOT, help="the checkout to measure (default: this one)")
     args = ap.parse_args()
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "OPENAI_API_KEY": "sk-bench"}
+    root = args.root.resolve()
+    env = {**os.environ, "PYTHONPATH": str(root), "OPENAI_API_KEY": "sk-bench"}
     env.pop("ARXIV_TRANSLATOR_CONFIG", None)
     base = [args.python, "-m", "arxiv_translator.cli"]
-    bare = [child_cpu([args.python, "-c", "pass"], env) for _ in range(args.runs)]
-    helps = [child_cpu(base + ["--help"], env) for _ in range(args.runs)]
+    bare = [child_cpu([args.python, "-c", "pass"], env, root) for _ in range(args.runs)]
+    helps = [child_cpu(base + ["--help"], env, root) for _ in range(args.runs)]
     paper = args.paper or largest_latex_paper(CORPUS)
     runs = []
     with Standin() as llm, tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
@@ -80,7 +84,8 @@ def main() -> int:
             out, cache = Path(tmp) / f"out{i}", Path(tmp) / f"cache{i}.sqlite"
             runs.append(child_cpu(base + ["translate", str(paper), "--engine", "openai", "--base-url", llm.base_url,
                                           "--model", "standin", "--no-compile", "--quiet", "--out", str(out),
-                                          "--cache", str(cache)], env))
+                                          "--cache", str(cache)], env, root))
+    print(f"checkout: {root}")
     print(f"python -c pass               min {min(bare):.3f} s  median {statistics.median(bare):.3f} s")
     print(line("--help", helps, HELP_TARGET_S))
     print(line(f"translate {paper.name}", runs, TRANSLATE_TARGET_S))
