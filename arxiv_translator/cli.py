@@ -88,7 +88,7 @@ def engines_table(config: Path | None) -> list[dict[str, str]]:
         cls = engine_class(name)
         problem = cls.missing(settings.engine_settings(name))
         rows.append({"engine": name, "unit": cls.capabilities.unit, "state": problem or "ready",
-                     "needs": cls.needs or "nothing"})
+                     "needs": cls.needs or "nothing", "limits": cls.capabilities.describe()})
     return rows
 
 
@@ -101,6 +101,7 @@ def show_engines(config: Path | None) -> int:
         mark = "*" if row["engine"] == default else " "
         print(f"{mark} {row['engine']:<10} {row['state']}")
         print(f"  {'':<10} needs: {row['needs']}; billed in {row['unit']}")
+        print(f"  {'':<10} limits: {row['limits']}")
     return 0
 
 

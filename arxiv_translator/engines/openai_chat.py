@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..llm.client import DEFAULT_BASE_URL, DEFAULT_MODEL, PRICES, ChatClient, ChatReply
+from .base import Capabilities
 from .chat import ChatEngine
 
 if TYPE_CHECKING:
@@ -26,6 +27,8 @@ class OpenAIChatEngine(ChatEngine):
     name = "openai"
     default_model = DEFAULT_MODEL
     prices = PRICES
+    #: a request is bounded by --batch-tokens; local servers take as many requests as --concurrency says
+    capabilities = Capabilities(max_items=80)
     needs = "OPENAI_API_KEY, or OPENAI_BASE_URL / --base-url for a local server (vLLM, Ollama, llama.cpp)"
 
     def __init__(self, settings: EngineSettings) -> None:

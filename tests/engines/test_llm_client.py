@@ -143,3 +143,14 @@ def test_small_max_chars_engine_gets_smaller_batches() -> None:
     assert [s.id for batch in small for s in batch] == [s.id for s in segments]  # order kept, nothing lost
     alone = batches_for(50, segments[:3])  # a segment longer than the limit still goes, alone
     assert [len(b) for b in alone] == [1, 1, 1]
+
+
+def test_engines_command_shows_each_engines_limits(capsys: pytest.CaptureFixture[str]) -> None:
+    from arxiv_translator.cli import main
+
+    assert main(["engines"]) == 0
+    out = capsys.readouterr().out
+    assert "limits: up to 50 items and 30,000 characters a request; at most 4 requests in flight" in out  # deepl
+    assert "limits: up to 64 items a request; at most 1 request in flight; carries placeholders its own" in out  # hf
+    assert "limits: up to 80 items a request; --concurrency requests in flight; keeps placeholder tags" in out
+    assert out.count("limits: ") == 7
