@@ -13,9 +13,6 @@ from ..engines.base import Engine
 from ..errors import BadAnswerError, EngineError
 from ..llm.client import ChatClient, ChatReply, json_schema_format
 
-#: kept for callers that imported the digest's reply type by this name
-Reply = ChatReply
-
 
 class StructuredChat:
     """Sends system + user messages with a JSON schema to an OpenAI-compatible engine."""
