@@ -1,13 +1,12 @@
 """PyMuPDF without its layout model: ``from ..mupdf import pymupdf``.
 
-``import pymupdf`` (PyMuPDF 2.x) also imports ``pymupdf.layout`` and ``pymupdf4llm`` when they are
-installed, which load numpy, onnxruntime and an ONNX layout-analysis model (about 0.3 s of imports
-and 0.4 s of model set-up on one core) even for a program that only rasterises a figure.  This
-module imports PyMuPDF with those held back (:data:`HELD`).  The only code that uses the model,
+``import pymupdf`` (PyMuPDF 2.x) also imports ``pymupdf.layout`` when it is installed, which sets up
+an ONNX layout-analysis model (about 0.4 s of CPU on one core) even for a program that only
+rasterises a figure.  This module imports PyMuPDF with that sub-package held back (:data:`HELD`,
+see :mod:`arxiv_translator.lean`).  The only code that uses the model,
 :func:`arxiv_translator.readers.pdf_model.page_regions`, imports ``pymupdf.layout`` itself, which
-then activates the model as PyMuPDF would have.  Nothing here uses ``pymupdf4llm``; in a process
-that imported PyMuPDF through this module, ``pymupdf.to_markdown`` and its siblings say they are
-not available (import ``pymupdf`` yourself first to keep them).
+then activates the model as PyMuPDF would have.  ``pymupdf4llm`` is still imported with PyMuPDF:
+its import changes how PyMuPDF extracts text, and the PDF reader and writer rely on that.
 
 Modules of this package import PyMuPDF through here (never ``import pymupdf`` at the top), and only
 modules that need it import this one, so a LaTeX or HTML run without figures to rasterise never
