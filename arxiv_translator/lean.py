@@ -2,9 +2,9 @@
 
 Some libraries import optional companions at import time, whatever the caller needs:
 
-* ``import pymupdf`` loads ``pymupdf.layout``, which sets up an ONNX layout model (about 0.4 s of
-  CPU) -- see :mod:`arxiv_translator.mupdf`.  (``pymupdf4llm``, which it also imports, is *not* held
-  back: importing it changes how PyMuPDF extracts text, and the PDF outputs depend on that.);
+* ``import pymupdf`` loads ``pymupdf.layout`` and ``pymupdf4llm`` (numpy, onnxruntime and an ONNX
+  layout model: about 0.7 s of CPU) -- see :mod:`arxiv_translator.mupdf`, which also sets the two
+  PyMuPDF options that importing pymupdf4llm would have set;
 * ``import httpx`` loads its command-line tool ``httpx._main`` (click, rich, pygments: ~50 ms), and
   the first client loads ``httpcore``, which imports ``trio`` when it is installed (~60 ms) although
   this package runs on asyncio only.
@@ -28,7 +28,7 @@ from typing import Any
 
 #: package -> companions held back while it is imported
 HELD: dict[str, tuple[str, ...]] = {
-    "pymupdf": ("pymupdf.layout",),
+    "pymupdf": ("pymupdf.layout", "pymupdf4llm"),
     "httpx": ("httpx._main",),
     "httpcore": ("trio",),
 }
