@@ -34,7 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
 
-import httpx
+from .lean import httpx
 
 from . import __version__
 from .arxiv_ids import ArxivId, parse_arxiv_id

@@ -278,7 +278,7 @@ def scan_pdf(path: Path, name: str, pages: list[int] | None = None, labels: list
     pages is labelled with the original's page numbers).  Blocks with an
     e-mail address (author blocks) and the pseudo engine's banner are not prose.
     """
-    import pymupdf  # heavy: only when a PDF is audited
+    from .mupdf import pymupdf  # heavy: only when a PDF is audited
 
     out: list[Passage] = []
     in_refs = False
@@ -313,7 +313,7 @@ def scan_pdf_lines(path: Path, name: str, pages: list[int] | None = None,
     The line-level view of the same audit: the reference list (up to an
     appendix), author blocks (an e-mail address) and the pseudo banner are not prose.
     """
-    import pymupdf  # heavy: only when a PDF is audited
+    from .mupdf import pymupdf  # heavy: only when a PDF is audited
 
     out: list[PdfLine] = []
     in_refs = False

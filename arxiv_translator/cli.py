@@ -11,20 +11,20 @@ import argparse
 import json
 import sys
 from pathlib import Path
-
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .config import load_settings
-from .engines import ENGINES, engine_class
+from .engines import ENGINES
 from .errors import TranslatorError
 from .jobs.outputs import parse_outputs
-from .events import Event
 from .inputs import SOURCE_CHOICES
 from .jobs import cli as job_cli
 from .many import cli as many_cli
-from .pipeline import Job, run
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .events import Event
 
 
 INPUT_KINDS = ("an arXiv paper (id or URL), a LaTeX folder, .tex file or archive, an arXiv HTML page, "
@@ -87,23 +87,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 def engines_table(config: Path | None) -> list[dict[str, str]]:
     """One row per registered engine: name, state (ready / what is missing) and what it needs."""
+    from .config import load_settings
+    from .engines import engine_class
+
     settings = load_settings(config)
     rows = []
     for name in sorted(ENGINES):
         cls = engine_class(name)
         problem = cls.missing(settings.engine_settings(name))
         rows.append({"engine": name, "unit": cls.capabilities.unit, "state": problem or "ready",
-                     "needs": cls.needs or "nothing"})
+                     "needs": cls.needs or "nothing", "limits": cls.capabilities.describe()})
     return rows
 
 
 def show_engines(config: Path | None) -> int:
     """Print :func:`engines_table` (no network call)."""
+    from .config import load_settings
+
     default = load_settings(config).engine
     for row in engines_table(config):
         mark = "*" if row["engine"] == default else " "
         print(f"{mark} {row['engine']:<10} {row['state']}")
         print(f"  {'':<10} needs: {row['needs']}; billed in {row['unit']}")
+        print(f"  {'':<10} limits: {row['limits']}")
     return 0
 
 
@@ -128,15 +134,22 @@ def _run_web(args: argparse.Namespace) -> int:
 class ProgressView:
     """Draws pipeline events as a rich progress bar on stderr."""
 
-    def __init__(self, console: Console, quiet: bool) -> None:
-        self.console, self.quiet = console, quiet
+    def __init__(self, console: Console | None, quiet: bool) -> None:
+        """``quiet`` (or no console): draw nothing, and do not even load rich."""
+        self.console, self.quiet = console, quiet or console is None
+        self.task: Any = None
+        if self.quiet:
+            return
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
         self.progress = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                                  TextColumn("segments · {task.fields[in_flight]} in flight · "
                                             "{task.fields[tokens]} tokens"), TimeElapsedColumn(),
                                  console=console, transient=False, disable=quiet)
-        self.task = None
 
     def __call__(self, event: Event) -> None:
+        if self.quiet:
+            return
         if event.stage == "translate":
             if self.task is None:
                 self.progress.start()
@@ -170,9 +183,16 @@ def main(argv: list[str] | None = None) -> int:
         except TranslatorError as exc:
             print(f"arxiv-translator: error: {exc}", file=sys.stderr)
             return exc.exit_code
-    console = Console(stderr=True)
     if args.command in many_cli.COMMANDS:
         return _many(args)
+    from .config import load_settings
+    from .pipeline import Job, run
+
+    console = None
+    if not getattr(args, "quiet", False):
+        from rich.console import Console
+
+        console = Console(stderr=True)
     if args.command in job_cli.COMMANDS:
         return job_cli.dispatch(args, lambda job, quiet: run_job(job, quiet, console))
     try:
@@ -204,8 +224,10 @@ def main(argv: list[str] | None = None) -> int:
     return run_job(job, args.quiet, console)
 
 
-def run_job(job: Job, quiet: bool, console: Console) -> int:
+def run_job(job: Job, quiet: bool, console: Console | None) -> int:
     """Run a translation job with a progress bar; print its summary, or the error and how to continue."""
+    from .pipeline import run
+
     view = ProgressView(console, quiet)
     job.listener = view
     try:

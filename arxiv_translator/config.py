@@ -33,14 +33,23 @@ VENDOR_ENV: dict[str, dict[str, str]] = {
 }
 
 
-class EngineSettings(BaseModel):
-    """What an engine needs to know: the part of :class:`Settings` it sees."""
+class EngineAccess(BaseModel):
+    """Which service and key: set per engine (``[engines.NAME]``) or at the top level."""
 
     model_config = ConfigDict(extra="forbid")
 
     model: str | None = None
     base_url: str | None = None
     api_key: SecretStr | None = None
+    #: the second half of a key pair (Papago's client id)
+    api_key_id: SecretStr | None = None
+
+
+class EngineTransport(BaseModel):
+    """How requests are made: top-level settings, the same for every engine."""
+
+    model_config = ConfigDict(extra="forbid")
+
     timeout: float = 120.0
     max_retries: int = 4
     backoff: float = 1.0
@@ -49,29 +58,28 @@ class EngineSettings(BaseModel):
     temperature: float | None = 0.0
     #: Largest engine response body read, in bytes (None: a few times the request's size).
     max_answer_bytes: int | None = Field(default=None, ge=1024)
-    #: the second half of a key pair (Papago's client id)
-    api_key_id: SecretStr | None = None
+
+
+class EngineProfile(EngineAccess):
+    """One engine's own settings: ``[engines.NAME]`` in the config file."""
+
     #: the service's own glossary (DeepL glossary id, Papago glossaryKey)
     glossary_id: str | None = None
     #: ``hf``: torch device (default: cuda when present, else cpu)
     device: str | None = None
 
 
-class EngineProfile(BaseModel):
-    """One engine's own settings: ``[engines.NAME]`` in the config file."""
+class EngineSettings(EngineProfile, EngineTransport):
+    """What an engine needs to know: the part of :class:`Settings` it sees.
 
-    model_config = ConfigDict(extra="forbid")
-
-    model: str | None = None
-    base_url: str | None = None
-    api_key: SecretStr | None = None
-    api_key_id: SecretStr | None = None
-    glossary_id: str | None = None
-    device: str | None = None
+    Its fields are declared once, in :class:`EngineAccess` (also top-level and per-engine settings),
+    :class:`EngineTransport` (also top-level settings) and :class:`EngineProfile` (per engine only).
+    """
 
 
-class Settings(BaseSettings):
-    """Every setting of a translation job."""
+class Settings(BaseSettings, EngineAccess, EngineTransport):
+    """Every setting of a translation job (the engine fields come from :class:`EngineAccess` and
+    :class:`EngineTransport`)."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_default=True,
                                       env_nested_delimiter="__")
@@ -79,18 +87,9 @@ class Settings(BaseSettings):
     target: str = "ko"
     style: Literal["academic", "formal"] = "academic"
     engine: str | None = None
-    model: str | None = None
-    base_url: str | None = None
-    api_key: SecretStr | None = None
-    api_key_id: SecretStr | None = None
     engines: dict[str, EngineProfile] = Field(default_factory=dict)
     deepl_glossary: str | None = None
     papago_glossary: str | None = None
-    timeout: float = 120.0
-    max_retries: int = 4
-    backoff: float = 1.0
-    temperature: float | None = 0.0
-    prices: dict[str, tuple[float, float]] = Field(default_factory=dict)
     concurrency: int = Field(default=8, ge=1, le=256)
     batch_tokens: int = Field(default=2500, ge=50)
     cache: Path | None = None
@@ -103,7 +102,6 @@ class Settings(BaseSettings):
     pages: str | None = None  # PDF input: 1-based page selection such as "1-10" or "2,5-7"
     dual: Literal["side", "alternate"] = "side"  # PDF input: layout of paper.dual.pdf
     offline_assets: bool = False  # HTML input: download the page's images and styles beside paper.ko.html
-    max_answer_bytes: int | None = Field(default=None, ge=1024)  # engine answers: bytes read at most
     outputs: list[str] | None = None  # --outputs: pdf, html, bilingual, md, jsonl (None: all the input allows)
     # arXiv (env ARXIV_TRANSLATOR_ARXIV_URL, _ARXIV_API_URL, _ARXIV_INTERVAL, _ARXIV_RETRIES, _DOWNLOADS)
     arxiv_url: str | None = None
@@ -140,13 +138,10 @@ class Settings(BaseSettings):
             return next((v for v in order if v is not None), None)
 
         glossary = profile.glossary_id or {"deepl": self.deepl_glossary, "papago": self.papago_glossary}.get(name)
-        return EngineSettings(
-            model=pick("model"), base_url=pick("base_url") or None, api_key=pick("api_key"),
-            api_key_id=pick("api_key_id"), glossary_id=glossary, device=profile.device,
-            timeout=self.timeout, max_retries=self.max_retries, backoff=self.backoff, prices=self.prices,
-            temperature=self.temperature,
-            max_answer_bytes=self.max_answer_bytes,
-        )
+        access = {key: pick(key) for key in EngineAccess.model_fields}
+        access["base_url"] = access["base_url"] or None
+        transport = {key: getattr(self, key) for key in EngineTransport.model_fields}
+        return EngineSettings(**access, **transport, glossary_id=glossary, device=profile.device)
 
     def cache_path(self) -> Path:
         """The translation-memory file (``--cache``, env, or the user cache dir)."""

@@ -19,8 +19,6 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
-
 from .errors import InputError
 
 _MIN_HANGUL_SHARE = 0.6  # of the non-ASCII letters, in a Korean candidate
@@ -46,6 +44,8 @@ def _is_hangul(ch: str) -> bool:
 
 def _plausible(data: bytes, encoding: str) -> bool:
     """charset-normalizer finds ``data`` read as ``encoding`` not messy."""
+    from charset_normalizer import from_bytes  # imported only for text that is not UTF-8
+
     return from_bytes(data, cp_isolation=[encoding], threshold=_MAX_CHAOS).best() is not None
 
 

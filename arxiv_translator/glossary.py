@@ -30,9 +30,9 @@ from importlib import resources
 from pathlib import Path
 
 from .errors import ConfigError
+from .placeholders import PLACEHOLDER_RE
 
 _SEP_CHARS = r"[\s~\u2010\u2011-]"
-_PLACEHOLDER_RE = re.compile(r"<\s*/?\s*[xXgG]\s*\d+\s*/?\s*>")
 _SPLIT_RE = re.compile(r"([\s-]+)")
 _BLANK_RE = re.compile(r"[\s\-\u2010\u2011]+")
 
@@ -109,6 +109,11 @@ def _render(node: dict, root: bool = False) -> str:
     return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
 
 
+def _first_key(en: str) -> str:
+    """The lower case of a term's first character: where a match starts, the text has it too."""
+    return en.strip()[:1].lower()
+
+
 @lru_cache(maxsize=8)
 def _trie_regex(terms: tuple[str, ...], folded: bool) -> re.Pattern[str] | None:
     """One regex for all ``terms``, a trie whose match names the term (group ``t<index>``).
@@ -116,8 +121,26 @@ def _trie_regex(terms: tuple[str, ...], folded: bool) -> re.Pattern[str] | None:
     ``folded``: run on lower-cased text, ignoring case (plain literals: fast);
     else each term's case rules apply (run only to confirm case-sensitive hits).
     """
+    return _trie(terms, folded, None)
+
+
+@lru_cache(maxsize=512)
+def _exact_regex(terms: tuple[str, ...], key: str) -> re.Pattern[str] | None:
+    """The case-sensitive trie of the terms whose first character is ``key`` (lower case).
+
+    A match that starts where the text's character is ``key`` can only be one of these terms, and
+    the trie keeps their order, so this regex matches there exactly as the trie of all terms would;
+    built per first letter on first need, it costs a small part of compiling the whole.
+    """
+    return _trie(terms, False, key)
+
+
+def _trie(terms: tuple[str, ...], folded: bool, key: str | None) -> re.Pattern[str] | None:
+    """The trie regex of ``terms`` (only those whose :func:`_first_key` is ``key`` unless it is None)."""
     root: dict = {}
     for n, en in enumerate(terms):
+        if key is not None and _first_key(en) != key:
+            continue
         tokens, suffix = _tokens(en, folded)
         node = root
         for tok in tokens:
@@ -184,7 +207,7 @@ class Glossary:
         if folded is None:
             return
         if "<" in text:
-            text = _PLACEHOLDER_RE.sub(lambda m: "\0" * len(m.group()), text)
+            text = PLACEHOLDER_RE.sub(lambda m: "\0" * len(m.group()), text)
         low = text.lower()
         if len(low) != len(text):  # keep letters whose lower case is longer ("İ")
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
@@ -193,7 +216,8 @@ class Glossary:
             index = int(m.lastgroup[1:])  # type: ignore[index]
             if self._exact[index]:
                 start = m.start()
-                m = _trie_regex(self._ens, False).match(text, start)  # type: ignore[union-attr]
+                exact = _exact_regex(self._ens, text[start].lower())
+                m = exact.match(text, start) if exact is not None else None
                 if m is None:  # e.g. "gan" is not "GAN"
                     pos = start + 1
                     continue
@@ -202,10 +226,11 @@ class Glossary:
             pos = m.end()
 
     def prepare(self) -> Glossary:
-        """Build the matchers now rather than on first use (a one-off cost of ~0.2 s); returns self."""
+        """Build the scanning matcher now rather than on first use (a one-off cost of ~0.1 s); returns self.
+
+        The case-sensitive matchers are built per first letter when a case-sensitive term is met."""
         if self._ens:
             _trie_regex(self._ens, True)
-            _trie_regex(self._ens, False)
         return self
 
     def spans(self, text: str) -> list[tuple[int, int, Term]]:

@@ -14,14 +14,16 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .archive import detect_kind, extract
-from .arxiv_client import ArxivClient, ArxivConfig
 from .arxiv_ids import ArxivId, looks_like_arxiv, parse_arxiv_id
 from .errors import InputError
 from .events import Event, Listener, ignore
-from .onefile import stage_single_tex
 from .readers import READERS
+
+if TYPE_CHECKING:  # the arXiv client (httpx) and the one-file stager are imported when used
+    from .arxiv_client import ArxivClient, ArxivConfig
 
 SOURCE_CHOICES = ("auto", "latex", "html", "pdf", "markdown")
 _TEXT_KINDS = ("latex", "html", "markdown")
@@ -59,6 +61,8 @@ def arxiv_ref(source: Path | str) -> ArxivId | None:
     """
     if _exists(source) or not looks_like_arxiv(str(source)):
         return None
+    from .arxiv_client import ArxivConfig
+
     return parse_arxiv_id(str(source), ArxivConfig.from_env().hosts())
 
 
@@ -77,6 +81,8 @@ def _local(source: Path, workdir: Path, choice: str) -> PreparedSource:
     elif kind == "tex":
         text_kind = choice if choice in _TEXT_KINDS else _text_kind(source)
         if text_kind == "latex":  # a one-file paper: only it and what it references, copied into the job
+            from .onefile import stage_single_tex
+
             prepared = PreparedSource("latex", stage_single_tex(source, workdir), source.name, kind)
         else:
             prepared = PreparedSource(text_kind, source.parent, source.name, text_kind)
@@ -116,6 +122,8 @@ def prepare_arxiv(ref: ArxivId, workdir: Path, choice: str = "auto", config: Arx
     """Fetch metadata and the chosen source of an arXiv paper into ``workdir``."""
     if choice == "markdown":
         raise InputError(f"{ref}: arXiv serves no Markdown (use --source auto, latex, html or pdf)")
+    from .arxiv_client import ArxivClient
+
     with ArxivClient(config, on_retry=lambda m: emit(Event(stage="read", message=m))) as client:
         emit(Event(stage="read", message=f"arXiv {ref}: metadata"))
         meta = client.metadata(ref)

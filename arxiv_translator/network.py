@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import socket
 
-import httpx
+from .lean import httpx
 
 _UNREACHABLE_ERRNOS = {
     errno.ECONNREFUSED: "connection refused",

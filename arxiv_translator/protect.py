@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from .document import Document, Protected, Segment
+from .placeholders import PLACEHOLDER_RE, atom, group_close, group_open
 
-PLACEHOLDER_RE = re.compile(r"<\s*(/?)\s*([xXgG])\s*(\d+)\s*(/?)\s*>")
 _SPACE_RE = re.compile(r"\s+")
 
 
@@ -64,16 +64,16 @@ def slots(segment: Segment) -> list[Slot]:
             num = numbers.get(pair if pair is not None else -1)
             if num is None:  # a close without its open: treat as an atom
                 n += 1
-                out.append(Slot(f"<x{n}/>", start, end))
+                out.append(Slot(atom(n), start, end))
             else:
-                out.append(Slot(f"</g{num}>", start, end))
+                out.append(Slot(group_close(num), start, end))
             continue
         n += 1
         if role == "open":
             numbers[pair if pair is not None else -1] = n
-            out.append(Slot(f"<g{n}>", start, end))
+            out.append(Slot(group_open(n), start, end))
         else:
-            out.append(Slot(f"<x{n}/>", start, end))
+            out.append(Slot(atom(n), start, end))
     return out
 
 
@@ -116,8 +116,8 @@ def normalise_tags(text: str) -> str:
         slash, letter, num, selfclose = m.groups()
         letter = letter.lower()
         if letter == "x":
-            return f"<x{int(num)}/>"
-        return f"</g{int(num)}>" if slash else f"<g{int(num)}>"
+            return atom(int(num))
+        return group_close(int(num)) if slash else group_open(int(num))
 
     return PLACEHOLDER_RE.sub(canon, text)
 

@@ -13,14 +13,13 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
 
-import ftfy
-import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-*" codecs)
-from ftfy.badness import is_bad
+from .placeholders import PLACEHOLDER_RE
 
-# Same lenient shape as ``protect.PLACEHOLDER_RE`` (kept local on purpose).
-_PLACEHOLDER_RE = re.compile(r"<\s*/?\s*[xXgG]\s*\d+\s*/?\s*>")
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _HANGUL = "\uac00-\ud7a3"
 _HANGUL_RE = re.compile(f"[{_HANGUL}]")
@@ -47,15 +46,33 @@ def _byte_run_re(table: dict[str, int]) -> tuple[re.Pattern[str], re.Pattern[str
     return re.compile(f"(?:{group})+"), re.compile(group)
 
 
-_BYTE_TABLES = [_byte_table("sloppy-cp874"), _byte_table("sloppy-windows-1252", "latin-1")]
-_BYTE_RUNS = [(t, *_byte_run_re(t)) for t in _BYTE_TABLES]
+@lru_cache(maxsize=1)
+def _byte_runs() -> list[tuple[dict[str, int], re.Pattern[str], re.Pattern[str]]]:
+    """Per byte table, the table and its run and group patterns (built on first need: they load ftfy's codecs)."""
+    import ftfy.bad_codecs  # noqa: F401  (registers the "sloppy-*" codecs)
 
-# Only the encoding steps of ftfy: quotes, widths, ligatures stay as written.
-_FTFY_CONFIG = ftfy.TextFixerConfig(
-    unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
-    fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
-    remove_control_chars=False, normalization=None, explain=False,
-)
+    tables = [_byte_table("sloppy-cp874"), _byte_table("sloppy-windows-1252", "latin-1")]
+    return [(t, *_byte_run_re(t)) for t in tables]
+
+
+@lru_cache(maxsize=1)
+def _ftfy() -> tuple[Any, Callable[[str], bool], Any]:
+    """ftfy, its mojibake test and the config that keeps only its encoding steps (imported on first need)."""
+    import ftfy
+    from ftfy.badness import is_bad
+
+    # Only the encoding steps of ftfy: quotes, widths, ligatures stay as written.
+    config = ftfy.TextFixerConfig(
+        unescape_html=False, remove_terminal_escapes=False, fix_latin_ligatures=False,
+        fix_character_width=False, uncurl_quotes=False, fix_line_breaks=False,
+        remove_control_chars=False, normalization=None, explain=False,
+    )
+    return ftfy, is_bad, config
+
+
+#: Text made only of ASCII and Hangul syllables holds no mojibake: every character ftfy's test and
+#: the byte tables look for lies outside both (checked by tests/test_style.py).
+_PLAIN_RE = re.compile(f"[\\x00-\\x7f{_HANGUL}]*")
 
 _MISSING_SPACE_RE = re.compile(f"(?<=[^\\s>])[.?!](?=[{_HANGUL}])")
 _URLISH_RE = re.compile(r"(?:://|^www\.|@)", re.IGNORECASE)
@@ -94,7 +111,7 @@ class StyleReport:
 
 
 def _placeholders(text: str) -> list[str]:
-    return _PLACEHOLDER_RE.findall(text)
+    return [m.group(0) for m in PLACEHOLDER_RE.finditer(text)]
 
 
 def fix_entities(text: str, source: str) -> tuple[str, int]:
@@ -124,7 +141,7 @@ def fix_entities(text: str, source: str) -> tuple[str, int]:
         return text, 0
     pieces.append(text[pos:])
     candidate = "".join(pieces)
-    blocked = [(m.start(), m.end()) for m in _PLACEHOLDER_RE.finditer(candidate)]
+    blocked = [(m.start(), m.end()) for m in PLACEHOLDER_RE.finditer(candidate)]
     kept = [s for s in spans if not any(a < s[1] and s[0] < b for a, b in blocked)]
     if len(kept) == len(spans):
         return candidate, len(spans)
@@ -138,7 +155,7 @@ def _fix_byte_runs(text: str) -> str:
 
     A multi-byte sequence with an unknown byte becomes one U+FFFD.
     """
-    for table, run_re, group_re in _BYTE_RUNS:
+    for table, run_re, group_re in _byte_runs():
 
         def group(g: str, table: dict[str, int] = table) -> str:
             raw = bytes(0xFF if c == "\ufffd" else table[c] for c in g)
@@ -157,9 +174,12 @@ def _fix_byte_runs(text: str) -> str:
 
 def fix_mojibake(text: str) -> tuple[str, bool]:
     """Repair mojibake (Korean byte runs, then ftfy's encoding fixes); placeholders kept."""
+    if _PLAIN_RE.fullmatch(text):
+        return text, False
     fixed = _fix_byte_runs(text)
+    ftfy, is_bad, config = _ftfy()
     if is_bad(fixed):
-        fixed = ftfy.fix_text(fixed, _FTFY_CONFIG)
+        fixed = ftfy.fix_text(fixed, config)
     if fixed == text or _placeholders(fixed) != _placeholders(text):
         return text, False
     return fixed, True
@@ -237,7 +257,7 @@ def register_warning(report: StyleReport, wanted: str) -> str | None:
 
 def hangul_ratio(text: str) -> float:
     """Share of Hangul syllables among Hangul and Latin letters, placeholders ignored."""
-    text = _PLACEHOLDER_RE.sub(" ", text)
+    text = PLACEHOLDER_RE.sub(" ", text)
     hangul = latin = 0
     for ch in text:
         if "\uac00" <= ch <= "\ud7a3":

@@ -16,7 +16,6 @@ Nothing is dropped silently: every segment ends in a final status.
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from .engines.base import BatchContext, Engine, EngineResult
 from .errors import BadAnswerError, EngineError, TransientEngineError
 from .events import Event, Listener, ignore
 from .glossary import Glossary
+from .llm.retry import backoff_delay
 from .network import unreachable
 from .protect import normalise_tags, placeholder_problems, prose_of, unmask
 from .style import StyleReport, polish
@@ -38,7 +38,6 @@ from .validate_markup import markup_problems
 
 CHARS_PER_TOKEN = 4
 MAX_BATCH_ITEMS = 80
-MAX_DELAY = 60.0
 
 
 class Usage(BaseModel):
@@ -208,9 +207,7 @@ class Translator:
                 if attempt == self.options.max_retries:
                     raise
                 self.usage.retries += 1
-                delay = exc.retry_after if exc.retry_after is not None else (
-                    self.options.backoff * 2**attempt * (0.5 + random.random()))
-                delay = min(delay, MAX_DELAY)
+                delay = backoff_delay(attempt, self.options.backoff, exc.retry_after)
                 self.listener(Event(stage="retry", message=f"engine {self.engine.name}: {exc}; attempt "
                                     f"{attempt + 2} of {self.options.max_retries + 1} in {delay:.1f} s"))
                 await asyncio.sleep(delay)

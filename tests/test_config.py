@@ -36,3 +36,20 @@ def test_openai_env_fallbacks(monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:1/v1")
     engine = load_settings().engine_settings()
     assert engine.api_key.get_secret_value() == "sk-env" and engine.base_url == "http://127.0.0.1:1/v1"
+
+
+def test_engine_settings_are_declared_once_and_all_reach_the_engine():
+    """Each engine field is declared in one class; a top-level value of every shared field reaches the engine."""
+    from arxiv_translator.config import EngineAccess, EngineProfile, EngineSettings, EngineTransport, Settings
+
+    shared = set(EngineAccess.model_fields) | set(EngineTransport.model_fields)
+    assert set(EngineSettings.model_fields) == shared | {"glossary_id", "device"}
+    assert shared <= set(Settings.model_fields) and set(EngineProfile.model_fields) - shared == {"glossary_id", "device"}
+    values = {"model": "m1", "base_url": "http://llm.test/v1", "api_key": "k1", "api_key_id": "id1", "timeout": 7.5,
+              "max_retries": 2, "backoff": 0.25, "prices": {"m1": (1.0, 2.0)}, "temperature": 0.5,
+              "max_answer_bytes": 4096}
+    assert set(values) == shared  # the table below covers every shared field
+    seen = Settings(engine="openai", **values).engine_settings()
+    for key, value in values.items():
+        got = getattr(seen, key)
+        assert (got.get_secret_value() if hasattr(got, "get_secret_value") else got) == value, key

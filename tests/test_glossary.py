@@ -263,3 +263,43 @@ def test_violations(source: str, translation: str, expected: list[str]) -> None:
     for message, start in zip(found, expected):
         assert message.startswith(start)
         assert "\n" not in message
+
+
+def _reference_matches(g: Glossary, text: str) -> list[tuple[int, int, int]]:
+    """Matches confirmed with the case-sensitive trie of *all* terms (the matcher before per-letter tries)."""
+    from arxiv_translator.glossary import _trie_regex
+    from arxiv_translator.placeholders import PLACEHOLDER_RE
+
+    folded, full = _trie_regex(g._ens, True), _trie_regex(g._ens, False)
+    text = PLACEHOLDER_RE.sub(lambda m: "\0" * len(m.group()), text)
+    low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+    out, pos = [], 0
+    while folded is not None and (m := folded.search(low, pos)) is not None:
+        index = int(m.lastgroup[1:])
+        if g._exact[index]:
+            start = m.start()
+            m = full.match(text, start)
+            if m is None:
+                pos = start + 1
+                continue
+            index = int(m.lastgroup[1:])
+        out.append((m.start(), m.end(), index))
+        pos = m.end()
+    return out
+
+
+def test_per_letter_case_tries_match_like_the_whole_trie():
+    """Case-sensitive terms are confirmed by a trie of the terms sharing the first letter: same answers."""
+    from conftest import CORPUS
+
+    g = Glossary.load()
+    texts = ["GAN and gan and Gan; GANs train. LoRA, lora, LORA. F1 score, f1. SGD vs sgd <x1/>GAN<x2/>",
+             "İstanbul GAN-based BERT bert Bert models, k-means, K-Means."]
+    for tex in sorted((CORPUS / "latex").glob("*/*.tex"))[:40]:
+        texts += tex.read_text(encoding="utf-8", errors="replace").split("\n\n")[:60]
+    hits = 0
+    for text in texts:
+        got = list(g._matches(text))
+        assert got == _reference_matches(g, text), text[:120]
+        hits += len(got)
+    assert hits > 500

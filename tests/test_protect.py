@@ -89,3 +89,19 @@ def test_unmask_keeps_outer_whitespace():
     s = seg("  We use $x$.\n", [("math", "$x$", None)])
     mask(s)
     assert unmask(s, "<x1/>를 쓴다.") == "  $x$를 쓴다.\n"
+
+
+def test_placeholder_pattern_is_defined_once():
+    """Every module that reads placeholders uses :data:`arxiv_translator.placeholders.PLACEHOLDER_RE`."""
+    import re as _re
+    from pathlib import Path as _Path
+
+    from arxiv_translator import placeholders, protect
+
+    assert protect.PLACEHOLDER_RE is placeholders.PLACEHOLDER_RE
+    package = _Path(placeholders.__file__).parent
+    copies = [str(p.relative_to(package)) for p in package.rglob("*.py")
+              if p.name != "placeholders.py" and _re.search(r"re\.compile\([^)]*\[xXgG\]", p.read_text(encoding="utf-8"))]
+    assert copies == []
+    assert placeholders.PLACEHOLDER_RE.fullmatch(placeholders.atom(3)).group(3) == "3"
+    assert placeholders.PLACEHOLDER_RE.fullmatch(placeholders.group_close(12)).groups() == ("/", "g", "12", "")

@@ -225,3 +225,28 @@ def test_polish_leaves_clean_text_alone(text: str) -> None:
     report = StyleReport()
     assert polish(text, "A &amp; B", report) == text
     assert (report.entities, report.mojibake, report.spacing_fixes) == (0, 0, 0)
+
+
+def test_plain_text_shortcut_skips_nothing_fixable():
+    """The ASCII-and-Hangul shortcut of fix_mojibake is safe: no such text is bad to ftfy or holds a byte run."""
+    import ftfy.badness
+
+    from arxiv_translator.style import _PLAIN_RE, _byte_runs
+
+    suspects: set[str] = set()
+    for chars in ftfy.badness.MOJIBAKE_CATEGORIES.values():  # characters and ranges such as "\x80-\x9f"
+        i = 0
+        while i < len(chars):
+            if i + 2 < len(chars) and chars[i + 1] == "-":
+                suspects.update(chr(o) for o in range(ord(chars[i]), ord(chars[i + 2]) + 1))
+                i += 3
+            else:
+                suspects.add(chars[i])
+                i += 1
+    assert len(suspects) > 300 and not any(_PLAIN_RE.fullmatch(c) for c in suspects)
+    for table, _run, _group in _byte_runs():
+        assert not any(_PLAIN_RE.fullmatch(c) for c in table)
+    sample = "".join(chr(c) for c in range(128)) + "가나다라힣 한국어 문장입니다. 안녕"
+    assert _PLAIN_RE.fullmatch(sample) and not ftfy.badness.is_bad(sample * 3)
+    assert fix_mojibake("ì•ˆë…•í•˜ì„¸ìš”") == ("안녕하세요", True)  # what the shortcut must let through
+    assert fix_mojibake("안녕 <x1/> ok") == ("안녕 <x1/> ok", False)

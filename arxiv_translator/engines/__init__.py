@@ -6,10 +6,13 @@ Adding an engine is one new module in this package and one line here.
 from __future__ import annotations
 
 from importlib import import_module
+from typing import TYPE_CHECKING, Any
 
-from ..config import EngineSettings
 from ..errors import ConfigError
-from .base import BatchContext, Capabilities, Engine, EngineResult
+
+if TYPE_CHECKING:
+    from ..config import EngineSettings
+    from .base import BatchContext, Capabilities, Engine, EngineResult
 
 ENGINES: dict[str, str] = {
     "openai": "arxiv_translator.engines.openai_chat:OpenAIChatEngine",
@@ -22,6 +25,16 @@ ENGINES: dict[str, str] = {
 }
 
 __all__ = ["ENGINES", "BatchContext", "Capabilities", "Engine", "EngineResult", "engine_class", "create_engine"]
+
+
+def __getattr__(name: str) -> Any:
+    """``BatchContext``, ``Capabilities``, ``Engine``, ``EngineResult`` from :mod:`.base`, imported on first use
+    (the registry itself is read by ``--help``, which should not pay for pydantic)."""
+    if name in ("BatchContext", "Capabilities", "Engine", "EngineResult"):
+        from . import base
+
+        return getattr(base, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def engine_class(name: str) -> type[Engine]:

@@ -11,7 +11,7 @@ The key is verified with ``GET /v1/models`` (free) before anything is written.
 
 from __future__ import annotations
 
-import httpx
+from ..lean import httpx
 
 from ..errors import BadAnswerError, ConfigError, EngineError
 from .base import Capabilities

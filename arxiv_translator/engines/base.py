@@ -52,6 +52,14 @@ class Capabilities:
     keeps_tags: bool = True
     unit: Literal["tokens", "characters", "free"] = "tokens"
 
+    def describe(self) -> str:
+        """One line for ``arxiv-translator engines``: the limits batching follows."""
+        size = f"up to {self.max_items} items" + (f" and {self.max_chars:,} characters" if self.max_chars else "")
+        flight = (f"at most {self.concurrency} request{'s' if self.concurrency != 1 else ''} in flight"
+                  if self.concurrency else "--concurrency requests in flight")
+        tags = "keeps placeholder tags" if self.keeps_tags else "carries placeholders its own way"
+        return f"{size} a request; {flight}; {tags}"
+
 
 @dataclass
 class EngineResult:

@@ -2,7 +2,7 @@
 
 A chat engine only implements :meth:`ChatEngine.complete` -- one request to
 its service with a system and a user message -- and returns a
-:class:`ChatReply`.  The prompt (:mod:`arxiv_translator.prompt`), the JSON
+:class:`~arxiv_translator.llm.client.ChatReply`.  The prompt (:mod:`arxiv_translator.prompt`), the JSON
 batching, the cut-off rule (a reply that stopped for length is never parsed)
 and the price table are here, once, for ``openai`` and ``anthropic`` alike.
 """
@@ -10,21 +10,13 @@ and the price table are here, once, for ``openai`` and ``anthropic`` alike.
 from __future__ import annotations
 
 from abc import abstractmethod
-from dataclasses import dataclass
 from typing import ClassVar
 
+from ..llm.client import ChatReply, cost_usd
 from ..prompt import PROMPT_VERSION, parse_answer, system_message, user_message
 from .base import BatchContext, Engine, EngineResult
 
-
-@dataclass
-class ChatReply:
-    """One chat answer: its text, its token usage and whether it was cut off."""
-
-    content: str
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    truncated: bool = False
+__all__ = ["ChatEngine", "ChatReply"]
 
 
 class ChatEngine(Engine):
@@ -43,10 +35,7 @@ class ChatEngine(Engine):
 
     def cost_usd(self, prompt_tokens: int, completion_tokens: int, billed_chars: int = 0) -> float:
         """Cost from the price table (settings override the built-in one); 0 for unknown models."""
-        price = self.settings.prices.get(self.model) or self.prices.get(self.model)
-        if price is None:
-            return 0.0
-        return (prompt_tokens * price[0] + completion_tokens * price[1]) / 1_000_000
+        return cost_usd(self.model, prompt_tokens, completion_tokens, self.settings.prices, self.prices)
 
     async def translate(self, items: list[str], ctx: BatchContext) -> EngineResult:
         """One chat request for the batch; a cut-off reply is returned unparsed (``truncated``)."""

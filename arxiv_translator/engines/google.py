@@ -14,7 +14,7 @@ memory).
 
 from __future__ import annotations
 
-import httpx
+from ..lean import httpx
 
 from ..errors import BadAnswerError, ConfigError, EngineError, TransientEngineError
 from .base import BatchContext, Capabilities, Engine, EngineResult

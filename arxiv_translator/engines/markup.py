@@ -24,7 +24,8 @@ import re
 
 from collections.abc import Callable
 
-from ..protect import PLACEHOLDER_RE, normalise_tags
+from ..placeholders import PLACEHOLDER_RE, atom, group_close, group_open
+from ..protect import normalise_tags
 
 _ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
@@ -104,7 +105,7 @@ def from_html(answer: str) -> str:
         if m.group(1):  # a closing span
             closing = stack.pop() if stack else None
             if closing and closing[0] == "g":
-                out.append(f"</g{closing[1]}>")
+                out.append(group_close(closing[1]))
             continue
         ident = _ID.search(m.group(2))
         if ident is None:
@@ -112,7 +113,7 @@ def from_html(answer: str) -> str:
             continue
         letter, num = ident.group(1).lower(), int(ident.group(2))
         stack.append((letter, num))
-        out.append(f"<x{num}/>" if letter == "x" else f"<g{num}>")
+        out.append(atom(num) if letter == "x" else group_open(num))
     out.append(answer[pos:])
     return unescape("".join(out))
 
@@ -144,9 +145,9 @@ def from_braces(answer: str, masked: str) -> str:
         slash, num = m.group(1), int(m.group(2))
         kind = kinds.get(num)
         if kind == "x" and not slash:
-            return f"<x{num}/>"
+            return atom(num)
         if kind == "g":
-            return f"</g{num}>" if slash else f"<g{num}>"
+            return group_close(num) if slash else group_open(num)
         return m.group(0)
 
     return _BRACE.sub(tag, answer)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-import httpx
+from ..lean import httpx
 
 from ..errors import BadAnswerError, ConfigError, EngineError
 from .base import BatchContext, Capabilities, Engine, EngineResult

@@ -10,7 +10,7 @@ These modules sit *on top of* the single-paper pipeline and talk to it through t
     evaluate.py        ``eval``: chrF / BLEU (sacrebleu) against a reference, per paper and averaged
     figures.py         fidelity figures of one output (formulas and keys kept, prose left, glossary)
     digest_input.py    the structured facts a digest is made from (title, affiliations, sections...)
-    llm.py             one structured-output (JSON schema) chat request through the engine's HTTP path
+    llm.py             one structured-output (JSON schema) chat request through the shared LLM client
     digest.py          ``digest``: seed-004 Korean digests, validated, retried once, cached; pseudo digests
     digest_render.py   Markdown / HTML / JSON posts
     batch.py           ``batch``: the scheduler (workers, budget, live summary, resume)

@@ -32,6 +32,7 @@ from ..errors import BadAnswerError, EngineError, TransientEngineError, Translat
 from ..events import Event, Listener, ignore
 from ..glossary import Glossary
 from ..pipeline import choose_engine
+from ..placeholders import PLACEHOLDER_RE, atom
 from .digest_input import PaperFacts, numbers_in, read_facts
 
 DIGEST_VERSION = "digest-1"
@@ -235,10 +236,11 @@ def _pseudo(sentence: str, glossary: Glossary, translate) -> str:
 
     def hold(m: re.Match[str]) -> str:
         kept.append(m.group(0))
-        return f"<x{len(kept)}/>"
+        return atom(len(kept))
 
     masked = _KEEP.sub(hold, sentence)
-    return re.sub(r"<x(\d+)/>", lambda m: kept[int(m.group(1)) - 1], translate(masked, glossary))
+    return PLACEHOLDER_RE.sub(lambda m: kept[int(m.group(3)) - 1] if 0 < int(m.group(3)) <= len(kept) else m.group(0),
+                              translate(masked, glossary))
 
 
 def _sentences(text: str) -> list[str]:

@@ -24,7 +24,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-import pymupdf
+from ..mupdf import pymupdf
 
 from ..document import Block, Document, Graphic
 from ..errors import ConfigError, InputError

@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
 
-import pymupdf
+from ..mupdf import pymupdf
 
 from .pdf_layout import TEXT_FLAGS, Box, PageLayout, Row
 from .pdf_math import is_bold_font, is_mono_font

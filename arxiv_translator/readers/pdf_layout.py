@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pymupdf
+from ..mupdf import pymupdf
 
 from .pdf_graphics import page_graphics
 from .pdf_math import is_math_char, is_math_font, is_mono_font, is_roman_math_font

@@ -20,11 +20,13 @@ import base64
 import re
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
-import pymupdf
+from ..mupdf import pymupdf
 
 RASTER = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
           ".webp": "image/webp"}
@@ -37,6 +39,9 @@ JPEG_QUALITY = 80
 MAX_TOTAL_BYTES = 30_000_000  # past this, further figures are left out of the page
 EPS_TIMEOUT_S = 20
 _PDF_REGION = re.compile(r"^pdf-region:(\d+):(-?[\d.]+),(-?[\d.]+),(-?[\d.]+),(-?[\d.]+)$")
+#: Ghostscript in its safe mode: EPS pages cropped to their bounding box, as anti-aliased PNG
+_GS_OPTIONS = ("-dSAFER", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dEPSCrop", "-sDEVICE=png16m", f"-r{PDF_DPI}",
+               "-dTextAlphaBits=4", "-dGraphicsAlphaBits=4")
 DATA_URL = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
 
 
@@ -61,7 +66,40 @@ class FigureInliner:
         self.pdf = pdf  # the input PDF, for pdf-region specs
         self.pictures = pictures or {}  # tikz:<file> -> whether the file draws a picture
         self._done: dict[str, Figure] = {}
+        self._eps_png: dict[Path, bytes] = {}  # EPS figures rendered ahead by :meth:`prefetch`
         self.bytes = 0  # total size of the data URLs made
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        """Render the EPS figures among ``names`` with one Ghostscript run instead of one each.
+
+        Ghostscript's start-up costs about as much CPU as rendering a figure, so a paper with many
+        EPS figures renders them together; the pages come back in order, and when their count does
+        not match (an EPS that draws no page, or two) or Ghostscript fails, nothing is kept and each
+        figure is rendered on its own as before.
+        """
+        gs = shutil.which("gs")
+        paths: list[Path] = []
+        for name in names:
+            name = name.strip()
+            if not name or name in self._done or name.startswith(("tikz:", "data:", "pdf-region:")) or \
+                    re.match(r"^https?://", name, re.I):
+                continue
+            path = self._find(name.replace("{", "").replace("}", "").strip())
+            if path is not None and path.suffix.lower() == ".eps" and path not in paths and path not in self._eps_png:
+                paths.append(path)
+        if gs is None or len(paths) < 2:
+            return
+        with tempfile.TemporaryDirectory(prefix="eps-") as tmp:
+            try:
+                done = subprocess.run([gs, *_GS_OPTIONS, f"-sOutputFile={tmp}/%04d.png", *map(str, paths)],
+                                      capture_output=True, timeout=EPS_TIMEOUT_S * len(paths), check=False)
+            except subprocess.TimeoutExpired:
+                return
+            pages = sorted(Path(tmp).glob("*.png"))
+            if done.returncode != 0 or len(pages) != len(paths):
+                return
+            for path, page in zip(paths, pages):
+                self._eps_png[path] = page.read_bytes()
 
     def figures(self, spec: str) -> list[Figure]:
         """The figures named in a caption's ``graphics`` attribute."""
@@ -121,18 +159,20 @@ class FigureInliner:
 
     def _eps(self, name: str, path: Path) -> Figure:
         """An EPS figure rendered by Ghostscript in its safe mode (no file access beyond the figure)."""
-        gs = shutil.which("gs")
-        if gs is None:
-            return Figure(name, "missing", note="EPS figure, and Ghostscript (gs) is not installed")
-        try:
-            done = subprocess.run([gs, "-dSAFER", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dEPSCrop", "-sDEVICE=png16m",
-                                   f"-r{PDF_DPI}", "-dTextAlphaBits=4", "-dGraphicsAlphaBits=4", "-sOutputFile=-",
-                                   str(path)], capture_output=True, timeout=EPS_TIMEOUT_S, check=False)
-        except subprocess.TimeoutExpired:
-            return Figure(name, "missing", note="EPS figure took too long to render")
-        if done.returncode != 0 or not done.stdout.startswith(b"\x89PNG"):
+        png = self._eps_png.get(path)
+        if png is None:
+            gs = shutil.which("gs")
+            if gs is None:
+                return Figure(name, "missing", note="EPS figure, and Ghostscript (gs) is not installed")
+            try:
+                done = subprocess.run([gs, *_GS_OPTIONS, "-sOutputFile=-", str(path)], capture_output=True,
+                                      timeout=EPS_TIMEOUT_S, check=False)
+            except subprocess.TimeoutExpired:
+                return Figure(name, "missing", note="EPS figure took too long to render")
+            png = done.stdout if done.returncode == 0 else b""
+        if not png.startswith(b"\x89PNG"):
             return Figure(name, "missing", note="EPS figure could not be rendered")
-        pix = pymupdf.Pixmap(done.stdout)
+        pix = pymupdf.Pixmap(png)
         while pix.width > MAX_WIDTH_PX:
             pix.shrink(1)
         return Figure(name, "img", _compact(pix))

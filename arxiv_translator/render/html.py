@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from functools import lru_cache
 from html import escape
+from typing import Any
 
 import nh3
 
@@ -51,6 +53,20 @@ def _fragment_only(url: str) -> str | None:
 
 def clean(fragment: str, mathml: bool = False, tables: bool = False) -> str:
     """Sanitise an HTML fragment with the page's allow-list (MathML, tables too when asked)."""
+    cleaner = _cleaner(mathml, tables)
+    if cleaner is not None:
+        return cleaner.clean(fragment)
+    return nh3.clean(fragment, **_allow_list(mathml, tables))  # nh3 before 0.2.19: no reusable cleaner
+
+
+@lru_cache(maxsize=4)
+def _cleaner(mathml: bool, tables: bool) -> Any:
+    """nh3's sanitiser for this allow-list, built once (building it costs more than most fragments do)."""
+    return nh3.Cleaner(**_allow_list(mathml, tables)) if hasattr(nh3, "Cleaner") else None
+
+
+def _allow_list(mathml: bool, tables: bool) -> dict[str, Any]:
+    """The keyword arguments of nh3 for the page's allow-list."""
     tags = INLINE_TAGS | MATHML_TAGS if mathml else set(INLINE_TAGS)
     attributes: dict[str, set[str]] = {"*": _COMMON, "a": {"href"}}
     if mathml:
@@ -60,8 +76,8 @@ def clean(fragment: str, mathml: bool = False, tables: bool = False) -> str:
     if tables:
         tags |= TABLE_TAGS
         attributes.update({tag: _COMMON | {"colspan", "rowspan"} for tag in ("td", "th")})
-    return nh3.clean(fragment, tags=tags, clean_content_tags=DROPPED_WITH_CONTENT, attributes=attributes,
-                     url_schemes={"http", "https"}, url_relative=_fragment_only, strip_comments=True)
+    return {"tags": tags, "clean_content_tags": DROPPED_WITH_CONTENT, "attributes": attributes,
+            "url_schemes": {"http", "https"}, "url_relative": _fragment_only, "strip_comments": True}
 
 
 def sanitise_html(fragment: str) -> str:

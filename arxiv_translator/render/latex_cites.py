@@ -53,7 +53,14 @@ def _l2t() -> LatexNodes2Text:
     return LatexNodes2Text(math_mode="verbatim")
 
 
+#: text that LaTeX-to-text conversion leaves as it is (no command, group, math, ligature or special)
+_PLAIN = re.compile(r"[^\\{}$~%&#^_`'\"]*")
+
+
 def _text(tex: str) -> str:
+    """``tex`` as plain text, white space collapsed (most names and titles need no conversion at all)."""
+    if "--" not in tex and _PLAIN.fullmatch(tex):
+        return " ".join(tex.split())
     try:
         return " ".join(_l2t().latex_to_text(tex).split())
     except Exception:  # pylatexenc on odd input

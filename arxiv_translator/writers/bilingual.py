@@ -51,6 +51,7 @@ class BilingualOutput(Writer):
     def write(self, job: WriteJob) -> WriteResult:
         """Build the page and write it into the output folder."""
         figures = figure_inliner(job.doc, job.source_root, job.doc.meta.get("base_url", ""))
+        figures.prefetch(name for seg in job.doc.segments() for name, _width in caption_specs(seg))
         page = BilingualPage(job.doc, figures, job.pseudo, job.work / ORIGINAL_REFS)
         text = page.html()
         (job.out / FILENAME).write_text(text, encoding="utf-8")

@@ -48,7 +48,7 @@ def pdf_pages(path: Path | None) -> int | None:
     if path is None or not path.is_file():
         return None
     try:
-        import pymupdf
+        from ..mupdf import pymupdf
 
         with pymupdf.open(path) as pdf:
             return pdf.page_count if pdf.page_count > 0 and not pdf.is_repaired else None

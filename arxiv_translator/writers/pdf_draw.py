@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import pymupdf
+from ..mupdf import pymupdf
 
 from ..readers.pdf_layout import TEXT_FLAGS
 from ..readers.pdf_math import base_font

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import pymupdf
+from ..mupdf import pymupdf
 
 from ..errors import OutputError
 

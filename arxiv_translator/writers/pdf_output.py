@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pymupdf
+from ..mupdf import pymupdf
 
 from ..document import Segment, Status
 from ..events import Event

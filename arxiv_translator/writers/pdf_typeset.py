@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import pymupdf
+from ..mupdf import pymupdf
 
 from ..document import Segment
 from ..protect import PLACEHOLDER_RE, normalise_tags, slots

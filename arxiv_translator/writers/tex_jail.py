@@ -35,7 +35,7 @@ import stat
 import subprocess
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from ..errors import CompileError, UnsafeInputError
@@ -185,13 +185,34 @@ class Sandbox:
     """Runs TeX tools in a build folder: bubblewrap when possible, else a clean environment only."""
 
     def __init__(self, mode: str = "auto") -> None:
+        """Check ``mode``; whether bubblewrap works is probed when a tool first runs (a run that
+        compiles nothing starts no probe)."""
         if mode not in ("auto", "bwrap", "none"):
             raise CompileError(f"compile_sandbox {mode!r}: expected auto, bwrap or none")
-        self.user, problem = _bwrap_mode() if mode != "none" else ((), "disabled by compile_sandbox = none")
-        if mode == "bwrap" and problem:
+        self.mode = mode
+
+    @cached_property
+    def _probe(self) -> tuple[tuple[str, ...], str]:
+        user, problem = _bwrap_mode() if self.mode != "none" else ((), "disabled by compile_sandbox = none")
+        if self.mode == "bwrap" and problem:
             raise CompileError(f"compile_sandbox = bwrap, but {problem}")
-        self.isolated = not problem
-        self.warning = "" if self.isolated else (
+        return user, problem
+
+    @property
+    def user(self) -> tuple[str, ...]:
+        """bubblewrap's user-namespace flags that work here."""
+        return self._probe[0]
+
+    @property
+    def isolated(self) -> bool:
+        """True when tools run inside bubblewrap."""
+        return not self._probe[1]
+
+    @property
+    def warning(self) -> str:
+        """What is missing for an OS sandbox ('' when tools run isolated)."""
+        problem = self._probe[1]
+        return "" if not problem else (
             f"TeX ran without an OS sandbox ({problem}): only the staged build folder and kpathsea's "
             "paranoid file limits kept it in")
 

@@ -65,3 +65,17 @@ def test_sandbox_settings(tmp_path):
     assert env["openin_any"] == env["openout_any"] == "p" and env["shell_escape"] == "f"
     assert all(env[k].startswith(str(tmp_path)) for k in ("HOME", "TEXMFHOME", "TEXMFVAR", "TEXMFCONFIG"))
     assert "PYTHONPATH" not in env and "OPENAI_API_KEY" not in env
+
+
+def test_sandbox_probes_bubblewrap_only_when_a_tool_runs(monkeypatch):
+    """A run that compiles nothing (--no-compile) starts no bubblewrap probe."""
+    from arxiv_translator.writers import tex_jail
+
+    calls = []
+    monkeypatch.setattr(tex_jail, "_bwrap_mode", lambda: calls.append(1) or ((), "bubblewrap (bwrap) is not installed"))
+    strict = Sandbox("bwrap")
+    assert calls == []
+    with pytest.raises(CompileError, match="compile_sandbox = bwrap, but bubblewrap"):
+        strict.isolated  # noqa: B018
+    auto = Sandbox("auto")
+    assert not auto.isolated and "not installed" in auto.warning and calls == [1, 1]

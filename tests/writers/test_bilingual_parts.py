@@ -208,3 +208,23 @@ def test_the_original_compile_keeps_aux_and_bbl(tmp_path, sample_paper):
     kept = tmp_path / "work" / "original-refs"
     assert "\\newlabel{" in (kept / "main.aux").read_text() and "\\bibitem" in (kept / "main.bbl").read_text()
     assert not (tmp_path / "work" / "original").exists()
+
+
+def test_plain_bib_text_shortcut_equals_the_conversion():
+    """Names and titles without LaTeX skip the LaTeX-to-text conversion, with the same result (corpus .bib files)."""
+    from arxiv_translator.render import latex_cites
+
+    values = ["Data-driven models", "O'Neil", "A -- B", "{GAN}s", "$\\alpha$-nets", "J.~Smith", "Zoë  Müller"]
+    for bib in sorted((CORPUS / "latex").rglob("*.bib"))[:8]:
+        text = bib.read_text(encoding="utf-8", errors="replace")
+        for m in latex_cites._FIELD.finditer(text):
+            values.append(text[m.end():m.end() + 80].split("}")[0].lstrip("{\""))
+    fast = 0
+    for value in values:
+        try:
+            slow = " ".join(latex_cites._l2t().latex_to_text(value).split())
+        except Exception:  # noqa: BLE001 - pylatexenc's own failures take the module's fallback
+            continue
+        assert latex_cites._text(value) == slow, value
+        fast += bool(latex_cites._PLAIN.fullmatch(value) and "--" not in value)
+    assert fast > 100 and latex_cites._text("Zoë  Müller") == "Zoë Müller"
