@@ -27,7 +27,7 @@ from pylatexenc.latexwalker import (
 
 from ..document import Protected, Segment
 from .latex_graphics import graphics_in
-from .latex_segment_extras import CODE_ENVS, ExtrasMixin, optional_group, skip_leading_args
+from .latex_segment_extras import CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin, optional_group, skip_leading_args
 from .latex_segment_extras import last_group as _last_group
 from .latex_specs import (
     BOUNDARIES,
@@ -102,6 +102,17 @@ def _span_kind(name: str) -> str:
     return "command"
 
 
+def _glued_groups(nodes: list, i: int) -> list:
+    """The ``{...}`` groups that directly follow ``nodes[i]`` (the arguments of a macro the parser does not know)."""
+    out, end = [], nodes[i].pos + nodes[i].len
+    for node in nodes[i + 1:]:
+        if not isinstance(node, LatexGroupNode) or node.pos != end:
+            break
+        out.append(node)
+        end = node.pos + node.len
+    return out
+
+
 def _has_args(node: LatexMacroNode) -> bool:
     return bool(node.nodeargd and any(a is not None for a in (node.nodeargd.argnlist or [])))
 
@@ -132,12 +143,14 @@ class Segmenter(ExtrasMixin):
         self._flush(kind)
 
     def preamble(self, nodes: list) -> None:
-        """Only the title is translated in the preamble."""
-        for node in nodes:
+        """Only the title and the notes of the author block are translated in the preamble."""
+        for i, node in enumerate(nodes):
             if isinstance(node, LatexMacroNode) and node.macroname == "title":
                 arg = _last_group(node)
                 if arg is not None:
                     self._own_segments(arg.nodelist, "title")
+            elif isinstance(node, LatexMacroNode) and node.macroname in METADATA:
+                self._metadata_notes([node] + _glued_groups(nodes, i))
 
     # -- walking ----------------------------------------------------------
     def _walk(self, nodes: list, kind: str, tabular: bool) -> None:
@@ -286,7 +299,7 @@ class Segmenter(ExtrasMixin):
         if stolen is not None:
             return stolen
         first = i
-        if not _has_args(node):  # unknown macro: glue the groups that follow it
+        if not _has_args(node) and name not in DECLARATIONS:  # unknown macro: glue the groups that follow it
             while i + 1 < len(nodes) and isinstance(nodes[i + 1], LatexGroupNode) and nodes[i + 1].pos == end:
                 i += 1
                 end = nodes[i].pos + nodes[i].len
@@ -305,6 +318,9 @@ class Segmenter(ExtrasMixin):
         self._flush(kind)
         if name.rstrip("*") in CODE_ENVS:  # pseudo-code stays; its captions and comments are prose
             self._code_prose(node.nodelist)
+            return
+        if name in PROSE_ARG_ENVS:  # a drawn tree stays; the sentences in its nodes are prose
+            self._prose_args_in_drawing(node.nodelist)
             return
         if name in PROTECTED_ENVS:
             return
