@@ -21,6 +21,8 @@ MATH_ENVS = {
     for name in (
         "equation", "align", "gather", "multline", "eqnarray", "flalign", "alignat", "displaymath",
         "math", "dmath", "dgroup", "darray", "split", "IEEEeqnarray", "empheq",
+        # optidef's optimization problems: \begin{mini}{x}{f(x)}{}{} \addConstraint{...} \end{mini}
+        "mini", "maxi", "argmini", "argmaxi", "mini!", "maxi!", "argmini!", "argmaxi!",
     )
     for star in ("", "*")
 }
