@@ -76,6 +76,17 @@ def last_group(node: LatexMacroNode) -> LatexGroupNode | None:
     return None
 
 
+def glued_groups(nodes: list, i: int) -> list:
+    """The ``{...}`` groups that directly follow ``nodes[i]`` (the arguments of a macro the parser does not know)."""
+    out, end = [], nodes[i].pos + nodes[i].len
+    for node in nodes[i + 1:]:
+        if not isinstance(node, LatexGroupNode) or node.pos != end:
+            break
+        out.append(node)
+        end = node.pos + node.len
+    return out
+
+
 def optional_group(node) -> LatexGroupNode | None:
     """The first ``[...]`` argument of a macro or environment node, if it was given."""
     argd = getattr(node, "nodeargd", None)
@@ -201,7 +212,8 @@ class ExtrasMixin:
             arg = groups[-1]
         if not isinstance(arg, LatexGroupNode) or arg.delimiters[0] != "{":
             return False
-        if not (is_prose(arg.nodelist) or (node.macroname in ALWAYS_PROSE and _PROSE_WORD.search(_plain_text(arg.nodelist)))):
+        short_prose = node.macroname in ALWAYS_PROSE and _PROSE_WORD.search(_plain_text(arg.nodelist))
+        if not (short_prose or is_prose(arg.nodelist)):
             return False
         if self._inline(arg.nodelist, tabular):
             self._wrap(node.pos, arg.pos + 1, arg.pos + arg.len - 1, arg.pos + arg.len, arg.nodelist, kind, tabular)

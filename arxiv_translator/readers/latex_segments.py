@@ -27,7 +27,8 @@ from pylatexenc.latexwalker import (
 
 from ..document import Protected, Segment
 from .latex_graphics import graphics_in
-from .latex_segment_extras import CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin, optional_group, skip_leading_args
+from .latex_segment_extras import CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin, glued_groups, optional_group
+from .latex_segment_extras import skip_leading_args
 from .latex_segment_extras import last_group as _last_group
 from .latex_specs import (
     BOUNDARIES,
@@ -102,17 +103,6 @@ def _span_kind(name: str) -> str:
     return "command"
 
 
-def _glued_groups(nodes: list, i: int) -> list:
-    """The ``{...}`` groups that directly follow ``nodes[i]`` (the arguments of a macro the parser does not know)."""
-    out, end = [], nodes[i].pos + nodes[i].len
-    for node in nodes[i + 1:]:
-        if not isinstance(node, LatexGroupNode) or node.pos != end:
-            break
-        out.append(node)
-        end = node.pos + node.len
-    return out
-
-
 def _has_args(node: LatexMacroNode) -> bool:
     return bool(node.nodeargd and any(a is not None for a in (node.nodeargd.argnlist or [])))
 
@@ -150,7 +140,7 @@ class Segmenter(ExtrasMixin):
                 if arg is not None:
                     self._own_segments(arg.nodelist, "title")
             elif isinstance(node, LatexMacroNode) and node.macroname in METADATA:
-                self._metadata_notes([node] + _glued_groups(nodes, i))
+                self._metadata_notes([node] + glued_groups(nodes, i))
 
     # -- walking ----------------------------------------------------------
     def _walk(self, nodes: list, kind: str, tabular: bool) -> None:
