@@ -265,7 +265,8 @@ def test_instruction_arguments_are_never_prose(tmp_path, call):
 def test_short_keyword_list_is_prose_and_author_keys_stay(tmp_path):
     """ICML: ``\\icmlkeywords{Machine Learning, ICML}`` is translated; names, keys and mail are not sent."""
     body = ("\\icmlauthor{Ann Lee}{uni}\n\\icmlaffiliation{uni}{Some University}\n"
-            "\\icmlcorrespondingauthor{Ann Lee}{ann@uni.edu}\n\\icmlkeywords{Machine Learning, ICML}\n\nBody text is here.")
+            "\\icmlcorrespondingauthor{Ann Lee}{ann@uni.edu}\n\\icmlkeywords{Machine Learning, ICML}\n\n"
+            "Body text is here.")
     _found, doc = segments(make_tree(tmp_path, body))
     masked = " | ".join(seg.masked or "" for seg in doc.segments())
     assert "Machine Learning" in masked and "Body text is here." in masked
