@@ -61,7 +61,7 @@ METADATA_NOTES = {"thanks": "footnote", "footnote": "footnote", "tnote": "footno
 #: Macros whose last argument is prose however short it is (a keyword list: "Machine Learning, ICML").
 ALWAYS_PROSE = {"keywords", "icmlkeywords", "keyword", "kwd", "keywordname"}
 #: Environments drawn as markup (not code) where a macro's sentence-like last argument is prose.
-PROSE_ARG_ENVS = {"forest", "dirtree"}
+PROSE_ARG_ENVS = {"forest"}
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z@])[A-Za-z][a-z]{2,}(?![A-Za-z])")
 _NOT_PROSE = re.compile(r"[=_@]|<<|>>|\b(?:pdf|ps|dvipdfmx|x):|\w/\w+/|\.(?:tex|pdf|png|jpe?g|eps|sty|cls|txt)\b|://")
