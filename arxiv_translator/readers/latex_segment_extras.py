@@ -9,8 +9,9 @@
   other arguments are protected, the sentence is translated in place.
   Keyword lists (``\\keywords``, ``\\icmlkeywords``) are prose however short.
 * Author blocks (``\\author``, ``\\icmlauthor``, ``\\affiliation`` ...) stay as
-  they are (names, addresses and e-mail are metadata), but a ``\\thanks`` or
-  ``\\footnote`` inside them is prose and becomes a segment of its own.
+  they are, protected as ``metadata`` (names, addresses and e-mail), but a
+  ``\\thanks`` or ``\\footnote`` inside them is prose and becomes a segment of
+  its own.
 * Drawings that are not code (``forest`` trees) keep their markup, but the
   last argument of a macro there that reads as a sentence (a file tree's
   ``\\fname{train.py}{Train the model on ...}``) is translated.
@@ -196,10 +197,6 @@ class ExtrasMixin:
 
     def _prose_argument(self, node: LatexMacroNode, glued: list, kind: str, tabular: bool) -> bool:
         """Translate the last argument of an unknown or user macro when it is a sentence; True when done."""
-        if node.macroname in METADATA:
-            self._metadata_notes(list(node.nodeargd.argnlist or []) if node.nodeargd is not None else [])
-            self._metadata_notes(glued)
-            return False
         if node.macroname in NEVER_PROSE:
             return False
         if glued:

@@ -293,8 +293,10 @@ class Segmenter(ExtrasMixin):
             while i + 1 < len(nodes) and isinstance(nodes[i + 1], LatexGroupNode) and nodes[i + 1].pos == end:
                 i += 1
                 end = nodes[i].pos + nodes[i].len
-        span_kind = _span_kind(name)
-        if span_kind == "command" and self._prose_argument(node, nodes[first + 1 : i + 1], kind, tabular):
+        span_kind = "metadata" if name in METADATA else _span_kind(name)
+        if span_kind == "metadata":  # an author block stays (names, places, mail); the notes in it are prose
+            self._metadata_notes([node] + nodes[first + 1 : i + 1])
+        elif span_kind == "command" and self._prose_argument(node, nodes[first + 1 : i + 1], kind, tabular):
             return i
         self._atom(span_kind, start, end)
         return i

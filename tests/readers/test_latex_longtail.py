@@ -271,3 +271,5 @@ def test_short_keyword_list_is_prose_and_author_keys_stay(tmp_path):
     masked = " | ".join(seg.masked or "" for seg in doc.segments())
     assert "Machine Learning" in masked and "Body text is here." in masked
     assert not [w for w in ("Ann", "Lee", "uni", "Some University", "ann@") if w in masked], masked
+    kinds = [span.kind for seg in doc.segments() for span in seg.spans]
+    assert kinds.count("metadata") == 3, kinds  # kept for a reason the report names
