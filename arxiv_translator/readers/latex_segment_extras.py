@@ -56,7 +56,7 @@ NEVER_PROSE = {
 #: Author blocks: kept as metadata (names, addresses), but the notes inside them are prose.
 METADATA = {"author", "authors", "affiliation", "affil", "address", "institute", "institution", "icmlauthor",
             "icmlaffiliation", "icmlcorrespondingauthor", "affaddr", "IEEEauthorblockN",
-            "IEEEauthorblockA", "date"}
+            "IEEEauthorblockA", "date", "aistatsauthor", "aistatsaddress"}
 #: Notes inside an author block (-> segment kind).
 METADATA_NOTES = {"thanks": "footnote", "footnote": "footnote", "tnote": "footnote"}
 #: Macros whose last argument is prose however short it is (a keyword list: "Machine Learning, ICML").

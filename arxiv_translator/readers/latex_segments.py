@@ -53,8 +53,8 @@ CONTAINER_MACROS = {"twocolumn"}
 BOXES = {"resizebox", "scalebox", "adjustbox", "rotatebox", "parbox", "fbox", "framebox", "makebox",
          "raisebox", "centerline", "mbox"}
 LOOP_MACROS = {"foreach", "pgfplotsforeachungrouped", "pgfplotsinvokeforeach"}
-HEADING_LEVELS = {"title": 1, "icmltitle": 1, "part": 1, "chapter": 1, "section": 2, "subsection": 3,
-                  "subsubsection": 4, "paragraph": 5, "subparagraph": 6}
+HEADING_LEVELS = {"title": 1, "icmltitle": 1, "aistatstitle": 1, "part": 1, "chapter": 1, "section": 2,
+                  "subsection": 3, "subsubsection": 4, "paragraph": 5, "subparagraph": 6}
 FIGURE_ENVS = {"figure", "wrapfigure", "subfigure", "SCfigure", "minipage", "center"}
 LENGTH_SUFFIXES = ("sep", "skip", "width", "height", "indent", "margin", "rule", "kern")
 DIMENSION_COMMANDS = {"vskip", "hskip", "kern", "mskip", "vspace", "hspace", "baselineskip", "parskip",

@@ -70,6 +70,7 @@ SEGMENT_ARGS = {
     "subsubsection": "heading", "paragraph": "heading", "subparagraph": "heading",
     "caption": "caption", "subcaption": "caption", "captionof": "caption",
     "footnote": "footnote", "footnotetext": "footnote", "title": "title", "icmltitle": "title",
+    "aistatstitle": "title",
     "abstract": "abstract", "tnote": "footnote", "sidenote": "footnote", "marginpar": "footnote",
     "acks": "paragraph", "thanks": "footnote",
 }
@@ -105,7 +106,8 @@ EXTRA_MACROS = {
     "citeyear": "*[[{", "parencite": "*[[{", "textcite": "*[[{", "autocite": "*[[{", "footcite": "*[[{",
     "includegraphics": "*[[{", "input": "{", "include": "{", "subfile": "{", "import": "{{",
     "subimport": "{{", "inputfrom": "{{", "includefrom": "{{", "label": "{", "eqref": "{", "ref": "*{",
-    "pageref": "*{", "icmltitle": "{", "icmlauthor": "{{", "icmlaffiliation": "{{", "icmlcorrespondingauthor": "{{",
+    "pageref": "*{", "icmltitle": "{", "aistatstitle": "{", "aistatsauthor": "{", "aistatsaddress": "{",
+    "icmlauthor": "{{", "icmlaffiliation": "{{", "icmlcorrespondingauthor": "{{",
     "icmlkeywords": "{", "icmltitlerunning": "{", "textcolor": "[{{", "colorbox": "[{{", "tnote": "{",
     "addbibresource": "[{", "bibliography": "{", "bibliographystyle": "{", "vspace": "*{", "hspace": "*{",
     "setlength": "{{", "addtolength": "{{", "setcounter": "{{", "addtocounter": "{{", "newtheorem": "*{[{[",

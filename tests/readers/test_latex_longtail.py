@@ -147,6 +147,10 @@ PROSE = [
         {"paragraph": ["We solve the problem\n\\begin{mini}[2]{x_{1:N}}{\\sum_{k=1}^{N} \\ell_k(x_k)}{}{}\n"
                        "\\addConstraint{g_k(x_k)}{\\leq 0}\\label{opt}\n\\end{mini}\nfor every horizon."]},
         id="optidef-problem-is-math"),
+    pytest.param(  # AISTATS: \aistatstitle is a title however short; authors and addresses are metadata
+        "\\twocolumn[\n\\aistatstitle{Supplementary Materials}\n\\aistatsauthor{ Ann Lee \\And Bo Kim }\n"
+        "\\aistatsaddress{ Some University \\And Other Institute } ]\n\nBody text is here.", "", {},
+        {"title": ["Supplementary Materials"], "paragraph": ["Body text is here."]}, id="aistats-title-block"),
 ]
 
 
