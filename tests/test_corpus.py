@@ -29,7 +29,7 @@ METRIC_FLOOR = {
                      "\\icmlaffiliation{neu}{Northeastern University, USA}, \\icmlcorrespondingauthor (28 words); "
                      "enumitem options [labelwidth=..,leftmargin=..] (5)", 0.0085),
     "cluster-noise-alt2016": ("the entries of an inline thebibliography (references are kept, like a .bbl: ~217 words) "
-                              "and enumitem options [nolistsep, noitemsep, leftmargin=*] (~24)", 0.066),
+                              "and enumitem options [nolistsep, noitemsep, leftmargin=*] (~24)", 0.065),
     "datacomp": ("colour names in \\cellcolor{white}/\\rowcolors{2}{white}{light-light-gray} (~316 words), "
                  "code in \\texttt{small}/\\texttt{xlarge} scale names (~85), a comment after \\\\% that "
                  "fidelity.py reads as an escaped % (4) and list options", 0.0275),
@@ -37,7 +37,7 @@ METRIC_FLOOR = {
                  "name order, where a shell prompt's $ in a verbatim block pairs with later $s and hides most of "
                  "the paper (539 prose words counted); left: OpenCL tokens and feature names in \\texttt, "
                  "colour names in \\rowcolors{2}{white}{gray!25}, and math words ($f_{after}$) that pairing exposes",
-                 0.077),
+                 0.07),
     "midas-tocttou-usenix22": ("definitions in the document body: \\lstdefinestyle keys, \\newrefformat and "
                                "\\newcommand bodies (~55 words); system-call names in the \\Code{...} "
                                "(\\lstinline) macro (~85); author names and [nosep] options", 0.017),
