@@ -277,3 +277,15 @@ def test_short_keyword_list_is_prose_and_author_keys_stay(tmp_path):
     assert not [w for w in ("Ann", "Lee", "uni", "Some University", "ann@") if w in masked], masked
     kinds = [span.kind for seg in doc.segments() for span in seg.spans]
     assert kinds.count("metadata") == 3, kinds  # kept for a reason the report names
+
+
+def test_author_block_end_to_end(tmp_path):
+    """Through the pipeline: the note in the author block and the keywords come out translated, names stay."""
+    body = ("\\author{Ann Lee\\thanks{Work done while visiting the lab.} \\and Bo Kim}\n\\maketitle\n"
+            "\\keywords{Machine Learning}\n\nBody text is here.")
+    root = make_tree(tmp_path, body)
+    run(Job(source=root, settings=Settings(engine="pseudo", compile=False), out=tmp_path / "out"))
+    text = (tmp_path / "out" / "source" / "main.tex").read_text(encoding="utf-8")
+    assert "\\author{Ann Lee\\thanks{" in text and "\\and Bo Kim}" in text
+    assert "Work done while visiting" not in text and "Machine Learning" not in text
+    assert "\\keywords{" in text and "Body text is here." not in text
