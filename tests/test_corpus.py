@@ -19,22 +19,39 @@ from standin import Standin, fidelity, fidelity_problems, tools_available
 from arxiv_translator.config import Settings
 from arxiv_translator.pipeline import Job, run
 
-#: Papers where fidelity.py's perfect translator translates words no translator may touch, and those
-#: words alone are above the 0.5 % bound (measured: what is left is only what is named here). Each has
-#: a ceiling (today's figure plus a small margin): above it the test fails, so a regression shows.
+#: Papers where fidelity.py's perfect translator (the stand-in's transform over every byte outside math, key
+#: commands and command names) rewrites words no translator may touch, and those words alone are above the
+#: 0.5 % bound. Measured: what is left is only what is named here (words, of the paper's prose words). Each
+#: has a ceiling (today's figure plus a small margin): above it the test fails, so a regression shows.
+#: Every other corpus paper must pass fidelity.py --check as it is.
 METRIC_FLOOR = {
-    "apg-samplers": ("ICML author/affiliation keys (\\icmlauthor{Hao Wu}{neu}) and enumitem options", 0.01),
-    "cluster-noise-alt2016": ("entries of an inline thebibliography (references are kept) and enumitem options "
-                             "such as [nolistsep, noitemsep]", 0.065),
-    "datacomp": ("\\cellcolor{white}/\\rowcolors{..}{white}{light-light-gray} arguments, \\texttt{small} code and "
-                "text after \\\\% (a comment fidelity.py reads as an escaped %)", 0.028),
-    "deeptune": ("OpenCL code in included listing files, author affiliations and \\lstset keys", 0.07),
-    "meta-ot": ("the author block and a forest directory tree of file names", 0.013),
-    "midas-tocttou-usenix22": ("\\lstdefinestyle keys, system-call names in \\Code{...} and the author block", 0.018),
-    "muse": ("ICML author/affiliation keys, the paper's reference macros (\\secc{model}) and enumitem options", 0.017),
-    "named-tensor-notation": ("numpy/torch names in short-verb code (|numpy.take|)", 0.008),
-    "rnn-lowdim-iclr2023": ("label keys in the paper's own reference macros (\\Secref{sec:..}, \\Figref{fig:..})", 0.016),
-    "themis-ml-d4gx": ("\\titlespacing lengths (8pt plus 4pt minus 2pt), mdframed keys and the author block", 0.01),
+    "apg-samplers": ("the ICML author block: names, affiliation keys and mail in \\icmlauthor{Hao Wu}{neu}, "
+                     "\\icmlaffiliation{neu}{Northeastern University, USA}, \\icmlcorrespondingauthor (28 words); "
+                     "enumitem options [labelwidth=..,leftmargin=..] (5)", 0.0085),
+    "cluster-noise-alt2016": ("the entries of an inline thebibliography (references are kept, like a .bbl: ~217 words) "
+                              "and enumitem options [nolistsep, noitemsep, leftmargin=*] (~24)", 0.065),
+    "datacomp": ("colour names in \\cellcolor{white}/\\rowcolors{2}{white}{light-light-gray} (~316 words), "
+                 "code in \\texttt{small}/\\texttt{xlarge} scale names (~85), a comment after \\\\% that "
+                 "fidelity.py reads as an escaped % (4) and list options", 0.0275),
+    "deeptune": ("fidelity.py finds no main file (\\documentclass is in preamble.tex) and reads every file in "
+                 "name order, where a shell prompt's $ in a verbatim block pairs with later $s and hides most of "
+                 "the paper (539 prose words counted); left: OpenCL tokens and feature names in \\texttt, "
+                 "colour names in \\rowcolors{2}{white}{gray!25}, and math words ($f_{after}$) that pairing exposes",
+                 0.07),
+    "midas-tocttou-usenix22": ("definitions in the document body: \\lstdefinestyle keys, \\newrefformat and "
+                               "\\newcommand bodies (~55 words); system-call names in the \\Code{...} "
+                               "(\\lstinline) macro (~85); author names and [nosep] options", 0.017),
+    "muse": ("the ICML author block: names, keys and mail in \\icmlauthor{Huiwen Chang}{equal}, "
+             "\\icmlcorrespondingauthor (~45 words); label keys in the paper's own reference macros "
+             "(\\secc{vqgan}, \\tabb{basemodel}: ~10); enumitem/captionsetup options and [htbp!]", 0.014),
+    "named-tensor-notation": ("code in \\verb|numpy.take| and \\texttt{torch.gather(...)} (~20 words) and axis "
+                              "names defined in the body (\\ndef{\\assign}{assign}, \\nfun\\seq{softmax})", 0.0072),
+    "rnn-lowdim-iclr2023": ("label keys in the paper's own reference macros: \\Secref{sec:exp:sym_teacher}, "
+                            "\\Figref{fig:..}, \\Appref{sec:apdx:..} (the perfect translator rewrites the parts "
+                            "before a colon: ~105 words) and \\counterwithin{theorem}{section}", 0.016),
+    "themis-ml-d4gx": ("lengths in \\titlespacing (8pt plus 4pt minus 2pt: 8 words), mdframed options and "
+                       "environment names in \\BeforeBeginEnvironment{minted} (8), the author block (names, "
+                       "\\affaddr, \\email: 8)", 0.0095),
 }
 
 
@@ -59,6 +76,7 @@ def test_corpus_fidelity(tmp_path, monkeypatch, standin, paper):
     figures = fidelity("latex", paper, out / "source")
     assert figures["math lost"][1] > 20 and figures["prose left"][1] > 500, figures
     problems = fidelity_problems(figures)
+    assert problems or paper.name not in METRIC_FLOOR, f"{paper.name} passes now: remove it from METRIC_FLOOR"
     if problems and paper.name in METRIC_FLOOR:
         reason, ceiling = METRIC_FLOOR[paper.name]
         assert not [p for p in problems if "lost" in p], problems

@@ -7,6 +7,14 @@
   argument is plainly a sentence (``\\added{This cost function is ...}``,
   ``\\todo{not sure this helps}``) is translated as a wrapper: the macro and its
   other arguments are protected, the sentence is translated in place.
+  Keyword lists (``\\keywords``, ``\\icmlkeywords``) are prose however short.
+* Author blocks (``\\author``, ``\\icmlauthor``, ``\\affiliation`` ...) stay as
+  they are, protected as ``metadata`` (names, addresses and e-mail), but a
+  ``\\thanks`` or ``\\footnote`` inside them is prose and becomes a segment of
+  its own.
+* Drawings that are not code (``forest`` trees) keep their markup, but the
+  last argument of a macro there that reads as a sentence (a file tree's
+  ``\\fname{train.py}{Train the model on ...}``) is translated.
 
 It also holds the small node helpers the segmenter shares (last/optional
 argument, graphics of a figure, leading environment arguments).
@@ -39,12 +47,22 @@ NEVER_PROSE = {
     "affil", "address", "institute", "institution", "author", "authors", "orcid", "date", "path",
     "lstinputlisting", "inputminted", "tikz", "pgfmathsetmacro", "graphicspath", "DeclareMathOperator",
     "PassOptionsToPackage", "RequirePackage", "documentclass", "bibliographystyle", "icmlauthor",
-    "icmlaffiliation", "icmlcorrespondingauthor", "icmlkeywords", "ead", "fnref", "cortext", "corref",
+    "icmlaffiliation", "icmlcorrespondingauthor", "ead", "fnref", "cortext", "corref", "affaddr",
     # TeX primitives and driver/package hooks: their arguments are instructions, never prose
     "special", "pdfinfo", "pdfcatalog", "pdfobj", "pdfliteral", "message", "typeout", "write", "immediate",
     "errmessage", "PackageWarning", "PackageError", "PackageInfo", "ClassWarning", "ClassError", "GenericWarning",
     "GenericError", "hypertarget", "pdfbookmark", "csname", "AtBeginDocument", "AtEndDocument", "AddToHook",
 }
+#: Author blocks: kept as metadata (names, addresses), but the notes inside them are prose.
+METADATA = {"author", "authors", "affiliation", "affil", "address", "institute", "institution", "icmlauthor",
+            "icmlaffiliation", "icmlcorrespondingauthor", "affaddr", "IEEEauthorblockN",
+            "IEEEauthorblockA", "date", "aistatsauthor", "aistatsaddress"}
+#: Notes inside an author block (-> segment kind).
+METADATA_NOTES = {"thanks": "footnote", "footnote": "footnote", "tnote": "footnote"}
+#: Macros whose last argument is prose however short it is (a keyword list: "Machine Learning, ICML").
+ALWAYS_PROSE = {"keywords", "icmlkeywords", "keyword", "kwd", "keywordname"}
+#: Environments drawn as markup (not code) where a macro's sentence-like last argument is prose.
+PROSE_ARG_ENVS = {"forest"}
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
 _PROSE_WORD = re.compile(r"(?<![\\A-Za-z@])[A-Za-z][a-z]{2,}(?![A-Za-z])")
 _NOT_PROSE = re.compile(r"[=_@]|<<|>>|\b(?:pdf|ps|dvipdfmx|x):|\w/\w+/|\.(?:tex|pdf|png|jpe?g|eps|sty|cls|txt)\b|://")
@@ -57,6 +75,17 @@ def last_group(node: LatexMacroNode) -> LatexGroupNode | None:
         if isinstance(arg, LatexGroupNode) and arg.delimiters[0] == "{":
             return arg
     return None
+
+
+def glued_groups(nodes: list, i: int) -> list:
+    """The ``{...}`` groups that directly follow ``nodes[i]`` (the arguments of a macro the parser does not know)."""
+    out, end = [], nodes[i].pos + nodes[i].len
+    for node in nodes[i + 1:]:
+        if not isinstance(node, LatexGroupNode) or node.pos != end:
+            break
+        out.append(node)
+        end = node.pos + node.len
+    return out
 
 
 def optional_group(node) -> LatexGroupNode | None:
@@ -129,6 +158,43 @@ class ExtrasMixin:
             elif isinstance(node, LatexEnvironmentNode):
                 self._code_prose(node.nodelist)
 
+    def _metadata_notes(self, nodes: list) -> None:
+        """Segments for the ``\\thanks``/``\\footnote`` notes inside an author block; the block stays."""
+        for node in nodes:
+            if node is None:
+                continue
+            if isinstance(node, LatexMacroNode):
+                note = METADATA_NOTES.get(node.macroname)
+                arg = last_group(node)
+                if note is not None and arg is not None:
+                    saved, self._run = self._run, type(self._run)()
+                    self._own_segments(arg.nodelist, note)
+                    self._run = saved
+                    continue
+                self._metadata_notes(list(node.nodeargd.argnlist or []) if node.nodeargd is not None else [])
+            elif isinstance(node, (LatexGroupNode, LatexEnvironmentNode)):
+                self._metadata_notes(node.nodelist)
+
+    def _prose_args_in_drawing(self, nodes: list) -> None:
+        """Segments for the sentence-like last arguments of macros inside a drawing (``forest``)."""
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            if isinstance(node, LatexMacroNode):
+                args = node.nodeargd.argnlist if node.nodeargd is not None else []
+                groups = [a for a in args or [] if isinstance(a, LatexGroupNode) and a.delimiters[0] == "{"]
+                end = node.pos + node.len
+                while not args and i + 1 < len(nodes) and isinstance(nodes[i + 1], LatexGroupNode) \
+                        and nodes[i + 1].pos == end:  # an unknown macro: the groups glued to it are its arguments
+                    i += 1
+                    groups.append(nodes[i])
+                    end = nodes[i].pos + nodes[i].len
+                if groups and node.macroname not in NEVER_PROSE and is_prose(groups[-1].nodelist):
+                    self._own_segments(groups[-1].nodelist, "paragraph")
+            elif isinstance(node, (LatexGroupNode, LatexEnvironmentNode)):
+                self._prose_args_in_drawing(node.nodelist)
+            i += 1
+
     def _prose_argument(self, node: LatexMacroNode, glued: list, kind: str, tabular: bool) -> bool:
         """Translate the last argument of an unknown or user macro when it is a sentence; True when done."""
         if node.macroname in NEVER_PROSE:
@@ -141,7 +207,10 @@ class ExtrasMixin:
             if not groups or groups[-1] is not args[-1]:
                 return False
             arg = groups[-1]
-        if not isinstance(arg, LatexGroupNode) or arg.delimiters[0] != "{" or not is_prose(arg.nodelist):
+        if not isinstance(arg, LatexGroupNode) or arg.delimiters[0] != "{":
+            return False
+        short_prose = node.macroname in ALWAYS_PROSE and _PROSE_WORD.search(_plain_text(arg.nodelist))
+        if not (short_prose or is_prose(arg.nodelist)):
             return False
         if self._inline(arg.nodelist, tabular):
             self._wrap(node.pos, arg.pos + 1, arg.pos + arg.len - 1, arg.pos + arg.len, arg.nodelist, kind, tabular)

@@ -27,7 +27,8 @@ from pylatexenc.latexwalker import (
 
 from ..document import Protected, Segment
 from .latex_graphics import graphics_in
-from .latex_segment_extras import CODE_ENVS, ExtrasMixin, optional_group, skip_leading_args
+from .latex_segment_extras import CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin, glued_groups, optional_group
+from .latex_segment_extras import skip_leading_args
 from .latex_segment_extras import last_group as _last_group
 from .latex_specs import (
     BOUNDARIES,
@@ -52,8 +53,8 @@ CONTAINER_MACROS = {"twocolumn"}
 BOXES = {"resizebox", "scalebox", "adjustbox", "rotatebox", "parbox", "fbox", "framebox", "makebox",
          "raisebox", "centerline", "mbox"}
 LOOP_MACROS = {"foreach", "pgfplotsforeachungrouped", "pgfplotsinvokeforeach"}
-HEADING_LEVELS = {"title": 1, "icmltitle": 1, "part": 1, "chapter": 1, "section": 2, "subsection": 3,
-                  "subsubsection": 4, "paragraph": 5, "subparagraph": 6}
+HEADING_LEVELS = {"title": 1, "icmltitle": 1, "aistatstitle": 1, "part": 1, "chapter": 1, "section": 2,
+                  "subsection": 3, "subsubsection": 4, "paragraph": 5, "subparagraph": 6}
 FIGURE_ENVS = {"figure", "wrapfigure", "subfigure", "SCfigure", "minipage", "center"}
 LENGTH_SUFFIXES = ("sep", "skip", "width", "height", "indent", "margin", "rule", "kern")
 DIMENSION_COMMANDS = {"vskip", "hskip", "kern", "mskip", "vspace", "hspace", "baselineskip", "parskip",
@@ -132,12 +133,14 @@ class Segmenter(ExtrasMixin):
         self._flush(kind)
 
     def preamble(self, nodes: list) -> None:
-        """Only the title is translated in the preamble."""
-        for node in nodes:
+        """Only the title and the notes of the author block are translated in the preamble."""
+        for i, node in enumerate(nodes):
             if isinstance(node, LatexMacroNode) and node.macroname == "title":
                 arg = _last_group(node)
                 if arg is not None:
                     self._own_segments(arg.nodelist, "title")
+            elif isinstance(node, LatexMacroNode) and node.macroname in METADATA:
+                self._metadata_notes([node] + glued_groups(nodes, i))
 
     # -- walking ----------------------------------------------------------
     def _walk(self, nodes: list, kind: str, tabular: bool) -> None:
@@ -286,12 +289,14 @@ class Segmenter(ExtrasMixin):
         if stolen is not None:
             return stolen
         first = i
-        if not _has_args(node):  # unknown macro: glue the groups that follow it
+        if not _has_args(node) and name not in DECLARATIONS:  # unknown macro: glue the groups that follow it
             while i + 1 < len(nodes) and isinstance(nodes[i + 1], LatexGroupNode) and nodes[i + 1].pos == end:
                 i += 1
                 end = nodes[i].pos + nodes[i].len
-        span_kind = _span_kind(name)
-        if span_kind == "command" and self._prose_argument(node, nodes[first + 1 : i + 1], kind, tabular):
+        span_kind = "metadata" if name in METADATA else _span_kind(name)
+        if span_kind == "metadata":  # an author block stays (names, places, mail); the notes in it are prose
+            self._metadata_notes([node] + nodes[first + 1 : i + 1])
+        elif span_kind == "command" and self._prose_argument(node, nodes[first + 1 : i + 1], kind, tabular):
             return i
         self._atom(span_kind, start, end)
         return i
@@ -305,6 +310,9 @@ class Segmenter(ExtrasMixin):
         self._flush(kind)
         if name.rstrip("*") in CODE_ENVS:  # pseudo-code stays; its captions and comments are prose
             self._code_prose(node.nodelist)
+            return
+        if name in PROSE_ARG_ENVS:  # a drawn tree stays; the sentences in its nodes are prose
+            self._prose_args_in_drawing(node.nodelist)
             return
         if name in PROTECTED_ENVS:
             return

@@ -21,6 +21,8 @@ MATH_ENVS = {
     for name in (
         "equation", "align", "gather", "multline", "eqnarray", "flalign", "alignat", "displaymath",
         "math", "dmath", "dgroup", "darray", "split", "IEEEeqnarray", "empheq",
+        # optidef's optimization problems: \begin{mini}{x}{f(x)}{}{} \addConstraint{...} \end{mini}
+        "mini", "maxi", "argmini", "argmaxi", "mini!", "maxi!", "argmini!", "argmaxi!",
     )
     for star in ("", "*")
 }
@@ -68,6 +70,7 @@ SEGMENT_ARGS = {
     "subsubsection": "heading", "paragraph": "heading", "subparagraph": "heading",
     "caption": "caption", "subcaption": "caption", "captionof": "caption",
     "footnote": "footnote", "footnotetext": "footnote", "title": "title", "icmltitle": "title",
+    "aistatstitle": "title",
     "abstract": "abstract", "tnote": "footnote", "sidenote": "footnote", "marginpar": "footnote",
     "acks": "paragraph", "thanks": "footnote",
 }
@@ -103,7 +106,8 @@ EXTRA_MACROS = {
     "citeyear": "*[[{", "parencite": "*[[{", "textcite": "*[[{", "autocite": "*[[{", "footcite": "*[[{",
     "includegraphics": "*[[{", "input": "{", "include": "{", "subfile": "{", "import": "{{",
     "subimport": "{{", "inputfrom": "{{", "includefrom": "{{", "label": "{", "eqref": "{", "ref": "*{",
-    "pageref": "*{", "icmltitle": "{", "icmlauthor": "{{", "icmlaffiliation": "{{", "icmlcorrespondingauthor": "{{",
+    "pageref": "*{", "icmltitle": "{", "aistatstitle": "{", "aistatsauthor": "{", "aistatsaddress": "{",
+    "icmlauthor": "{{", "icmlaffiliation": "{{", "icmlcorrespondingauthor": "{{",
     "icmlkeywords": "{", "icmltitlerunning": "{", "textcolor": "[{{", "colorbox": "[{{", "tnote": "{",
     "addbibresource": "[{", "bibliography": "{", "bibliographystyle": "{", "vspace": "*{", "hspace": "*{",
     "setlength": "{{", "addtolength": "{{", "setcounter": "{{", "addtocounter": "{{", "newtheorem": "*{[{[",

@@ -122,6 +122,35 @@ PROSE = [
         {"title": ["A Title Here\\thanks{Supported by the science fund.}"], "footnote": ["Supported by the science fund."],
          "paragraph": ["\\keywords{Sparse models \\and robust learning \\and heavy tails}",
                        "We thank the reviewers for their comments."]}, id="thanks-keywords-acks"),
+    pytest.param(  # the author block stays (names, places, mail); the \thanks inside it is a footnote
+        "\\author{{\\rm Ann Lee} \\thanks{Work done while visiting the lab.}\\\\ Some University\n\\and Bo Kim}\n"
+        "\\maketitle\nBody text is here.", "", {},
+        {"footnote": ["Work done while visiting the lab."], "paragraph": ["Body text is here."]},
+        id="thanks-in-author"),
+    pytest.param(  # the same in the preamble (REVTeX, IEEE RAL: \author{...\thanks{...}} before the document)
+        "\\maketitle\nBody text is here.", "\\author{Ann Lee\\thanks{Supported by a grant from the fund.}}", {},
+        {"footnote": ["Supported by a grant from the fund."], "paragraph": ["Body text is here."]},
+        id="thanks-in-preamble-author"),
+    pytest.param(  # a size or font declaration written like a command (\bfseries{Approach}): the group is text
+        "\\begin{tabular}{ll}\\bfseries{Approach} & \\multirow{2}{*}{\\bfseries{Model Type}} \\\\\\end{tabular}\n\n"
+        "\\large{Google Research}", "", {},
+        {"cell": ["\\bfseries{Approach}", "\\multirow{2}{*}{\\bfseries{Model Type}}"],
+         "paragraph": ["\\large{Google Research}"]}, id="declaration-before-group"),
+    pytest.param(  # a forest file tree stays, the descriptions in its nodes are prose
+        "\\begin{forest}for tree={folder, grow'=0, inner sep=0pt,}, [\\fname{code}{Library code}\n"
+        "  [\\fname{train.py}{Train the model on the data}]\n  [\\fname{data.py}{}]]\n\\end{forest}",
+        "\\newcommand{\\fname}[2]{\\texttt{#1} #2}", {},
+        {"paragraph": ["Train the model on the data"]}, id="forest-descriptions"),
+    pytest.param(  # optidef's problems are display math: nothing in them is prose
+        "We solve the problem\n\\begin{mini}[2]{x_{1:N}}{\\sum_{k=1}^{N} \\ell_k(x_k)}{}{}\n"
+        "\\addConstraint{g_k(x_k)}{\\leq 0}\\label{opt}\n\\end{mini}\nfor every horizon.", "\\usepackage{optidef}", {},
+        {"paragraph": ["We solve the problem\n\\begin{mini}[2]{x_{1:N}}{\\sum_{k=1}^{N} \\ell_k(x_k)}{}{}\n"
+                       "\\addConstraint{g_k(x_k)}{\\leq 0}\\label{opt}\n\\end{mini}\nfor every horizon."]},
+        id="optidef-problem-is-math"),
+    pytest.param(  # AISTATS: \aistatstitle is a title however short; authors and addresses are metadata
+        "\\twocolumn[\n\\aistatstitle{Supplementary Materials}\n\\aistatsauthor{ Ann Lee \\And Bo Kim }\n"
+        "\\aistatsaddress{ Some University \\And Other Institute } ]\n\nBody text is here.", "", {},
+        {"title": ["Supplementary Materials"], "paragraph": ["Body text is here."]}, id="aistats-title-block"),
 ]
 
 
@@ -235,3 +264,28 @@ def test_instruction_arguments_are_never_prose(tmp_path, call):
     words = re.findall(r"(?<![\\A-Za-z])[A-Za-z]{4,}", call[call.index("{") + 1:])
     assert "Some ordinary prose" in masked and words
     assert not [w for w in words if w in masked], masked
+
+
+def test_short_keyword_list_is_prose_and_author_keys_stay(tmp_path):
+    """ICML: ``\\icmlkeywords{Machine Learning, ICML}`` is translated; names, keys and mail are not sent."""
+    body = ("\\icmlauthor{Ann Lee}{uni}\n\\icmlaffiliation{uni}{Some University}\n"
+            "\\icmlcorrespondingauthor{Ann Lee}{ann@uni.edu}\n\\icmlkeywords{Machine Learning, ICML}\n\n"
+            "Body text is here.")
+    _found, doc = segments(make_tree(tmp_path, body))
+    masked = " | ".join(seg.masked or "" for seg in doc.segments())
+    assert "Machine Learning" in masked and "Body text is here." in masked
+    assert not [w for w in ("Ann", "Lee", "uni", "Some University", "ann@") if w in masked], masked
+    kinds = [span.kind for seg in doc.segments() for span in seg.spans]
+    assert kinds.count("metadata") == 3, kinds  # kept for a reason the report names
+
+
+def test_author_block_end_to_end(tmp_path):
+    """Through the pipeline: the note in the author block and the keywords come out translated, names stay."""
+    body = ("\\author{Ann Lee\\thanks{Work done while visiting the lab.} \\and Bo Kim}\n\\maketitle\n"
+            "\\keywords{Machine Learning}\n\nBody text is here.")
+    root = make_tree(tmp_path, body)
+    run(Job(source=root, settings=Settings(engine="pseudo", compile=False), out=tmp_path / "out"))
+    text = (tmp_path / "out" / "source" / "main.tex").read_text(encoding="utf-8")
+    assert "\\author{Ann Lee\\thanks{" in text and "\\and Bo Kim}" in text
+    assert "Work done while visiting" not in text and "Machine Learning" not in text
+    assert "\\keywords{" in text and "Body text is here." not in text

@@ -200,7 +200,8 @@ def test_reading_order_follows_inputs(sample_paper):
     doc = LatexReader().read(sample_paper)
     order = [s.id for s in reading_order(doc)]
     assert sorted(order) == sorted(s.id for s in doc.segments())
-    assert order[:2] == ["main.tex/title1", "main.tex/a1"]
+    assert order[0] == "main.tex/title1"  # then the author note (\thanks in \author), then the abstract
+    assert order[1:3] == ["main.tex/f1", "main.tex/a1"]
     assert order.index("sections/intro.tex/h1") < order.index("sections/experiments.tex/h1") < \
         order.index("main.tex/h1")  # the conclusion comes last
 
