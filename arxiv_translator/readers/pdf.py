@@ -14,7 +14,7 @@ The stages, page by page so that memory stays bounded on long documents:
    pages).
 
 Every segment's locator says where its boxes are (``page``, ``block``,
-``bbox``; ``layout`` and ``atoms`` as JSON for the PDF writer).
+``bbox``; ``layout`` and ``atoms``, typed models, for the PDF writer).
 """
 
 from __future__ import annotations
@@ -26,7 +26,9 @@ from typing import Any
 
 import pymupdf
 
-from ..document import Block, Document, Graphic
+from ..assets import make_assets
+from ..document import Block, Document, Element, Graphic
+from ..document_attrs import BlockAttrs, ElementKind, Locator
 from ..errors import ConfigError, InputError
 from ..validate import prose_words
 from .pdf_classify import TRANSLATED_ROLES, HeuristicClassifier, ReadState, RowClassifier, collect_stats
@@ -137,10 +139,12 @@ class PdfReader:
         for page, segment in builder.segments:
             block = by_page.get(page)
             if block is None:
-                block = by_page[page] = Block(id=f"pg{page + 1}", kind="page", attrs={"page": str(page + 1)})
+                block = by_page[page] = Block(id=f"pg{page + 1}", kind="page", attrs=BlockAttrs(page=page + 1))
                 doc.blocks.append(block)
             block.segments.append(segment)
-        doc.blocks.sort(key=lambda b: int(b.attrs["page"]))
+        doc.blocks.sort(key=lambda b: b.attrs.page or 0)
+        doc.elements = pdf_elements(regions)
+        doc.assets = make_assets(path.parent, [doc.main_file or path.name])
         doc.meta.update({
             "pages": ",".join(str(p) for p in selection), "page_count": str(pdf.page_count),
             "body_size": f"{stats.body_size:.2f}", "body_font": stats.body_font,
@@ -153,3 +157,14 @@ class PdfReader:
                                 f"available): {shown}")
         doc.fill_title_abstract()
         return doc
+
+
+def pdf_elements(regions: list[Graphic]) -> list[Element]:
+    """Figure and table elements of the PDF's figure/table regions (page and box; a PDF has no source text)."""
+    counts: dict[str, int] = {}
+    out = []
+    for region in regions:
+        counts[region.kind] = counts.get(region.kind, 0) + 1
+        out.append(Element(id=f"pg{region.page}/{region.kind[:3]}{counts[region.kind]}",
+                           kind=ElementKind(region.kind), locator=Locator(page=region.page, bbox=region.bbox)))
+    return out

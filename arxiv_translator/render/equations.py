@@ -44,19 +44,19 @@ def display_equations(doc: Document, segments: list[Segment], refs: RefLookup | 
         return before, after
     by_file: dict[str, list[Segment]] = defaultdict(list)
     for seg in segments:
-        if "file" in seg.locator and "start" in seg.locator and "end" in seg.locator:
-            by_file[str(seg.locator["file"])].append(seg)
+        if seg.locator.file is not None and seg.locator.start is not None and seg.locator.end is not None:
+            by_file[str(seg.locator.file)].append(seg)
     for name, segs in by_file.items():
         if name not in doc.files:
             continue
         text = doc.files[name].text
         pos = max(0, text.find("\\begin{document}")) if doc.source_kind == "latex" else 0
-        segs.sort(key=lambda s: int(s.locator["start"]))
+        segs.sort(key=lambda s: (s.locator.start or 0))
         for seg in segs:
-            start = int(seg.locator["start"])
+            start = (seg.locator.start or 0)
             if start > pos:
                 before[seg.id].extend(finder(text[pos:start]))
-            pos = max(pos, int(seg.locator["end"]))
+            pos = max(pos, (seg.locator.end or 0))
         end = text.find("\\end{document}") if doc.source_kind == "latex" else -1
         after[segs[-1].id].extend(finder(text[pos : end if end > pos else len(text)]))
     return before, after

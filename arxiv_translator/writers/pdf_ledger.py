@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..document_attrs import LayoutPart
 from ..audit_scan import scan_pdf_lines
 
 Rect4 = tuple[float, float, float, float]
@@ -38,7 +39,7 @@ class PlanLike(Protocol):
     """What the ledger reads of a writer plan."""
 
     outcome: str
-    parts: list[dict]
+    parts: list[LayoutPart]
 
     @property
     def segment(self) -> Any: ...
@@ -67,7 +68,7 @@ def reason_for(page: int, bbox: Rect4, plans: list[PlanLike], kept: dict[str, li
     """Why the line ``bbox`` of the 0-based source ``page`` is English."""
     for plan in plans:
         for part in plan.parts:
-            if part["page"] == page and any(_hit(bbox, tuple(r[:4])) for r in part["rows"]):
+            if part.page == page and any(_hit(bbox, box) for _p, box in part.row_boxes()):
                 return _plan_reason(plan)
     for row in kept.get(str(page + 1), []):
         if _hit(bbox, tuple(row[:4])):
@@ -80,7 +81,7 @@ def english_lines(path: Path, selection: list[int], plans: list[PlanLike], kept_
     kept: dict[str, list[list]] = json.loads(kept_json or "{}")
     by_page: dict[int, list[PlanLike]] = {}
     for plan in plans:
-        for page in {p["page"] for p in plan.parts}:
+        for page in {p.page for p in plan.parts}:
             by_page.setdefault(page, []).append(plan)
     listed = []
     reasons: Counter[str] = Counter()

@@ -138,7 +138,7 @@ def _doc(kind: str, segments: list[Segment]) -> Document:
     return Document(source_kind=kind, source_path="x", blocks=[Block(id="b", kind="file", segments=segments)])
 
 
-def _seg(seg_id: str, kind: str, source: str, translation: str | None, status: Status, **attrs: str) -> Segment:
+def _seg(seg_id: str, kind: str, source: str, translation: str | None, status: Status, **attrs: object) -> Segment:
     return Segment(id=seg_id, kind=kind, source=source, translation=translation, status=status, attrs=attrs,
                    masked=source, reason="http 500" if status is Status.FAILED else None)
 
@@ -147,11 +147,11 @@ def test_page_marks_status_and_sanitises_every_kind(tmp_path):
     for kind, source in (("latex", "Some \\emph{text} here"), ("html", f"Some {MATH} here"),
                          ("markdown", "Some _text_ here"), ("pdf", "Some text here")):
         doc = _doc(kind, [
-            _seg("h", "heading", "Intro words", "소개 단어", Status.TRANSLATED, level="2"),
+            _seg("h", "heading", "Intro words", "소개 단어", Status.TRANSLATED, level=2),
             _seg("p1", "paragraph", source, "번역 " + POISON, Status.TRANSLATED),
             _seg("p2", "paragraph", "Failed words here", None, Status.FAILED),
             _seg("p3", "paragraph", "Kept words here", None, Status.KEPT),
-            _seg("c", "caption", "A caption", "캡션", Status.TRANSLATED, graphics="https://ex.org/f.png"),
+            _seg("c", "caption", "A caption", "캡션", Status.TRANSLATED, graphics=[{"path": "https://ex.org/f.png"}]),
         ])
         page = BilingualPage(doc, FigureInliner(tmp_path), pseudo=False).html()
         body = page[page.index("<body>"):]
