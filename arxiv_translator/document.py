@@ -26,11 +26,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .assets import Asset
-from .document_attrs import BlockAttrs, BlockKind, ElementKind, Locator, SegmentAttrs, SegmentKind
+from .document_attrs import BlockAttrs, BlockKind, ElementKind, Locator, PdfInfo, SegmentAttrs, SegmentKind
 from .document_outline import Section, find_section, outline
 
 __all__ = ["MODEL_VERSION", "Asset", "Attempt", "Block", "BlockAttrs", "BlockKind", "Document", "Element",
-           "ElementKind", "Graphic", "KeptConstruct", "Locator", "Protected", "Section", "Segment", "SegmentAttrs",
+           "ElementKind", "Graphic", "KeptConstruct", "Locator", "PdfInfo", "Protected", "Section", "Segment", "SegmentAttrs",
            "SegmentKind", "SourceFile", "Status", "Table", "TableCell"]
 
 MODEL_VERSION = 2
@@ -224,6 +224,8 @@ class Document(BaseModel):
     elements: list[Element] = Field(default_factory=list)
     #: Input files the outputs use (see :mod:`arxiv_translator.assets`).
     assets: list[Asset] = Field(default_factory=list)
+    #: PDF input: pages read, body font, rows left in English and per-page counts (typed; None for other inputs).
+    pdf: PdfInfo | None = None
 
     def segments(self) -> Iterator[Segment]:
         """Every segment, depth first, in reading order."""

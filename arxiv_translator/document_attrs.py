@@ -40,6 +40,7 @@ class SegmentKind(StrEnum):
     CELL = "cell"
     THEOREM = "theorem"
     BIBLIOGRAPHY = "bibliography"
+    TOC = "toc"  # an entry of a page's table of contents (HTML output: translated like its heading)
 
 
 class BlockKind(StrEnum):
@@ -165,3 +166,36 @@ class Locator(BaseModel):
         if self.file is None or self.start is None or self.end is None:
             raise ValueError(f"locator has no text span: {self!r}")
         return self.file, self.start, self.end
+
+
+class KeptRow(BaseModel):
+    """A PDF line with English prose that the reader's roles leave untranslated (a table, figure text...)."""
+
+    model_config = TYPED
+
+    bbox: BBox
+    role: str
+
+
+class PdfPageStats(BaseModel):
+    """What the reader counted on one PDF page besides prose."""
+
+    model_config = TYPED
+
+    equations: int = 0
+    tables: int = 0
+    figure_rows: int = 0
+    reference_rows: int = 0
+
+
+class PdfInfo(BaseModel):
+    """What a PDF reader learnt about the whole file (keys of the dicts: 1-based pages)."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)  # int keys come back from JSON as strings
+
+    selection: list[int]  # 0-based pages read (``--pages``)
+    page_count: int
+    body_size: float
+    body_font: str
+    kept: dict[int, list[KeptRow]] = Field(default_factory=dict)
+    page_stats: dict[int, PdfPageStats] = Field(default_factory=dict)

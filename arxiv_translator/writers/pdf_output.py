@@ -14,7 +14,6 @@ reason (:mod:`.pdf_ledger`).
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from pathlib import Path
 import pymupdf
 
 from ..document import Segment, Status
-from ..document_attrs import LayoutPart
+from ..document_attrs import LayoutPart, PdfPageStats
 from ..events import Event
 from ..protect import PLACEHOLDER_RE
 from ..readers.pdf import open_pdf
@@ -97,7 +96,7 @@ class PdfOutput(Writer):
         doc = job.doc
         source = job.assets / doc.main_file if doc.main_file and (job.assets / doc.main_file).is_file() \
             else Path(doc.source_path)
-        selection = [int(p) for p in doc.meta.get("pages", "").split(",") if p.strip()]
+        selection = list(doc.pdf.selection) if doc.pdf is not None else []
         plans = _plans(list(doc.segments()))
         regular, subset = subset_font(_chars(plans, False), bold=False)
         bold, _ = subset_font(_chars(plans, True), bold=True)
@@ -146,8 +145,9 @@ class PdfOutput(Writer):
         out.save(mono, garbage=2, deflate=True)
         mode = getattr(job.settings, "dual", "side") or "side"
         dual_pdf(source, out, selection, job.out / "paper.dual.pdf", mode)
-        result = self._result(plans, pages_info, mode, job.doc.meta.get("pdf_pages", "{}"))
-        result.info["pdf"]["english"] = english_lines(mono, selection, plans, job.doc.meta.get("pdf_kept", "{}"))
+        pdf = job.doc.pdf
+        result = self._result(plans, pages_info, mode, pdf.page_stats if pdf is not None else {})
+        result.info["pdf"]["english"] = english_lines(mono, selection, plans, pdf.kept if pdf is not None else {})
         if problem:
             result.warnings.append(problem)
         return result
@@ -269,11 +269,10 @@ class PdfOutput(Writer):
         return None
 
     @staticmethod
-    def _result(plans: list[Plan], pages: list[dict], mode: str, reader_pages: str) -> WriteResult:
-        extra = json.loads(reader_pages or "{}")
+    def _result(plans: list[Plan], pages: list[dict], mode: str, extra: dict[int, PdfPageStats]) -> WriteResult:
         for info in pages:
-            info["equations"] = extra.get(str(info["page"]), {}).get("equations", 0)
-            info["tables"] = extra.get(str(info["page"]), {}).get("tables", 0)
+            stats = extra.get(info["page"], PdfPageStats())
+            info["equations"], info["tables"] = stats.equations, stats.tables
         outcomes = Counter(p.outcome if p.outcome != "todo" else "kept" for p in plans)
         overflow = [p.segment.id for p in plans if p.outcome == "overflow"]
         blocked = [p.segment.id for p in plans if p.outcome == "blocked"]

@@ -151,7 +151,7 @@ def test_page_selection_reads_only_those_pages(tmp_path):
     doc.save(path)
     result = read(path, pages="1-5")
     assert {s.locator.page for s in result.segments()} == {1, 2, 3, 4, 5}
-    assert result.meta["pages"] == "0,1,2,3,4" and result.meta["page_count"] == "300"
+    assert result.pdf.selection == [0, 1, 2, 3, 4] and result.pdf.page_count == 300 and result.meta["pages"] == "0,1,2,3,4"
 
 
 def _image_only(path: Path) -> Path:
