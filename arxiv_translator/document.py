@@ -30,8 +30,8 @@ from .document_attrs import BlockAttrs, BlockKind, ElementKind, Locator, PdfInfo
 from .document_outline import Section, find_section, outline
 
 __all__ = ["MODEL_VERSION", "Asset", "Attempt", "Block", "BlockAttrs", "BlockKind", "Document", "Element",
-           "ElementKind", "Graphic", "KeptConstruct", "Locator", "PdfInfo", "Protected", "Section", "Segment", "SegmentAttrs",
-           "SegmentKind", "SourceFile", "Status", "Table", "TableCell"]
+           "ElementKind", "Graphic", "KeptConstruct", "Locator", "PdfInfo", "Protected", "Section", "Segment",
+           "SegmentAttrs", "SegmentKind", "SourceFile", "Status", "Table", "TableCell"]
 
 MODEL_VERSION = 2
 

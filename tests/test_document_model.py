@@ -4,13 +4,12 @@ element spans, and carrying assets so that outputs are written after the input f
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
 from arxiv_translator.assets import carry_assets
-from arxiv_translator.document import (Document, ElementKind, Locator, Segment, SegmentAttrs, SegmentKind, Status)
+from arxiv_translator.document import Document, ElementKind, Locator, Segment, SegmentKind, Status
 from arxiv_translator.readers import reader_for
 from conftest import CORPUS
 

@@ -34,5 +34,6 @@ def markdown_elements(rel: str, text: str, tables: list[tuple[int, int]],
     out = []
     for a, b, kind in sorted(found):
         counts[kind] = counts.get(kind, 0) + 1
-        out.append(Element(id=f"{rel}/{kind.value[:3]}{counts[kind]}", kind=kind, locator=Locator(file=rel, start=a, end=b)))
+        out.append(Element(id=f"{rel}/{kind.value[:3]}{counts[kind]}", kind=kind,
+                           locator=Locator(file=rel, start=a, end=b)))
     return out, [m.group(1) for m in images]

@@ -336,7 +336,8 @@ def _link(table: Table, rows: list[list[_Cell]], file: str, segments: Iterable[S
             _a, _b, r, col = bounds[k]
             table.rows[r][col].segments.append(seg.id)
             continue
-        end = pos if seg.locator.end is None else seg.locator.end  # it starts before its cell (a rule, a moved \multirow): overlap
+        # it starts before its cell (a rule, a moved \multirow): overlap
+        end = pos if seg.locator.end is None else seg.locator.end
         hit = next(((r, k) for r, row in enumerate(rows) for k, c in enumerate(row) if pos < c[5] and end > c[4]
                     and c[4] < c[5]), None)
         if hit is not None:

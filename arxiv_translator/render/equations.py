@@ -50,7 +50,7 @@ def display_equations(doc: Document, segments: list[Segment], refs: RefLookup | 
     by_file: dict[str, list[Segment]] = defaultdict(list)
     for seg in segments:
         if seg.locator.has_span:
-            by_file[str(seg.locator.file)].append(seg)
+            by_file[seg.locator.file or ""].append(seg)
     if doc.elements:
         _place_elements(doc, by_file, finder, before, after)
         return before, after
@@ -59,9 +59,9 @@ def display_equations(doc: Document, segments: list[Segment], refs: RefLookup | 
             continue
         text = doc.files[name].text
         pos = max(0, text.find("\\begin{document}")) if doc.source_kind == "latex" else 0
-        segs.sort(key=lambda s: (s.locator.start or 0))
+        segs.sort(key=lambda s: s.locator.start or 0)
         for seg in segs:
-            start = (seg.locator.start or 0)
+            start = seg.locator.start or 0
             if start > pos:
                 before[seg.id].extend(finder(text[pos:start]))
             pos = max(pos, (seg.locator.end or 0))

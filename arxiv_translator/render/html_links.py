@@ -35,8 +35,8 @@ class HtmlLinks:
         by_file: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         for seg in segments:
             if seg.locator.start is not None:
-                by_file[str(seg.locator.file)].append(((seg.locator.start or 0),
-                                                              (0 if seg.locator.end is None else seg.locator.end), seg.id))
+                by_file[seg.locator.file or ""].append(((seg.locator.start or 0),
+                                                              (seg.locator.end or 0), seg.id))
         for name, rows in by_file.items():
             rows.sort()
             text = doc.files[name].text if name in doc.files else ""

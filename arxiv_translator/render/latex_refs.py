@@ -52,8 +52,8 @@ class LatexRefs:
         by_file: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
         for seg in segments:
             if seg.locator.file is not None and seg.locator.start is not None:
-                by_file[str(seg.locator.file)].append(((seg.locator.start or 0), seg.id,
-                                                          (0 if seg.locator.end is None else seg.locator.end)))
+                by_file[seg.locator.file or ""].append(((seg.locator.start or 0), seg.id,
+                                                          (seg.locator.end or 0)))
         for rows in by_file.values():
             rows.sort()
         self.anchors: dict[str, str] = {}

@@ -44,7 +44,7 @@ class _Builder:
         self.note_segments: dict[str, list[Segment]] = {}
         for seg in doc.segments():
             if seg.kind == "footnote":
-                self.note_segments.setdefault(str(seg.locator.file), []).append(seg)
+                self.note_segments.setdefault(seg.locator.file or "", []).append(seg)
         self.convert = SegmentMarkdown(doc.source_kind, macros, self._note_marker)
         self.table_of = {sid: t for t in doc.tables for row in t.rows for cell in row for sid in cell.segments}
         self.parts: list[str] = []
@@ -111,10 +111,11 @@ class _Builder:
         return self.notes[seg.id]
 
     def _note_marker(self, seg: Segment, span: Protected) -> str:
-        file = str(seg.locator.file)
-        base = (0 if seg.locator.start is None else seg.locator.start)
+        file = seg.locator.file or ""
+        base = seg.locator.start or 0
         a, b = base + span.start, base + span.end
-        inside = [n for n in self.note_segments.get(file, []) if a <= (-1 if n.locator.start is None else n.locator.start) < b]
+        inside = [n for n in self.note_segments.get(file, [])
+                  if n.locator.start is not None and a <= n.locator.start < b]
         if not inside:
             return ""
         return "".join(f"[^{self.notes.get(n.id) or self._new_note(n)}]" for n in inside)
@@ -160,7 +161,7 @@ class _Builder:
 
     def _source_table(self, cells: list[Segment]) -> tuple[list[list[str]], int]:
         """Rows rebuilt from the table in the source around ``cells[0]``; (rows, cells used)."""
-        file = str(cells[0].locator.file)
+        file = cells[0].locator.file or ""
         source = self.doc.files.get(file)
         latex = self.doc.source_kind == "latex"
         if source is None or "start" not in cells[0].locator or self.doc.source_kind not in ("latex", "html"):
@@ -180,7 +181,7 @@ class _Builder:
             grid = [[(m.start(2), m.end(2)) for m in _TD.finditer(text, tr.start(1), tr.end(1))]
                     for tr in _TR.finditer(text, *region)]
         used = 0
-        while used < len(cells) and str(cells[used].locator.file) == file and \
+        while used < len(cells) and (cells[used].locator.file or "") == file and \
                 region[0] <= (-1 if cells[used].locator.start is None else cells[used].locator.start) < region[1]:
             used += 1
         group = cells[:used]

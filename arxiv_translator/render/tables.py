@@ -33,7 +33,7 @@ class TablePlaces:
         by_file: dict[str, list[Segment]] = defaultdict(list)
         for seg in segments:
             if seg.locator.file is not None and seg.locator.start is not None:
-                by_file[str(seg.locator.file)].append(seg)
+                by_file[seg.locator.file or ""].append(seg)
         for table in doc.tables:
             owned = [sid for row in table.rows for cell in row for sid in cell.segments if sid in ids]
             if owned:

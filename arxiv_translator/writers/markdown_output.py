@@ -48,7 +48,7 @@ def splice_markdown(doc: Document) -> str:
     rel = doc.main_file or next(iter(doc.files), "")
     text = doc.files[rel].text
     segs = sorted((s for s in doc.segments() if s.locator.file == rel),
-                  key=lambda s: (s.locator.start or 0))
+                  key=lambda s: s.locator.start or 0)
     out: list[str] = []
     pos = 0
     for seg in segs:

@@ -27,7 +27,7 @@ def render_file(text: str, segments: list[Segment], reverted: set[str] | None = 
     children: dict[str | None, list[Segment]] = {}
     stack: list[Segment] = []
     for seg in segs:
-        start = (seg.locator.start or 0)
+        start = seg.locator.start or 0
         while stack and (stack[-1].locator.end or 0) <= start:
             stack.pop()
         children.setdefault(stack[-1].id if stack else None, []).append(seg)
