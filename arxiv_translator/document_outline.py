@@ -10,15 +10,16 @@ HTML, Markdown and PDF do); LaTeX headings do not print theirs, so numbered
 levels are counted (``\\section*`` cannot be told apart and is counted too).
 
 :func:`find_section` finds ``"introduction"`` / ``"conclusion"`` by the
-heading's English words, falling back on the numbering (the introduction is
-section 1; the conclusion the last numbered top-level section before the
-references and appendices), or any section by its number (``"3.2"``) or title.
+heading's English words (a "Conclusion" heading before a "Discussion" one),
+the introduction also by the paper's numbering (section 1, or I, before the
+references), or any section by its number (``"3.2"``) or title.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -29,12 +30,15 @@ if TYPE_CHECKING:
     from .document import Document
 
 _NUMBER = re.compile(r"^\s*(?P<n>(?:\d+|[IVX]+|[A-Z](?=[.:]|\.\d))(?:\.\d+)*)(?:[.:])?\s+(?=\S)")
-_ROLES: dict[str, re.Pattern[str]] = {
-    "introduction": re.compile(r"^(introduction|intro\b|overview|motivation|background and motivation)", re.I),
-    "conclusion": re.compile(r"^(conclusions?\b|concluding|summary and (conclusions?|outlook|future)|"
-                             r"(discussions?|summary)( and (conclusions?|future work|outlook))?\s*$|"
-                             r"conclusions? and|final remarks|outlook)", re.I),
+#: Heading words of each role, strongest first: a "Conclusion" heading wins over a "Discussion" one.
+_ROLES: dict[str, tuple[re.Pattern[str], ...]] = {
+    "introduction": (re.compile(r"^(introduction|intro\b)", re.I),
+                     re.compile(r"^(overview|motivation|background and motivation)\s*$", re.I)),
+    "conclusion": (re.compile(r"^(conclusions?\b|concluding|final remarks)", re.I),
+                   re.compile(r"^(discussions?|summary|outlook)\b", re.I)),
 }
+_APPENDIX_HEADING = re.compile(r"^(?i:appendix)\s+(?P<n>[A-Z](?:\.\d+)*)[.:]?\s+(?=\S)")
+_LETTER = re.compile(r"^(?P<n>[A-Z](?:\.\d+)*)\.?\s+(?=[A-Z0-9])")
 _TAG = re.compile(r"<[^>]*>")
 _APPENDIX = re.compile(r"(?m)^[^%\n]*?\\appendix\b")
 _BACK_MATTER = re.compile(r"^(references|bibliography|appendi(x|ces)|acknowledge?ments?|supplementary)", re.I)
@@ -59,19 +63,29 @@ class Section(BaseModel):
             out += child.walk()
         return out
 
-    def segment_ids(self) -> list[str]:
-        """Every segment of the section and its subsections (headings of subsections included), in order."""
+    def segment_ids(self, skip: Callable[[Section], bool] | None = None) -> list[str]:
+        """Every segment of the section and its subsections (their headings included), in order.
+
+        ``skip``: subsections for which it is true are left out with everything below them.
+        """
         out = list(self.segments)
         for child in self.children:
-            out += [child.heading, *child.segment_ids()]
+            if skip is None or not skip(child):
+                out += [child.heading, *child.segment_ids(skip)]
         return out
 
 
-def split_number(text: str) -> tuple[str | None, str]:
-    """``("3.2", "Results")`` for ``"3.2 Results"``; ``(None, text)`` when the heading prints no number."""
-    m = _NUMBER.match(text)
+def split_number(text: str, back_matter: bool = False) -> tuple[str | None, str]:
+    """``("3.2", "Results")`` for ``"3.2 Results"``; ``(None, text)`` when the heading prints no number.
+
+    ``"Appendix B Details"`` is ``("B", "Details")``; a bare letter (``"A Proofs"``) counts as a number only
+    in the back matter (after the references), where it cannot be the article "A".
+    """
+    text = text.strip()
+    m = _APPENDIX_HEADING.match(text) or _NUMBER.match(text) or \
+        (_LETTER.match(text) if back_matter else None)
     if m is None or not text[m.end():].strip():
-        return None, text.strip()
+        return None, text
     return m.group("n"), text[m.end():].strip()
 
 
@@ -104,13 +118,15 @@ def outline(doc: Document) -> list[Section]:
     levels = [s.attrs.level or 2 for s in headings]
     top = min((lv for lv in levels if levels.count(lv) > 1), default=min(levels, default=2))
     appendix, after = _appendix_at(doc), False
+    back = False  # past the references or an appendix heading: "A Proofs" is appendix A, not an article
     for seg in doc.segments():
         if seg.kind != SegmentKind.HEADING:
             if stack and seg.kind != SegmentKind.TITLE:
                 stack[-1].segments.append(seg.id)
             continue
         level = seg.attrs.level or 2
-        number, title = split_number(heading_text(seg.source, doc.source_kind))
+        number, title = split_number(heading_text(seg.source, doc.source_kind), back)
+        back = back or bool(_BACK_MATTER.match(title))
         if count and number is None and top <= level <= top + 2:
             if not after and seg.locator.file in appendix and (seg.locator.start or 0) > appendix[seg.locator.file]:
                 after, counters = True, []
@@ -132,15 +148,18 @@ def find_section(doc: Document, query: str) -> Section | None:
     sections = outline(doc)
     every = sorted((s for top in sections for s in top.walk()), key=lambda s: s.level)  # stable: top level first
     key = query.strip().lower()
-    role = _ROLES.get(key)
-    if role is not None:
-        hit = next((s for s in every if role.match(s.title)), None)
-        if hit is not None:
-            return hit
-        body = [s for s in sections if s.number and not _BACK_MATTER.match(s.title)]
-        if key == "introduction":
-            return next((s for s in body if s.number in ("1", "I")), body[0] if body else None)
-        body = [s for s in body if s.number and s.number[0].isdigit() or s.number and set(s.number) <= set("IVX")]
-        return body[-1] if len(body) > 1 else None
+    roles = _ROLES.get(key)
+    if roles is not None:
+        hit = next((s for role in roles for s in every if role.match(s.title)), None)
+        if hit is not None or key != "introduction":
+            return hit  # the last numbered section is too often an appendix to stand for a missing conclusion
+        body = []  # numbered top-level sections before the references / appendices
+        for section in sections:
+            if _BACK_MATTER.match(section.title):
+                break
+            if section.number and (section.number[0].isdigit() or set(section.number) <= set("IVX")):
+                body.append(section)  # appendix letters are not the body
+        first = "I" if body and all(set(s.number or "") <= set("IVX") for s in body) else "1"
+        return next((s for s in body if s.number == first), None)
     return next((s for s in every if (s.number or "").lower() == key), None) or \
         next((s for s in every if s.title.lower().rstrip(".") == key), None)

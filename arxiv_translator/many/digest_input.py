@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..arxiv_ids import parse_arxiv_id
 from ..config import Settings
-from ..document import Document, Locator
+from ..document import Document, Locator, Section
 from ..errors import InputError
 from ..events import Listener, ignore
 from ..inputs import prepare_source
@@ -121,7 +121,7 @@ def _from_document(doc: Document, source: str, arxiv_id: str | None) -> PaperFac
         facts.headings = [title for marks in tex_sections.values() for _, title in marks]
     intro, conclusion = [], []
     parts = {role: doc.find_section(role) for role in ("introduction", "conclusion")}  # the model's section tree
-    in_part = {role: set(s.segment_ids()) if s is not None else set() for role, s in parts.items()}
+    in_part = {role: set(s.segment_ids(_aside)) if s is not None else set() for role, s in parts.items()}
     for seg in doc.segments():
         text = " ".join(render(seg).split())
         if not text:
@@ -154,6 +154,14 @@ def _from_document(doc: Document, source: str, arxiv_id: str | None) -> PaperFac
     facts.introduction, facts.conclusion = " ".join(intro), " ".join(conclusion)
     facts.text = " ".join([facts.abstract, *prose])
     return facts
+
+
+_ASIDE = re.compile(r"^(limitations?|related work|acknowledge?ments?|ethic|broader impact|references|appendi)", re.I)
+
+
+def _aside(section: Section) -> bool:
+    """Subsections of the introduction or conclusion that are not its argument (limitations, related work...)."""
+    return bool(_ASIDE.match(section.title))
 
 
 _TEX_SECTION = re.compile(r"\\(?:sub)*section\*?\s*\{")
