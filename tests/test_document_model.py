@@ -184,8 +184,42 @@ def test_outputs_are_written_after_the_input_folder_is_deleted(tmp_path, kind, s
     result = BilingualOutput().write(job)
     page = (out / result.files[0]).read_text(encoding="utf-8")
     assert "data:image/" in page  # figures came from the carried assets, not the deleted input
+    if kind == "latex":
+        from arxiv_translator.writers.latex_output import LatexOutput
+
+        job.settings = Settings(compile=False)
+        LatexOutput().write(job)  # the translated tree, beside every file of the original
+        assert all((out / "source" / a.path).is_file() for a in doc.assets)
+        assert (out / "source" / "main.tex").read_text(encoding="utf-8") != \
+            (carried / "main.tex").read_text(encoding="utf-8")  # the Korean preamble
     if kind == "pdf":
         from arxiv_translator.writers.pdf_output import PdfOutput
 
         pdf = PdfOutput().write(job)
         assert any(f.endswith(".pdf") and (out / f).stat().st_size > 10_000 for f in pdf.files)
+
+
+@pytest.mark.parametrize("kind", ["html", "markdown"])
+def test_local_images_are_assets(tmp_path, kind):
+    """A saved page's or a Markdown file's local images are recorded (hash and size); remote ones and links out
+    of the folder are not."""
+    (tmp_path / "figs").mkdir()
+    (tmp_path / "figs" / "a.png").write_bytes(b"\x89PNG fake")
+    (tmp_path / "secret.png").write_bytes(b"no")
+    if kind == "markdown":
+        name = "paper.md"
+        (tmp_path / name).write_text("# T\n\nText here.\n\n![](figs/a.png)\n\nFigure 1: A caption.\n\n"
+                                     "![](https://example.org/b.png) ![](../secret.png)\n", encoding="utf-8")
+        doc = reader_for("markdown").read(tmp_path, name)
+    else:
+        shutil.copytree(tmp_path / "figs", tmp_path / "p" / "figs")
+        page = tmp_path / "p" / "paper.html"
+        page.write_text('<html><head><base href="https://arxiv.org/html/2401.00001v1/"></head><body><article '
+                        'class="ltx_document"><p class="ltx_p">Some text here.</p><figure class="ltx_figure" id="F1">'
+                        '<img src="figs/a.png"><img src="../secret.png"><img src="https://example.org/b.png">'
+                        '<figcaption class="ltx_caption">Figure 1: A caption.</figcaption></figure></article>'
+                        '</body></html>', encoding="utf-8")
+        doc = reader_for("html").read(page.parent, page.name)
+        assert [e.kind for e in doc.elements] == [ElementKind.FIGURE]
+    assert [(a.path, a.size) for a in doc.assets] == [("figs/a.png", 9)]
+    assert len(doc.assets[0].sha256) == 64
