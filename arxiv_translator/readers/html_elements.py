@@ -20,7 +20,7 @@ _RULES: tuple[tuple[str, str, ElementKind], ...] = (
     ("table", "ltx_equation", ElementKind.EQUATION),
     ("figure", "ltx_table", ElementKind.TABLE),
     ("figure", "ltx_float_algorithm", ElementKind.ALGORITHM),
-    ("figure", "ltx_float", ElementKind.ALGORITHM),
+    ("figure", "ltx_float_listing", ElementKind.CODE),
     ("div", "ltx_listing", ElementKind.CODE),
     ("figure", "ltx_figure", ElementKind.FIGURE),
 )
