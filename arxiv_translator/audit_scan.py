@@ -4,7 +4,7 @@ Each scanner reads an *output* file (or tree) the way a reader of the paper
 sees it, independently of the readers that produced the document, and
 returns its :class:`Passage` s: a paragraph, a table cell, a line or a PDF
 text block, with its location (``file:line`` or ``page N``) and the prose
-words (:data:`~arxiv_translator.validate.PROSE_WORD`) still in English.
+words (:data:`~arxiv_translator.prose.PROSE_WORD`) still in English.
 What a perfect translator leaves is not counted: math, code, citations,
 references, URLs, the bibliography, the author block and markup.
 
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .validate import prose_words
+from .prose import prose_words
 
 #: Longest passage text kept in the report.
 MAX_TEXT = 240

@@ -296,7 +296,7 @@ def _warnings(doc: Document, usage: Usage, engine: Engine, settings: Settings) -
 
 def estimate(doc: Document, engine: Engine) -> dict:
     """Segments, characters, estimated tokens and cost, without calling the engine."""
-    from .validate import needs_translation
+    from .prose import needs_translation
 
     todo = [s for s in doc.segments() if s.status is Status.PENDING and needs_translation(s.masked or "")]
     chars = sum(len(s.masked or "") for s in todo)

@@ -30,7 +30,8 @@ from .glossary import Glossary
 from .network import unreachable
 from .protect import normalise_tags, placeholder_problems, prose_of, unmask
 from .style import StyleReport, polish
-from .validate import answer_problems, kept_answer, needs_translation
+from .prose import needs_translation
+from .validate import answer_problems, kept_answer
 from .validate_markup import markup_problems
 
 CHARS_PER_TOKEN = 4

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from .document import Segment
+from .prose import kept_reason, prose_words
 from .protect import placeholder_problems, prose_of
 from .style import hangul_ratio
 from .validate_markup import markup_problems
@@ -23,73 +24,6 @@ _CHATTER = re.compile(
 )
 MIN_HANGUL = {"ko": 0.25}
 MIN_RATIO, MAX_RATIO = 0.15, 3.0
-
-
-#: A prose word: a lowercase-led (or capitalised) run of 3+ letters standing on its own, as the
-#: coverage audit and ``fidelity.py`` count them.  Acronyms (``MNIST``), CamelCase names
-#: (``ImageNet``), code-like tokens (``max_len``, ``llama2``, ``@user``) and short words are not.
-PROSE_WORD = re.compile(r"(?<![\\A-Za-z0-9_@#$%&])[A-Za-z][a-z]{2,}(?![A-Za-z0-9_])")
-_TOKEN = re.compile(r"\S+")
-_TOKEN_KINDS = (  # (kind, pattern over one whitespace-separated token, stripped of punctuation)
-    ("number", re.compile(r"[-+]?[\d.,]+[%A-Za-z]{0,2}")),
-    ("acronym", re.compile(r"[A-Z][A-Z0-9-]*s?")),
-    ("code", re.compile(r".*[_@#$/\\=(){}\[\]<>].*")),
-    ("name", re.compile(r".*[A-Z0-9].*")),
-)
-
-
-_NOT_CAPS_HEADING = re.compile(r"[a-z\d|\uac00-\ud7a3]")  # lower case, digits, table pipes, Hangul
-_CAPS_WORD = re.compile(r"(?<![\\A-Za-z0-9_@#$%&])[A-Z]{3,}(?![A-Za-z0-9_])")
-
-
-#: A token that names or codes something (``LLaMA-2-13b-chat-hf``, ``GPT-4o``, ``DeepSeek-LLM``,
-#: ``max_len``, ``a.b/c``): a digit, an underscore, a slash or ``@``, or a capital after its first letter.
-_IDENTIFIER = re.compile(r"\S*(?:\d|[_/@\\]|[A-Za-z][a-z]*[-.]?[A-Z])\S*")
-
-
-#: An author-year citation written out: ``Luo et al., 2023``, ``Smith and Lee (2020)``, ``Wei et al.``.
-_CITATION = re.compile(r"\b[A-Z][A-Za-z'\u2019-]+(?:\s+(?:and|&)\s+[A-Z][A-Za-z'\u2019-]+)?"
-                       r"(?:\s+et\s+al\.?,?\s*\(?(?:19|20)\d\d[a-z]?\)?|\s+et\s+al\.|,?\s*\(?(?:19|20)\d\d[a-z]?\))")
-#: Text in angle brackets: markup or a template slot (``<your answer>``), left as it is like a tag.
-_ANGLED = re.compile(r"<[^<>]+>")
-
-
-def prose_words(text: str) -> list[str]:
-    """The prose words of a (masked) text; see :data:`PROSE_WORD`.
-
-    Words inside identifiers (:data:`_IDENTIFIER`: ``EEVE-Korean-10.8B``) and
-    in angle brackets (markup, template slots such as ``<your answer>``) do not
-    count, nor do author-year citations written out (``Luo et al., 2023``).
-    A heading set in capitals (two or more capital words and nothing else: no
-    lower case, digits, table pipes or Hangul; ``RELATED WORK``) is prose too,
-    and its words count.
-    """
-    text = _CITATION.sub(" ", _ANGLED.sub(" ", prose_of(text)))
-    caps = _CAPS_WORD.findall(text)
-    if len(caps) >= 2 and not _NOT_CAPS_HEADING.search(text):
-        return caps
-    return [w for token in text.split() if not _IDENTIFIER.fullmatch(token.strip("()[]{}.,;:!?\"'"))
-            for w in PROSE_WORD.findall(token)]
-
-
-def kept_reason(masked: str) -> str | None:
-    """Why a segment may stay as it is: it holds no prose word a translator would change.
-
-    ``None`` when it holds prose words.  Otherwise a short reason naming what
-    it holds instead (acronyms, names, numbers, code, references), e.g. for a
-    table cell ``VAE on MNIST (<x1/>)``: ``"no prose words (acronym, reference)"``.
-    """
-    if prose_words(masked):
-        return None
-    kinds = []
-    for token in _TOKEN.findall(prose_of(masked)):
-        token = token.strip("()[]{}.,;:!?\"'")
-        kind = next((k for k, pat in _TOKEN_KINDS if token and pat.fullmatch(token)), None)
-        if kind and kind not in kinds:
-            kinds.append(kind)
-    if "<x" in masked:
-        kinds.append("reference")
-    return f"no prose words ({', '.join(kinds) or 'short words'})"
 
 
 def kept_answer(segment: Segment, answer: str | None) -> str | None:
@@ -105,11 +39,6 @@ def kept_answer(segment: Segment, answer: str | None) -> str | None:
     if reason is None or " ".join(prose_of(answer).split()) != " ".join(prose_of(segment.masked or "").split()):
         return None
     return reason
-
-
-def needs_translation(masked: str) -> bool:
-    """True when the masked text holds at least one English word to translate."""
-    return bool(_WORDS.search(prose_of(masked)))
 
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")

@@ -23,7 +23,7 @@ from arxiv_translator.document import Document, Status  # noqa: E402
 from arxiv_translator.engines.pseudo import pseudo_translate  # noqa: E402
 from arxiv_translator.protect import mask_document, unmask  # noqa: E402
 from arxiv_translator.readers.markdown import MarkdownReader  # noqa: E402
-from arxiv_translator.validate import needs_translation  # noqa: E402
+from arxiv_translator.prose import needs_translation  # noqa: E402
 from arxiv_translator.writers.markdown_output import splice_markdown  # noqa: E402
 
 

@@ -32,7 +32,7 @@ from ..document import Block, Document, Protected, Segment, SourceFile
 from ..document_attrs import GraphicRef, Locator, SegmentAttrs
 from ..encoding import decode_text
 from ..errors import InputError
-from ..validate import PROSE_WORD
+from ..prose import PROSE_WORD
 from . import html_specs as spec
 from .html_elements import html_elements
 from .tables import html_tables

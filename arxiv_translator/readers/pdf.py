@@ -29,7 +29,7 @@ from ..assets import make_assets
 from ..document import Block, Document, Element, Graphic
 from ..document_attrs import BlockAttrs, ElementKind, KeptRow, Locator, PdfInfo, PdfPageStats
 from ..errors import ConfigError, InputError
-from ..validate import prose_words
+from ..prose import prose_words
 from .pdf_classify import TRANSLATED_ROLES, HeuristicClassifier, ReadState, RowClassifier, collect_stats
 from .pdf_layout import extract_page
 from .pdf_regions import page_regions

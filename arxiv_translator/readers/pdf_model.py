@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..validate import prose_words
+from ..prose import prose_words
 from .pdf_classify import DocStats, HeuristicClassifier, PageLayout, ReadState, RowClassifier
 
 #: Model classes that hold running prose.

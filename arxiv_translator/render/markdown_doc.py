@@ -17,7 +17,6 @@ from pathlib import Path
 
 from ..document import Document, Protected, Segment
 from ..readers.markdown_inline import scan
-from ..writers.bilingual import reading_order
 from .latex_macros import paper_macros
 from .markdown import SegmentMarkdown, html_text, latex_text
 from .tables import rectangular
@@ -54,7 +53,7 @@ class _Builder:
     def build(self, pseudo: bool) -> str:
         if pseudo:
             self.parts.append(PSEUDO_NOTE)
-        order = reading_order(self.doc)
+        order = list(self.doc.segments())  # readers emit blocks in reading order
         i = 0
         while i < len(order):
             seg = order[i]

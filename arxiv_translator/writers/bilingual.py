@@ -33,7 +33,7 @@ from ..render.html_links import HtmlLinks
 from ..render.latex_macros import paper_macros
 from ..render.latex_refs import LatexRefs, table_anchor
 from ..render.tables import TablePlaces, table_pair
-from ..validate import needs_translation
+from ..prose import needs_translation
 from .base import WriteJob, WriteResult, Writer
 
 FILENAME = "paper.bilingual.html"

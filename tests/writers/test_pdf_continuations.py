@@ -16,7 +16,7 @@ from conftest import CORPUS
 from standin import Standin, fidelity, tools_available
 
 from arxiv_translator.readers.pdf import PdfReader
-from arxiv_translator.validate import prose_words
+from arxiv_translator.prose import prose_words
 
 TEXT = ("Preference learning aligns a language model with what people want from it, and the simplest methods "
         "avoid reinforcement learning altogether by fitting the policy to pairs of answers directly. "
