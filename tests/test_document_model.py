@@ -223,3 +223,17 @@ def test_local_images_are_assets(tmp_path, kind):
         assert [e.kind for e in doc.elements] == [ElementKind.FIGURE]
     assert [(a.path, a.size) for a in doc.assets] == [("figs/a.png", 9)]
     assert len(doc.assets[0].sha256) == 64
+
+
+def test_document_json_validates_against_its_schema(sample_paper):
+    """The job state embeds the document: its JSON must match the schema pydantic prints for it."""
+    jsonschema = pytest.importorskip("jsonschema")
+    import json
+
+    doc = reader_for("latex").read(sample_paper)
+    schema = Document.model_json_schema(mode="serialization")
+    jsonschema.validate(json.loads(doc.model_dump_json()), schema)
+    data = json.loads(doc.model_dump_json())
+    data["blocks"][0]["segments"][0]["attrs"]["level"] = "2"  # a string where the schema says integer
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, schema)
