@@ -33,10 +33,12 @@ def elements_of(rel: str, found: list[tuple[ElementKind, int, int]]) -> list[Ele
     """Elements of file ``rel`` from the segmenter's records, outermost of each kind, in source order."""
     found = sorted(set(found), key=lambda f: (f[1], -f[2]))
     kept: list[tuple[ElementKind, int, int]] = []
+    reach: dict[ElementKind, int] = {}  # the furthest end of a kept element of each kind (sorted by start)
     for kind, start, end in found:
-        if any(k == kind and s <= start and end <= e for k, s, e in kept):
-            continue
+        if end <= reach.get(kind, -1):
+            continue  # inside an earlier element of the same kind
         kept.append((kind, start, end))
+        reach[kind] = end
     counts: dict[str, int] = {}
     out = []
     for kind, start, end in kept:
