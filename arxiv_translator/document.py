@@ -25,7 +25,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MODEL_VERSION = 1
+from .assets import Asset
+from .document_attrs import BlockAttrs, BlockKind, ElementKind, Locator, PdfInfo, SegmentAttrs, SegmentKind
+from .document_outline import Section, find_section, outline
+
+__all__ = ["MODEL_VERSION", "Asset", "Attempt", "Block", "BlockAttrs", "BlockKind", "Document", "Element",
+           "ElementKind", "Graphic", "KeptConstruct", "Locator", "PdfInfo", "Protected", "Section", "Segment",
+           "SegmentAttrs", "SegmentKind", "SourceFile", "Status", "Table", "TableCell"]
+
+MODEL_VERSION = 2
 
 
 class Status(str, Enum):
@@ -70,12 +78,12 @@ class Segment(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    kind: str
+    kind: SegmentKind
     source: str
     spans: list[Protected] = Field(default_factory=list)
-    locator: dict[str, str | int] = Field(default_factory=dict)
-    #: Format-independent hints for writers, e.g. {"level": "2"} for a heading.
-    attrs: dict[str, str] = Field(default_factory=dict)
+    locator: Locator = Field(default_factory=Locator)
+    #: Format-independent hints for writers, e.g. ``level=2`` for a heading.
+    attrs: SegmentAttrs = Field(default_factory=SegmentAttrs)
     context: str = ""
     masked: str | None = None
     target_masked: str | None = None
@@ -108,10 +116,10 @@ class Block(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str
-    kind: str
+    kind: BlockKind
     segments: list[Segment] = Field(default_factory=list)
     children: list[Block] = Field(default_factory=list)
-    attrs: dict[str, str] = Field(default_factory=dict)
+    attrs: BlockAttrs = Field(default_factory=BlockAttrs)
 
 
 class TableCell(BaseModel):
@@ -139,7 +147,7 @@ class Table(BaseModel):
 
     id: str
     rows: list[list[TableCell]] = Field(default_factory=list)
-    locator: dict[str, str | int] = Field(default_factory=dict)
+    locator: Locator = Field(default_factory=Locator)
 
     def cell_count(self) -> int:
         """How many cells the grid holds (a merged cell counts once)."""
@@ -154,6 +162,20 @@ class Graphic(BaseModel):
     kind: Literal["figure", "table"]
     page: int  # 1-based
     bbox: tuple[float, float, float, float]
+
+
+class Element(BaseModel):
+    """An equation, table, figure, code listing or algorithm, and where its source is.
+
+    ``locator`` gives ``file``/``start``/``end`` (text inputs: :meth:`Document.source_of`
+    is its source, e.g. ``\\begin{equation}...\\end{equation}``) or ``page``/``bbox`` (PDF).
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    kind: ElementKind
+    locator: Locator = Field(default_factory=Locator)
 
 
 class SourceFile(BaseModel):
@@ -198,6 +220,12 @@ class Document(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     #: Constructs left as source because the reader could not understand them (see :class:`KeptConstruct`).
     kept: list[KeptConstruct] = Field(default_factory=list)
+    #: Equations, tables, figures, code and algorithms with their source spans, in reading order per file.
+    elements: list[Element] = Field(default_factory=list)
+    #: Input files the outputs use (see :mod:`arxiv_translator.assets`).
+    assets: list[Asset] = Field(default_factory=list)
+    #: PDF input: pages read, body font, rows left in English and per-page counts (typed; None for other inputs).
+    pdf: PdfInfo | None = None
 
     def segments(self) -> Iterator[Segment]:
         """Every segment, depth first, in reading order."""
@@ -208,6 +236,44 @@ class Document(BaseModel):
                 yield from walk(block.children)
 
         yield from walk(self.blocks)
+
+    def outline(self) -> list[Section]:
+        """The section tree (see :mod:`arxiv_translator.document_outline`)."""
+        return outline(self)
+
+    def find_section(self, query: str) -> Section | None:
+        """``"introduction"``, ``"conclusion"``, a section number or a title (see :func:`find_section`)."""
+        return find_section(self, query)
+
+    def section_text(self, section: Section) -> str:
+        """The source text of a section's segments (subsections included), one paragraph a line."""
+        by_id = {seg.id: seg for seg in self.segments()}
+        return "\n".join(by_id[i].source for i in section.segment_ids() if i in by_id)
+
+    def source_of(self, item: Element | Table | Segment) -> str:
+        """The input text an element, table or segment spans (``""`` when it has no text span, e.g. PDF)."""
+        loc = item.locator
+        if not loc.has_span or loc.file not in self.files:
+            return ""
+        file, start, end = loc.span()
+        return self.files[file].text[start:end]
+
+    def inside(self, element: Element, kind: SegmentKind | None = None) -> list[Segment]:
+        """The segments (of ``kind``, e.g. captions) whose text lies inside ``element``; PDF: on its region."""
+        loc = element.locator
+        out = []
+        for seg in self.segments():
+            if kind is not None and seg.kind != kind:
+                continue
+            sl = seg.locator
+            if loc.has_span and sl.has_span:
+                if sl.file == loc.file and loc.start <= sl.start < loc.end:  # type: ignore[operator]
+                    out.append(seg)
+            elif loc.bbox is not None and sl.bbox is not None and sl.page == loc.page:
+                x0, y0, x1, y1 = loc.bbox
+                if x0 - 2 <= sl.bbox[0] <= x1 and y0 - 2 <= sl.bbox[1] <= y1 + 30:
+                    out.append(seg)
+        return out
 
     def fill_title_abstract(self) -> None:
         """Take ``title`` (first title segment) and ``abstract`` (all abstract segments) from the segments."""

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..arxiv_ids import parse_arxiv_id
 from ..config import Settings
-from ..document import Document
+from ..document import Document, Locator, Section
 from ..errors import InputError
 from ..events import Listener, ignore
 from ..inputs import prepare_source
@@ -120,6 +120,8 @@ def _from_document(doc: Document, source: str, arxiv_id: str | None) -> PaperFac
     if tex_sections:
         facts.headings = [title for marks in tex_sections.values() for _, title in marks]
     intro, conclusion = [], []
+    parts = {role: doc.find_section(role) for role in ("introduction", "conclusion")}  # the model's section tree
+    in_part = {role: set(s.segment_ids(_aside)) if s is not None else set() for role, s in parts.items()}
     for seg in doc.segments():
         text = " ".join(render(seg).split())
         if not text:
@@ -144,14 +146,22 @@ def _from_document(doc: Document, source: str, arxiv_id: str | None) -> PaperFac
                 continue
             prose.append(text)
             low = section.lower()
-            if "introduction" in low:
+            if seg.id in in_part["introduction"] or tex_sections and "introduction" in low:
                 intro.append(text)
-            elif re.search(r"conclu|discussion|summary", low):
+            elif seg.id in in_part["conclusion"] or tex_sections and re.search(r"conclu|discussion|summary", low):
                 conclusion.append(text)
     facts.front = "\n".join(front) or _raw_front(doc)
     facts.introduction, facts.conclusion = " ".join(intro), " ".join(conclusion)
     facts.text = " ".join([facts.abstract, *prose])
     return facts
+
+
+_ASIDE = re.compile(r"^(limitations?|related work|acknowledge?ments?|ethic|broader impact|references|appendi)", re.I)
+
+
+def _aside(section: Section) -> bool:
+    """Subsections of the introduction or conclusion that are not its argument (limitations, related work...)."""
+    return bool(_ASIDE.match(section.title))
 
 
 _TEX_SECTION = re.compile(r"\\(?:sub)*section\*?\s*\{")
@@ -174,10 +184,10 @@ def _tex_sections(doc: Document) -> dict[str, list[tuple[int, str]]]:
     return found
 
 
-def _section_at(sections: dict[str, list[tuple[int, str]]], locator: dict) -> str:
+def _section_at(sections: dict[str, list[tuple[int, str]]], locator: Locator) -> str:
     """The title of the last section starting before ``locator`` in its file ("" when none)."""
-    marks = sections.get(str(locator.get("file", "")), [])
-    start = int(locator.get("start", 0) or 0)
+    marks = sections.get(locator.file or "", [])
+    start = locator.start or 0
     before = [title for offset, title in marks if offset < start]
     return before[-1] if before else ""
 

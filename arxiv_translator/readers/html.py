@@ -22,15 +22,19 @@ translated.  See :mod:`.html_page` for the tokeniser and
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 from urllib.parse import urljoin
 
+from ..assets import image_candidates, make_assets
 from ..document import Block, Document, Protected, Segment, SourceFile
+from ..document_attrs import GraphicRef, Locator, SegmentAttrs
 from ..encoding import decode_text
 from ..errors import InputError
 from ..prose import PROSE_WORD
 from . import html_specs as spec
+from .html_elements import html_elements
 from .tables import html_tables
 from .html_page import Node, contains_block, is_block, page_base, parse_page, plain_text
 
@@ -134,37 +138,35 @@ class PageSegmenter:
         for child in nested:
             self.walk(child, kind)
 
-    def _kind_attrs(self, node: Node, kind: str) -> tuple[str, dict[str, str]]:
+    def _kind_attrs(self, node: Node, kind: str) -> tuple[str, SegmentAttrs]:
         if is_title(node):
             classes = node.classes
             if any(c in spec.RUNIN_TITLES for c in classes):
-                return kind, {}
+                return kind, SegmentAttrs()
             level = next((spec.TITLE_LEVELS[c] for c in classes if c in spec.TITLE_LEVELS), int(node.name[1]))
-            return ("title" if "ltx_title_document" in classes else "heading"), {"level": str(level)}
+            return ("title" if "ltx_title_document" in classes else "heading"), SegmentAttrs(level=level)
         if node.name == "figcaption":
             figure = node.parent
             while figure is not None and figure.name != "figure":
                 figure = figure.parent
             images = [n.attrs.get("src", "") for n in figure.iter() if n.name == "img"] if figure else []
             images = [urljoin(self.base, src) if self.base else src for src in images if src]
-            return "caption", ({"graphics": "|".join(images)} if images else {})
-        return kind, ({"level": "1"} if kind == "title" else {})
+            return "caption", SegmentAttrs(graphics=[GraphicRef(path=src) for src in images])
+        return kind, SegmentAttrs(level=1 if kind == "title" else None)
 
-    def build(self, node: Node, kind: str, attrs: dict[str, str] | None = None) -> tuple[Segment | None, list[Node]]:
+    def build(self, node: Node, kind: str, attrs: SegmentAttrs | None = None) -> tuple[Segment | None, list[Node]]:
         """The segment for the content of ``node`` (None if it has no prose) and its nested containers."""
         spans: list[_Span] = []
         nested: list[Node] = []
         if not self._collect(node, spans, nested):
             return None, nested
         start, end = node.inner_start, node.inner_end
-        locator: dict[str, str | int] = {"file": self.rel, "start": start, "end": end, "tag": node.name}
-        if node.attrs.get("id"):
-            locator["id"] = node.attrs["id"]
+        locator = Locator(file=self.rel, start=start, end=end, tag=node.name, id=node.attrs.get("id") or None)
         if is_title(node) and node.parent is not None and node.parent.attrs.get("id"):
-            locator["anchor"] = node.parent.attrs["id"]
+            locator.anchor = node.parent.attrs["id"]
         protected = [Protected(kind=k, start=a - start, end=b - start, role=r, pair=p)  # type: ignore[arg-type]
                      for k, a, b, r, p in spans]
-        return Segment(id="", kind=kind, attrs=attrs or {}, source=self.text[start:end], spans=protected,
+        return Segment(id="", kind=kind, attrs=attrs or SegmentAttrs(), source=self.text[start:end], spans=protected,
                        locator=locator), nested
 
     def _collect(self, node: Node, spans: list[_Span], nested: list[Node]) -> bool:
@@ -291,6 +293,9 @@ class HtmlReader:
                        files={main: SourceFile(path=main, encoding=encoding, text=text, role="main")})
         doc.blocks.append(Block(id=main, kind="file", segments=sorted(seg.segments, key=_start)))
         doc.tables = html_tables(main, text, article, seg.segments)
+        doc.elements, images = html_elements(main, article)
+        folder = posixpath.dirname(main)
+        doc.assets = make_assets(root, (p for src in images for p in image_candidates(src, [folder], base)))
         doc.meta["main_reason"] = "the HTML page"
         if base:
             doc.meta["base_url"] = base
@@ -304,7 +309,7 @@ class HtmlReader:
 
 
 def _start(segment: Segment) -> int:
-    return int(segment.locator["start"])
+    return segment.locator.start or 0
 
 
 def _only_page(root: Path) -> str:

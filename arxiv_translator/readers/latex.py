@@ -17,7 +17,10 @@ import os
 import re
 from pathlib import Path
 
+from ..assets import make_assets
 from ..document import Block, Document, KeptConstruct, SourceFile
+from ..document_attrs import BlockAttrs
+from .latex_elements import elements_of
 from ..errors import InputError
 from .latex_chunks import chunks, line_of
 from .latex_segments import Segmenter
@@ -75,6 +78,7 @@ class LatexReader:
             role = doc.files[rel].role if rel in doc.files else "other"
             doc.files[rel] = SourceFile(path=rel, encoding=tree.encodings[rel], text=text, role=role)
         doc.warnings.extend(tree.warnings)
+        doc.assets = make_assets(root, files)  # the writers compile the translated tree beside all of it
         doc.warnings.extend(f"{k.file}:{k.line}: kept as source ({k.reason})" for k in doc.kept[:MAX_KEPT_WARNINGS])
         if len(doc.kept) > MAX_KEPT_WARNINGS:
             doc.warnings.append(f"... and {len(doc.kept) - MAX_KEPT_WARNINGS} more constructs kept as source")
@@ -125,10 +129,11 @@ class LatexReader:
                 self._visit_preamble(target, stack + [rel])
         doc.tables.extend(latex_tables(rel, text, seg.tables, seg.segments))
         # Blocks in reading order: this file's segments up to each \input, then the included file.
-        pending = sorted(seg.segments, key=lambda s: int(s.locator["start"]))  # a footnote after its paragraph
+        doc.elements.extend(elements_of(rel, seg.elements))
+        pending = sorted(seg.segments, key=lambda s: s.locator.start or 0)  # a footnote after its paragraph
         part = 0
         for (_macro, base, name), pos in zip(seg.includes, seg.include_pos):
-            before = [s for s in pending if int(s.locator["start"]) < pos]
+            before = [s for s in pending if (s.locator.start or 0) < pos]
             pending = pending[len(before):]
             part = self._add_block(rel, part, before)
             target = tree.resolve(name, rel, os.path.join(main_dir, base) if base else main_dir)
@@ -159,7 +164,7 @@ class LatexReader:
         if not segments and part > 0:
             return part
         self._doc.blocks.append(Block(id=rel if part == 0 else f"{rel}#{part + 1}", kind="file",
-                                      segments=segments, attrs={"file": rel}))
+                                      segments=segments, attrs=BlockAttrs(file=rel)))
         return part + 1
 
     def _visit_preamble(self, rel: str, stack: list[str]) -> None:

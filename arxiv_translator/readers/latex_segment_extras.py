@@ -32,6 +32,8 @@ from pylatexenc.latexwalker import (
     LatexMathNode,
 )
 
+from ..document_attrs import SegmentAttrs
+
 #: Environments whose body is pseudo-code.
 CODE_ENVS = {"algorithmic", "algorithm", "algorithm2e", "algorithmicx", "algpseudocode", "pseudocode", "procedure",
              "function"}
@@ -138,7 +140,7 @@ class ExtrasMixin:
             return None
         self._atom("command", node.pos, node.pos + 1 + len(node.macroname))
         self._flush(kind)
-        self._own_segments(nodes[j].nodelist, "heading", {"level": str(HEADING_LEVELS[stolen.macroname])})
+        self._own_segments(nodes[j].nodelist, "heading", SegmentAttrs(level=HEADING_LEVELS[stolen.macroname]))
         return j
 
     def _code_prose(self, nodes: list) -> None:

@@ -26,6 +26,8 @@ from pylatexenc.latexwalker import (
 )
 
 from ..document import Protected, Segment
+from ..document_attrs import ElementKind, GraphicRef, Locator, SegmentAttrs
+from .latex_elements import element_kind
 from .latex_graphics import graphics_in
 from .latex_segment_extras import CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin, glued_groups, optional_group
 from .latex_segment_extras import skip_leading_args
@@ -121,7 +123,8 @@ class Segmenter(ExtrasMixin):
         self.counts: dict[str, int] = {}
         self._run = _Run()
         self._eat_dimension: bool | str = False
-        self._attrs: dict[str, str] = {}
+        self._attrs = SegmentAttrs()
+        self.elements: list[tuple[ElementKind, int, int]] = []  # equations, figures, tables, code (spans)
         self._graphics: list[tuple[str, float | None]] = []
         self._float = ""  # "figure" inside a figure environment: its text is figure text, not body text
         self.tables: list[tuple[int, int]] = []  # where each tabular stands (for the table grids)
@@ -153,6 +156,8 @@ class Segmenter(ExtrasMixin):
                 self._atom("comment", node.pos, node.pos + node.len)
             elif isinstance(node, LatexMathNode):
                 self._atom("math", node.pos, node.pos + node.len)
+                if node.displaytype == "display":
+                    self.elements.append((ElementKind.EQUATION, node.pos, node.pos + node.len))
             elif isinstance(node, LatexSpecialsNode):
                 if node.specials_chars == "&" and tabular:
                     self._flush(kind)
@@ -237,10 +242,9 @@ class Segmenter(ExtrasMixin):
                 self._run = saved
             else:
                 self._flush(kind)
-                attrs = {"level": str(HEADING_LEVELS.get(name, 1))} if seg_kind in ("heading", "title") else {}
+                attrs = SegmentAttrs(level=HEADING_LEVELS.get(name, 1) if seg_kind in ("heading", "title") else None)
                 if seg_kind == "caption" and self._graphics:
-                    attrs["graphics"] = "|".join(spec for spec, _w in self._graphics)
-                    attrs["graphics_width"] = "|".join("" if w is None else str(w) for _s, w in self._graphics)
+                    attrs.graphics = [GraphicRef(path=spec, width=w) for spec, w in self._graphics]
                 short = optional_group(node)  # \caption[short]{long}, \section[short]{long}
                 if short is not None:
                     self._own_segments(short.nodelist, seg_kind, attrs)
@@ -304,6 +308,8 @@ class Segmenter(ExtrasMixin):
     def _environment(self, node: LatexEnvironmentNode, kind: str) -> None:
         name = node.environmentname
         start, end = node.pos, node.pos + node.len
+        if (element := element_kind(name)) is not None:
+            self.elements.append((element, start, end))
         if name in MATH_ENVS:
             self._atom("math", start, end)
             return
@@ -325,7 +331,7 @@ class Segmenter(ExtrasMixin):
         inner = KIND_OF_ENV.get(name) or ("theorem" if theorem else None) or kind
         title = optional_group(node) if theorem or name == "proof" else None
         if title is not None:  # \begin{theorem}[Lower bound]
-            self._own_segments(title.nodelist, "heading", {"level": "6"})
+            self._own_segments(title.nodelist, "heading", SegmentAttrs(level=6))
         if inner == "cell":
             inner = "paragraph"
         saved, saved_float = self._graphics, self._float
@@ -337,10 +343,10 @@ class Segmenter(ExtrasMixin):
         self._flush(inner)
         self._graphics, self._float = saved, saved_float
 
-    def _own_segments(self, nodes: list, kind: str, attrs: dict[str, str] | None = None) -> None:
+    def _own_segments(self, nodes: list, kind: str, attrs: SegmentAttrs | None = None) -> None:
         saved_section, saved_attrs = self.section, self._attrs
         self._flush(kind)
-        self._attrs = attrs or {}
+        self._attrs = attrs or SegmentAttrs()
         self._walk(nodes, kind, tabular=False)
         self._flush(kind)
         self.section, self._attrs = saved_section, saved_attrs
@@ -404,10 +410,10 @@ class Segmenter(ExtrasMixin):
             Segment(
                 id=f"{self.rel}/{prefix}{self.counts[prefix]}",
                 kind=kind,
-                attrs=dict(self._attrs, **({"float": self._float} if self._float else {})),
+                attrs=self._attrs.model_copy(update={"float_env": self._float or None}),
                 source=text[start:end],
                 spans=[Protected(kind=k, start=a - start, end=b - start, role=r, pair=p) for k, a, b, r, p in spans],
-                locator={"file": self.rel, "start": start, "end": end},
+                locator=Locator(file=self.rel, start=start, end=end),
                 context=self.section,
             )
         )

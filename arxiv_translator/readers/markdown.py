@@ -29,17 +29,21 @@ one-line "``` text" and swallows the rest of a paper, ``texmath`` takes prose af
 
 from __future__ import annotations
 
+import posixpath
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..assets import image_candidates, make_assets
 from ..document import Block, Document, Segment, SourceFile, Status
+from ..document_attrs import Locator, SegmentAttrs
 from ..encoding import decode_text
 from ..errors import InputError
 from .markdown_code import prose_line as _prose_line
 from .markdown_inline import Scan, scan
 from .markdown_inline import Span as InlineSpan
+from .markdown_elements import markdown_elements
 from .tables import markdown_tables
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
@@ -79,7 +83,7 @@ class _Open:
     kind: str
     start: int
     end: int
-    attrs: dict[str, str] = field(default_factory=dict)
+    attrs: SegmentAttrs = field(default_factory=SegmentAttrs)
 
 
 class MarkdownReader:
@@ -106,6 +110,10 @@ class MarkdownReader:
         doc.files[rel] = SourceFile(path=rel, encoding=encoding, text=text, role="main")
         doc.blocks.append(Block(id=rel, kind="file", segments=parsed.segments))
         doc.tables = markdown_tables(rel, text, parsed.table_regions, parsed.segments)
+        doc.elements, images = markdown_elements(rel, text, [(a, b) for a, b, _m in parsed.table_regions],
+                                                 parsed.code_regions)
+        folder = posixpath.dirname(rel)
+        doc.assets = make_assets(root, (p for src in images for p in image_candidates(src, [folder])))
         doc.warnings.extend(f"{rel}:{line}: unbalanced math ({message}); paragraph kept as in the source"
                             for line, message in broken)
         doc.warnings.extend(parsed.warnings)
@@ -140,6 +148,7 @@ class _Parser:
         self.open: _Open | None = None
         self.tables = 0
         self.table_regions: list[tuple[int, int, str]] = []  # (start, end, mode) of each table, for its grid
+        self.code_regions: list[tuple[int, int]] = []  # fenced code blocks, fence to fence
         self.seen_block = False
         self.abstract_env = False
 
@@ -222,10 +231,12 @@ class _Parser:
             a = starts[j]
             b = starts[j + 1] - 1 if j + 1 < len(starts) else len(text)
             if text[a:b].strip().startswith(marker[0] * len(marker)) and not text[a:b].strip(marker[0] + " \t\r"):
+                self.code_regions.append((starts[i], b))
                 return j + 1
             if not info:  # OCR'd prompt boxes and pseudo-code; a labelled listing (```python) is all code
                 self._code_prose(a, b)
         self.warnings.append(f"{self.rel}:{i + 1}: code block never closed; kept as it is to the end of the file")
+        self.code_regions.append((starts[i], len(text)))
         return len(starts)
 
     def _code_prose(self, a: int, b: int) -> None:
@@ -256,7 +267,7 @@ class _Parser:
         kind = "title" if level == 1 and not self.seen_block else "heading"
         self.mode = ("abstract" if ABSTRACT_HEADING.match(plain)
                      else "bibliography" if REFERENCES.match(plain) else "body")
-        self._segment(a, b, kind, {"level": str(level)})
+        self._segment(a, b, kind, SegmentAttrs(level=level))
         self.section = plain
         self.seen_block = True
 
@@ -303,7 +314,7 @@ class _Parser:
         pos = a
         for c_start, c_end, kind in cuts:
             if c_start > pos:
-                attrs = {"table": str(self.tables), "row": str(row), "col": str(col)}
+                attrs = SegmentAttrs(table=self.tables, row=row, col=col)
                 self._segment(pos, c_start, "cell", attrs, [s for s in found.spans if pos <= s.start < c_start])
             if kind == "col":
                 col += 1
@@ -321,7 +332,7 @@ class _Parser:
         if block.kind == "paragraph" and not label and not self.seen_block and "\n" not in text:
             line = text.strip()
             if len(line) <= 200 and not line.endswith(".") and _LETTER.search(line):
-                block.kind, block.attrs = "title", {"level": "1"}
+                block.kind, block.attrs = "title", SegmentAttrs(level=1)
         found = scan(self.text, block.start, block.end)
         if self._broken(found):
             self._segment(block.start, block.end, block.kind, block.attrs, [], Status.KEPT)
@@ -339,7 +350,7 @@ class _Parser:
         self.broken.append((self.lines.number(offset), message))
         return True
 
-    def _segment(self, a: int, b: int, kind: str, attrs: dict[str, str] | None = None,
+    def _segment(self, a: int, b: int, kind: str, attrs: SegmentAttrs | None = None,
                  spans: list[InlineSpan] | None = None, status: Status | None = None) -> None:
         text = self.text
         if spans is None:
@@ -364,8 +375,8 @@ class _Parser:
         seg = Segment(id=f"{self.rel}/{prefix}{self.counts[prefix]}", kind=kind, source=text[a:b],
                       spans=[{"kind": s.kind, "start": s.start - a, "end": s.end - a, "role": s.role,
                               "pair": s.pair} for s in spans],
-                      locator={"file": self.rel, "start": a, "end": b, "line": self.lines.number(a)},
-                      attrs=dict(attrs or {}), context=self.section)
+                      locator=Locator(file=self.rel, start=a, end=b, line=self.lines.number(a)),
+                      attrs=attrs.model_copy() if attrs else SegmentAttrs(), context=self.section)
         if status is not None:
             seg.settle(status, "bibliography kept as in the source" if kind == "bibliography"
                        else "unbalanced math kept as in the source")

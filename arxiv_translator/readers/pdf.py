@@ -14,19 +14,20 @@ The stages, page by page so that memory stays bounded on long documents:
    pages).
 
 Every segment's locator says where its boxes are (``page``, ``block``,
-``bbox``; ``layout`` and ``atoms`` as JSON for the PDF writer).
+``bbox``; ``layout`` and ``atoms``, typed models, for the PDF writer).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from ..mupdf import pymupdf
 
-from ..document import Block, Document, Graphic
+from ..assets import make_assets
+from ..document import Block, Document, Element, Graphic
+from ..document_attrs import BlockAttrs, ElementKind, KeptRow, Locator, PdfInfo, PdfPageStats
 from ..errors import ConfigError, InputError
 from ..prose import prose_words
 from .pdf_classify import TRANSLATED_ROLES, HeuristicClassifier, ReadState, RowClassifier, collect_stats
@@ -114,7 +115,7 @@ class PdfReader:
         rows_seen = 0
         empty: list[int] = []
         regions: list[Graphic] = []
-        kept: dict[str, list[list]] = {}  # 1-based page -> rows with English prose the roles leave untranslated
+        kept: dict[int, list[KeptRow]] = {}  # 1-based page -> rows with English prose the roles leave untranslated
         for pno in selection:
             page = pdf[pno]
             layout = extract_page(page, stats.body_font, stats.body_size)
@@ -123,10 +124,10 @@ class PdfReader:
             rows_seen += sum(1 for r in layout.rows if not r.rotated)
             self.classifier.classify(layout, stats, state)
             regions.extend(page_regions(pno, layout))
-            left = [[*(round(v, 1) for v in r.bbox), r.role] for r in layout.rows
+            left = [KeptRow(bbox=tuple(round(float(v), 1) for v in r.bbox), role=r.role) for r in layout.rows
                     if r.role not in TRANSLATED_ROLES and prose_words(r.text)]
             if left:
-                kept[str(pno + 1)] = left
+                kept[pno + 1] = left
             builder.add_page(pno, layout.rows, layout.width)
             del page, layout
         builder.finish()
@@ -137,19 +138,30 @@ class PdfReader:
         for page, segment in builder.segments:
             block = by_page.get(page)
             if block is None:
-                block = by_page[page] = Block(id=f"pg{page + 1}", kind="page", attrs={"page": str(page + 1)})
+                block = by_page[page] = Block(id=f"pg{page + 1}", kind="page", attrs=BlockAttrs(page=page + 1))
                 doc.blocks.append(block)
             block.segments.append(segment)
-        doc.blocks.sort(key=lambda b: int(b.attrs["page"]))
-        doc.meta.update({
-            "pages": ",".join(str(p) for p in selection), "page_count": str(pdf.page_count),
-            "body_size": f"{stats.body_size:.2f}", "body_font": stats.body_font,
-            "pdf_kept": json.dumps(kept, separators=(",", ":")),
-            "pdf_pages": json.dumps({str(k + 1): v for k, v in builder.page_stats.items()}, separators=(",", ":")),
-        })
+        doc.blocks.sort(key=lambda b: b.attrs.page or 0)
+        doc.elements = pdf_elements(regions)
+        doc.assets = make_assets(path.parent, [doc.main_file or path.name])
+        doc.pdf = PdfInfo(selection=selection, page_count=pdf.page_count, body_size=round(float(stats.body_size), 2),
+                          body_font=stats.body_font, kept=kept,
+                          page_stats={k + 1: PdfPageStats(**v) for k, v in builder.page_stats.items()})
+        doc.meta["pages"] = ",".join(str(p) for p in selection)  # the pipeline's audit reads it (0-based)
         if empty and len(empty) < len(selection):
             shown = ", ".join(str(p) for p in empty[:10]) + (" ..." if len(empty) > 10 else "")
             doc.warnings.append(f"{len(empty)} page(s) without a text layer were left as they are (OCR is not "
                                 f"available): {shown}")
         doc.fill_title_abstract()
         return doc
+
+
+def pdf_elements(regions: list[Graphic]) -> list[Element]:
+    """Figure and table elements of the PDF's figure/table regions (page and box; a PDF has no source text)."""
+    counts: dict[str, int] = {}
+    out = []
+    for region in regions:
+        counts[region.kind] = counts.get(region.kind, 0) + 1
+        out.append(Element(id=f"pg{region.page}/{region.kind[:3]}{counts[region.kind]}",
+                           kind=ElementKind(region.kind), locator=Locator(page=region.page, bbox=region.bbox)))
+    return out

@@ -12,11 +12,11 @@ its glyphs (for the writer to put the original glyph runs back).
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 
 from ..document import Protected, Segment
+from ..document_attrs import AtomGeometry, AtomPiece, LayoutPart, Locator, SegmentAttrs
 from .pdf_classify import TRANSLATED_ROLES, DocStats, heading_level
 from .pdf_layout import ATOM_KINDS, Row
 
@@ -212,19 +212,16 @@ class SegmentBuilder:
             return
         parts = [_part(b, self._width, self.stats.rights) for b in group.boxes]
         bbox = first.bbox
-        locator: dict[str, str | int] = {
-            "page": page + 1, "block": sum(self.counts.get((page, k), 0) for k in ID_PREFIX),
-            "bbox": ",".join(f"{v:.1f}" for v in bbox), "layout": json.dumps(parts, separators=(",", ":")),
-            "atoms": json.dumps(atoms, separators=(",", ":")),
-        }
-        attrs: dict[str, str] = {}
+        locator = Locator(page=page + 1, block=sum(self.counts.get((page, k), 0) for k in ID_PREFIX),
+                          bbox=tuple(round(v, 1) for v in bbox), layout=parts, atoms=atoms)
+        attrs = SegmentAttrs()
         if kind == "heading":
-            attrs["level"] = str(heading_level(source, first.rows[0], self.stats))
+            attrs.level = heading_level(source, first.rows[0], self.stats)
         self.segments.append((page, Segment(id=seg_id, kind=kind, source=source, spans=spans, locator=locator,
                                             attrs=attrs)))
 
 
-def _part(box: Box, page_width: float, rights: list[float]) -> dict:
+def _part(box: Box, page_width: float, rights: list[float]) -> LayoutPart:
     rows = box.rows
     x0, y0, x1, y1 = box.bbox
     align = "j" if len(rows) > 1 else "l"
@@ -233,19 +230,19 @@ def _part(box: Box, page_width: float, rights: list[float]) -> dict:
     lead = rows[0]
     right = next((r for r in rights if x1 - 3 <= r <= x1 + 300), x1)
     left = min(x0, page_width - right) if align == "c" else x0
-    return {"page": box.page, "limit": [round(left, 2), round(max(right, x1), 2)],
-            "box": [round(v, 2) for v in (x0, y0, x1, y1)],
-            "rows": [[round(v, 2) for v in (*r.bbox, r.baseline)] for r in rows],
-            "size": round(lead.size, 2), "bold": int(box.role in ("heading", "title")),
-            "color": lead.color, "align": align, "indent": round(max(0.0, lead.bbox[0] - x0), 2)}
+    return LayoutPart(page=box.page, limit=(round(left, 2), round(max(right, x1), 2)),
+                      box=tuple(round(float(v), 2) for v in (x0, y0, x1, y1)),
+                      rows=[tuple(round(float(v), 2) for v in (*r.bbox, r.baseline)) for r in rows],
+                      size=round(float(lead.size), 2), bold=box.role in ("heading", "title"),
+                      color=int(lead.color), align=align, indent=round(max(0.0, float(lead.bbox[0] - x0)), 2))
 
 
-def _assemble(boxes: list[Box]) -> tuple[str, list[Protected], list[list]]:
+def _assemble(boxes: list[Box]) -> tuple[str, list[Protected], list[AtomGeometry]]:
     """Source text, protected spans and atom geometry of a segment's rows."""
     out: list[str] = []
     pos = 0
     spans: list[Protected] = []
-    atoms: list[list] = []
+    atoms: list[AtomGeometry] = []
     rows = [(b.page, r) for b in boxes for r in b.rows]
     for i, (page, row) in enumerate(rows):
         pieces = list(row.pieces)
@@ -276,13 +273,13 @@ def _assemble(boxes: list[Box]) -> tuple[str, list[Protected], list[list]]:
     return "".join(out), spans, atoms
 
 
-def _add_atom(spans: list[Protected], atoms: list[list], kind: str, start: int, end: int, page: int,
+def _add_atom(spans: list[Protected], atoms: list[AtomGeometry], kind: str, start: int, end: int, page: int,
               bbox: tuple[float, float, float, float], baseline: float) -> None:
-    geometry = [page, *(round(v, 2) for v in bbox), round(baseline, 2)]
+    geometry = AtomPiece(page=page, bbox=tuple(round(float(v), 2) for v in bbox), baseline=round(float(baseline), 2))
     if spans and spans[-1].kind == kind and spans[-1].end in (start, start - 1) and kind == "math":
         spans[-1].end = end  # a formula broken over two lines stays one span
-        atoms[-1][1] = end
-        atoms[-1][3].append(geometry)
+        atoms[-1].end = end
+        atoms[-1].pieces.append(geometry)
         return
     spans.append(Protected(kind=kind, start=start, end=end))
-    atoms.append([start, end, kind, [geometry]])
+    atoms.append(AtomGeometry(start=start, end=end, kind=kind, pieces=[geometry]))

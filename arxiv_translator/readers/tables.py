@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterable
 
 from ..document import Segment, Table, TableCell
+from ..document_attrs import Locator
 from ..texscan import match_brace
 
 _BEGIN = re.compile(r"\\begin\s*\{([A-Za-z]+\*?)\}")
@@ -56,7 +57,7 @@ def latex_table(table_id: str, file: str, text: str, start: int, end: int,
     if not rows:
         return None
     cells = [[_cell(text, c) for c in row] for row in rows]
-    return _link(Table(id=table_id, rows=cells, locator={"file": file, "start": start, "end": end}), rows, file,
+    return _link(Table(id=table_id, rows=cells, locator=Locator(file=file, start=start, end=end)), rows, file,
                  segments)
 
 
@@ -80,7 +81,7 @@ def pipe_table(table_id: str, file: str, text: str, start: int, end: int,
     cells = [[_cell(text, c) for c in row] for row in rows]
     for cell in cells[0]:
         cell.header = True
-    return _link(Table(id=table_id, rows=cells, locator={"file": file, "start": start, "end": end}), rows, file,
+    return _link(Table(id=table_id, rows=cells, locator=Locator(file=file, start=start, end=end)), rows, file,
                  segments)
 
 
@@ -105,7 +106,7 @@ def html_table(table_id: str, file: str, text: str, table: object, segments: Ite
     cells = [[TableCell(text=text[c[4]:c[5]].strip(), colspan=c[2], rowspan=c[3], header=h)
               for c, h in zip(row, head)] for row, head in zip(rows, headers)]
     start, end = getattr(table, "start"), getattr(table, "end")
-    return _link(Table(id=table_id, rows=cells, locator={"file": file, "start": start, "end": end}), rows, file,
+    return _link(Table(id=table_id, rows=cells, locator=Locator(file=file, start=start, end=end)), rows, file,
                  segments)
 
 
@@ -325,17 +326,18 @@ def _link(table: Table, rows: list[list[_Cell]], file: str, segments: Iterable[S
                      if not c[0] <= c[4] < c[1]])  # a \multirow{-n} cell's text lies in a later row
     starts = [b[0] for b in bounds]
     for seg in segments:
-        if str(seg.locator.get("file")) != file or "start" not in seg.locator:
+        if seg.locator.file != file or seg.locator.start is None:
             continue
-        pos = int(seg.locator["start"])
-        if not int(table.locator.get("start", 0)) <= pos < int(table.locator.get("end", pos + 1)):
+        pos = seg.locator.start
+        if not (table.locator.start or 0) <= pos < (pos + 1 if table.locator.end is None else table.locator.end):
             continue
         k = bisect.bisect_right(starts, pos) - 1
         if k >= 0 and bounds[k][0] <= pos < max(bounds[k][1], bounds[k][0] + 1):
             _a, _b, r, col = bounds[k]
             table.rows[r][col].segments.append(seg.id)
             continue
-        end = int(seg.locator.get("end", pos))  # it starts before its cell (a rule, a moved \multirow): overlap
+        # it starts before its cell (a rule, a moved \multirow): overlap
+        end = pos if seg.locator.end is None else seg.locator.end
         hit = next(((r, k) for r, row in enumerate(rows) for k, c in enumerate(row) if pos < c[5] and end > c[4]
                     and c[4] < c[5]), None)
         if hit is not None:

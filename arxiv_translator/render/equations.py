@@ -2,8 +2,11 @@
 
 Readers make segments of prose; an equation standing alone between two
 paragraphs belongs to none of them, yet a reader of the page needs it.  The
-segments' locators (file, start, end) say where they are, so the text between
-consecutive segments of a file can be searched for display math:
+readers record every display equation as an element with its source span
+(``Document.elements``), so the page takes those that lie in no segment and
+shows each before the next segment of its file.  A document without elements
+(built by hand, or by an older reader) falls back on searching the text
+between consecutive segments (their locators say where they are) for:
 
 * LaTeX: equation/align/gather/... environments, ``\\[..\\]``, ``$$..$$``;
 * arXiv HTML: LaTeXML's ``ltx_equation``/``ltx_equationgroup`` tables (MathML
@@ -14,9 +17,11 @@ consecutive segments of a file can be searched for display math:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import defaultdict
+from collections.abc import Callable
 
-from ..document import Document, Segment
+from ..document import Document, ElementKind, Segment
 from .html import clean, segment_html
 from .latex_html import RefLookup
 
@@ -44,22 +49,48 @@ def display_equations(doc: Document, segments: list[Segment], refs: RefLookup | 
         return before, after
     by_file: dict[str, list[Segment]] = defaultdict(list)
     for seg in segments:
-        if "file" in seg.locator and "start" in seg.locator and "end" in seg.locator:
-            by_file[str(seg.locator["file"])].append(seg)
+        if seg.locator.has_span:
+            by_file[seg.locator.file or ""].append(seg)
+    if doc.elements:
+        _place_elements(doc, by_file, finder, before, after)
+        return before, after
     for name, segs in by_file.items():
         if name not in doc.files:
             continue
         text = doc.files[name].text
         pos = max(0, text.find("\\begin{document}")) if doc.source_kind == "latex" else 0
-        segs.sort(key=lambda s: int(s.locator["start"]))
+        segs.sort(key=lambda s: s.locator.start or 0)
         for seg in segs:
-            start = int(seg.locator["start"])
+            start = seg.locator.start or 0
             if start > pos:
                 before[seg.id].extend(finder(text[pos:start]))
-            pos = max(pos, int(seg.locator["end"]))
+            pos = max(pos, (seg.locator.end or 0))
         end = text.find("\\end{document}") if doc.source_kind == "latex" else -1
         after[segs[-1].id].extend(finder(text[pos : end if end > pos else len(text)]))
     return before, after
+
+
+def _place_elements(doc: Document, by_file: dict[str, list[Segment]], finder: Callable[[str], list[str]],
+                    before: dict[str, list[str]], after: dict[str, list[str]]) -> None:
+    """The reader's equation elements that lie in no segment, each before the next segment of its file."""
+    for segs in by_file.values():
+        segs.sort(key=lambda s: s.locator.start or 0)
+    starts = {name: [s.locator.start or 0 for s in segs] for name, segs in by_file.items()}
+    for element in doc.elements:
+        if element.kind is not ElementKind.EQUATION or not element.locator.has_span:
+            continue
+        name, start, end = element.locator.span()
+        segs = by_file.get(name)
+        if not segs or name not in doc.files:
+            continue
+        k = bisect_right(starts[name], start)
+        if k > 0 and (segs[k - 1].locator.end or 0) > start:
+            continue  # inside a segment: shown with its sentence
+        shown = finder(doc.files[name].text[start:end])
+        if k < len(segs):
+            before[segs[k].id].extend(shown)
+        else:
+            after[segs[-1].id].extend(shown)
 
 
 def equation_anchor(label: str) -> str:

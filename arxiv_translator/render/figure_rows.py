@@ -47,27 +47,19 @@ def figure_inliner(doc: Document, root: Path, base_url: str = "") -> FigureInlin
                               else [folder])
     pictures = {name: bool(_PICTURE.search(f.text)) for name, f in doc.files.items()}
     pictures.update({name[:-4]: v for name, v in list(pictures.items()) if name.endswith(".tex")})
-    pdf = Path(doc.source_path) if doc.source_kind == "pdf" else None
+    carried = Path(root) / doc.main_file if doc.main_file else None  # the PDF, carried with the assets
+    pdf = (carried if carried is not None and carried.is_file() else Path(doc.source_path)) \
+        if doc.source_kind == "pdf" else None
     return FigureInliner(root, base_url, search=search, pdf=pdf, pictures=pictures)
 
 
 def caption_specs(seg: Segment) -> list[Spec]:
     """The graphics a caption names, with the width the paper gives each (None: not said)."""
-    names = seg.attrs.get("graphics", "").split("|")
-    widths = seg.attrs.get("graphics_width", "").split("|")
-    out: list[Spec] = []
-    for k, name in enumerate(names):
-        if name.strip():
-            out.append((name.strip(), _fraction(widths[k]) if k < len(widths) else None))
-    return out
+    return [(g.path.strip(), _fraction(g.width)) for g in seg.attrs.graphics if g.path.strip()]
 
 
-def _fraction(text: str) -> float | None:
-    try:
-        value = float(text)
-    except ValueError:
-        return None
-    return value if 0.02 <= value <= 1.5 else None
+def _fraction(value: float | None) -> float | None:
+    return value if value is not None and 0.02 <= value <= 1.5 else None
 
 
 class PdfPlaces:
@@ -82,8 +74,8 @@ class PdfPlaces:
         by_page: dict[int, list[tuple[Segment, tuple[float, ...]]]] = defaultdict(list)
         for seg in segments:
             box = _bbox(seg)
-            if box is not None and str(seg.locator.get("page", "")).isdigit():
-                by_page[int(seg.locator["page"])].append((seg, box))
+            if box is not None and seg.locator.page is not None:
+                by_page[seg.locator.page].append((seg, box))
         for g in doc.graphics:
             segs = by_page.get(g.page, [])
             if not segs:
@@ -120,11 +112,7 @@ class PdfPlaces:
 
 
 def _bbox(seg: Segment) -> tuple[float, ...] | None:
-    try:
-        box = tuple(float(v) for v in str(seg.locator.get("bbox", "")).split(","))
-    except ValueError:
-        return None
-    return box if len(box) == 4 else None
+    return seg.locator.bbox
 
 
 def images_html(figures: list[tuple[Figure, float | None]]) -> str:

@@ -34,9 +34,9 @@ class HtmlLinks:
         in_table = {sid: table_anchor(t.id) for t in doc.tables for row in t.rows for c in row for sid in c.segments}
         by_file: dict[str, list[tuple[int, int, str]]] = defaultdict(list)
         for seg in segments:
-            if "start" in seg.locator:
-                by_file[str(seg.locator.get("file"))].append((int(seg.locator["start"]),
-                                                              int(seg.locator.get("end", 0)), seg.id))
+            if seg.locator.start is not None:
+                by_file[seg.locator.file or ""].append(((seg.locator.start or 0),
+                                                              (seg.locator.end or 0), seg.id))
         for name, rows in by_file.items():
             rows.sort()
             text = doc.files[name].text if name in doc.files else ""

@@ -51,9 +51,9 @@ class LatexRefs:
         self.bib: Bibliography = bibliography(doc, root, build)
         by_file: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
         for seg in segments:
-            if "file" in seg.locator and "start" in seg.locator:
-                by_file[str(seg.locator["file"])].append((int(seg.locator["start"]), seg.id,
-                                                          int(seg.locator.get("end", 0))))
+            if seg.locator.file is not None and seg.locator.start is not None:
+                by_file[seg.locator.file or ""].append(((seg.locator.start or 0), seg.id,
+                                                          (seg.locator.end or 0)))
         for rows in by_file.values():
             rows.sort()
         self.anchors: dict[str, str] = {}

@@ -1,6 +1,6 @@
 """A whole document -> Markdown, in reading order (for inputs that are not Markdown).
 
-Headings by ``attrs["level"]``, paragraphs, lists, captions (after their
+Headings by ``attrs.level``, paragraphs, lists, captions (after their
 graphics, ``![](path)``), footnotes as ``[^n]`` markers with ``[^n]: ..``
 definitions after the paragraph that cites them, and tables as pipe tables.
 Tables come from the document model's grids (``Document.tables``: every
@@ -43,7 +43,7 @@ class _Builder:
         self.note_segments: dict[str, list[Segment]] = {}
         for seg in doc.segments():
             if seg.kind == "footnote":
-                self.note_segments.setdefault(str(seg.locator.get("file")), []).append(seg)
+                self.note_segments.setdefault(seg.locator.file or "", []).append(seg)
         self.convert = SegmentMarkdown(doc.source_kind, macros, self._note_marker)
         self.table_of = {sid: t for t in doc.tables for row in t.rows for cell in row for sid in cell.segments}
         self.parts: list[str] = []
@@ -75,8 +75,7 @@ class _Builder:
         text = self.convert(seg)
         kind = seg.kind
         if kind in ("title", "heading"):
-            level = seg.attrs.get("level", "1" if kind == "title" else "2")
-            level_n = min(6, max(1, int(level))) if level.isdigit() else 2
+            level_n = min(6, max(1, seg.attrs.level or (1 if kind == "title" else 2)))
             self.parts.append("#" * level_n + " " + " ".join(text.split()))
             self.last_heading = seg.source.strip().lower()
             return
@@ -84,7 +83,7 @@ class _Builder:
             self.parts.append("## " + ABSTRACT_LABEL.get(self.target, "Abstract"))
             self.last_heading = "abstract"
         if kind == "caption":
-            images = [self._image(p) for p in seg.attrs.get("graphics", "").split("|") if p.strip()]
+            images = [self._image(g.path) for g in seg.attrs.graphics if g.path.strip()]
             if images:
                 self.parts.append("\n".join(images))
         if kind == "footnote":
@@ -111,10 +110,11 @@ class _Builder:
         return self.notes[seg.id]
 
     def _note_marker(self, seg: Segment, span: Protected) -> str:
-        file = str(seg.locator.get("file"))
-        base = int(seg.locator.get("start", 0))
+        file = seg.locator.file or ""
+        base = seg.locator.start or 0
         a, b = base + span.start, base + span.end
-        inside = [n for n in self.note_segments.get(file, []) if a <= int(n.locator.get("start", -1)) < b]
+        inside = [n for n in self.note_segments.get(file, [])
+                  if n.locator.start is not None and a <= n.locator.start < b]
         if not inside:
             return ""
         return "".join(f"[^{self.notes.get(n.id) or self._new_note(n)}]" for n in inside)
@@ -160,12 +160,12 @@ class _Builder:
 
     def _source_table(self, cells: list[Segment]) -> tuple[list[list[str]], int]:
         """Rows rebuilt from the table in the source around ``cells[0]``; (rows, cells used)."""
-        file = str(cells[0].locator.get("file"))
+        file = cells[0].locator.file or ""
         source = self.doc.files.get(file)
         latex = self.doc.source_kind == "latex"
         if source is None or "start" not in cells[0].locator or self.doc.source_kind not in ("latex", "html"):
             return [], 0
-        text, start = source.text, int(cells[0].locator["start"])
+        text, start = source.text, (cells[0].locator.start or 0)
         if latex:
             begin = max(_TABULAR.finditer(text, 0, start), key=lambda m: m.start(), default=None)
             end = _TABULAR_END.search(text, start)
@@ -180,15 +180,15 @@ class _Builder:
             grid = [[(m.start(2), m.end(2)) for m in _TD.finditer(text, tr.start(1), tr.end(1))]
                     for tr in _TR.finditer(text, *region)]
         used = 0
-        while used < len(cells) and str(cells[used].locator.get("file")) == file and \
-                region[0] <= int(cells[used].locator.get("start", -1)) < region[1]:
+        while used < len(cells) and (cells[used].locator.file or "") == file and \
+                region[0] <= (-1 if cells[used].locator.start is None else cells[used].locator.start) < region[1]:
             used += 1
         group = cells[:used]
         rows = []
         for row in grid:
             out_row = []
             for a, b in row:
-                inside = [c for c in group if a <= int(c.locator["start"]) and int(c.locator["end"]) <= b]
+                inside = [c for c in group if a <= (c.locator.start or 0) and (c.locator.end or 0) <= b]
                 if inside:
                     out_row.append(" ".join(self.convert(c) for c in inside))
                 else:
@@ -200,16 +200,16 @@ class _Builder:
 
     def _attr_table(self, cells: list[Segment]) -> tuple[list[list[str]], int]:
         """Rows from the cells' ``table``/``row`` attributes (one row when there are none)."""
-        table = cells[0].attrs.get("table")
+        table = cells[0].attrs.table
         used = 0
-        while used < len(cells) and cells[used].attrs.get("table") == table:
+        while used < len(cells) and cells[used].attrs.table == table:
             used += 1
         rows: list[list[str]] = []
         last = None
         for c in cells[:used]:
-            if not rows or c.attrs.get("row") != last:
+            if not rows or c.attrs.row != last:
                 rows.append([])
-                last = c.attrs.get("row")
+                last = c.attrs.row
             rows[-1].append(self.convert(c))
         return rows, max(used, 1)
 

@@ -32,17 +32,17 @@ class TablePlaces:
         ids = {s.id for s in segments}
         by_file: dict[str, list[Segment]] = defaultdict(list)
         for seg in segments:
-            if "file" in seg.locator and "start" in seg.locator:
-                by_file[str(seg.locator["file"])].append(seg)
+            if seg.locator.file is not None and seg.locator.start is not None:
+                by_file[seg.locator.file or ""].append(seg)
         for table in doc.tables:
             owned = [sid for row in table.rows for cell in row for sid in cell.segments if sid in ids]
             if owned:
                 for sid in owned:
                     self.of_segment[sid] = table
                 continue
-            file, end = str(table.locator.get("file", "")), int(table.locator.get("end", 0) or 0)
+            file, end = table.locator.file or "", table.locator.end or 0
             segs = by_file.get(file, [])
-            nxt = next((s for s in segs if int(s.locator["start"]) >= end), None)
+            nxt = next((s for s in segs if (s.locator.start or 0) >= end), None)
             if nxt is not None:
                 self.before[nxt.id].append(table)
             elif segs:

@@ -31,6 +31,14 @@ class WriteJob:
     settings: Settings
     emit: Listener = ignore
     checks: dict[str, Any] = field(default_factory=dict)  # what prechecks found
+    #: Where the input files the outputs use are (``Document.assets``, e.g. carried into the job's folder
+    #: by :func:`arxiv_translator.assets.carry_assets`); ``None``: the input tree itself.
+    assets_root: Path | None = None
+
+    @property
+    def assets(self) -> Path:
+        """The folder writers read input files (figures, the LaTeX tree, the PDF) from."""
+        return self.assets_root if self.assets_root is not None else self.source_root
 
 
 @dataclass

@@ -50,7 +50,7 @@ class BilingualOutput(Writer):
 
     def write(self, job: WriteJob) -> WriteResult:
         """Build the page and write it into the output folder."""
-        figures = figure_inliner(job.doc, job.source_root, job.doc.meta.get("base_url", ""))
+        figures = figure_inliner(job.doc, job.assets, job.doc.meta.get("base_url", ""))
         figures.prefetch(name for seg in job.doc.segments() for name, _width in caption_specs(seg))
         page = BilingualPage(job.doc, figures, job.pseudo, job.work / ORIGINAL_REFS)
         text = page.html()
@@ -157,7 +157,7 @@ class BilingualPage:
             return self.row(seg, en, ko, tag=f"h{min(max(level, 2), 6)}")
         if seg.kind == "footnote":
             self._note_segments += 1
-            label = escape(seg.attrs.get("label") or str(self._note_segments))
+            label = escape(seg.attrs.label or str(self._note_segments))
             return self.row(seg, f'<span class="fnnum" id="fn-{label}">{label}</span>{en}',
                             f'<span class="fnnum">{label}</span>{ko}')
         if seg.kind in LABELS and self._previous_kind != "heading":
@@ -171,7 +171,7 @@ class BilingualPage:
         pairs = [(seg, *self.pair(seg)) for seg in cells]
         worst = next((s for s in cells if s.status is Status.FAILED), cells[0])
         head = f'<div class="row k-cells st-{worst.status.value}" id="s-{_anchor(cells[0].id)}">'
-        if all("row" in s.attrs and "col" in s.attrs for s in cells):
+        if all(s.attrs.row is not None and s.attrs.col is not None for s in cells):
             return head + self._cell_table(pairs, 1) + self._cell_table(pairs, 2) + "</div>"
         en_parts, ko_parts = [], []
         for k, (seg, en, ko) in enumerate(pairs):
@@ -185,25 +185,25 @@ class BilingualPage:
 
     def _cell_table(self, pairs: list[tuple[Segment, str, str]], side: int) -> str:
         """One column's table (side 1: English, 2: Korean) from cells with ``row``/``col`` attributes."""
-        rows: dict[str, list[tuple[Segment, str, str]]] = {}
+        rows: dict[int | None, list[tuple[Segment, str, str]]] = {}
         for item in pairs:
-            rows.setdefault(item[0].attrs["row"], []).append(item)
+            rows.setdefault(item[0].attrs.row, []).append(item)
         lang = "en" if side == 1 else "ko"
         body = []
         for row in rows.values():
-            row.sort(key=lambda item: _int(item[0].attrs["col"]))
+            row.sort(key=lambda item: item[0].attrs.col or 0)
             tds = "".join(f"<td>{item[side]}{self.badge(item[0]) if side == 2 else ''}</td>" for item in row)
             body.append(f"<tr>{tds}</tr>")
         return f'<div class="{lang}" lang="{lang}"><table class="cells">{"".join(body)}</table></div>'
 
     def _new_table_row(self, prev: Segment, seg: Segment) -> bool:
         """Whether ``seg`` starts a new table row: its ``row`` attribute, or a ``\\\\`` between LaTeX cells."""
-        if "row" in seg.attrs or "row" in prev.attrs:
-            return seg.attrs.get("row") != prev.attrs.get("row")
-        file = seg.locator.get("file")
-        if self.doc.source_kind != "latex" or file != prev.locator.get("file") or file not in self.doc.files:
+        if seg.attrs.row is not None or prev.attrs.row is not None:
+            return seg.attrs.row != prev.attrs.row
+        file = seg.locator.file
+        if self.doc.source_kind != "latex" or file != prev.locator.file or file not in self.doc.files:
             return False
-        gap = self.doc.files[str(file)].text[int(prev.locator.get("end", 0)) : int(seg.locator.get("start", 0))]
+        gap = self.doc.files[str(file)].text[prev.locator.end or 0 : seg.locator.start or 0]
         return "\\\\" in gap or "\\tabularnewline" in gap
 
     def caption(self, seg: Segment) -> str:
@@ -265,11 +265,11 @@ class BilingualPage:
             pictures = self._pdf.before.get(seg.id)
             if pictures:
                 parts.append(f'<figure class="fig">{self.figure_html(pictures)}</figure>')
-            if seg.attrs.get("float") == "figure" and seg.kind in ("paragraph", "item") and table is None:
+            if seg.attrs.float_env == "figure" and seg.kind in ("paragraph", "item") and table is None:
                 self._figtext.append(self.figtext(seg))
             elif seg.kind != "caption":
                 parts.extend(self._flush_figtext())
-            if seg.attrs.get("float") == "figure" and seg.kind in ("paragraph", "item") and table is None:
+            if seg.attrs.float_env == "figure" and seg.kind in ("paragraph", "item") and table is None:
                 pass
             elif table is not None:
                 if table.id not in shown_tables:
@@ -277,7 +277,7 @@ class BilingualPage:
                     parts.append(self.table_row(table))
             elif seg.kind == "cell":
                 while j < len(segments) and segments[j].kind == "cell" and segments[j].id not in \
-                        places.of_segment and segments[j].attrs.get("table") == seg.attrs.get("table"):
+                        places.of_segment and segments[j].attrs.table == seg.attrs.table:
                     j += 1
                 parts.append(self.cells_row(segments[i:j]))
             else:
@@ -345,19 +345,12 @@ class BilingualPage:
 
 
 def _level(seg: Segment) -> int:
-    try:
-        return max(1, int(seg.attrs.get("level", "2")))
-    except ValueError:
-        return 2
+    return max(1, seg.attrs.level or 2)
 
 
 def _equation_row(equation: str) -> str:
     """A display equation standing between segments: one cell across both columns, shown in every view."""
     return f'<div class="row k-equation"><div class="eq">{equation}</div></div>'
-
-
-def _int(text: str) -> int:
-    return int(text) if text.isdigit() else 0
 
 
 def _anchor(seg_id: str) -> str:

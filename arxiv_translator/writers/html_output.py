@@ -131,8 +131,8 @@ def render_page(doc: Document, pseudo: bool = False) -> tuple[str, dict[str, Any
     rel = doc.main_file or ""
     text = doc.files[rel].text
     segments = [_safe(s) for s in doc.segments()]
-    headings = {str(s.locator["anchor"]): s for s in doc.segments()
-                if "anchor" in s.locator and s.status in TRANSLATED and s.target_masked is not None}
+    headings = {s.locator.anchor: s for s in doc.segments()
+                if s.locator.anchor is not None and s.status in TRANSLATED and s.target_masked is not None}
     toc = [_safe(s) for s in toc_segments(text, parse_page(text), headings)] if headings else []
     page = render_file(text, segments + toc)
     base = doc.meta.get("base_url")

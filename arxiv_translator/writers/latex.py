@@ -95,7 +95,7 @@ def write_tree(doc: Document, source_root: Path, dest: Path, pseudo: bool,
     """
     by_file: dict[str, list[Segment]] = {}
     for seg in doc.segments():
-        by_file.setdefault(str(seg.locator.get("file")), []).append(seg)
+        by_file.setdefault(seg.locator.file or "", []).append(seg)
     for path in sorted(Path(source_root).rglob("*")):
         if path.is_symlink() or not path.is_file():
             continue
@@ -125,7 +125,7 @@ def segment_lines(doc: Document, pseudo: bool, reverted: set[str] | None = None,
     reverted = reverted or set()
     by_file: dict[str, list[Segment]] = {}
     for seg in doc.segments():
-        by_file.setdefault(str(seg.locator.get("file")), []).append(seg)
+        by_file.setdefault(seg.locator.file or "", []).append(seg)
     for rel, segs in by_file.items():
         if rel not in doc.files:
             continue

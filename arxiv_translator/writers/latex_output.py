@@ -37,7 +37,7 @@ class LatexOutput(Writer):
             return {}
         ctx = self._context(job)
         job.emit(Event(stage="check", message="compiling the original"))
-        result = compile_original(ctx, job.source_root, job.doc.main_file or "", job.work, job.logs)
+        result = compile_original(ctx, job.assets, job.doc.main_file or "", job.work, job.logs)
         self._original = result
         job.emit(Event(stage="check", message=f"original compiles: {'yes' if result.ok else 'no'}"
                                               f"{'' if result.ok else ' (' + result.message + ')'}"))
@@ -47,7 +47,7 @@ class LatexOutput(Writer):
     def write(self, job: WriteJob) -> WriteResult:
         """Write the tree, compile it and repair it if needed."""
         ctx = self._context(job)
-        build = TranslationBuild(job.doc, job.source_root, job.out / "source", job.work, pseudo=job.pseudo,
+        build = TranslationBuild(job.doc, job.assets, job.out / "source", job.work, pseudo=job.pseudo,
                                  ctx=ctx, log=lambda m: job.emit(Event(stage="compile", message=m)))
         result = WriteResult(files=["source/"])
         if not job.settings.compile:

@@ -47,12 +47,12 @@ def splice_markdown(doc: Document) -> str:
     """The main file's text with every translated segment spliced in (same lines)."""
     rel = doc.main_file or next(iter(doc.files), "")
     text = doc.files[rel].text
-    segs = sorted((s for s in doc.segments() if s.locator.get("file") == rel),
-                  key=lambda s: int(s.locator["start"]))
+    segs = sorted((s for s in doc.segments() if s.locator.file == rel),
+                  key=lambda s: s.locator.start or 0)
     out: list[str] = []
     pos = 0
     for seg in segs:
-        start, end = int(seg.locator["start"]), int(seg.locator["end"])
+        start, end = (seg.locator.start or 0), (seg.locator.end or 0)
         if start < pos:
             continue
         out.append(text[pos:start])

@@ -9,8 +9,8 @@ the reader and the writer know about the place it sits in:
 * a segment the writer could not set: "would not fit" / "covers other content";
 * a segment that was not translated: "not translated (<the translator's reason>)";
 * a translated segment: "left by the translation" (names and terms the engine kept);
-* a row the reader gave a role that is not translated (``pdf_kept`` in the
-  document's meta): table, figure text, math, name (author block), code...;
+* a row the reader gave a role that is not translated (``Document.pdf.kept``):
+  table, figure text, math, name (author block), code...;
 * nothing: "not read as text".
 
 The report gets the count, the words, the count per reason and the full list.
@@ -18,11 +18,11 @@ The report gets the count, the words, the count per reason and the full list.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any, Protocol
 
+from ..document_attrs import KeptRow, LayoutPart
 from ..audit_scan import scan_pdf_lines
 
 Rect4 = tuple[float, float, float, float]
@@ -38,7 +38,7 @@ class PlanLike(Protocol):
     """What the ledger reads of a writer plan."""
 
     outcome: str
-    parts: list[dict]
+    parts: list[LayoutPart]
 
     @property
     def segment(self) -> Any: ...
@@ -63,24 +63,24 @@ def _plan_reason(plan: PlanLike) -> str:
     return f"not translated ({why})"
 
 
-def reason_for(page: int, bbox: Rect4, plans: list[PlanLike], kept: dict[str, list[list]]) -> str:
+def reason_for(page: int, bbox: Rect4, plans: list[PlanLike], kept: dict[int, list[KeptRow]]) -> str:
     """Why the line ``bbox`` of the 0-based source ``page`` is English."""
     for plan in plans:
         for part in plan.parts:
-            if part["page"] == page and any(_hit(bbox, tuple(r[:4])) for r in part["rows"]):
+            if part.page == page and any(_hit(bbox, box) for _p, box in part.row_boxes()):
                 return _plan_reason(plan)
-    for row in kept.get(str(page + 1), []):
-        if _hit(bbox, tuple(row[:4])):
-            return ROLE_REASON.get(str(row[4]), str(row[4]))
+    for row in kept.get(page + 1, []):
+        if _hit(bbox, row.bbox):
+            return ROLE_REASON.get(row.role, row.role)
     return "not read as text"
 
 
-def english_lines(path: Path, selection: list[int], plans: list[PlanLike], kept_json: str) -> dict[str, Any]:
+def english_lines(path: Path, selection: list[int], plans: list[PlanLike],
+                  kept: dict[int, list[KeptRow]]) -> dict[str, Any]:
     """The ledger of ``path`` (the written ``paper.ko.pdf``, whose pages are the source's ``selection``)."""
-    kept: dict[str, list[list]] = json.loads(kept_json or "{}")
     by_page: dict[int, list[PlanLike]] = {}
     for plan in plans:
-        for page in {p["page"] for p in plan.parts}:
+        for page in {p.page for p in plan.parts}:
             by_page.setdefault(page, []).append(plan)
     listed = []
     reasons: Counter[str] = Counter()

@@ -14,7 +14,6 @@ reason (:mod:`.pdf_ledger`).
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from pathlib import Path
 from ..mupdf import pymupdf
 
 from ..document import Segment, Status
+from ..document_attrs import LayoutPart, PdfPageStats
 from ..events import Event
 from ..protect import PLACEHOLDER_RE
 from ..readers.pdf import open_pdf
@@ -42,7 +42,7 @@ class Plan:
     """One segment on its way into the PDF."""
 
     segment: Segment
-    parts: list[dict]
+    parts: list[LayoutPart]
     atoms: dict[tuple[int, int], Atom] = field(default_factory=dict)
     placed: list[Placed] = field(default_factory=list)
     outcome: str = "kept"  # "todo" while being set; then translated, kept, overflow or blocked
@@ -51,24 +51,24 @@ class Plan:
     @property
     def rows(self) -> list[tuple[int, Rect4]]:
         """(page, row box) of every row of every part."""
-        return [(p["page"], tuple(r[:4])) for p in self.parts for r in p["rows"]]
+        return [row for p in self.parts for row in p.row_boxes()]
 
 
 def _plans(segments: list[Segment]) -> list[Plan]:
     """A plan per segment read from a PDF; translated ones are "todo", with their atoms' geometry."""
     plans = []
     for seg in segments:
-        layout = seg.locator.get("layout")
-        if not isinstance(layout, str):
+        if not seg.locator.layout:
             continue
-        plan = Plan(segment=seg, parts=json.loads(layout))
+        plan = Plan(segment=seg, parts=[p.model_copy() for p in seg.locator.layout])
         if seg.status in (Status.TRANSLATED, Status.CACHED) and seg.target_masked:
-            for start, end, kind, pieces in json.loads(str(seg.locator.get("atoms", "[]"))):
-                width = sum(p[3] - p[1] for p in pieces) + PIECE_GAP * (len(pieces) - 1)
-                plan.atoms[(start, end)] = Atom(kind=kind, source=seg.source[start:end], width=width,
-                                                ascent=max(p[5] - p[2] for p in pieces),
-                                                descent=max(p[4] - p[5] for p in pieces),
-                                                pieces=[(p[0], tuple(p[1:5]), p[5]) for p in pieces])
+            for geo in seg.locator.atoms:
+                pieces = geo.pieces
+                width = sum(p.bbox[2] - p.bbox[0] for p in pieces) + PIECE_GAP * (len(pieces) - 1)
+                plan.atoms[(geo.start, geo.end)] = Atom(kind=geo.kind, source=seg.source[geo.start:geo.end],
+                                                        width=width, ascent=max(p.baseline - p.bbox[1] for p in pieces),
+                                                        descent=max(p.bbox[3] - p.baseline for p in pieces),
+                                                        pieces=[(p.page, p.bbox, p.baseline) for p in pieces])
             plan.outcome = "todo"
         plans.append(plan)
     return plans
@@ -77,7 +77,7 @@ def _plans(segments: list[Segment]) -> list[Plan]:
 def _chars(plans: list[Plan], bold: bool) -> set[str]:
     chars: set[str] = set()
     for plan in plans:
-        if plan.outcome == "todo" and bool(plan.parts[0].get("bold")) == bold:
+        if plan.outcome == "todo" and plan.parts[0].bold == bold:
             chars.update(PLACEHOLDER_RE.sub("", plan.segment.target_masked or ""))
     return chars
 
@@ -94,8 +94,9 @@ class PdfOutput(Writer):
     def write(self, job: WriteJob) -> WriteResult:
         """Replace the English of translated segments by Korean, page by page."""
         doc = job.doc
-        source = Path(doc.source_path)
-        selection = [int(p) for p in doc.meta.get("pages", "").split(",") if p.strip()]
+        source = job.assets / doc.main_file if doc.main_file and (job.assets / doc.main_file).is_file() \
+            else Path(doc.source_path)
+        selection = list(doc.pdf.selection) if doc.pdf is not None else []
         plans = _plans(list(doc.segments()))
         regular, subset = subset_font(_chars(plans, False), bold=False)
         bold, _ = subset_font(_chars(plans, True), bold=True)
@@ -115,7 +116,7 @@ class PdfOutput(Writer):
             selection = list(range(out.page_count))
         by_page: dict[int, list[Plan]] = {}
         for plan in plans:
-            for page in {p["page"] for p in plan.parts}:
+            for page in {p.page for p in plan.parts}:
                 by_page.setdefault(page, []).append(plan)
         obstacles = self._survey(out, selection, by_page)
         measure = Measure(fonts[False], fonts[True])
@@ -127,7 +128,7 @@ class PdfOutput(Writer):
         for plan in plans:
             if plan.outcome == "translated":
                 for part in plan.parts:
-                    self.boxes.setdefault(where[part["page"]], []).append(tuple(part["box"]))
+                    self.boxes.setdefault(where[part.page], []).append(part.box)
         coder = GlyphCoder(out)
         pages_info = []
         for n, pno in enumerate(selection):
@@ -144,8 +145,9 @@ class PdfOutput(Writer):
         out.save(mono, garbage=2, deflate=True)
         mode = getattr(job.settings, "dual", "side") or "side"
         dual_pdf(source, out, selection, job.out / "paper.dual.pdf", mode)
-        result = self._result(plans, pages_info, mode, job.doc.meta.get("pdf_pages", "{}"))
-        result.info["pdf"]["english"] = english_lines(mono, selection, plans, job.doc.meta.get("pdf_kept", "{}"))
+        pdf = job.doc.pdf
+        result = self._result(plans, pages_info, mode, pdf.page_stats if pdf is not None else {})
+        result.info["pdf"]["english"] = english_lines(mono, selection, plans, pdf.kept if pdf is not None else {})
         if problem:
             result.warnings.append(problem)
         return result
@@ -181,22 +183,21 @@ class PdfOutput(Writer):
              out: pymupdf.Document) -> None:
         parts = []
         for raw in plan.parts:
-            page = raw["page"]
-            x0, y0, x1, y1 = raw["box"]
+            page = raw.page
+            x0, y0, x1, y1 = raw.box
             rect = out[page].rect if page < out.page_count else None
             if rect is None or x0 < rect.x0 - 1 or y0 < rect.y0 - 1 or x1 > rect.x1 + 1 or y1 > rect.y1 + 1:
                 plan.outcome = "blocked"
                 return
             text, graphics = obstacles.get(page, ([], []))
-            own = [tuple(r[:4]) for r in raw["rows"]]
-            if _covers_other(raw["box"], own, text):
+            own = [box for _page, box in raw.row_boxes()]
+            if _covers_other(raw.box, own, text):
                 plan.outcome = "blocked"
                 return
-            if len(own) == 1 and raw.get("limit"):
+            if len(own) == 1 and raw.limit:
                 x0, x1 = _widen(raw, own, text + graphics)
-            parts.append(Part(page=page, x0=x0, y0=y0, x1=x1, y1=y1, baselines=[r[4] for r in raw["rows"]],
-                              size=raw["size"], bold=bool(raw.get("bold")), color=int(raw.get("color", 0)),
-                              align=raw.get("align", "l"), indent=float(raw.get("indent", 0.0))))
+            parts.append(Part(page=page, x0=x0, y0=y0, x1=x1, y1=y1, baselines=[r[4] for r in raw.rows],
+                              size=raw.size, bold=raw.bold, color=raw.color, align=raw.align, indent=raw.indent))
         words = words_of(plan.segment, plan.atoms)
         result = fit(words, parts, measure) if words else None
         if result is None:
@@ -204,7 +205,7 @@ class PdfOutput(Writer):
             return
         plan.placed, plan.scale = result
         plan.outcome = "translated"
-        plan.parts = [{**raw, "box": [p.x0, p.y0, p.x1, p.y1]} for raw, p in zip(plan.parts, parts)]
+        plan.parts = [raw.model_copy(update={"box": (p.x0, p.y0, p.x1, p.y1)}) for raw, p in zip(plan.parts, parts)]
 
     @staticmethod
     def _resolve_overlaps(plans: list[Plan]) -> None:
@@ -213,7 +214,7 @@ class PdfOutput(Writer):
         for plan in plans:
             if plan.outcome != "translated":
                 continue
-            boxes = [(p["page"], tuple(p["box"])) for p in plan.parts]
+            boxes = [(p.page, p.box) for p in plan.parts]
             if any(_overlap(box, other, 2.0) for page, box in boxes for other in taken.get(page, [])):
                 plan.outcome, plan.placed = "blocked", []
                 continue
@@ -268,11 +269,10 @@ class PdfOutput(Writer):
         return None
 
     @staticmethod
-    def _result(plans: list[Plan], pages: list[dict], mode: str, reader_pages: str) -> WriteResult:
-        extra = json.loads(reader_pages or "{}")
+    def _result(plans: list[Plan], pages: list[dict], mode: str, extra: dict[int, PdfPageStats]) -> WriteResult:
         for info in pages:
-            info["equations"] = extra.get(str(info["page"]), {}).get("equations", 0)
-            info["tables"] = extra.get(str(info["page"]), {}).get("tables", 0)
+            stats = extra.get(info["page"], PdfPageStats())
+            info["equations"], info["tables"] = stats.equations, stats.tables
         outcomes = Counter(p.outcome if p.outcome != "todo" else "kept" for p in plans)
         overflow = [p.segment.id for p in plans if p.outcome == "overflow"]
         blocked = [p.segment.id for p in plans if p.outcome == "blocked"]
@@ -317,14 +317,14 @@ def _covers_other(box: list[float], own: list[Rect4], text: list[Rect4]) -> bool
     return False
 
 
-def _widen(raw: dict, own: list[Rect4], others: list[Rect4]) -> tuple[float, float]:
+def _widen(raw: LayoutPart, own: list[Rect4], others: list[Rect4]) -> tuple[float, float]:
     """A one-line box may grow sideways up to its column's edge, where nothing else is."""
-    x0, y0, x1, y1 = raw["box"]
-    limit_left, limit_right = raw["limit"]
+    x0, y0, x1, y1 = raw.box
+    limit_left, limit_right = raw.limit
     band = [r for r in others if min(r[3], y1) - max(r[1], y0) > 0.5 and not any(_overlap(r, o, 0.5) for o in own)]
     right = min([limit_right] + [r[0] - 2.0 for r in band if r[0] >= x1 - 0.5])
     left = max([limit_left] + [r[2] + 2.0 for r in band if r[2] <= x0 + 0.5])
-    if raw.get("align") == "c":
+    if raw.align == "c":
         half = min((x0 + x1) / 2 - left, right - (x0 + x1) / 2)
         return (x0 + x1) / 2 - half, (x0 + x1) / 2 + half
     return x0, max(x1, right)

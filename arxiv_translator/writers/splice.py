@@ -23,12 +23,12 @@ def render_file(text: str, segments: list[Segment], reverted: set[str] | None = 
     """
     reverted = reverted or set()
     keep_lines = keep_lines and OPEN not in text and CLOSE not in text
-    segs = sorted(segments, key=lambda s: (int(s.locator["start"]), -int(s.locator["end"])))
+    segs = sorted(segments, key=lambda s: ((s.locator.start or 0), -(s.locator.end or 0)))
     children: dict[str | None, list[Segment]] = {}
     stack: list[Segment] = []
     for seg in segs:
-        start = int(seg.locator["start"])
-        while stack and int(stack[-1].locator["end"]) <= start:
+        start = seg.locator.start or 0
+        while stack and (stack[-1].locator.end or 0) <= start:
             stack.pop()
         children.setdefault(stack[-1].id if stack else None, []).append(seg)
         stack.append(seg)
@@ -36,7 +36,7 @@ def render_file(text: str, segments: list[Segment], reverted: set[str] | None = 
     def rng(start: int, end: int, kids: list[Segment]) -> str:
         out, pos = [], start
         for kid in kids:
-            a, b = int(kid.locator["start"]), int(kid.locator["end"])
+            a, b = (kid.locator.start or 0), (kid.locator.end or 0)
             if a < start or b > end:
                 continue
             out.append(text[pos:a])
@@ -46,7 +46,7 @@ def render_file(text: str, segments: list[Segment], reverted: set[str] | None = 
         return "".join(out)
 
     def seg_text(seg: Segment) -> str:
-        start, end = int(seg.locator["start"]), int(seg.locator["end"])
+        start, end = (seg.locator.start or 0), (seg.locator.end or 0)
         kids = children.get(seg.id, [])
         if seg.status not in TRANSLATED or seg.target_masked is None or seg.id in reverted:
             return rng(start, end, kids)

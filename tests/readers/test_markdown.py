@@ -129,21 +129,21 @@ def test_structure_and_kinds(tmp_path):
     assert ("footnote", "Footnote 1: A note about it.") in got
     assert ("caption", "Table 1: Results on the test set.") in got
     cells = {s.source: s.attrs for s in doc.segments() if s.kind == "cell"}
-    assert cells["Method"] == {"table": "1", "row": "0", "col": "0"}
-    assert cells["**Score**"]["col"] == "1"
-    assert cells["Held out"]["row"] == "1" and cells["Ours"]["row"] == "2"
-    assert cells["Name"]["table"] == cells["alpha rate"]["table"] == "2"
-    assert cells["alpha rate"]["row"] == "2" and cells["alpha rate"]["col"] == "0"
+    assert cells["Method"].model_dump(exclude_defaults=True) == {"table": 1, "row": 0, "col": 0}
+    assert cells["**Score**"].col == 1
+    assert cells["Held out"].row == 1 and cells["Ours"].row == 2
+    assert cells["Name"].table == cells["alpha rate"].table == 2
+    assert cells["alpha rate"].row == 2 and cells["alpha rate"].col == 0
     assert not any("code" in src for _kind, src in got)  # code in code blocks stays
     assert ("paragraph", "The prompt box says: translate every sentence of this line.") in got  # prose is read
     assert ("paragraph", "A one-line prompt box as Mathpix writes it, with its sentence.") in got
-    levels = {s.source: s.attrs["level"] for s in doc.segments() if s.kind in ("heading", "title")}
-    assert levels == {"A Title": "1", "Abstract": "6", "1 Introduction": "2", "References": "2",
-                      "Appendix A More": "2"}
+    levels = {s.source: s.attrs.level for s in doc.segments() if s.kind in ("heading", "title")}
+    assert levels == {"A Title": 1, "Abstract": 6, "1 Introduction": 2, "References": 2,
+                      "Appendix A More": 2}
     bib = [s for s in doc.segments() if s.kind == "bibliography"]
     assert [s.source for s in bib] == ["Doe, J. A paper. 2020."] and bib[0].status is Status.KEPT
     assert ("paragraph", "Appendix text.") in got  # the reference list ends at the next heading
-    assert all(int(s.locator["line"]) >= 1 for s in doc.segments())
+    assert all(s.locator.line >= 1 for s in doc.segments())
 
 
 def test_unbalanced_math_is_an_error_naming_the_line(tmp_path):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pymupdf
@@ -107,7 +106,7 @@ def test_segments_of_a_synthetic_paper(tmp_path):
     assert kinds.count("title") == 1 and doc.title == "A Study of Synthetic Documents"
     headings = [s for s in doc.segments() if s.kind == "heading"]
     assert [s.source for s in headings] == ["1 Section Number 1", "2 Section Number 2", "References"]
-    assert headings[0].attrs["level"] == "2"
+    assert headings[0].attrs.level == 2
     paragraphs = [s for s in doc.segments() if s.kind == "paragraph"]
     assert len(paragraphs) == 4  # two per page, each merged over its lines
     assert all(s.source.startswith(("Large language", "The second")) for s in paragraphs)
@@ -119,9 +118,9 @@ def test_segments_of_a_synthetic_paper(tmp_path):
     assert "Proceedings" not in everything  # the reference list is left alone
     assert not any(s.source.strip() in ("1", "2") for s in doc.segments())  # page numbers too
     for seg in doc.segments():
-        layout = json.loads(seg.locator["layout"])
-        assert seg.locator["page"] == layout[0]["page"] + 1 and layout[0]["rows"]
-        assert all(isinstance(v, (str, int)) for v in seg.locator.values())
+        layout = seg.locator.layout
+        assert seg.locator.page == layout[0].page + 1 and layout[0].rows
+        assert seg.locator.bbox is not None and all(isinstance(v, float) for v in seg.locator.bbox)
 
 
 def test_paragraph_runs_over_a_page_break_and_is_dehyphenated(tmp_path):
@@ -139,7 +138,7 @@ def test_paragraph_runs_over_a_page_break_and_is_dehyphenated(tmp_path):
     segs = list(read(path).segments())
     assert len(segs) == 1
     assert "hyphenated word" in segs[0].source
-    assert [p["page"] for p in json.loads(segs[0].locator["layout"])] == [0, 1]
+    assert [p.page for p in segs[0].locator.layout] == [0, 1]
 
 
 def test_page_selection_reads_only_those_pages(tmp_path):
@@ -150,8 +149,8 @@ def test_page_selection_reads_only_those_pages(tmp_path):
         page.insert_text((72, 100), f"Page {n + 1} holds a sentence of ordinary prose to translate.", fontsize=10)
     doc.save(path)
     result = read(path, pages="1-5")
-    assert {s.locator["page"] for s in result.segments()} == {1, 2, 3, 4, 5}
-    assert result.meta["pages"] == "0,1,2,3,4" and result.meta["page_count"] == "300"
+    assert {s.locator.page for s in result.segments()} == {1, 2, 3, 4, 5}
+    assert result.pdf.selection == [0, 1, 2, 3, 4] and result.pdf.page_count == 300 and result.meta["pages"] == "0,1,2,3,4"
 
 
 def _image_only(path: Path) -> Path:

@@ -138,7 +138,7 @@ def _doc(kind: str, segments: list[Segment]) -> Document:
     return Document(source_kind=kind, source_path="x", blocks=[Block(id="b", kind="file", segments=segments)])
 
 
-def _seg(seg_id: str, kind: str, source: str, translation: str | None, status: Status, **attrs: str) -> Segment:
+def _seg(seg_id: str, kind: str, source: str, translation: str | None, status: Status, **attrs: object) -> Segment:
     return Segment(id=seg_id, kind=kind, source=source, translation=translation, status=status, attrs=attrs,
                    masked=source, reason="http 500" if status is Status.FAILED else None)
 
@@ -147,11 +147,11 @@ def test_page_marks_status_and_sanitises_every_kind(tmp_path):
     for kind, source in (("latex", "Some \\emph{text} here"), ("html", f"Some {MATH} here"),
                          ("markdown", "Some _text_ here"), ("pdf", "Some text here")):
         doc = _doc(kind, [
-            _seg("h", "heading", "Intro words", "소개 단어", Status.TRANSLATED, level="2"),
+            _seg("h", "heading", "Intro words", "소개 단어", Status.TRANSLATED, level=2),
             _seg("p1", "paragraph", source, "번역 " + POISON, Status.TRANSLATED),
             _seg("p2", "paragraph", "Failed words here", None, Status.FAILED),
             _seg("p3", "paragraph", "Kept words here", None, Status.KEPT),
-            _seg("c", "caption", "A caption", "캡션", Status.TRANSLATED, graphics="https://ex.org/f.png"),
+            _seg("c", "caption", "A caption", "캡션", Status.TRANSLATED, graphics=[{"path": "https://ex.org/f.png"}]),
         ])
         page = BilingualPage(doc, FigureInliner(tmp_path), pseudo=False).html()
         body = page[page.index("<body>"):]
@@ -397,3 +397,29 @@ def test_planted_markup_never_runs_in_browser(browser, tmp_path, kind):
     assert page.locator("main math").count() == (0 if kind == "pdf" else 1)  # MathML: the source's or KaTeX's
     assert view.requests == [] and view.errors == []
     page.close()
+
+
+READER_EQUATION_CASES = [  # (kind, file text, the segments' texts, equations expected: (before|after, n-th text, html))
+    ("latex", "\\begin{document}\nA para.\n\n\\begin{align}x&=1\\end{align}\n\n% \\[nope\\]\nB para with \\[w\\] in it.\n"
+     "\n\\[y\\]\n\\end{document}\n$$z$$", ["A para.", "B para with \\[w\\] in it."],
+     [("before", 1, "\\begin{align}x&amp;=1"), ("after", 1, '<span class="tex display">y</span>')]),
+    ("markdown", "Para one.\n\n\\[a+b\\]\n\nPara two.\n\n```\n$$not math$$\n```\n", ["Para one.", "Para two."],
+     [("before", 1, '<span class="tex display">a+b</span>')]),
+]
+
+
+@pytest.mark.parametrize("kind, text, sources, expected", READER_EQUATION_CASES)
+def test_display_equations_from_the_readers_elements(tmp_path, kind, text, sources, expected):
+    """Equations between segments come from the elements the readers record; those inside a segment stay in it."""
+    name = "main.tex" if kind == "latex" else "paper.md"
+    (tmp_path / name).write_text(("\\documentclass{article}\n" if kind == "latex" else "") + text, encoding="utf-8")
+    doc = (LatexReader() if kind == "latex" else reader_for("markdown")).read(tmp_path, name)
+    assert any(e.kind == "equation" for e in doc.elements)
+    segs = list(doc.segments())
+    assert [s.source for s in segs] == sources
+    before, after = display_equations(doc, segs)
+    found = [("before", k, eq) for k, eqs in before.items() for eq in eqs] + \
+        [("after", k, eq) for k, eqs in after.items() for eq in eqs]
+    assert len(found) == len(expected)
+    for (where, seg_id, html), (want_where, n, want) in zip(found, expected):
+        assert (where, seg_id) == (want_where, segs[n].id) and want in html and "nope" not in html

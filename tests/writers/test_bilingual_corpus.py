@@ -103,7 +103,7 @@ def test_tables_are_whole_grids(browser, built, name):
     page = view.page
     assert doc.tables, "the paper has tables"
     for table in doc.tables:
-        region = doc.files[str(table.locator["file"])].text[int(table.locator["start"]) : int(table.locator["end"])]
+        region = doc.files[str(table.locator.file)].text[table.locator.start : table.locator.end]
         want = html_cells(region) if name == "html" else latex_cells(region[region.index("\\begin{"):])
         sel = "#" + _anchor(table.id).replace(".", "\\.")
         ko = page.locator(f"{sel} > .ko table.grid").first.evaluate("t => t.querySelectorAll('td, th').length")
@@ -113,7 +113,7 @@ def test_tables_are_whole_grids(browser, built, name):
             grid_text = page.locator(f"{sel} > .ko table.grid").first.inner_text()
             for number in re.findall(r"(?<![\w.\\{^_])\d+\.\d+(?![\w.}])", re.sub(r"(?<!\\)%.*|\$[^$]*\$", "", region)):
                 assert number in grid_text, (table.id, number)
-    regions = [doc.files[str(t.locator["file"])].text[int(t.locator["start"]) : int(t.locator["end"])]
+    regions = [doc.files[str(t.locator.file)].text[t.locator.start : t.locator.end]
                for t in doc.tables]
     merged = any(re.search(r'\\multi(?:column|row)\s*\{\s*[2-9]|(?:col|row)span="[2-9]', r) for r in regions)
     assert (page.locator("main [colspan], main [rowspan]").count() > 0) == merged
@@ -163,7 +163,7 @@ def test_figures_load_at_the_papers_width(browser, built, name):
     sources = "\n".join(f.text for f in doc.files.values())
     paths = {re.sub(r"[{}]", "", m.group(2)).strip(): m.group(1) for m in re.finditer(
         r"(?<!%)\\includegraphics\s*(?:\[([^\]]*)\])?\s*\{((?:[^{}]|\{[^{}]*\})+)\}", sources) if "\\" not in m.group(2)}
-    used = {p: w for p, w in paths.items() if any(p in s.attrs.get("graphics", "") for s in doc.segments())}
+    used = {p: w for p, w in paths.items() if any(p in g.path for s in doc.segments() for g in s.attrs.graphics)}
     assert used and {p for p in used} <= {i["alt"] for i in images}
     for path, options in used.items():  # a single graphic sized against the text width: that share of the column
         m = re.search(r"width\s*=\s*(\d*\.?\d+)\\(?:text|line)width", options or "")
@@ -176,7 +176,7 @@ def test_figures_load_at_the_papers_width(browser, built, name):
 def test_no_rows_of_figure_labels(browser, built):
     doc, view = _open(browser, built, "latex")
     page = view.page
-    inside = [s for s in doc.segments() if s.attrs.get("float") == "figure" and s.kind == "paragraph"]
+    inside = [s for s in doc.segments() if s.attrs.float_env == "figure" and s.kind == "paragraph"]
     assert inside, "meta-ot has text inside its figures (labels over TikZ pictures)"
     for seg in inside:
         sel = "#s-" + re.sub(r"[^\w.-]", "-", seg.id).replace(".", "\\.")

@@ -166,7 +166,7 @@ def test_every_cell_of_corpus_tables_in_its_grid(paper):
     assert [s.id for s in doc.segments() if s.kind == "cell" and s.id not in linked] == []
     counted = 0
     for table in doc.tables:
-        region = doc.files[str(table.locator["file"])].text[int(table.locator["start"]) : int(table.locator["end"])]
+        region = doc.files[str(table.locator.file)].text[table.locator.start : table.locator.end]
         if table.id != "main.tex/table4":  # datacomp's \multirow{-8} over 7 rows: the simple count is off by one
             assert table.cell_count() == latex_cells(region), table.id
             counted += 1

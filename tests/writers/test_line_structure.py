@@ -81,9 +81,9 @@ def _covered_lines(root: Path, main: str | None = None) -> dict[str, set[int]]:
     mask_document(doc)
     covered: dict[str, set[int]] = {}
     for seg in doc.segments():
-        rel = str(seg.locator["file"])
+        rel = str(seg.locator.file)
         text = doc.files[rel].text
-        start, end = int(seg.locator["start"]), int(seg.locator["end"])
+        _rel, start, end = seg.locator.span()
         first = text.count("\n", 0, start)
         covered.setdefault(rel, set()).update(range(first, first + text.count("\n", start, end) + 1))
     return covered

@@ -10,6 +10,7 @@ from conftest import CORPUS
 
 from arxiv_translator.config import Settings
 from arxiv_translator.document import Block, Document, Protected, Segment, Status
+from arxiv_translator.document_attrs import GraphicRef
 from arxiv_translator.engines.pseudo import pseudo_translate
 from arxiv_translator.pipeline import Job, run
 from arxiv_translator.protect import mask_document, unmask
@@ -114,14 +115,15 @@ def test_html_input_gives_markdown_with_tex_math():
 
 
 def test_plain_text_document(tmp_path):
-    def seg(i: int, kind: str, source: str, **attrs: str) -> Segment:
+    def seg(i: int, kind: str, source: str, **attrs: object) -> Segment:
         return Segment(id=f"s{i}", kind=kind, source=source, attrs=attrs, locator={"page": 1})
 
     doc = Document(source_kind="pdf", source_path=str(tmp_path), blocks=[Block(id="page1", kind="page", segments=[
-        seg(1, "title", "A plain title", level="1"), seg(2, "heading", "Method", level="2"),
+        seg(1, "title", "A plain title", level=1), seg(2, "heading", "Method", level=2),
         seg(3, "paragraph", "Some text with x < 1."), seg(4, "item", "First"), seg(5, "item", "Second"),
-        seg(6, "cell", "Name", table="1", row="0"), seg(7, "cell", "Value", table="1", row="0"),
-        seg(8, "cell", "alpha", table="1", row="1"), seg(9, "caption", "Figure 1: A figure.", graphics="f.png"),
+        seg(6, "cell", "Name", table=1, row=0), seg(7, "cell", "Value", table=1, row=0),
+        seg(8, "cell", "alpha", table=1, row=1),
+        seg(9, "caption", "Figure 1: A figure.", graphics=[GraphicRef(path="f.png")]),
         seg(10, "footnote", "A note."),
     ])])
     translate(doc, answer=lambda masked: masked.upper())

@@ -107,10 +107,10 @@ def test_reader_makes_one_segment_per_paragraph_caption_and_footnote(tmp_path):
     paragraphs = [s for s in segments if s.kind == "paragraph"]
     assert [s.source for s in paragraphs] == [FIRST, OVER_COLUMNS, OVER_PAGES], [s.source[:60] for s in paragraphs]
     _, over_columns, over_pages = paragraphs
-    parts = json.loads(str(over_columns.locator["layout"]))
-    assert [p["page"] for p in parts] == [0, 0] and parts[0]["box"][0] < 300 < parts[1]["box"][0]
-    parts = json.loads(str(over_pages.locator["layout"]))
-    assert [p["page"] for p in parts] == [0, 1]
+    parts = over_columns.locator.layout
+    assert [p.page for p in parts] == [0, 0] and parts[0].box[0] < 300 < parts[1].box[0]
+    parts = over_pages.locator.layout
+    assert [p.page for p in parts] == [0, 1]
     captions = [s for s in segments if s.kind == "caption"]
     assert [c.source for c in captions] == [CAPTION], by_start.keys()
     footnotes = [s for s in segments if s.kind == "footnote"]

@@ -82,7 +82,7 @@ def check_output(doc, writer: PdfOutput, out: Path) -> None:
         prose_boxes, atom_words = [], set()
         for seg in doc.segments():
             if seg.kind in ("paragraph", "abstract", "item"):
-                prose_boxes += [p["box"] for p in json.loads(seg.locator["layout"]) if p["page"] == pno]
+                prose_boxes += [p.box for p in seg.locator.layout if p.page == pno]
                 atom_words.update(w.strip(".,;:()[]") for sp in seg.spans for w in seg.source[sp.start:sp.end].split())
         before = [w for w in _words(original[pno], prose_boxes) if w not in atom_words]
         after = [w for w in _words(ko[i], prose_boxes) if w not in atom_words and w not in kept_english]
