@@ -41,7 +41,7 @@ from .jobs.outputs import check_target, parse_outputs
 from .jobs.report import Report
 from .jobs.stages import Finish, JobStage, Precheck, PrepareSource, Protect, Read, Translate, Write
 from .jobs.state import JobError, JobState, SourceSpec, Stage, reached
-from .jobs.store import JobStore, has_job
+from .jobs.store import JobStore, has_job, job_dir
 
 #: The pipeline: the order of the stages of every job.
 STAGES: tuple[JobStage, ...] = (PrepareSource(), Read(), Protect(), Precheck(), Translate(), Write(), Finish())
@@ -144,6 +144,12 @@ def source_spec(job: Job) -> SourceSpec:
     return SourceSpec(given=given, identity=identity, choice=job.source_choice, main=job.main)
 
 
+def _read_already(job: Job) -> bool:
+    """True when ``job.out`` holds this kind of job past its reading (its Document and carried files saved)."""
+    return (job.out is not None and not job.restart and has_job(Path(job.out))
+            and (job_dir(Path(job.out)) / "document.json").is_file())
+
+
 def resume_command(out: Path) -> str:
     """The command that continues the job whose folder is ``out``."""
     return f"arxiv-translator resume {out}"
@@ -190,7 +196,8 @@ async def run_async(job: Job, services: Services | None = None) -> Report | dict
     settings, emit = job.settings, EventBus(job.listener)  # the CLI's bar, a service's stream...
     check_target(settings.target)
     outputs = parse_outputs(settings.outputs)
-    check_source(job.source)  # a wrong path is reported before any engine problem
+    if not _read_already(job):  # a job that has read its source continues from its own folder
+        check_source(job.source)  # a wrong path is reported before any engine problem
     engine = estimate_engine(settings) if job.estimate else choose_engine(settings)
     glossary = await asyncio.to_thread(lambda: Glossary.load(settings.glossary, settings.target).prepare())
     services = services or Services.from_settings(settings)

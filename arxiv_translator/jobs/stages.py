@@ -15,6 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 
+from ..assets import carry_assets
 from ..document import Document, Status
 from ..errors import CompileError, TranslatorError
 from ..events import Event
@@ -25,6 +26,7 @@ from ..translator import Usage
 from ..writers import WriteJob, writers_for
 from .context import SAVE_EVERY_ANSWERS, SAVE_EVERY_SECONDS, Context
 from .outputs import writer_names
+from .store import job_dir
 from .state import JobState, PreparedInfo, Stage, collect_results, restore_results
 
 
@@ -54,10 +56,14 @@ class PrepareSource(JobStage):
     stage = Stage.PREPARE
 
     def done(self, state: JobState, ctx: Context) -> bool:
-        if state.prepared is None or not Path(state.prepared.root).exists():
+        if state.prepared is None:
             return False
-        p = state.prepared
-        ctx.prepared = PreparedSource(p.kind, Path(p.root), p.main, p.origin, dict(p.info))
+        p, root = state.prepared, Path(state.prepared.root)
+        if not root.exists():  # the input folder is gone: the files the job carried stand in for it
+            root = job_dir(ctx.out) / "assets"
+            if state.document is None or not root.is_dir():
+                return False
+        ctx.prepared = PreparedSource(p.kind, root, p.main, p.origin, dict(p.info))
         return True
 
     async def run(self, state: JobState, ctx: Context) -> JobState:
@@ -94,6 +100,19 @@ class PrepareSource(JobStage):
                                f"({ctx.wjob.checks.get('original_message', '')}); arXiv HTML used")
         state.document, ctx.writers, ctx.wjob, state.checks = html_doc, None, None, {}  # masked by Protect
         return html
+
+
+def carried_assets(doc: Document, root: Path, out: Path) -> Path:
+    """Where the writers take the input files from: ``root`` when it lies in ``out`` already (an arXiv
+    download, an unpacked archive), else a copy in ``OUT/.job/assets`` made once, so that a resumed job
+    needs no input folder."""
+    root, out = Path(root).resolve(), Path(out).resolve()
+    if root == out or out in root.parents:
+        return root
+    dest = job_dir(out) / "assets"
+    if not all((dest / a.path).is_file() and (dest / a.path).stat().st_size == a.size for a in doc.assets):
+        carry_assets(doc.assets, root, dest)
+    return dest
 
 
 def _may_fall_back(prepared: PreparedSource, ctx: Context) -> bool:
@@ -175,7 +194,8 @@ class Precheck(JobStage):
         assert ctx.prepared is not None and state.document is not None
         ctx.logs.mkdir(parents=True, exist_ok=True)
         wjob = WriteJob(doc=state.document, out=ctx.out, source_root=ctx.prepared.root, work=ctx.work,
-                        logs=ctx.logs, pseudo=not ctx.engine.real, settings=ctx.settings, emit=ctx.emit)
+                        logs=ctx.logs, pseudo=not ctx.engine.real, settings=ctx.settings, emit=ctx.emit,
+                        assets_root=await asyncio.to_thread(carried_assets, state.document, ctx.prepared.root, ctx.out))
         every = writers_for(ctx.prepared.kind)
         names = writer_names(ctx.prepared.kind, [w.name for w in every], state.outputs)
         writers = [w for w in every if w.name in names]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import filecmp
 import json
+import shutil
 import signal
 import subprocess
 
@@ -19,8 +20,8 @@ pytestmark = pytest.mark.skipif(not tools_available(), reason="needs ../shared/t
 SEGMENTS = 48  # segments of the sample paper
 
 
-def translate_args(model: Model, out, cache) -> list[str]:
-    return ["translate", str(SAMPLE), "--engine", "openai", "--base-url", model.base_url, "--model", "standin",
+def translate_args(model: Model, out, cache, source=SAMPLE) -> list[str]:
+    return ["translate", str(source), "--engine", "openai", "--base-url", model.base_url, "--model", "standin",
             "--no-compile", "--concurrency", "2", "--batch-tokens", "50", "--out", str(out), "--cache", str(cache),
             "--quiet", "--outputs", "pdf,md,jsonl"]
 
@@ -85,9 +86,10 @@ def test_sigkill_then_same_command_finishes_with_only_the_missing(tmp_path, unin
 def test_engine_gone_exits_with_the_resume_hint_and_completes_later(tmp_path, uninterrupted):
     whole, _ = uninterrupted
     out, cache = tmp_path / "out", tmp_path / "cache.sqlite3"
+    paper = shutil.copytree(SAMPLE, tmp_path / "paper")  # deleted before the resume: the job carries its files
     model = Model(tmp_path / "stats1.json", latency=0.15).start()
     port = model.port
-    args = translate_args(model, out, cache)
+    args = translate_args(model, out, cache, paper)
     proc = subprocess.Popen(cli_cmd(*args), env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         assert wait_for(lambda: len(saved_state(out).get("results", {})) >= 8, timeout=120)
@@ -103,6 +105,8 @@ def test_engine_gone_exits_with_the_resume_hint_and_completes_later(tmp_path, un
     status = subprocess.run(cli_cmd("status", str(out)), capture_output=True, text=True, env=cli_env())
     assert status.returncode == 0 and "last finished stage: precheck" in status.stdout
     assert "cannot reach the server" in status.stdout and f"resume {out}" in status.stdout
+    assert (out / ".job" / "assets" / "main.tex").read_bytes() == (SAMPLE / "main.tex").read_bytes()
+    shutil.rmtree(paper)
     with Model(tmp_path / "stats2.json", port=port) as back:  # the server is back, same address
         again = subprocess.run(cli_cmd("resume", str(out), "--quiet"), capture_output=True, text=True,
                                env=cli_env(), timeout=300)
