@@ -18,7 +18,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-__version__ = "0.1.0"
+from arxiv_translator.version import __version__
 
 #: public name -> module that defines it
 _EXPORTS: dict[str, str] = {

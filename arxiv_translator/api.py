@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .document import Document
-    from .events import Listener
-    from .jobs.report import Report
+    from arxiv_translator.document import Document
+    from arxiv_translator.events import Listener
+    from arxiv_translator.report import Report
 
 __all__ = ["translate", "translate_async", "read"]
 
@@ -30,10 +30,10 @@ def _job(source: str | Path, *, out: str | Path | None, engine: str | None, mode
          base_url: str | None, target: str | None, concurrency: int | None, glossary: str | Path | None,
          no_compile: bool, outputs: str | Sequence[str] | None, source_kind: str, main: str | None,
          restart: bool, config: str | Path | None, listener: Listener | None, settings: dict[str, Any]) -> Any:
-    from .config import load_settings
-    from .events import ignore
-    from .jobs.outputs import parse_outputs
-    from .pipeline import Job
+    from arxiv_translator.config import load_settings
+    from arxiv_translator.events import ignore
+    from arxiv_translator.jobs.outputs import parse_outputs
+    from arxiv_translator.pipeline import Job
 
     chosen = parse_outputs(outputs if outputs is None or isinstance(outputs, str) else list(outputs))
     loaded = load_settings(Path(config) if config else None, engine=engine, model=model, base_url=base_url,
@@ -59,7 +59,7 @@ async def translate_async(source: str | Path, *, out: str | Path | None = None, 
     fields (``style``, ``batch_tokens``, ``cache``, ``pages``...).  A job left in ``out`` by a failed
     or killed run is continued (``restart=True`` discards it).
     """
-    from .pipeline import run_async
+    from arxiv_translator.pipeline import run_async
 
     job = _job(source, out=out, engine=engine, model=model, base_url=base_url, target=target,
                concurrency=concurrency, glossary=glossary, no_compile=no_compile, outputs=outputs,
@@ -70,7 +70,7 @@ async def translate_async(source: str | Path, *, out: str | Path | None = None, 
 
 def translate(source: str | Path, **options: Any) -> Report:
     """:func:`translate_async`, blocking; works from inside a running event loop too."""
-    from .jobs.loop import run_sync
+    from arxiv_translator.sync import run_sync
 
     return run_sync(translate_async(source, **options))
 
@@ -80,9 +80,9 @@ def read(path: str | Path, *, source_kind: str = "auto", main: str | None = None
     HTML, Markdown or PDF), masked as for translation; no engine is involved and nothing is written."""
     import tempfile
 
-    from .inputs import prepare_source
-    from .protect import mask_document
-    from .readers import reader_for
+    from arxiv_translator.sources.inputs import prepare_source
+    from arxiv_translator.protect import mask_document
+    from arxiv_translator.readers import reader_for
 
     with tempfile.TemporaryDirectory(prefix="arxiv-translator-read-") as work:
         prepared = prepare_source(Path(path), Path(work), source_kind)

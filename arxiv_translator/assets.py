@@ -22,7 +22,7 @@ from urllib.parse import unquote
 
 from pydantic import BaseModel, ConfigDict
 
-from .errors import InputError
+from arxiv_translator.errors import InputError
 
 #: Extensions tried after an image path written without one (as LaTeX and the figure inliner do).
 TRY_SUFFIXES = (".png", ".pdf", ".jpg", ".jpeg", ".svg", ".gif", ".webp", ".eps")

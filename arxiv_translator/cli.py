@@ -13,18 +13,18 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .engines import ENGINES
-from .errors import TranslatorError
-from .jobs.outputs import parse_outputs
-from .inputs import SOURCE_CHOICES
-from .jobs import cli as job_cli
-from .many import cli as many_cli
+from arxiv_translator.version import __version__
+from arxiv_translator.engines import ENGINES
+from arxiv_translator.errors import TranslatorError
+from arxiv_translator.jobs.outputs import parse_outputs
+from arxiv_translator.sources.inputs import SOURCE_CHOICES
+from arxiv_translator import cli_jobs as job_cli
+from arxiv_translator.many import cli as many_cli
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .events import Event
+    from arxiv_translator.events import Event
 
 
 INPUT_KINDS = ("an arXiv paper (id or URL), a LaTeX folder, .tex file or archive, an arXiv HTML page, "
@@ -87,8 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def engines_table(config: Path | None) -> list[dict[str, str]]:
     """One row per registered engine: name, state (ready / what is missing) and what it needs."""
-    from .config import load_settings
-    from .engines import engine_class
+    from arxiv_translator.config import load_settings
+    from arxiv_translator.engines import engine_class
 
     settings = load_settings(config)
     rows = []
@@ -102,7 +102,7 @@ def engines_table(config: Path | None) -> list[dict[str, str]]:
 
 def show_engines(config: Path | None) -> int:
     """Print :func:`engines_table` (no network call)."""
-    from .config import load_settings
+    from arxiv_translator.config import load_settings
 
     default = load_settings(config).engine
     for row in engines_table(config):
@@ -115,14 +115,14 @@ def show_engines(config: Path | None) -> int:
 
 def _add_web_commands(sub: argparse._SubParsersAction) -> None:
     """``serve``, ``tokens`` and ``library``: the web library (arxiv_translator.web)."""
-    from .web.serve import add_commands
+    from arxiv_translator.web.serve import add_commands
 
     add_commands(sub)
 
 
 def _run_web(args: argparse.Namespace) -> int:
     """Run a web-library command; errors become a one-line message and an exit code."""
-    from .web.serve import run_command
+    from arxiv_translator.web.serve import run_command
 
     try:
         return run_command(args)
@@ -185,8 +185,8 @@ def main(argv: list[str] | None = None) -> int:
             return exc.exit_code
     if args.command in many_cli.COMMANDS:
         return _many(args)
-    from .config import load_settings
-    from .pipeline import Job, run
+    from arxiv_translator.config import load_settings
+    from arxiv_translator.pipeline import Job, run
 
     console = None
     if not getattr(args, "quiet", False):
@@ -226,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_job(job: Job, quiet: bool, console: Console | None) -> int:
     """Run a translation job with a progress bar; print its summary, or the error and how to continue."""
-    from .pipeline import run
+    from arxiv_translator.pipeline import run
 
     view = ProgressView(console, quiet)
     job.listener = view

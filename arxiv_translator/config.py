@@ -20,7 +20,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .errors import ConfigError
+from arxiv_translator.errors import ConfigError
 
 ENV_PREFIX = "ARXIV_TRANSLATOR_"
 #: engine -> setting -> the vendor's own environment variable, used when nothing else sets it

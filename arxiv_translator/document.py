@@ -25,9 +25,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .assets import Asset
-from .document_attrs import BlockAttrs, BlockKind, ElementKind, Locator, PdfInfo, SegmentAttrs, SegmentKind
-from .document_outline import Section, find_section, outline
+from arxiv_translator.assets import Asset
+from arxiv_translator.document_attrs import BlockAttrs, BlockKind, ElementKind, Locator, PdfInfo, SegmentAttrs, SegmentKind
+from arxiv_translator.document_outline import Section, find_section, outline
 
 __all__ = ["MODEL_VERSION", "Asset", "Attempt", "Block", "BlockAttrs", "BlockKind", "Document", "Element",
            "ElementKind", "Graphic", "KeptConstruct", "Locator", "PdfInfo", "Protected", "Section", "Segment",

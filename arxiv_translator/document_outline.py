@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .document_attrs import SegmentKind
+from arxiv_translator.document_attrs import SegmentKind
 
 if TYPE_CHECKING:
-    from .document import Document
+    from arxiv_translator.document import Document
 
 _NUMBER = re.compile(r"^\s*(?P<n>(?:\d+|[IVX]+|[A-Z](?=[.:]|\.\d))(?:\.\d+)*)(?:[.:])?\s+(?=\S)")
 #: Heading words of each role, strongest first: a "Conclusion" heading wins over a "Discussion" one.

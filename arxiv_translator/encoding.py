@@ -19,7 +19,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from .errors import InputError
+from arxiv_translator.errors import InputError
 
 _MIN_HANGUL_SHARE = 0.6  # of the non-ASCII letters, in a Korean candidate
 _MIN_COMMON_SHARE = 0.25  # of the Hangul syllables, that are among the most frequent

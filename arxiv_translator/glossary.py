@@ -29,8 +29,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import ConfigError
-from .placeholders import PLACEHOLDER_RE
+from arxiv_translator.errors import ConfigError
+from arxiv_translator.placeholders import PLACEHOLDER_RE
 
 _SEP_CHARS = r"[\s~\u2010\u2011-]"
 _SPLIT_RE = re.compile(r"([\s-]+)")

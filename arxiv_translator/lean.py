@@ -13,7 +13,7 @@ Some libraries import optional companions at import time, whatever the caller ne
 ImportError, which the libraries catch) and then releases them, so a later explicit import still
 works.  Modules of this package import these libraries through here::
 
-    from .lean import httpx          # instead of: import httpx
+    from arxiv_translator.lean import httpx          # instead of: import httpx
 
 A process that imported the library itself before keeps it as it was.  After the lean import,
 ``httpx.main`` (the httpx CLI) and httpcore's trio support are unavailable in this process.

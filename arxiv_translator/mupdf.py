@@ -18,8 +18,8 @@ loads PyMuPDF at all.
 
 from __future__ import annotations
 
-from .lean import HELD as _HELD
-from .lean import import_holding
+from arxiv_translator.lean import HELD as _HELD
+from arxiv_translator.lean import import_holding
 
 LAYOUT = "pymupdf.layout"
 #: optional packages ``import pymupdf`` pulls in that this package does not need at import

@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 import socket
 
-from .lean import httpx
+from arxiv_translator.lean import httpx
 
 _UNREACHABLE_ERRNOS = {
     errno.ECONNREFUSED: "connection refused",

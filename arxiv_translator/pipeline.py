@@ -26,22 +26,22 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
-from .config import Settings
-from .document import Document, Status
-from .engines import Engine, create_engine
-from .errors import ConfigError, InputError, OutputError, TranslatorError
-from .events import Listener, ignore
-from .glossary import Glossary
-from .inputs import arxiv_ref
-from .jobs.context import Context, Services
-from .jobs.events import EventBus
-from .jobs.loop import run_sync
-from .jobs.outputs import check_target, parse_outputs
-from .jobs.report import Report
-from .jobs.stages import Finish, JobStage, Precheck, PrepareSource, Protect, Read, Translate, Write
-from .jobs.state import JobError, JobState, SourceSpec, Stage, reached
-from .jobs.store import JobStore, has_job, job_dir
+from arxiv_translator.version import __version__
+from arxiv_translator.config import Settings
+from arxiv_translator.document import Document, Status
+from arxiv_translator.engines import Engine, create_engine
+from arxiv_translator.errors import ConfigError, InputError, OutputError, TranslatorError
+from arxiv_translator.events import Listener, ignore
+from arxiv_translator.glossary import Glossary
+from arxiv_translator.sources.inputs import arxiv_ref
+from arxiv_translator.jobs.context import Context, Services
+from arxiv_translator.jobs.events import EventBus
+from arxiv_translator.sync import run_sync
+from arxiv_translator.jobs.outputs import check_target, parse_outputs
+from arxiv_translator.report import Report
+from arxiv_translator.jobs.stages import Finish, JobStage, Precheck, PrepareSource, Protect, Read, Translate, Write
+from arxiv_translator.jobs.state import JobError, JobState, SourceSpec, Stage, reached
+from arxiv_translator.jobs.store import JobStore, has_job, job_dir
 
 #: The pipeline: the order of the stages of every job.
 STAGES: tuple[JobStage, ...] = (PrepareSource(), Read(), Protect(), Precheck(), Translate(), Write(), Finish())
@@ -280,7 +280,7 @@ def run(job: Job, services: Services | None = None) -> dict:
 
 def estimate(doc: Document, engine: Engine) -> dict:
     """Segments, characters, estimated tokens and cost, without calling the engine."""
-    from .prose import needs_translation
+    from arxiv_translator.prose import needs_translation
 
     todo = [s for s in doc.segments() if s.status is Status.PENDING and needs_translation(s.masked or "")]
     chars = sum(len(s.masked or "") for s in todo)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .protect import prose_of
+from arxiv_translator.protect import prose_of
 
 _WORDS = re.compile(r"[A-Za-z]{2,}")
 

@@ -20,8 +20,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .document import Document, Protected, Segment
-from .placeholders import PLACEHOLDER_RE, atom, group_close, group_open
+from arxiv_translator.document import Document, Protected, Segment
+from arxiv_translator.placeholders import PLACEHOLDER_RE, atom, group_close, group_open
 
 _SPACE_RE = re.compile(r"\s+")
 

@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from arxiv_translator.config import Settings  # noqa: E402
 from arxiv_translator.pipeline import Job, run  # noqa: E402
-from arxiv_translator.writers import latex_build  # noqa: E402
+from arxiv_translator.writers.latex import build as latex_build  # noqa: E402
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "latex"
 

@@ -24,7 +24,7 @@ from arxiv_translator.engines.pseudo import pseudo_translate  # noqa: E402
 from arxiv_translator.protect import mask_document  # noqa: E402
 from arxiv_translator.readers.html import HtmlReader  # noqa: E402
 from arxiv_translator.prose import needs_translation  # noqa: E402
-from arxiv_translator.writers.html_output import render_page  # noqa: E402
+from arxiv_translator.writers.html.output import render_page  # noqa: E402
 
 TARGET_S = 0.5
 

@@ -24,7 +24,7 @@ from arxiv_translator.engines.pseudo import pseudo_translate  # noqa: E402
 from arxiv_translator.protect import mask_document, unmask  # noqa: E402
 from arxiv_translator.readers.markdown import MarkdownReader  # noqa: E402
 from arxiv_translator.prose import needs_translation  # noqa: E402
-from arxiv_translator.writers.markdown_output import splice_markdown  # noqa: E402
+from arxiv_translator.writers.markdown.output import splice_markdown  # noqa: E402
 
 
 def answers(doc: Document) -> dict[str, str]:
@@ -57,7 +57,7 @@ def one_mmd(path: Path) -> dict[str, float]:
 def one_html(path: Path) -> float:
     """CPU seconds to build ``paper.ko.md`` from an arXiv HTML page's (pseudo-translated) model."""
     from arxiv_translator.readers import reader_for
-    from arxiv_translator.render.markdown_doc import document_markdown
+    from arxiv_translator.writers.markdown.document import document_markdown
 
     doc = reader_for("html").read(path.parent, path.name)
     mask_document(doc)

@@ -39,10 +39,10 @@ def one(pdf: Path, pages: str | None) -> dict:
     from arxiv_translator.glossary import Glossary
     from arxiv_translator.protect import mask_document
     from arxiv_translator.readers.pdf import PdfReader
-    from arxiv_translator.translator import TranslateOptions, Translator
-    from arxiv_translator.writers import pdf_fonts
+    from arxiv_translator.translate.translator import TranslateOptions, Translator
+    from arxiv_translator.writers.pdf import fonts as pdf_fonts
     from arxiv_translator.writers.base import WriteJob
-    from arxiv_translator.writers.pdf_output import PdfOutput
+    from arxiv_translator.writers.pdf.output import PdfOutput
 
     settings = Settings(engine="pseudo", compile=False, pages=pages)
     t0 = time.perf_counter()
@@ -63,7 +63,7 @@ def one(pdf: Path, pages: str | None) -> dict:
             font_s += time.perf_counter() - t
 
     pdf_fonts.subset_font = timed_subset
-    import arxiv_translator.writers.pdf_output as output
+    import arxiv_translator.writers.pdf.output as output
     output.subset_font = timed_subset
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)

@@ -163,7 +163,7 @@ def _translate_all(doc: Document) -> None:
 def test_outputs_are_written_after_the_input_folder_is_deleted(tmp_path, kind, sample_paper):
     from arxiv_translator.config import Settings
     from arxiv_translator.writers.base import WriteJob
-    from arxiv_translator.writers.bilingual import BilingualOutput
+    from arxiv_translator.writers.bilingual.writer import BilingualOutput
 
     src = tmp_path / "input"
     if kind == "latex":
@@ -185,7 +185,7 @@ def test_outputs_are_written_after_the_input_folder_is_deleted(tmp_path, kind, s
     page = (out / result.files[0]).read_text(encoding="utf-8")
     assert "data:image/" in page  # figures came from the carried assets, not the deleted input
     if kind == "latex":
-        from arxiv_translator.writers.latex_output import LatexOutput
+        from arxiv_translator.writers.latex.output import LatexOutput
 
         job.settings = Settings(compile=False)
         LatexOutput().write(job)  # the translated tree, beside every file of the original
@@ -193,7 +193,7 @@ def test_outputs_are_written_after_the_input_folder_is_deleted(tmp_path, kind, s
         assert (out / "source" / "main.tex").read_text(encoding="utf-8") != \
             (carried / "main.tex").read_text(encoding="utf-8")  # the Korean preamble
     if kind == "pdf":
-        from arxiv_translator.writers.pdf_output import PdfOutput
+        from arxiv_translator.writers.pdf.output import PdfOutput
 
         pdf = PdfOutput().write(job)
         assert any(f.endswith(".pdf") and (out / f).stat().st_size > 10_000 for f in pdf.files)

@@ -58,7 +58,7 @@ def test_facade_names_still_import_on_use() -> None:
 def test_pdf_figures_load_pymupdf_without_its_layout_model() -> None:
     """Rasterising a figure needs PyMuPDF, not the ONNX layout model that ``import pymupdf`` would set up;
     the options pymupdf4llm's import would set are set anyway (the PDF outputs rely on them)."""
-    code = ("import arxiv_translator.render.figures\nimport pymupdf\n"
+    code = ("import arxiv_translator.writers.bilingual.figures\nimport pymupdf\n"
             "print(json.dumps([sorted(m for m in sys.modules if 'layout' in m or 'onnx' in m or 'pymupdf4llm' in m), "
             "pymupdf._get_layout is None, pymupdf.TOOLS.unset_quad_corrections()]))")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -82,7 +82,7 @@ def test_layout_model_still_loads_when_asked() -> None:
 
 def test_httpx_comes_without_its_cli_and_httpcore_without_trio() -> None:
     """The engines' HTTP path loads httpx and httpcore, not httpx's CLI (click, rich) nor trio."""
-    code = ("import asyncio\nfrom arxiv_translator.engines.http import HttpService\n"
+    code = ("import asyncio\nfrom arxiv_translator.llm.http import HttpService\n"
             "async def go():\n    s = HttpService('t', 'http://127.0.0.1:9', 5.0)\n"
             "    try:\n        await s.post('/x', headers={})\n    except Exception:\n        pass\n"
             "    await s.aclose()\nasyncio.run(go())\n"

@@ -8,11 +8,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ConfigError
+from arxiv_translator.errors import ConfigError
 
 if TYPE_CHECKING:
-    from ..config import EngineSettings
-    from .base import BatchContext, Capabilities, Engine, EngineResult
+    from arxiv_translator.config import EngineSettings
+    from arxiv_translator.engines.base import BatchContext, Capabilities, Engine, EngineResult
 
 ENGINES: dict[str, str] = {
     "openai": "arxiv_translator.engines.openai_chat:OpenAIChatEngine",
@@ -31,7 +31,7 @@ def __getattr__(name: str) -> Any:
     """``BatchContext``, ``Capabilities``, ``Engine``, ``EngineResult`` from :mod:`.base`, imported on first use
     (the registry itself is read by ``--help``, which should not pay for pydantic)."""
     if name in ("BatchContext", "Capabilities", "Engine", "EngineResult"):
-        from . import base
+        from arxiv_translator.engines import base
 
         return getattr(base, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,12 +11,12 @@ The key is verified with ``GET /v1/models`` (free) before anything is written.
 
 from __future__ import annotations
 
-from ..lean import httpx
+from arxiv_translator.lean import httpx
 
-from ..errors import BadAnswerError, ConfigError, EngineError
-from .base import Capabilities
-from .chat import ChatEngine, ChatReply
-from .http import HttpService, error_message
+from arxiv_translator.errors import BadAnswerError, ConfigError, EngineError
+from arxiv_translator.engines.base import Capabilities
+from arxiv_translator.engines.chat import ChatEngine, ChatReply
+from arxiv_translator.llm.http import HttpService, error_message
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 DEFAULT_MODEL = "claude-sonnet-4-5"

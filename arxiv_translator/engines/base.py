@@ -6,7 +6,7 @@ target-language strings.  It never sees a file format.
 
 Everything around the call -- batching, the translation memory, retries with
 backoff, concurrency limits, answer validation and fallbacks -- lives in
-:mod:`arxiv_translator.translator`, so an engine is only the call to its
+:mod:`arxiv_translator.translate.translator`, so an engine is only the call to its
 service.  Each engine declares its :class:`Capabilities` (items and
 characters per request, requests in flight, whether it keeps XML tags, how
 it bills) and the translator's batching follows them.  Engines signal retryable failures with
@@ -20,7 +20,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar, Literal
 
-from ..config import EngineSettings
+from arxiv_translator.config import EngineSettings
 
 
 @dataclass

@@ -2,7 +2,7 @@
 
 A chat engine only implements :meth:`ChatEngine.complete` -- one request to
 its service with a system and a user message -- and returns a
-:class:`~arxiv_translator.llm.client.ChatReply`.  The prompt (:mod:`arxiv_translator.prompt`), the JSON
+:class:`~arxiv_translator.llm.client.ChatReply`.  The prompt (:mod:`arxiv_translator.engines.prompt`), the JSON
 batching, the cut-off rule (a reply that stopped for length is never parsed)
 and the price table are here, once, for ``openai`` and ``anthropic`` alike.
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 from abc import abstractmethod
 from typing import ClassVar
 
-from ..llm.client import ChatReply, cost_usd
-from ..prompt import PROMPT_VERSION, parse_answer, system_message, user_message
-from .base import BatchContext, Engine, EngineResult
+from arxiv_translator.llm.client import ChatReply, cost_usd
+from arxiv_translator.engines.prompt import PROMPT_VERSION, parse_answer, system_message, user_message
+from arxiv_translator.engines.base import BatchContext, Engine, EngineResult
 
 __all__ = ["ChatEngine", "ChatReply"]
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 
-from ..errors import BadAnswerError, ConfigError
-from .base import BatchContext, Capabilities, Engine, EngineResult
-from .http import HttpService
-from .markup import from_xml, to_xml
+from arxiv_translator.errors import BadAnswerError, ConfigError
+from arxiv_translator.engines.base import BatchContext, Capabilities, Engine, EngineResult
+from arxiv_translator.llm.http import HttpService
+from arxiv_translator.engines.markup import from_xml, to_xml
 
 FREE_BASE_URL = "https://api-free.deepl.com"
 PRO_BASE_URL = "https://api.deepl.com"

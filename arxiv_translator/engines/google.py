@@ -14,12 +14,12 @@ memory).
 
 from __future__ import annotations
 
-from ..lean import httpx
+from arxiv_translator.lean import httpx
 
-from ..errors import BadAnswerError, ConfigError, EngineError, TransientEngineError
-from .base import BatchContext, Capabilities, Engine, EngineResult
-from .http import HttpService, error_message, retry_after
-from .markup import from_html, to_html
+from arxiv_translator.errors import BadAnswerError, ConfigError, EngineError, TransientEngineError
+from arxiv_translator.engines.base import BatchContext, Capabilities, Engine, EngineResult
+from arxiv_translator.llm.http import HttpService, error_message, retry_after
+from arxiv_translator.engines.markup import from_html, to_html
 
 DEFAULT_BASE_URL = "https://translation.googleapis.com"
 #: USD per million characters (Cloud Translation, basic edition).

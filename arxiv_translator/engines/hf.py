@@ -20,9 +20,9 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, EngineError
-from .base import BatchContext, Capabilities, Engine, EngineResult
-from .markup import join_runs, split_runs
+from arxiv_translator.errors import ConfigError, EngineError
+from arxiv_translator.engines.base import BatchContext, Capabilities, Engine, EngineResult
+from arxiv_translator.engines.markup import join_runs, split_runs
 
 HF_BATCH_TOKENS = 4096
 MAX_NEW_TOKENS = 512

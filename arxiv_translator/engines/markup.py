@@ -24,8 +24,8 @@ import re
 
 from collections.abc import Callable
 
-from ..placeholders import PLACEHOLDER_RE, atom, group_close, group_open
-from ..protect import normalise_tags
+from arxiv_translator.placeholders import PLACEHOLDER_RE, atom, group_close, group_open
+from arxiv_translator.protect import normalise_tags
 
 _ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#\d{1,7}|#[xX][0-9a-fA-F]{1,6});")
 _NAMED = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}

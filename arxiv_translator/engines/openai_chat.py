@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..llm.client import DEFAULT_BASE_URL, DEFAULT_MODEL, PRICES, ChatClient, ChatReply
-from .base import Capabilities
-from .chat import ChatEngine
+from arxiv_translator.llm.client import DEFAULT_BASE_URL, DEFAULT_MODEL, PRICES, ChatClient, ChatReply
+from arxiv_translator.engines.base import Capabilities
+from arxiv_translator.engines.chat import ChatEngine
 
 if TYPE_CHECKING:
-    from ..config import EngineSettings
+    from arxiv_translator.config import EngineSettings
 
 __all__ = ["OpenAIChatEngine", "DEFAULT_BASE_URL", "DEFAULT_MODEL", "PRICES"]
 
 
 class OpenAIChatEngine(ChatEngine):
-    """Chat completions with a JSON-in, JSON-out prompt (see :mod:`arxiv_translator.prompt`)."""
+    """Chat completions with a JSON-in, JSON-out prompt (see :mod:`arxiv_translator.engines.prompt`)."""
 
     name = "openai"
     default_model = DEFAULT_MODEL

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import re
 
-from ..lean import httpx
+from arxiv_translator.lean import httpx
 
-from ..errors import BadAnswerError, ConfigError, EngineError
-from .base import BatchContext, Capabilities, Engine, EngineResult
-from .http import HttpService
-from .markup import braces_safe, from_braces, join_runs, same_tags, split_runs, to_braces
+from arxiv_translator.errors import BadAnswerError, ConfigError, EngineError
+from arxiv_translator.engines.base import BatchContext, Capabilities, Engine, EngineResult
+from arxiv_translator.llm.http import HttpService
+from arxiv_translator.engines.markup import braces_safe, from_braces, join_runs, same_tags, split_runs, to_braces
 
 DEFAULT_BASE_URL = "https://papago.apigw.ntruss.com"
 MAX_CHARS = 5000

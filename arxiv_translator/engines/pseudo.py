@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 
-from ..glossary import Glossary, Term
-from ..protect import PLACEHOLDER_RE
-from .base import BatchContext, Capabilities, Engine, EngineResult
+from arxiv_translator.glossary import Glossary, Term
+from arxiv_translator.protect import PLACEHOLDER_RE
+from arxiv_translator.engines.base import BatchContext, Capabilities, Engine, EngineResult
 
 _WORD = re.compile(r"[A-Za-z]+")
 _SYLLABLES = 11172

@@ -5,11 +5,8 @@
     stages.py    the stages, each ``async def run(state, ctx) -> state`` (order: pipeline.STAGES)
     context.py   what a running job holds but does not save; injected services
     events.py    the progress event bus listeners subscribe to
-    report.py    Report, CompileInfo, SegmentLine: report.json and segments.jsonl as models
     outputs.py   --outputs and --to
     finish.py    the report stage's work
-    loop.py      sync calls from inside a running event loop
-    cli.py       resume, status, schema
 
 Importing this package imports none of them.
 """

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..arxiv_client import ArxivConfig
-from ..cache import TranslationCache
-from ..config import Settings
-from ..engines import Engine
-from ..events import Listener
-from ..glossary import Glossary
-from ..inputs import PreparedSource
-from ..writers import WriteJob, WriteResult, Writer
-from .store import JobStore
+from arxiv_translator.sources.arxiv_client import ArxivConfig
+from arxiv_translator.translate.memory import TranslationCache
+from arxiv_translator.config import Settings
+from arxiv_translator.engines import Engine
+from arxiv_translator.events import Listener
+from arxiv_translator.glossary import Glossary
+from arxiv_translator.sources.inputs import PreparedSource
+from arxiv_translator.writers import WriteJob, WriteResult, Writer
+from arxiv_translator.jobs.store import JobStore
 
 SAVE_EVERY_SECONDS = 1.0  # while translating: the state is saved at most this often...
 SAVE_EVERY_ANSWERS = 20  # ...or after this many new answers, whichever comes first

@@ -7,7 +7,7 @@ the bus rather than allowed to stop the job.  Nothing here is saved in the job s
 
 from __future__ import annotations
 
-from ..events import Event, Listener, ignore
+from arxiv_translator.events import Event, Listener, ignore
 
 __all__ = ["Event", "Listener", "EventBus", "ignore"]
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from .. import __version__
-from ..audit import audit, audit_job, audit_warning
-from ..cache import signature_hash
-from ..document import Document
-from ..engines import Engine
-from ..events import Event
-from ..config import Settings
-from ..style import register_warning
-from ..translator import Usage
-from ..writers.report import write_report
-from .context import Context
-from .report import Report, make_report
-from .state import JobState
+from arxiv_translator.version import __version__
+from arxiv_translator.audit.coverage import audit, audit_job, audit_warning
+from arxiv_translator.translate.memory import signature_hash
+from arxiv_translator.document import Document
+from arxiv_translator.engines import Engine
+from arxiv_translator.events import Event
+from arxiv_translator.config import Settings
+from arxiv_translator.translate.style import register_warning
+from arxiv_translator.translate.translator import Usage
+from arxiv_translator.writers.report import write_report
+from arxiv_translator.jobs.context import Context
+from arxiv_translator.report import Report, make_report
+from arxiv_translator.jobs.state import JobState
 
 
 def build_job_report(state: JobState, ctx: Context) -> Report:

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from ..errors import ConfigError
+from arxiv_translator.errors import ConfigError
 
 #: --outputs name -> input kind -> writer name ("*": any input kind whose writers include it)
 OUTPUT_WRITERS: dict[str, dict[str, str]] = {

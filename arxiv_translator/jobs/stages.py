@@ -15,19 +15,19 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 
-from ..assets import carry_assets
-from ..document import Document, Status
-from ..errors import CompileError, TranslatorError
-from ..events import Event
-from ..inputs import PreparedSource, prepare_source
-from ..protect import mask_document
-from ..readers import reader_for
-from ..translator import Usage
-from ..writers import WriteJob, writers_for
-from .context import SAVE_EVERY_ANSWERS, SAVE_EVERY_SECONDS, Context
-from .outputs import writer_names
-from .store import job_dir
-from .state import JobState, PreparedInfo, Stage, collect_results, restore_results
+from arxiv_translator.assets import carry_assets
+from arxiv_translator.document import Document, Status
+from arxiv_translator.errors import CompileError, TranslatorError
+from arxiv_translator.events import Event
+from arxiv_translator.sources.inputs import PreparedSource, prepare_source
+from arxiv_translator.protect import mask_document
+from arxiv_translator.readers import reader_for
+from arxiv_translator.translate.translator import Usage
+from arxiv_translator.writers import WriteJob, writers_for
+from arxiv_translator.jobs.context import SAVE_EVERY_ANSWERS, SAVE_EVERY_SECONDS, Context
+from arxiv_translator.jobs.outputs import writer_names
+from arxiv_translator.jobs.store import job_dir
+from arxiv_translator.jobs.state import JobState, PreparedInfo, Stage, collect_results, restore_results
 
 
 class JobStage(ABC):
@@ -121,7 +121,7 @@ def _may_fall_back(prepared: PreparedSource, ctx: Context) -> bool:
 
 
 def _prepare(state: JobState, ctx: Context, work: Path, choice: str) -> PreparedSource:
-    from ..inputs import arxiv_ref, prepare_arxiv
+    from arxiv_translator.sources.inputs import arxiv_ref, prepare_arxiv
 
     ref = arxiv_ref(state.source.given)
     if ref is not None:
@@ -216,9 +216,9 @@ class Translate(JobStage):
         return state.document is not None and all(s.status is not Status.PENDING for s in state.document.segments())
 
     async def run(self, state: JobState, ctx: Context) -> JobState:
-        from ..cache import TranslationCache
-        from ..translator import TranslateOptions, Translator
-        from .report import add_usage
+        from arxiv_translator.translate.memory import TranslationCache
+        from arxiv_translator.translate.translator import TranslateOptions, Translator
+        from arxiv_translator.report import add_usage
 
         assert state.document is not None
         doc = state.document
@@ -288,7 +288,7 @@ class Write(JobStage):
     stage = Stage.WRITE
 
     async def run(self, state: JobState, ctx: Context) -> JobState:
-        from ..writers.report import write_segments
+        from arxiv_translator.writers.report import write_segments
 
         assert ctx.wjob is not None and ctx.writers is not None and state.document is not None
         ctx.emit(Event(stage="write", message="writing the outputs"))
@@ -306,7 +306,7 @@ class Finish(JobStage):
     stage = Stage.REPORT
 
     async def run(self, state: JobState, ctx: Context) -> JobState:
-        from .finish import build_job_report
+        from arxiv_translator.jobs.finish import build_job_report
 
         report = await asyncio.to_thread(build_job_report, state, ctx)
         ctx.extra["report"] = report

@@ -22,8 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..document import Attempt, Document, Status
-from ..translator import Usage
+from arxiv_translator.document import Attempt, Document, Status
+from arxiv_translator.translate.translator import Usage
 
 STATE_VERSION = 1
 
@@ -61,7 +61,7 @@ class SourceSpec(BaseModel):
 
 
 class PreparedInfo(BaseModel):
-    """The chosen source on disk (:class:`~arxiv_translator.inputs.PreparedSource` as data)."""
+    """The chosen source on disk (:class:`~arxiv_translator.sources.inputs.PreparedSource` as data)."""
 
     model_config = ConfigDict(extra="forbid")
 

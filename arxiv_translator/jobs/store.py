@@ -19,9 +19,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..document import Document
-from ..errors import OutputError
-from .state import JobState
+from arxiv_translator.document import Document
+from arxiv_translator.errors import OutputError
+from arxiv_translator.jobs.state import JobState
 
 JOB_DIR = ".job"
 STATE_FILE = "state.json"

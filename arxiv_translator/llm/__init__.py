@@ -4,7 +4,7 @@
   the answer cap) and :class:`ChatReply`;
 * :mod:`.retry` -- the backoff rule the translator and the client share.
 
-The HTTP path itself is :class:`arxiv_translator.engines.http.HttpService` (status mapping,
+The HTTP path itself is :class:`arxiv_translator.llm.http.HttpService` (status mapping,
 answer-size cap, preflight); it belongs here and moves with the package layout.
 """
 
@@ -15,11 +15,11 @@ __all__ = ["ChatClient", "ChatReply", "backoff_delay"]
 
 def __getattr__(name: str):  # noqa: ANN202 - PEP 562: import the client (httpx) only when used
     if name in ("ChatClient", "ChatReply"):
-        from . import client
+        from arxiv_translator.llm import client
 
         return getattr(client, name)
     if name == "backoff_delay":
-        from .retry import backoff_delay
+        from arxiv_translator.llm.retry import backoff_delay
 
         return backoff_delay
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -3,7 +3,7 @@
 :class:`ChatClient` knows one endpoint (OpenAI, vLLM, Ollama, llama.cpp server, LM Studio, SGLang,
 a proxy): the key and headers, the model and its price, the request body, how to read the answer
 (content, ``finish_reason``, ``usage``) and the preflight ``GET /models``.  The HTTP path under it
-is :class:`~arxiv_translator.engines.http.HttpService`: status mapping (429/5xx retryable with the
+is :class:`~arxiv_translator.llm.http.HttpService`: status mapping (429/5xx retryable with the
 server's ``Retry-After``, 401/403 a refused key, 404 a wrong model), the answer-size cap
 (``max_answer_bytes``) and defensive JSON decoding.
 
@@ -25,12 +25,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..errors import BadAnswerError, ConfigError, TransientEngineError
-from ..engines.http import HttpService
-from .retry import backoff_delay
+from arxiv_translator.errors import BadAnswerError, ConfigError, TransientEngineError
+from arxiv_translator.llm.http import HttpService
+from arxiv_translator.llm.retry import backoff_delay
 
 if TYPE_CHECKING:
-    from ..config import EngineSettings
+    from arxiv_translator.config import EngineSettings
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 DEFAULT_MODEL = "gpt-4o-mini"

@@ -39,11 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from ..arxiv_ids import looks_like_arxiv, parse_arxiv_id
-from ..errors import ConfigError, InputError
-from .batch_state import BatchState, Entry
-from .batch_worker import die_with_parent
-from .store import Remote, is_url, local_work, read_marker
+from arxiv_translator.sources.arxiv_ids import looks_like_arxiv, parse_arxiv_id
+from arxiv_translator.errors import ConfigError, InputError
+from arxiv_translator.many.batch_state import BatchState, Entry
+from arxiv_translator.many.batch_worker import die_with_parent
+from arxiv_translator.many.store import Remote, is_url, local_work, read_marker
 
 LIST_SUFFIXES = ("", ".txt", ".lst", ".ids")
 WORK = ".batch"
@@ -341,7 +341,7 @@ def run_batch(items: list[str], options: BatchOptions, show: Callable[[str], Non
         raise InputError(f"{root}: not a folder")
     launch: Launcher | None = None
     if options.ray:  # connect first: an unreachable cluster is an error before anything starts
-        from .batch_ray import ray_launcher
+        from arxiv_translator.many.batch_ray import ray_launcher
 
         launch = ray_launcher(options.ray)
     root.mkdir(parents=True, exist_ok=True)

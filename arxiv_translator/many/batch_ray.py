@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError
+from arxiv_translator.errors import ConfigError
 
 INSTALL = "pip install 'arxiv-translator[ray]'"
 
@@ -110,7 +110,7 @@ def connect(address: str) -> Any:
 def _run_paper(spec: dict, actor: Any, env: dict[str, str]) -> dict:
     import os
 
-    from .batch_worker import work
+    from arxiv_translator.many.batch_worker import work
 
     os.environ.update(env)  # the driver's arXiv mirror, engine endpoint and key (never written to disk)
     return work(spec, ArxivThrottle(actor))

@@ -18,9 +18,9 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ..errors import InputError, OutputError
-from .outputs import is_output, load_output
-from .store import Remote
+from arxiv_translator.errors import InputError, OutputError
+from arxiv_translator.many.outputs import is_output, load_output
+from arxiv_translator.many.store import Remote
 
 STATE = "batch.json"
 FINAL = ("done", "failed", "skipped")

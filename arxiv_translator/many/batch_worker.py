@@ -48,11 +48,11 @@ def work(spec: dict, throttle: object | None = None) -> dict:
 
     ``throttle`` replaces the arXiv client's throttle (default: the batch's :class:`FileThrottle`).
     """
-    from ..config import load_settings
-    from ..errors import TranslatorError
-    from ..pipeline import Job, run
-    from .store import Remote, local_work, write_marker
-    from .throttle import install
+    from arxiv_translator.config import load_settings
+    from arxiv_translator.errors import TranslatorError
+    from arxiv_translator.pipeline import Job, run
+    from arxiv_translator.many.store import Remote, local_work, write_marker
+    from arxiv_translator.many.throttle import install
 
     install(throttle if throttle is not None else Path(spec["throttle"]))
     out, log_path, upload = Path(spec["out"]), Path(spec["log"]), spec.get("upload")
@@ -94,8 +94,8 @@ def work(spec: dict, throttle: object | None = None) -> dict:
 
 def _upload_log(log_path: Path, upload: dict) -> None:
     """The paper's log next to the batch state at the URL (best effort: the result says what happened)."""
-    from ..errors import TranslatorError
-    from .store import WORK, Remote
+    from arxiv_translator.errors import TranslatorError
+    from arxiv_translator.many.store import WORK, Remote
 
     try:
         Remote(upload["url"]).write_text(f"{WORK}/{upload['folder']}.log",

@@ -57,7 +57,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def _engine_options(p: argparse.ArgumentParser) -> None:
     """The engine and settings options shared by digest and batch."""
-    from ..engines import ENGINES
+    from arxiv_translator.engines import ENGINES
 
     p.add_argument("--engine", choices=sorted(ENGINES), default=None, help="engine (pseudo: offline dry run)")
     p.add_argument("--model", default=None, help="model name (openai engine)")
@@ -69,7 +69,7 @@ def _engine_options(p: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace, **more: object):
-    from ..config import load_settings
+    from arxiv_translator.config import load_settings
 
     return load_settings(args.config, engine=args.engine, model=args.model, base_url=args.base_url,
                          cache=args.cache, force=True if args.force else None, **more)
@@ -78,7 +78,7 @@ def _settings(args: argparse.Namespace, **more: object):
 def _printer(quiet: bool):
     import sys
 
-    from ..events import Event
+    from arxiv_translator.events import Event
 
     def show(event: Event) -> None:
         if not quiet and event.message:
@@ -97,7 +97,7 @@ def dispatch(args: argparse.Namespace) -> int:
 
 def run_corpus(args: argparse.Namespace) -> int:
     """``corpus``: write the file, print what it holds."""
-    from .corpus import export_corpus, parse_include
+    from arxiv_translator.many.corpus import export_corpus, parse_include
 
     result = export_corpus(args.folders, args.out, parse_include(args.include), args.markdown)
     print(f"corpus: {result.rows} rows from {result.papers} paper(s), {result.duplicates} duplicate(s) dropped, "
@@ -109,7 +109,7 @@ def run_eval(args: argparse.Namespace) -> int:
     """``eval``: one line per paper, the average, the sacrebleu signatures."""
     import json
 
-    from .evaluate import evaluate
+    from arxiv_translator.many.evaluate import evaluate
 
     result = evaluate(args.output, args.reference)
     if args.json:
@@ -133,9 +133,9 @@ def run_digest(args: argparse.Namespace) -> int:
     """``digest``: write the post; list failed papers; exit 4 when any failed."""
     import sys
 
-    from ..errors import EngineError, OutputError
-    from .digest import make_digests
-    from .digest_render import RENDERERS
+    from arxiv_translator.errors import EngineError, OutputError
+    from arxiv_translator.many.digest import make_digests
+    from arxiv_translator.many.digest_render import RENDERERS
 
     fmt = args.format or {".html": "html", ".htm": "html", ".json": "json"}.get(args.out.suffix.lower(), "md")
     digests = make_digests(args.sources, _settings(args), _printer(args.quiet))
@@ -159,7 +159,7 @@ def run_batch(args: argparse.Namespace) -> int:
     """``batch``: run it, print the table; exit 1 when a paper failed."""
     import sys
 
-    from .batch import BatchOptions, run_batch as run
+    from arxiv_translator.many.batch import BatchOptions, run_batch as run
 
     _settings(args)  # bad settings fail here, before any worker starts
     overrides = {k: v for k, v in {"engine": args.engine, "model": args.model, "base_url": args.base_url,

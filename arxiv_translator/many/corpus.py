@@ -3,7 +3,7 @@
 One row per segment (columns :data:`COLUMNS`): ``paper`` (arXiv id with version, or the
 source's name), ``segment`` (its id), ``kind``, ``text`` (English source, formulas as in the
 source), ``translation`` (Korean), ``status``, ``engine``, ``model``, ``signature`` (the
-translation signature hash of :mod:`arxiv_translator.cache`).
+translation signature hash of :mod:`arxiv_translator.translate.memory`).
 
 * Only ``translated`` and ``cached`` segments by default; ``include`` adds ``kept`` (the
   translation is the source, as the output holds it) and ``failed`` (translation null).
@@ -23,8 +23,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ConfigError, InputError, OutputError
-from .outputs import PaperOutput, outputs_in
+from arxiv_translator.errors import ConfigError, InputError, OutputError
+from arxiv_translator.many.outputs import PaperOutput, outputs_in
 
 COLUMNS = ("paper", "segment", "kind", "text", "translation", "status", "engine", "model", "signature")
 TRANSLATED = ("translated", "cached")
@@ -63,7 +63,7 @@ def dollars_to_mathpix(text: str) -> str:
 
 def to_markdown(text: str, source_kind: str, macros: dict[str, str] | None = None) -> str:
     """One segment's text in the seed-000 form (see the module docstring); ``macros`` expand in LaTeX prose."""
-    from ..render.markdown import html_text, latex_text
+    from arxiv_translator.writers.markdown.segments import html_text, latex_text
 
     if source_kind == "latex":
         text = latex_text(text, macros)
@@ -99,7 +99,7 @@ def corpus_rows(outputs: Iterable[PaperOutput], include: tuple[str, ...] = (),
 
 def latex_macros(folder: Path) -> dict[str, str]:
     """Argument-less text macros defined in the translated LaTeX tree (``source/``) of an output."""
-    from ..render.latex_macros import user_macros
+    from arxiv_translator.writers.latex_macros import user_macros
 
     macros: dict[str, str] = {}
     tree = folder / "source"

@@ -25,15 +25,15 @@ from dataclasses import asdict, dataclass, field
 from importlib import import_module
 from pathlib import Path
 
-from ..cache import TranslationCache
-from ..config import Settings
-from ..engines import Engine
-from ..errors import BadAnswerError, EngineError, TransientEngineError, TranslatorError
-from ..events import Event, Listener, ignore
-from ..glossary import Glossary
-from ..pipeline import choose_engine
-from ..placeholders import PLACEHOLDER_RE, atom
-from .digest_input import PaperFacts, numbers_in, read_facts
+from arxiv_translator.translate.memory import TranslationCache
+from arxiv_translator.config import Settings
+from arxiv_translator.engines import Engine
+from arxiv_translator.errors import BadAnswerError, EngineError, TransientEngineError, TranslatorError
+from arxiv_translator.events import Event, Listener, ignore
+from arxiv_translator.glossary import Glossary
+from arxiv_translator.pipeline import choose_engine
+from arxiv_translator.placeholders import PLACEHOLDER_RE, atom
+from arxiv_translator.many.digest_input import PaperFacts, numbers_in, read_facts
 
 DIGEST_VERSION = "digest-1"
 MIN_BULLETS, MAX_BULLETS = 5, 15
@@ -162,7 +162,7 @@ class PseudoDigester(Digester):
     BULLETS = 8
 
     async def make(self, facts: PaperFacts) -> Digest:
-        from ..engines.pseudo import pseudo_translate
+        from arxiv_translator.engines.pseudo import pseudo_translate
 
         digest = self.start(facts)
         glossary = Glossary.builtin()
@@ -183,7 +183,7 @@ class LLMDigester(Digester):
     """One structured-output request per paper (see the module docstring)."""
 
     def __init__(self, engine: Engine, settings: Settings) -> None:
-        from .llm import StructuredChat
+        from arxiv_translator.many.llm import StructuredChat
 
         super().__init__(engine, settings)
         self.chat = StructuredChat(engine)

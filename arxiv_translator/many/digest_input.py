@@ -12,14 +12,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..arxiv_ids import parse_arxiv_id
-from ..config import Settings
-from ..document import Document, Locator, Section
-from ..errors import InputError
-from ..events import Listener, ignore
-from ..inputs import prepare_source
-from ..protect import mask_document
-from ..readers import reader_for
+from arxiv_translator.sources.arxiv_ids import parse_arxiv_id
+from arxiv_translator.config import Settings
+from arxiv_translator.document import Document, Locator, Section
+from arxiv_translator.errors import InputError
+from arxiv_translator.events import Listener, ignore
+from arxiv_translator.sources.inputs import prepare_source
+from arxiv_translator.protect import mask_document
+from arxiv_translator.readers import reader_for
 
 MAX_FIELD = 4000  # characters of one field sent to the model
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -72,7 +72,7 @@ class PaperFacts:
     def payload(self) -> dict:
         """The structured paper as the model sees it (fields cut to a few thousand characters), with the
         glossary's keep-in-English terms that occur in it."""
-        from ..glossary import Glossary
+        from arxiv_translator.glossary import Glossary
 
         keep = [t.en for t in Glossary.builtin().hits(" ".join([self.title, self.abstract, self.introduction]))
                 if t.keep][:40]
@@ -110,8 +110,8 @@ def read_facts(source: Path | str, settings: Settings, work: Path, emit: Listene
 
 
 def _from_document(doc: Document, source: str, arxiv_id: str | None) -> PaperFacts:
-    from ..render.latex_macros import paper_macros
-    from ..render.markdown import SegmentMarkdown
+    from arxiv_translator.writers.latex_macros import paper_macros
+    from arxiv_translator.writers.markdown.segments import SegmentMarkdown
 
     render = SegmentMarkdown(doc.source_kind, paper_macros(doc)[0] if doc.source_kind == "latex" else {})
     facts = PaperFacts(source=source, arxiv_id=arxiv_id, title="")
@@ -169,7 +169,7 @@ _TEX_SECTION = re.compile(r"\\(?:sub)*section\*?\s*\{")
 
 def _tex_sections(doc: Document) -> dict[str, list[tuple[int, str]]]:
     """``\\section`` titles by file and offset, for LaTeX documents whose reader made no heading segments."""
-    from ..texscan import match_brace
+    from arxiv_translator.texscan import match_brace
 
     if doc.source_kind != "latex":
         return {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from .digest import Digest
+from arxiv_translator.many.digest import Digest
 
 PSEUDO_NOTE = "PSEUDO-DIGEST (arxiv-translator --engine pseudo): not a real digest; the bullets are the paper's " \
               "own sentences, pseudo-translated."

@@ -22,9 +22,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import ConfigError, InputError
-from .figures import fidelity_figures
-from .outputs import PaperOutput, find_outputs, load_output, read_segments
+from arxiv_translator.errors import ConfigError, InputError
+from arxiv_translator.many.figures import fidelity_figures
+from arxiv_translator.many.outputs import PaperOutput, find_outputs, load_output, read_segments
 
 TEXT_OUTPUT = "paper.ko.md"
 TRANSLATED = ("translated", "cached")

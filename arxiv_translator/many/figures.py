@@ -18,8 +18,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from ..glossary import Glossary
-from ..texscan import match_brace
+from arxiv_translator.glossary import Glossary
+from arxiv_translator.texscan import match_brace
 
 _MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?:\\.|[^$\\])+?\$|\\\(.+?\\\)|\\\[.+?\\\]"
                    r"|\\begin\{(equation|align|gather|multline|eqnarray|math|displaymath)(\*?)\}.+?\\end\{\1\2\}"

@@ -9,9 +9,9 @@ engine settings' backoff (``Retry-After`` honoured).
 
 from __future__ import annotations
 
-from ..engines.base import Engine
-from ..errors import BadAnswerError, EngineError
-from ..llm.client import ChatClient, ChatReply, json_schema_format
+from arxiv_translator.engines.base import Engine
+from arxiv_translator.errors import BadAnswerError, EngineError
+from arxiv_translator.llm.client import ChatClient, ChatReply, json_schema_format
 
 
 class StructuredChat:

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..arxiv_ids import parse_arxiv_id
-from ..errors import InputError
+from arxiv_translator.sources.arxiv_ids import parse_arxiv_id
+from arxiv_translator.errors import InputError
 
 REPORT, SEGMENTS = "report.json", "segments.jsonl"
 MAX_DEPTH = 3

@@ -29,8 +29,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, InputError, OutputError
-from .outputs import REPORT, SEGMENTS
+from arxiv_translator.errors import ConfigError, InputError, OutputError
+from arxiv_translator.many.outputs import REPORT, SEGMENTS
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 WORK = ".batch"

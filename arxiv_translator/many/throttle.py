@@ -61,7 +61,7 @@ def _write_stamp(fd: int, value: float) -> None:
 
 def install(throttle: object) -> object:
     """Make this process's arXiv client use ``throttle`` (a path: the :class:`FileThrottle` there)."""
-    from .. import arxiv_client
+    from arxiv_translator.sources import arxiv_client
 
     if isinstance(throttle, (str, Path)):
         throttle = FileThrottle(Path(throttle))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from ..errors import InputError
+from arxiv_translator.errors import InputError
 
 READERS: dict[str, str] = {
     "latex": "arxiv_translator.readers.latex:LatexReader",

@@ -17,7 +17,7 @@ holds segments of its own, which the writer splices back recursively.  The
 author block, the bibliography (all but its title), code listings, equations
 and everything outside ``<article>`` (arXiv's own page chrome) are not
 translated.  See :mod:`.html_page` for the tokeniser and
-:mod:`arxiv_translator.writers.html_output` for the way back.
+:mod:`arxiv_translator.writers.html.output` for the way back.
 """
 
 from __future__ import annotations
@@ -27,16 +27,16 @@ import re
 from pathlib import Path
 from urllib.parse import urljoin
 
-from ..assets import image_candidates, make_assets
-from ..document import Block, Document, Protected, Segment, SourceFile
-from ..document_attrs import GraphicRef, Locator, SegmentAttrs
-from ..encoding import decode_text
-from ..errors import InputError
-from ..prose import PROSE_WORD
-from . import html_specs as spec
-from .html_elements import html_elements
-from .tables import html_tables
-from .html_page import Node, contains_block, is_block, page_base, parse_page, plain_text
+from arxiv_translator.assets import image_candidates, make_assets
+from arxiv_translator.document import Block, Document, Protected, Segment, SourceFile
+from arxiv_translator.document_attrs import GraphicRef, Locator, SegmentAttrs
+from arxiv_translator.encoding import decode_text
+from arxiv_translator.errors import InputError
+from arxiv_translator.prose import PROSE_WORD
+from arxiv_translator.readers import html_specs as spec
+from arxiv_translator.readers.html_elements import html_elements
+from arxiv_translator.readers.tables import html_tables
+from arxiv_translator.readers.html_page import Node, contains_block, is_block, page_base, parse_page, plain_text
 
 _ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 #: Kept whole inside prose: entities (``&nbsp;``...) and bare URLs (group 1).

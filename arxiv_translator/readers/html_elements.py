@@ -10,9 +10,9 @@ shows are the assets an output may need (see :mod:`arxiv_translator.assets`).
 
 from __future__ import annotations
 
-from ..document import Element
-from ..document_attrs import ElementKind, Locator
-from .html_page import Node
+from arxiv_translator.document import Element
+from arxiv_translator.document_attrs import ElementKind, Locator
+from arxiv_translator.readers.html_page import Node
 
 #: (tag, LaTeXML class) -> kind; the first match wins, so a table figure is a table, not a figure.
 _RULES: tuple[tuple[str, str, ElementKind], ...] = (

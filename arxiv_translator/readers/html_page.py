@@ -25,8 +25,8 @@ import re
 from collections.abc import Iterator
 from urllib.parse import urljoin, urlparse
 
-from ..errors import InputError
-from . import html_specs as spec
+from arxiv_translator.errors import InputError
+from arxiv_translator.readers import html_specs as spec
 
 ARXIV = "https://arxiv.org"
 _TOKEN = re.compile(r"<(?:!--(?:-?>|.*?--!?>|.*)|!\[CDATA\[.*?\]\]>|[!?][^>]*>|(/)?([A-Za-z][^\s/>]*)"

@@ -17,18 +17,18 @@ import os
 import re
 from pathlib import Path
 
-from ..assets import make_assets
-from ..document import Block, Document, KeptConstruct, SourceFile
-from ..document_attrs import BlockAttrs
-from .latex_elements import elements_of
-from ..errors import InputError
-from .latex_chunks import chunks, line_of
-from .latex_segments import Segmenter
-from .latex_specs import make_context_db, theorem_env_names, user_macro_specs
-from .latex_walker import ProseWalker
-from .latex_shell import may_escape, unobfuscate
-from .latex_tree import TexTree, check_forbidden, find_main, includes_of, list_tree, main_candidates
-from .tables import latex_tables
+from arxiv_translator.assets import make_assets
+from arxiv_translator.document import Block, Document, KeptConstruct, SourceFile
+from arxiv_translator.document_attrs import BlockAttrs
+from arxiv_translator.readers.latex_elements import elements_of
+from arxiv_translator.errors import InputError
+from arxiv_translator.readers.latex_chunks import chunks, line_of
+from arxiv_translator.readers.latex_segments import Segmenter
+from arxiv_translator.readers.latex_specs import make_context_db, theorem_env_names, user_macro_specs
+from arxiv_translator.readers.latex_walker import ProseWalker
+from arxiv_translator.readers.latex_shell import may_escape, unobfuscate
+from arxiv_translator.readers.latex_tree import TexTree, check_forbidden, find_main, includes_of, list_tree, main_candidates
+from arxiv_translator.readers.tables import latex_tables
 
 MAX_INCLUDE_DEPTH = 32
 MAX_KEPT_WARNINGS = 20

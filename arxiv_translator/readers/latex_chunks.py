@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .latex_specs import VERBATIM_ENVS
+from arxiv_translator.readers.latex_specs import VERBATIM_ENVS
 
 _SPECIAL = re.compile(r"[\\{}%\n\]]")
 _BLANK_RUN = re.compile(r"\n[ \t]*\n[ \t\n]*")

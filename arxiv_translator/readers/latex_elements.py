@@ -9,9 +9,9 @@ with a span into the file, dropping an element nested in one of the same kind
 
 from __future__ import annotations
 
-from ..document import Element
-from ..document_attrs import ElementKind, Locator
-from .latex_specs import MATH_ENVS, TABULAR_ENVS, VERBATIM_ENVS
+from arxiv_translator.document import Element
+from arxiv_translator.document_attrs import ElementKind, Locator
+from arxiv_translator.readers.latex_specs import MATH_ENVS, TABULAR_ENVS, VERBATIM_ENVS
 
 _KINDS: dict[str, ElementKind] = {
     **{name: ElementKind.EQUATION for name in MATH_ENVS if name.rstrip("*") not in ("math", "split")},

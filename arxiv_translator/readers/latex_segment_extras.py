@@ -32,7 +32,7 @@ from pylatexenc.latexwalker import (
     LatexMathNode,
 )
 
-from ..document_attrs import SegmentAttrs
+from arxiv_translator.document_attrs import SegmentAttrs
 
 #: Environments whose body is pseudo-code.
 CODE_ENVS = {"algorithmic", "algorithm", "algorithm2e", "algorithmicx", "algpseudocode", "pseudocode", "procedure",
@@ -127,7 +127,7 @@ class ExtrasMixin:
         """A macro whose guessed arity took a heading command as its argument (``\\todo`` defined with one
         argument, used bare before ``\\section{Title}``): the title that follows is still a heading.
         Returns the index of the title group, or None when nothing was stolen."""
-        from .latex_segments import HEADING_LEVELS  # noqa: PLC0415 - the segmenter imports this module
+        from arxiv_translator.readers.latex_segments import HEADING_LEVELS  # noqa: PLC0415 - the segmenter imports this module
 
         args = node.nodeargd.argnlist if node.nodeargd is not None else []
         stolen = next((a for a in args or [] if isinstance(a, LatexMacroNode) and a.macroname in HEADING_LEVELS), None)

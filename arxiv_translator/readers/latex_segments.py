@@ -25,14 +25,14 @@ from pylatexenc.latexwalker import (
     LatexSpecialsNode,
 )
 
-from ..document import Protected, Segment
-from ..document_attrs import ElementKind, GraphicRef, Locator, SegmentAttrs
-from .latex_elements import element_kind
-from .latex_graphics import graphics_in
-from .latex_segment_extras import CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin, glued_groups, optional_group
-from .latex_segment_extras import skip_leading_args
-from .latex_segment_extras import last_group as _last_group
-from .latex_specs import (
+from arxiv_translator.document import Protected, Segment
+from arxiv_translator.document_attrs import ElementKind, GraphicRef, Locator, SegmentAttrs
+from arxiv_translator.readers.latex_elements import element_kind
+from arxiv_translator.readers.latex_graphics import graphics_in
+from arxiv_translator.readers.latex_segment_extras import CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin, glued_groups, optional_group
+from arxiv_translator.readers.latex_segment_extras import skip_leading_args
+from arxiv_translator.readers.latex_segment_extras import last_group as _last_group
+from arxiv_translator.readers.latex_specs import (
     BOUNDARIES,
     INCLUDES,
     INLINE_SEGMENT_ARGS,

@@ -13,7 +13,7 @@ import re
 from pylatexenc.latexwalker import get_default_latex_context_db
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, SpecialsSpec
 
-from .latex_argparsers import BareInputArgsParser, UrlArgsParser, VerbatimEnvParser
+from arxiv_translator.readers.latex_argparsers import BareInputArgsParser, UrlArgsParser, VerbatimEnvParser
 
 #: Environments whose body is math: protected whole, inline in their sentence.
 MATH_ENVS = {

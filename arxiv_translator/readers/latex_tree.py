@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..encoding import decode_text
-from ..errors import InputError, UnsafeInputError
-from .latex_specs import FORBIDDEN, INCLUDES
+from arxiv_translator.encoding import decode_text
+from arxiv_translator.errors import InputError, UnsafeInputError
+from arxiv_translator.readers.latex_specs import FORBIDDEN, INCLUDES
 
 _COMMENT = re.compile(r"(?<!\\)%.*")
 _DOCCLASS = re.compile(r"\\documentclass\s*(\[[^\]]*\])?\s*\{([^}]*)\}")

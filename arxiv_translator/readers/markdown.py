@@ -35,16 +35,16 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..assets import image_candidates, make_assets
-from ..document import Block, Document, Segment, SourceFile, Status
-from ..document_attrs import Locator, SegmentAttrs
-from ..encoding import decode_text
-from ..errors import InputError
-from .markdown_code import prose_line as _prose_line
-from .markdown_inline import Scan, scan
-from .markdown_inline import Span as InlineSpan
-from .markdown_elements import markdown_elements
-from .tables import markdown_tables
+from arxiv_translator.assets import image_candidates, make_assets
+from arxiv_translator.document import Block, Document, Segment, SourceFile, Status
+from arxiv_translator.document_attrs import Locator, SegmentAttrs
+from arxiv_translator.encoding import decode_text
+from arxiv_translator.errors import InputError
+from arxiv_translator.readers.markdown_code import prose_line as _prose_line
+from arxiv_translator.readers.markdown_inline import Scan, scan
+from arxiv_translator.readers.markdown_inline import Span as InlineSpan
+from arxiv_translator.readers.markdown_elements import markdown_elements
+from arxiv_translator.readers.tables import markdown_tables
 
 HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 TEX_HEADING = re.compile(r"^\\(title|section|subsection|subsubsection|paragraph)\*?\{(.*)\}[ \t]*$")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from ..prose import PROSE_WORD
+from arxiv_translator.prose import PROSE_WORD
 
 #: Signs of code in a line: assignments, statements, blocks, calls, comments.
 _CODE_SIGN = re.compile(r"[;{}]|[A-Za-z_]\w*\(|^\s*(?:def|class|import|from|return|for|while|if|elif|else)\b|"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from ..document import Element
-from ..document_attrs import ElementKind, Locator
+from arxiv_translator.document import Element
+from arxiv_translator.document_attrs import ElementKind, Locator
 
 _OPENER = re.compile(r"\$\$|\\\[|\\begin\{(?:equation|align|gather|multline|eqnarray)\*?\}")
 _IMAGE = re.compile(r"!\[[^\]\n]{0,1000}+\]\(\s*<?([^)\s>]{1,1000}+)>?(?:\s+\"[^\"\n]{0,1000}\")?\s*\)")

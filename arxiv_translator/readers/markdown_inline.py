@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..brackets import BracketIndex
+from arxiv_translator.brackets import BracketIndex
 
 _SPECIAL = re.compile(r"[\\`$*_\[!<&\n|@]|https?://|www\.")
 _ESCAPED = re.compile(r"\\(.)", re.S)

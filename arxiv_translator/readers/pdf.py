@@ -23,17 +23,17 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..mupdf import pymupdf
+from arxiv_translator.mupdf import pymupdf
 
-from ..assets import make_assets
-from ..document import Block, Document, Element, Graphic
-from ..document_attrs import BlockAttrs, ElementKind, KeptRow, Locator, PdfInfo, PdfPageStats
-from ..errors import ConfigError, InputError
-from ..prose import prose_words
-from .pdf_classify import TRANSLATED_ROLES, HeuristicClassifier, ReadState, RowClassifier, collect_stats
-from .pdf_layout import extract_page
-from .pdf_regions import page_regions
-from .pdf_segments import SegmentBuilder
+from arxiv_translator.assets import make_assets
+from arxiv_translator.document import Block, Document, Element, Graphic
+from arxiv_translator.document_attrs import BlockAttrs, ElementKind, KeptRow, Locator, PdfInfo, PdfPageStats
+from arxiv_translator.errors import ConfigError, InputError
+from arxiv_translator.prose import prose_words
+from arxiv_translator.readers.pdf_classify import TRANSLATED_ROLES, HeuristicClassifier, ReadState, RowClassifier, collect_stats
+from arxiv_translator.readers.pdf_layout import extract_page
+from arxiv_translator.readers.pdf_regions import page_regions
+from arxiv_translator.readers.pdf_segments import SegmentBuilder
 
 _RANGE = re.compile(r"^\s*(\d*)\s*(?:-\s*(\d*))?\s*$")
 

@@ -20,10 +20,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..mupdf import pymupdf
+from arxiv_translator.mupdf import pymupdf
 
-from .pdf_layout import TEXT_FLAGS, Box, PageLayout, Row
-from .pdf_math import is_bold_font, is_mono_font
+from arxiv_translator.readers.pdf_layout import TEXT_FLAGS, Box, PageLayout, Row
+from arxiv_translator.readers.pdf_math import is_bold_font, is_mono_font
 
 TRANSLATED_ROLES = ("title", "heading", "abstract", "caption", "footnote", "text")
 CAPTION_RE = re.compile(r"^\s*(?:Figure|Fig\.|Table|Tab\.|Algorithm|Listing|Scheme|Exhibit)\s*[A-Z]?\d+(?:\.\d+)*"

@@ -7,7 +7,7 @@ regions between two or more rules of the same extent are tables (booktabs).
 
 from __future__ import annotations
 
-from ..mupdf import pymupdf
+from arxiv_translator.mupdf import pymupdf
 
 Box = tuple[float, float, float, float]
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..mupdf import pymupdf
+from arxiv_translator.mupdf import pymupdf
 
-from .pdf_graphics import page_graphics
-from .pdf_math import is_math_char, is_math_font, is_mono_font, is_roman_math_font
+from arxiv_translator.readers.pdf_graphics import page_graphics
+from arxiv_translator.readers.pdf_math import is_math_char, is_math_font, is_mono_font, is_roman_math_font
 
 TEXT_FLAGS = pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_MEDIABOX_CLIP
 Box = tuple[float, float, float, float]

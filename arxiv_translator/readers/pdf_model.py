@@ -21,8 +21,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..prose import prose_words
-from .pdf_classify import DocStats, HeuristicClassifier, PageLayout, ReadState, RowClassifier
+from arxiv_translator.prose import prose_words
+from arxiv_translator.readers.pdf_classify import DocStats, HeuristicClassifier, PageLayout, ReadState, RowClassifier
 
 #: Model classes that hold running prose.
 PROSE_REGIONS = {"text", "list-item", "caption", "footnote"}

@@ -9,7 +9,7 @@ bounded regions the classifier kept, plus runs of table rows outside them.
 
 from __future__ import annotations
 
-from ..document import Graphic
+from arxiv_translator.document import Graphic
 
 Box = tuple[float, float, float, float]
 MIN_SIDE = 40.0  # points: smaller drawings are decorations

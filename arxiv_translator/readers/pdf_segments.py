@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..document import Protected, Segment
-from ..document_attrs import AtomGeometry, AtomPiece, LayoutPart, Locator, SegmentAttrs
-from .pdf_classify import TRANSLATED_ROLES, DocStats, heading_level
-from .pdf_layout import ATOM_KINDS, Row
+from arxiv_translator.document import Protected, Segment
+from arxiv_translator.document_attrs import AtomGeometry, AtomPiece, LayoutPart, Locator, SegmentAttrs
+from arxiv_translator.readers.pdf_classify import TRANSLATED_ROLES, DocStats, heading_level
+from arxiv_translator.readers.pdf_layout import ATOM_KINDS, Row
 
 ITEM_RE = re.compile(r"^\s*(?:[•◦▪▸►‣∙·–—*-]|\(?\d{1,2}[.)]|\(?[a-z][.)]|\(?[ivx]{1,4}[.)])\s+\S")
 SENTENCE_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*$")

@@ -23,9 +23,9 @@ import bisect
 import re
 from collections.abc import Iterable
 
-from ..document import Segment, Table, TableCell
-from ..document_attrs import Locator
-from ..texscan import match_brace
+from arxiv_translator.document import Segment, Table, TableCell
+from arxiv_translator.document_attrs import Locator
+from arxiv_translator.texscan import match_brace
 
 _BEGIN = re.compile(r"\\begin\s*\{([A-Za-z]+\*?)\}")
 _RULE = re.compile(r"\s*\\(?:hline|toprule|midrule|bottomrule|hdashline|endhead|endfirsthead|endfoot|endlastfoot|"

@@ -24,12 +24,12 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from .. import __version__
-from ..arxiv_client import ArxivConfig
-from ..arxiv_ids import ArxivId, parse_arxiv_id
-from ..errors import InputError
-from . import auth, queue, search
-from .runner import Service
+from arxiv_translator.version import __version__
+from arxiv_translator.sources.arxiv_client import ArxivConfig
+from arxiv_translator.sources.arxiv_ids import ArxivId, parse_arxiv_id
+from arxiv_translator.errors import InputError
+from arxiv_translator.web import auth, queue, search
+from arxiv_translator.web.runner import Service
 
 JOB_ID = re.compile(r"^[0-9a-f]{16}$")
 PAPER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -128,7 +128,7 @@ def create_app(service: Service, opts: WebOptions | None = None) -> FastAPI:
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> Response:
         if not request.url.path.startswith("/api/"):
-            from .pages import error_page
+            from arxiv_translator.web.pages import error_page
             return error_page(request, exc.status, exc.message)
         return JSONResponse({"error": exc.message}, status_code=exc.status, headers=exc.headers)
 
@@ -138,14 +138,14 @@ def create_app(service: Service, opts: WebOptions | None = None) -> FastAPI:
         where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
         msg = f"invalid request: {where + ': ' if where else ''}{first.get('msg', 'malformed')}"
         if not request.url.path.startswith("/api/"):
-            from .pages import error_page
+            from arxiv_translator.web.pages import error_page
             return error_page(request, 422, msg)
         return JSONResponse({"error": msg[:300]}, status_code=422)
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
         if not request.url.path.startswith("/api/"):
-            from .pages import error_page
+            from arxiv_translator.web.pages import error_page
             return error_page(request, exc.status_code, str(exc.detail))
         return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code)
 
@@ -191,7 +191,7 @@ def create_app(service: Service, opts: WebOptions | None = None) -> FastAPI:
         rows = search.version_rows(service.db, paper["arxiv_id"])
         return {**paper, "versions": [v["id"] for v in rows], "version_details": [search.version_item(v) for v in rows]}
 
-    from .pages import add_pages
+    from arxiv_translator.web.pages import add_pages
     add_pages(app, service, opts)
     return app
 

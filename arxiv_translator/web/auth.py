@@ -20,8 +20,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import ConfigError, InputError
-from .db import jobs, tokens
+from arxiv_translator.errors import ConfigError, InputError
+from arxiv_translator.web.db import jobs, tokens
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 

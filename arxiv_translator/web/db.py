@@ -19,7 +19,7 @@ from sqlalchemy import (Column, Float, Index, Integer, MetaData, String, Table, 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..errors import ConfigError
+from arxiv_translator.errors import ConfigError
 
 META = MetaData()
 

@@ -19,8 +19,8 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader
 
-from . import auth, queue, search
-from .runner import OUTPUT_FILES, Service
+from arxiv_translator.web import auth, queue, search
+from arxiv_translator.web.runner import OUTPUT_FILES, Service
 
 HERE = Path(str(files(__package__)))
 ENV = Environment(loader=FileSystemLoader(str(HERE / "templates")), autoescape=True, trim_blocks=True,
@@ -71,7 +71,7 @@ def _with_csrf(request: Request, name: str, status: int = 200, **context: Any) -
 
 def add_pages(app: FastAPI, service: Service, opts: Any) -> None:
     """Register the HTML routes on ``app``."""
-    from .app import ApiError, paper_or_404, submit_source, _check_query, _job_or_404
+    from arxiv_translator.web.app import ApiError, paper_or_404, submit_source, _check_query, _job_or_404
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 

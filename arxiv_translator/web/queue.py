@@ -20,8 +20,8 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from ..arxiv_ids import ArxivId
-from .db import jobs, papers
+from arxiv_translator.sources.arxiv_ids import ArxivId
+from arxiv_translator.web.db import jobs, papers
 
 ACTIVE = ("queued", "running")
 MAX_ATTEMPTS = 3

@@ -23,15 +23,15 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
-from ..arxiv_client import ArxivClient, ArxivConfig, Metadata
-from ..arxiv_ids import parse_arxiv_id
-from ..config import Settings
-from ..errors import InputError
-from ..events import Event
-from ..errors import TranslatorError
-from ..jobs.store import JOB_DIR, JobStore, has_job
-from ..pipeline import Job, run
-from .db import jobs, papers, tokens, upsert_paper
+from arxiv_translator.sources.arxiv_client import ArxivClient, ArxivConfig, Metadata
+from arxiv_translator.sources.arxiv_ids import parse_arxiv_id
+from arxiv_translator.config import Settings
+from arxiv_translator.errors import InputError
+from arxiv_translator.events import Event
+from arxiv_translator.errors import TranslatorError
+from arxiv_translator.jobs.store import JOB_DIR, JobStore, has_job
+from arxiv_translator.pipeline import Job, run
+from arxiv_translator.web.db import jobs, papers, tokens, upsert_paper
 
 Progress = Callable[..., None]
 OUTPUT_FILES = {"bilingual": "paper.bilingual.html", "ko.html": "paper.ko.html", "ko.pdf": "paper.ko.pdf",

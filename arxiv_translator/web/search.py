@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.engine import Engine
 
-from .db import is_sqlite, paper_dict, papers
+from arxiv_translator.web.db import is_sqlite, paper_dict, papers
 
 PER_PAGE = 20
 SORTS = {"new": papers.c.translated_at.desc(), "date": papers.c.published.desc(),

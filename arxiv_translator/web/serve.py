@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConfigError, InputError
+from arxiv_translator.errors import ConfigError, InputError
 
 log = logging.getLogger("arxiv_translator.serve")
 COMMANDS = ("serve", "tokens", "library")
@@ -73,7 +73,7 @@ def run_command(args: argparse.Namespace) -> int:
 
 
 def _db(args: argparse.Namespace) -> Any:
-    from .db import database_url, open_engine
+    from arxiv_translator.web.db import database_url, open_engine
 
     data = (args.data or default_data()).expanduser()
     data.mkdir(parents=True, exist_ok=True)
@@ -81,7 +81,7 @@ def _db(args: argparse.Namespace) -> Any:
 
 
 def _tokens(args: argparse.Namespace) -> int:
-    from . import auth
+    from arxiv_translator.web import auth
 
     _data, db = _db(args)
     if args.action == "list":
@@ -103,7 +103,7 @@ def _tokens(args: argparse.Namespace) -> int:
 def _library(args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
-    from .db import delete_paper, papers
+    from arxiv_translator.web.db import delete_paper, papers
 
     data, db = _db(args)
     if args.action == "list":
@@ -127,12 +127,12 @@ def _library(args: argparse.Namespace) -> int:
 
 def service_from_options(options: dict[str, Any]) -> Any:
     """The :class:`~.runner.Service` for serve's options (also used by worker processes)."""
-    from ..cache import signature_hash
-    from ..config import load_settings
-    from ..glossary import Glossary
-    from ..pipeline import choose_engine, signature
-    from .db import database_url, open_engine
-    from .runner import Service
+    from arxiv_translator.translate.memory import signature_hash
+    from arxiv_translator.config import load_settings
+    from arxiv_translator.glossary import Glossary
+    from arxiv_translator.pipeline import choose_engine, signature
+    from arxiv_translator.web.db import database_url, open_engine
+    from arxiv_translator.web.runner import Service
 
     data = Path(options["data"])
     try:
@@ -174,7 +174,7 @@ class Supervisor:
         threading.Thread(target=self._watch, daemon=True).start()
 
     def _watch(self) -> None:
-        from .queue import requeue
+        from arxiv_translator.web.queue import requeue
 
         while not self.stopping.wait(0.5):
             for i, proc in enumerate(self.procs):
@@ -202,8 +202,8 @@ class Supervisor:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from .app import WebOptions, create_app
-    from .auth import local_host
+    from arxiv_translator.web.app import WebOptions, create_app
+    from arxiv_translator.web.auth import local_host
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s", stream=sys.stderr)
     data = (args.data or default_data()).expanduser()

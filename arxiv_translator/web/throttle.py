@@ -22,7 +22,7 @@ from sqlalchemy import and_, or_
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 
-from .db import throttle
+from arxiv_translator.web.db import throttle
 
 NAME = "arxiv"
 
@@ -68,7 +68,7 @@ class SharedThrottle:
 
 def install(engine: Engine) -> SharedThrottle:
     """Replace the arXiv client's per-process throttle with the shared one (the injection seam)."""
-    from .. import arxiv_client
+    from arxiv_translator.sources import arxiv_client
 
     shared = SharedThrottle(engine)
     arxiv_client.THROTTLE = shared  # type: ignore[assignment]  # same slot(interval) shape

@@ -18,9 +18,9 @@ import threading
 import time
 from typing import Any
 
-from ..errors import TranslatorError
-from . import queue
-from .runner import Service, run_translation
+from arxiv_translator.errors import TranslatorError
+from arxiv_translator.web import queue
+from arxiv_translator.web.runner import Service, run_translation
 
 log = logging.getLogger("arxiv_translator.worker")
 
@@ -115,7 +115,7 @@ class Worker:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m arxiv_translator.web.worker OPTIONS_JSON``: options as written by serve.py."""
-    from .serve import service_from_options
+    from arxiv_translator.web.serve import service_from_options
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(process)d %(message)s", stream=sys.stderr)
     options = json.loads((argv or sys.argv[1:])[0])
@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     except TranslatorError as exc:
         print(f"arxiv-translator worker: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    from .throttle import install
+    from arxiv_translator.web.throttle import install
 
     install(service.db)
     Worker(service, heartbeat=options.get("heartbeat", 2.0), stale_after=options.get("stale_after", 30.0)).run_forever()

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from importlib import import_module
 
-from .base import WriteJob, WriteResult, Writer
+from arxiv_translator.writers.base import WriteJob, WriteResult, Writer
 
 WRITERS: dict[str, str] = {
-    "latex": "arxiv_translator.writers.latex_output:LatexOutput",
-    "html": "arxiv_translator.writers.html_output:HtmlOutput",
-    "bilingual": "arxiv_translator.writers.bilingual:BilingualOutput",
-    "markdown": "arxiv_translator.writers.markdown_output:MarkdownOutput",
-    "pdf": "arxiv_translator.writers.pdf_output:PdfOutput",
+    "latex": "arxiv_translator.writers.latex.output:LatexOutput",
+    "html": "arxiv_translator.writers.html.output:HtmlOutput",
+    "bilingual": "arxiv_translator.writers.bilingual.writer:BilingualOutput",
+    "markdown": "arxiv_translator.writers.markdown.output:MarkdownOutput",
+    "pdf": "arxiv_translator.writers.pdf.output:PdfOutput",
 }
 
 #: Outputs per input kind, in the order they are written.

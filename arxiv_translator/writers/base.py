@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from ..config import Settings
-from ..document import Document
-from ..events import Listener, ignore
+from arxiv_translator.config import Settings
+from arxiv_translator.document import Document
+from arxiv_translator.events import Listener, ignore
 
 
 @dataclass

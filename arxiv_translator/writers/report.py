@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..document import Document
-from ..jobs.report import CompileInfo, Report
+from arxiv_translator.document import Document
+from arxiv_translator.report import CompileInfo, Report
 
 
 NO_COMPILE = {"original_ok": None, "ok": None, "reverted": [], "engine": "", "original_message": "", "message": ""}
@@ -30,8 +30,8 @@ def write_segments(doc: Document, path: Path) -> int:
 
 
 def build_report(**fields: Any) -> dict:
-    """The ``report.json`` dictionary: :func:`arxiv_translator.jobs.report.make_report` as plain data."""
-    from ..jobs.report import make_report
+    """The ``report.json`` dictionary: :func:`arxiv_translator.report.make_report` as plain data."""
+    from arxiv_translator.report import make_report
 
     return make_report(**fields).model_dump(mode="json")
 

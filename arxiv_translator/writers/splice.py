@@ -8,9 +8,9 @@ source's line breaks (see :mod:`.line_structure`).
 
 from __future__ import annotations
 
-from ..document import Segment, Status
-from ..protect import Slot, slots, unmask
-from .line_structure import CLOSE, OPEN, reflow
+from arxiv_translator.document import Segment, Status
+from arxiv_translator.protect import Slot, slots, unmask
+from arxiv_translator.writers.line_structure import CLOSE, OPEN, reflow
 
 TRANSLATED = (Status.TRANSLATED, Status.CACHED)
 

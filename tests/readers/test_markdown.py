@@ -15,7 +15,7 @@ from arxiv_translator.errors import InputError
 from arxiv_translator.protect import mask_document, placeholder_problems, unmask
 from arxiv_translator.readers.markdown import MarkdownReader
 from arxiv_translator.prose import needs_translation
-from arxiv_translator.writers.markdown_output import splice_markdown
+from arxiv_translator.writers.markdown.output import splice_markdown
 
 MMD_PAPERS = sorted((CORPUS / "arxiv").glob("*/paper.mmd")) if (CORPUS / "arxiv").is_dir() else []
 #: Math spans found without the reader (Mathpix delimiters only).

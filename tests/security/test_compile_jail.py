@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from jailkit import all_output_text, cli  # noqa: F401 - cli is a fixture
 
-from arxiv_translator.writers.tex_jail import Sandbox
+from arxiv_translator.writers.latex.jail import Sandbox
 
 pytestmark = pytest.mark.slow
 BWRAP = Sandbox("auto").isolated

@@ -20,7 +20,7 @@ from standin import fidelity, fidelity_problems, tools_available
 
 from arxiv_translator.config import Settings
 from arxiv_translator.pipeline import Job, run
-from arxiv_translator.writers.html_safety import sanitise_page
+from arxiv_translator.writers.html.safety import sanitise_page
 
 PAGE = CORPUS / "arxiv" / "2404.14219v1" / "paper.html"
 HEAD = ('<base href="https://evil.example/"><meta http-equiv="refresh" content="0;url=https://evil.example/">'

@@ -9,7 +9,7 @@ import pytest
 from standin import Standin, tools_available
 
 from arxiv_translator.cli import main
-from arxiv_translator.writers.markdown_safety import safe_markdown
+from arxiv_translator.writers.markdown.safety import safe_markdown
 
 LIVE = re.compile(r"<script|<img[^>]*onerror|<iframe|\]\(\s*javascript:|\]\(\s*data:text|<javascript:|\]:\s*javascript:",
                   re.I)
@@ -88,7 +88,7 @@ def live_html(page: Path) -> list[str]:
 def test_hostile_model_on_markdown(tmp_path, monkeypatch, validated):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     if not validated:  # the writer alone must defuse what got past validation
-        monkeypatch.setattr("arxiv_translator.validate.markup_problems", lambda seg, answer: [])
+        monkeypatch.setattr("arxiv_translator.translate.validate.markup_problems", lambda seg, answer: [])
     src = tmp_path / "paper.mmd"
     src.write_text(HOSTILE.replace("<script>alert(1)</script>", "").replace("<img src=x onerror=alert(2)>", ""),
                    encoding="utf-8")

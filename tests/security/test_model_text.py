@@ -6,9 +6,9 @@ import pytest
 
 from arxiv_translator.document import Protected, Segment
 from arxiv_translator.protect import mask, unmask
-from arxiv_translator.validate import answer_problems
-from arxiv_translator.validate_markup import markup_problems
-from arxiv_translator.writers.latex_text import escape_latex_prose
+from arxiv_translator.translate.validate import answer_problems
+from arxiv_translator.translate.validate_markup import markup_problems
+from arxiv_translator.writers.latex.text import escape_latex_prose
 
 
 def segment(source: str, spans: list[tuple[int, int]] = ()) -> Segment:
@@ -77,7 +77,7 @@ def test_escaped_prose_round_trips_the_protected_spans():
 
 def test_a_deeply_nested_answer_is_a_bad_answer_not_a_crash():
     from arxiv_translator.errors import BadAnswerError
-    from arxiv_translator.prompt import parse_answer
+    from arxiv_translator.engines.prompt import parse_answer
 
     with pytest.raises(BadAnswerError):
         parse_answer("[" * 100_000 + "]" * 100_000, 1)

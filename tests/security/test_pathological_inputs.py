@@ -20,9 +20,9 @@ import pytest
 from arxiv_translator.errors import InputError
 from arxiv_translator.protect import mask_document
 from arxiv_translator.readers import reader_for
-from arxiv_translator.render.html import segment_html
-from arxiv_translator.writers.html_safety import sanitise_page
-from arxiv_translator.writers.markdown_safety import safe_markdown
+from arxiv_translator.writers.bilingual.segment_html import segment_html
+from arxiv_translator.writers.html.safety import sanitise_page
+from arxiv_translator.writers.markdown.safety import safe_markdown
 
 SIZE = 100_000
 BOUND = 30.0  # seconds per case (pylatexenc alone takes ~7 s for 25,000 formulas on a busy CI core)

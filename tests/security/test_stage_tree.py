@@ -7,7 +7,7 @@ import os
 import pytest
 
 from arxiv_translator.errors import CompileError, UnsafeInputError
-from arxiv_translator.writers.tex_jail import MAX_DEPTH, Sandbox, stage_tree
+from arxiv_translator.writers.latex.jail import MAX_DEPTH, Sandbox, stage_tree
 
 
 def test_stage_tree_keeps_files_inside_and_lists_the_rest(tmp_path):
@@ -69,7 +69,7 @@ def test_sandbox_settings(tmp_path):
 
 def test_sandbox_probes_bubblewrap_only_when_a_tool_runs(monkeypatch):
     """A run that compiles nothing (--no-compile) starts no bubblewrap probe."""
-    from arxiv_translator.writers import tex_jail
+    from arxiv_translator.writers.latex import jail as tex_jail
 
     calls = []
     monkeypatch.setattr(tex_jail, "_bwrap_mode", lambda: calls.append(1) or ((), "bubblewrap (bwrap) is not installed"))

@@ -8,7 +8,7 @@ import pytest
 from pgkit import Unavailable, start_cluster
 from webkit import FakeArxiv, arxiv_env, make_service, run_queue
 
-from arxiv_translator.arxiv_ids import parse_arxiv_id
+from arxiv_translator.sources.arxiv_ids import parse_arxiv_id
 from arxiv_translator.web import queue, search
 from arxiv_translator.web.db import database_url, open_engine
 from arxiv_translator.web.throttle import SharedThrottle

@@ -9,7 +9,7 @@ import time
 import pytest
 from webkit import FakeArxiv, arxiv_env, make_service, run_queue
 
-from arxiv_translator.arxiv_ids import parse_arxiv_id
+from arxiv_translator.sources.arxiv_ids import parse_arxiv_id
 from arxiv_translator.web import auth, queue
 from arxiv_translator.web.db import database_url, open_engine
 from arxiv_translator.web.throttle import SharedThrottle

@@ -19,12 +19,12 @@ from arxiv_translator.engines.pseudo import PseudoEngine, pseudo_translate
 from arxiv_translator.pipeline import Job, run
 from arxiv_translator.readers import READERS, reader_for
 from arxiv_translator.readers.latex import LatexReader
-from arxiv_translator.render.equations import display_equations
-from arxiv_translator.render.figures import FigureInliner
-from arxiv_translator.render.html import markdown_to_html, plain_to_html, sanitise_html, segment_html
-from arxiv_translator.render.latex_html import latex_to_html
-from arxiv_translator.render.latex_macros import user_macros
-from arxiv_translator.writers.bilingual import BilingualPage, reading_order
+from arxiv_translator.writers.bilingual.equations import display_equations
+from arxiv_translator.writers.bilingual.figures import FigureInliner
+from arxiv_translator.writers.bilingual.segment_html import markdown_to_html, plain_to_html, sanitise_html, segment_html
+from arxiv_translator.writers.bilingual.latex_html import latex_to_html
+from arxiv_translator.writers.latex_macros import user_macros
+from arxiv_translator.writers.bilingual.writer import BilingualPage, reading_order
 
 POISON = '<script>window.pwned = 1</script><img src="x.png" onerror="window.pwned = 2">'
 
@@ -275,7 +275,7 @@ def sample_page(tmp_path_factory):
     mp.setenv("XDG_CONFIG_HOME", str(base / "config"))
     mp.setitem(engines.ENGINES, "planting", f"{__name__}:PlantingEngine")
     # validation rejects planted markup (tests/security); switched off, the page's own escaping is tested
-    mp.setattr("arxiv_translator.validate.markup_problems", lambda seg, answer: [])
+    mp.setattr("arxiv_translator.translate.validate.markup_problems", lambda seg, answer: [])
     try:
         _run(Job(source=SAMPLE, settings=Settings(engine="planting", compile=False), out=base / "out"))
     finally:

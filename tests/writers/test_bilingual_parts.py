@@ -14,11 +14,11 @@ from arxiv_translator.readers.html_page import parse_page
 from arxiv_translator.readers.latex import LatexReader
 from arxiv_translator.readers.latex_graphics import _loop_specs, width_fraction
 from arxiv_translator.readers.tables import html_tables, latex_table, pipe_table
-from arxiv_translator.render.figure_rows import figure_inliner
-from arxiv_translator.render.latex_cites import bibliography, parse_bib
-from arxiv_translator.render.latex_numbers import label_numbers
-from arxiv_translator.render.latex_refs import LatexRefs
-from arxiv_translator.render.tables import rectangular
+from arxiv_translator.writers.bilingual.figure_rows import figure_inliner
+from arxiv_translator.writers.bilingual.latex_cites import bibliography, parse_bib
+from arxiv_translator.writers.bilingual.latex_numbers import label_numbers
+from arxiv_translator.writers.bilingual.latex_refs import LatexRefs
+from arxiv_translator.writers.tables import rectangular
 
 TABLES = [
     # (tabular, rows as (text, colspan, rowspan))
@@ -197,9 +197,9 @@ def test_the_original_compile_wins_where_it_left_aux_and_bbl(tmp_path):
 def test_the_original_compile_keeps_aux_and_bbl(tmp_path, sample_paper):
     if shutil.which("xelatex") is None:
         pytest.skip("no TeX")
-    from arxiv_translator.writers.latex_build import CompileContext, compile_original
-    from arxiv_translator.writers.latex_compile import Budget
-    from arxiv_translator.writers.tex_jail import Sandbox
+    from arxiv_translator.writers.latex.build import CompileContext, compile_original
+    from arxiv_translator.writers.latex.compiler import Budget
+    from arxiv_translator.writers.latex.jail import Sandbox
 
     (tmp_path / "logs").mkdir()
     ctx = CompileContext(Sandbox("auto"), Budget(600), 300)
@@ -212,7 +212,7 @@ def test_the_original_compile_keeps_aux_and_bbl(tmp_path, sample_paper):
 
 def test_plain_bib_text_shortcut_equals_the_conversion():
     """Names and titles without LaTeX skip the LaTeX-to-text conversion, with the same result (corpus .bib files)."""
-    from arxiv_translator.render import latex_cites
+    from arxiv_translator.writers.bilingual.writer import latex_cites
 
     values = ["Data-driven models", "O'Neil", "A -- B", "{GAN}s", "$\\alpha$-nets", "J.~Smith", "Zoë  Müller"]
     for bib in sorted((CORPUS / "latex").rglob("*.bib"))[:8]:

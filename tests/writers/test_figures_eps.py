@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from arxiv_translator.render.figures import FigureInliner
+from arxiv_translator.writers.bilingual.figures import FigureInliner
 
 pytestmark = pytest.mark.skipif(shutil.which("gs") is None, reason="Ghostscript (gs) is not installed")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from arxiv_translator.render.labels import localise_label, localise_tags
-from arxiv_translator.writers.html_localise import localise_page
+from arxiv_translator.writers.labels import localise_label, localise_tags
+from arxiv_translator.writers.html.localise import localise_page
 
 
 @pytest.mark.parametrize("english,korean", [

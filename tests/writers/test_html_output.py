@@ -25,7 +25,7 @@ from arxiv_translator.glossary import Glossary
 from arxiv_translator.pipeline import Job, run
 from arxiv_translator.protect import mask_document
 from arxiv_translator.readers.html import HtmlReader
-from arxiv_translator.writers.html_output import absolute_urls, escape_prose, korean_head, render_page
+from arxiv_translator.writers.html.output import absolute_urls, escape_prose, korean_head, render_page
 
 from readers.test_html import MATH, PAGE  # tests/ is on sys.path (conftest)
 
@@ -278,7 +278,7 @@ def test_corpus_page_renders_in_chromium(tmp_path, chromium, name):
 def test_engine_markup_is_text_in_the_browser(tmp_path, monkeypatch, chromium):
     monkeypatch.setitem(engines.ENGINES, "evil", f"{__name__}:EvilEngine")
     # Validation rejects answers that add markup (tests/security); switched off, the writer's escaping is tested.
-    monkeypatch.setattr("arxiv_translator.validate.markup_problems", lambda seg, answer: [])
+    monkeypatch.setattr("arxiv_translator.translate.validate.markup_problems", lambda seg, answer: [])
     out = tmp_path / "out"
     source = CORPUS / "arxiv" / "2404.14219v1" / "paper.html"
     report = run_in_thread(Job(source=source, settings=Settings(engine="evil", compile=False), out=out))

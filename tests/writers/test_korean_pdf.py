@@ -17,7 +17,7 @@ import pytest
 
 from arxiv_translator.config import Settings
 from arxiv_translator.pipeline import Job, run
-from arxiv_translator.writers.latex_build import engine_plan, page_tolerance, pdf_pages
+from arxiv_translator.writers.latex.build import engine_plan, page_tolerance, pdf_pages
 
 EPS = """%!PS-Adobe-3.0 EPSF-3.0
 %%BoundingBox: 0 0 200 60
@@ -91,7 +91,7 @@ def test_a_pdf_that_does_not_open_does_not_count(tmp_path):
 
 @pytest.mark.slow
 def test_report_says_when_the_korean_pdf_is_not_valid(tmp_path, monkeypatch):
-    from arxiv_translator.writers import latex_build
+    from arxiv_translator.writers.latex import build as latex_build
 
     monkeypatch.setattr(latex_build, "page_tolerance", lambda pages: -1)  # no page count is close enough
     comp = translate(eps_paper(tmp_path / "src"), tmp_path / "out")

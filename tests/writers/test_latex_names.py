@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from conftest import corpus_papers
 
-from arxiv_translator.writers.latex import korean_preamble
-from arxiv_translator.writers.latex_compile import Budget, TexBuild
-from arxiv_translator.writers.tex_jail import Sandbox
-from arxiv_translator.writers.latex_names import FIXED_WORDS, THEOREM_NAMES, fixed_names_block, fixed_words
+from arxiv_translator.writers.latex.tree import korean_preamble
+from arxiv_translator.writers.latex.compiler import Budget, TexBuild
+from arxiv_translator.writers.latex.jail import Sandbox
+from arxiv_translator.writers.latex.names import FIXED_WORDS, THEOREM_NAMES, fixed_names_block, fixed_words
 
 needs_tex = pytest.mark.skipif(shutil.which("xelatex") is None or shutil.which("pdftotext") is None,
                                reason="TeX Live and poppler are installed by scripts/setup.sh")

@@ -14,7 +14,7 @@ from arxiv_translator.engines.pseudo import PseudoEngine, pseudo_translate
 from arxiv_translator.pipeline import Job, run
 from arxiv_translator.protect import mask_document
 from arxiv_translator.readers.latex import LatexReader
-from arxiv_translator.writers.latex import guard_pdftex, korean_preamble
+from arxiv_translator.writers.latex.tree import guard_pdftex, korean_preamble
 from arxiv_translator.writers.splice import render_file
 
 
@@ -97,9 +97,9 @@ def test_segments_that_break_the_build_are_reverted(tmp_path, sample_paper, monk
     monkeypatch.setattr(BreakingEngine, "triggers", {poison: BreakingEngine.triggers[poison]})
     # The poison is markup a model adds, which validation rejects and the writer escapes as text
     # (tests/security/test_hostile_model.py); both are switched off here to reach the repair path.
-    monkeypatch.setattr("arxiv_translator.validate.markup_problems", lambda seg, answer: [])
-    monkeypatch.setattr("arxiv_translator.writers.latex.latex_safe", lambda segs: segs)
-    monkeypatch.setattr("arxiv_translator.writers.latex.escape_latex_prose", lambda answer, masked: answer)
+    monkeypatch.setattr("arxiv_translator.translate.validate.markup_problems", lambda seg, answer: [])
+    monkeypatch.setattr("arxiv_translator.writers.latex.tree.latex_safe", lambda segs: segs)
+    monkeypatch.setattr("arxiv_translator.writers.latex.tree.escape_latex_prose", lambda answer, masked: answer)
     out = tmp_path / "out"
     report = run(Job(source=sample_paper, settings=Settings(engine="breaking"), out=out))
     assert report["compile"]["ok"] is True

@@ -15,10 +15,10 @@ from arxiv_translator.engines.pseudo import pseudo_translate
 from arxiv_translator.pipeline import Job, run
 from arxiv_translator.protect import mask_document, unmask
 from arxiv_translator.readers import READERS, reader_for
-from arxiv_translator.render.markdown import latex_text, math_alttext, tex_math
-from arxiv_translator.render.markdown_doc import document_markdown
+from arxiv_translator.writers.markdown.segments import latex_text, math_alttext, tex_math
+from arxiv_translator.writers.markdown.document import document_markdown
 from arxiv_translator.prose import needs_translation
-from arxiv_translator.writers.markdown_output import fit_lines
+from arxiv_translator.writers.markdown.output import fit_lines
 
 PSEUDO = Settings(engine="pseudo", compile=False)
 

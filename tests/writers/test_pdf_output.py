@@ -24,9 +24,9 @@ from arxiv_translator.readers.pdf import PdfReader
 from arxiv_translator.readers.pdf_classify import HeuristicClassifier, ReadState, collect_stats
 from arxiv_translator.readers.pdf_layout import extract_page
 from arxiv_translator.readers.pdf_math import is_math_font
-from arxiv_translator.translator import TranslateOptions, Translator
+from arxiv_translator.translate.translator import TranslateOptions, Translator
 from arxiv_translator.writers.base import WriteJob
-from arxiv_translator.writers.pdf_output import PdfOutput
+from arxiv_translator.writers.pdf.output import PdfOutput
 
 PDFS = sorted((CORPUS / "arxiv").glob("*/paper.pdf")) if (CORPUS / "arxiv").is_dir() else []
 #: Two small papers run whole through the pipeline (references and page numbers included).

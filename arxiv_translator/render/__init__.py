@@ -1,1 +1,0 @@
-"""Rendering helpers shared by writers: segment text to HTML or Markdown, figures."""

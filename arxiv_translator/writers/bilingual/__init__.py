@@ -1,0 +1,1 @@
+"""The bilingual reader page: paired paragraphs, math with KaTeX, tables, figures, references."""

@@ -1,0 +1,1 @@
+"""The LaTeX writer: the translated source tree, Korean fixed names, the jailed TeX build."""

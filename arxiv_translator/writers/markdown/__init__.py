@@ -1,0 +1,1 @@
+"""The Korean Markdown writer: the document model rendered as Markdown."""

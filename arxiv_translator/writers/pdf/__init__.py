@@ -1,0 +1,1 @@
+"""The PDF writer for PDF sources: Korean text typeset over the original pages."""
