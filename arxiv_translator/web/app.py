@@ -13,7 +13,7 @@ import asyncio
 import json
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -27,8 +27,9 @@ from starlette.exceptions import HTTPException
 from arxiv_translator.version import __version__
 from arxiv_translator.sources.arxiv_client import ArxivConfig
 from arxiv_translator.sources.arxiv_ids import ArxivId, parse_arxiv_id
-from arxiv_translator.errors import InputError
+from arxiv_translator.errors import ConfigError, InputError
 from arxiv_translator.web import auth, queue, search
+from arxiv_translator.web.options import OptionPolicy
 from arxiv_translator.web.runner import Service
 
 JOB_ID = re.compile(r"^[0-9a-f]{16}$")
@@ -44,16 +45,18 @@ class WebOptions:
     auth: bool = True
     private: bool = False
     max_body: int = 16 * 1024
+    allow: OptionPolicy = field(default_factory=OptionPolicy)
     sse_poll: float = 0.5
     sse_max: float = 3600.0
 
 
 class JobRequest(BaseModel):
-    """``POST /api/jobs``: an arXiv id or URL; options are not open to requesters on this server."""
+    """``POST /api/jobs``: an arXiv id or URL, and per-job options where the operator allows them
+    (``serve --allow-options``: ``engine``, ``model``, ``style``)."""
 
     model_config = ConfigDict(extra="forbid")
     source: str = Field(min_length=1, max_length=300, examples=["2402.18563"])
-    options: dict[str, Any] = Field(default_factory=dict)
+    options: dict[str, Any] = Field(default_factory=dict, examples=[{"style": "formal"}])
 
 
 class JobAccepted(BaseModel):
@@ -82,8 +85,19 @@ def parse_source(source: str) -> ArxivId:
         raise ApiError(400, f"not an arXiv id or URL: {str(exc)[:300]}") from None
 
 
-def submit_source(service: Service, opts: WebOptions, source: str, token: str | None) -> tuple[dict, bool]:
-    """Check the token and limits, validate the id, queue (or join) the job: (job, created)."""
+def check_options(service: Service, opts: WebOptions, options: dict[str, Any]) -> tuple[dict[str, str], str]:
+    """The requester's options (validated against the operator's policy) and the signature they give;
+    ApiError 400 naming the first option that is unknown or not allowed."""
+    try:
+        clean = opts.allow.validate(options)
+        return clean, service.job_signature(clean)
+    except (InputError, ConfigError) as exc:
+        raise ApiError(400, str(exc)[:300]) from None
+
+
+def submit_source(service: Service, opts: WebOptions, source: str, token: str | None,
+                  options: dict[str, Any] | None = None) -> tuple[dict, bool]:
+    """Check the token and limits, validate the id and options, queue (or join) the job: (job, created)."""
     tok = None
     if opts.auth:
         tok = auth.verify(service.db, token)
@@ -94,7 +108,8 @@ def submit_source(service: Service, opts: WebOptions, source: str, token: str | 
         if limit:
             raise ApiError(429, limit)
     ref = parse_source(source)
-    done = queue.submit(service.db, ref, service.signature, tok["name"] if tok else None, str(ref))
+    clean, signature = check_options(service, opts, options or {})
+    done = queue.submit(service.db, ref, signature, tok["name"] if tok else None, str(ref), clean)
     return done.job, done.created
 
 
@@ -158,9 +173,8 @@ def create_app(service: Service, opts: WebOptions | None = None) -> FastAPI:
     @app.post("/api/jobs", response_model=JobAccepted, status_code=202,
               responses={200: {"model": JobAccepted}, 400: {}, 401: {}, 413: {}, 429: {}})
     def post_job(body: JobRequest, request: Request) -> Response:
-        if body.options:
-            raise ApiError(400, f"options are not open to requesters on this server: {sorted(body.options)[:5]}")
-        job, created = submit_source(service, opts, body.source, auth.bearer(request.headers.get("authorization")))
+        job, created = submit_source(service, opts, body.source, auth.bearer(request.headers.get("authorization")),
+                                     body.options)
         status = 202 if created or job["status"] in queue.ACTIVE else 200
         out = JobAccepted(id=job["id"], status=job["status"], paper_id=job["paper_id"], url=f"/jobs/{job['id']}",
                           joined=not created)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (Column, Float, Index, Integer, MetaData, String, Table, Text, create_engine, event,
-                        text)
+                        inspect, text)
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -66,6 +66,7 @@ jobs = Table(
     Column("heartbeat", Float),
     Column("attempts", Integer, nullable=False, default=0),
     Column("token", String(64)),
+    Column("options", Text, nullable=False, default="{}"),  # JSON: the requester's per-job options
     Column("cost_usd", Float, nullable=False, default=0.0),
     Column("created", Float, nullable=False),
     Column("started", Float),
@@ -139,6 +140,8 @@ def open_engine(url: str) -> Engine:
         with engine.begin() as conn:
             META.create_all(conn)
             conn.execute(text(_ACTIVE_UNIQUE))
+            if "options" not in {c["name"] for c in inspect(conn).get_columns("jobs")}:  # a library made before
+                conn.execute(text("ALTER TABLE jobs ADD COLUMN options TEXT NOT NULL DEFAULT '{}'"))
             if is_sqlite(engine):
                 conn.execute(text(_FTS))
             elif engine.dialect.name == "postgresql":

@@ -75,10 +75,12 @@ def add_pages(app: FastAPI, service: Service, opts: Any) -> None:
 
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
-    def home(request: Request, status: int = 200, error: str = "", source: str = "") -> HTMLResponse:
+    def home(request: Request, status: int = 200, error: str = "", source: str = "",
+             chosen: dict[str, str] | None = None) -> HTMLResponse:
         latest, total = search.search(service.db, per_page=8)
         return _with_csrf(request, "index.html", status=status, latest=latest, total=total,
-                          counts=queue.queue_length(service.db), error=error, source=source)
+                          counts=queue.queue_length(service.db), error=error, source=source,
+                          option_fields=opts.allow.fields(), chosen=chosen or {})
 
     @app.get("/favicon.ico", include_in_schema=False)
     def favicon() -> Response:
@@ -91,13 +93,16 @@ def add_pages(app: FastAPI, service: Service, opts: Any) -> None:
 
     @app.post("/request", include_in_schema=False)
     def request_form(request: Request, source: str = Form("", max_length=300), csrf: str = Form(""),
-                     token: str = Form("", max_length=200)) -> Response:
+                     token: str = Form("", max_length=200), engine: str = Form("", max_length=100),
+                     model: str = Form("", max_length=100), style: str = Form("", max_length=100)) -> Response:
         if not auth.csrf_ok(request.cookies.get("csrf"), csrf):
             return home(request, 403, "요청 양식이 만료되었습니다. 페이지를 새로 고친 뒤 다시 시도하세요. (CSRF)")
+        # the per-job options (web/options.py): a field left empty means the operator's default
+        chosen = {name: value for name, value in (("engine", engine), ("model", model), ("style", style)) if value}
         try:
-            job, _created = submit_source(service, opts, source, token or None)
+            job, _created = submit_source(service, opts, source, token or None, chosen)
         except ApiError as exc:
-            return home(request, exc.status, exc.message, source)
+            return home(request, exc.status, exc.message, source, chosen)
         return RedirectResponse(f"/jobs/{job['id']}", status_code=303)
 
     @app.get("/papers", response_class=HTMLResponse, include_in_schema=False)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from dataclasses import dataclass
@@ -43,8 +44,11 @@ def get_job(engine: Engine, job_id: str) -> dict[str, Any] | None:
     return dict(row._mapping) if row else None
 
 
-def submit(engine: Engine, ref: ArxivId, signature: str, token: str | None, source: str) -> Submitted:
-    """Queue ``ref`` for translation under ``signature``, unless it is done, queued or running already."""
+def submit(engine: Engine, ref: ArxivId, signature: str, token: str | None, source: str,
+           options: dict[str, str] | None = None) -> Submitted:
+    """Queue ``ref`` for translation under ``signature``, unless it is done, queued or running already.
+
+    ``options`` (validated per-job options) travel with the job; ``signature`` must be the one they give."""
     vkey = f"v{ref.version}" if ref.version else "latest"
     for _ in range(5):
         existing = _existing(engine, ref, vkey, signature)
@@ -53,6 +57,7 @@ def submit(engine: Engine, ref: ArxivId, signature: str, token: str | None, sour
         now = time.time()
         row = {"id": uuid.uuid4().hex[:16], "source": source, "arxiv_id": ref.base, "vkey": vkey,
                "signature": signature, "status": "queued", "stage": "queued", "token": token, "created": now,
+               "options": json.dumps(options or {}, sort_keys=True),
                "paper_id": ref.folder_name if ref.version else None}
         try:
             with engine.begin() as conn:

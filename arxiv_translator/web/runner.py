@@ -16,7 +16,7 @@ import re
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ from arxiv_translator.errors import TranslatorError
 from arxiv_translator.jobs.store import JOB_DIR, JobStore, has_job
 from arxiv_translator.pipeline import Job, run
 from arxiv_translator.web.db import jobs, papers, tokens, upsert_paper
+from arxiv_translator.web.options import job_settings, settings_signature
 
 Progress = Callable[..., None]
 OUTPUT_FILES = {"bilingual": "paper.bilingual.html", "ko.html": "paper.ko.html", "ko.pdf": "paper.ko.pdf",
@@ -46,6 +47,20 @@ class Service:
     db: Engine
     settings: Settings
     signature: str  # signature_hash of the engine/target/style/glossary signature
+    signatures: dict[str, str] = field(default_factory=dict, repr=False)  # per-job options (JSON) -> signature
+
+    def job_settings(self, job: dict[str, Any]) -> Settings:
+        """The settings of one job: the operator's, with the job's per-job options merged in."""
+        return job_settings(self.settings, json.loads(job.get("options") or "{}"))
+
+    def job_signature(self, options: dict[str, str]) -> str:
+        """The signature of a job with these (validated) options; ConfigError when its engine cannot run."""
+        if not options:
+            return self.signature
+        key = json.dumps(options, sort_keys=True)
+        if key not in self.signatures:
+            self.signatures[key] = settings_signature(job_settings(self.settings, options))
+        return self.signatures[key]
 
     @property
     def papers_dir(self) -> Path:
@@ -70,17 +85,19 @@ def run_translation(service: Service, job: dict[str, Any], progress: Progress) -
         meta = client.metadata(ref)
     paper_id = meta.ref.folder_name
     _wait_for_twin(service, job, paper_id, progress)
+    settings = service.job_settings(job)
+    sig = service.job_signature(json.loads(job.get("options") or "{}"))  # of the settings the job runs with now
     with service.db.connect() as conn:
         row = conn.execute(select(papers).where(and_(papers.c.id == paper_id,
-                                                     papers.c.signature == service.signature))).first()
+                                                     papers.c.signature == sig))).first()
     if row is not None and (service.data / row.out_dir).is_dir():
         return Outcome(paper_id, 0.0, True)  # already translated with this signature: no engine call
-    _check_budget(service, job, meta)
+    _check_budget(service, job, meta, settings)
     work = service.data / "work" / str(job["id"])
     if not _resumable(work):  # a retried job continues from its saved state (jobs/): only missing answers
         shutil.rmtree(work, ignore_errors=True)
     work.parent.mkdir(parents=True, exist_ok=True)
-    report = run(Job(source=meta.id, settings=service.settings, out=work, listener=_listener(progress)))
+    report = run(Job(source=meta.id, settings=settings, out=work, listener=_listener(progress)))
     shutil.rmtree(work / JOB_DIR, ignore_errors=True)  # the library keeps the outputs, not the job state
     dest = service.papers_dir / paper_id
     old = dest.with_name(f".{paper_id}.old.{os.getpid()}")
@@ -89,7 +106,7 @@ def run_translation(service: Service, job: dict[str, Any], progress: Progress) -
         os.replace(dest, old)
     os.replace(work, dest)
     shutil.rmtree(old, ignore_errors=True)
-    values = _paper_values(meta, dest, service, report)
+    values = _paper_values(meta, dest, service, report, sig)
     with service.db.begin() as conn:
         upsert_paper(conn, values)
     return Outcome(paper_id, float(report.get("cost_usd", 0.0)), False)
@@ -140,7 +157,7 @@ def _listener(progress: Progress) -> Callable[[Event], None]:
     return on_event
 
 
-def _check_budget(service: Service, job: dict[str, Any], meta: Metadata) -> None:
+def _check_budget(service: Service, job: dict[str, Any], meta: Metadata, settings: Settings) -> None:
     """Refuse, before any engine call, a job whose estimated cost would exceed its token's daily budget."""
     if not job.get("token"):
         return
@@ -153,18 +170,19 @@ def _check_budget(service: Service, job: dict[str, Any], meta: Metadata) -> None
                              .where(and_(jobs.c.token == job["token"], jobs.c.created >= day))).scalar_one()
     scratch = service.data / "work" / f"{job['id']}-estimate"
     shutil.rmtree(scratch, ignore_errors=True)
-    est = run(Job(source=meta.id, settings=service.settings, out=scratch, estimate=True))
+    est = run(Job(source=meta.id, settings=settings, out=scratch, estimate=True))
     cost = float(est.get("cost_usd", 0.0))
     if spent + cost > tok.daily_usd:
         raise InputError(f"{meta.id}: refused before translating: the estimated cost ${cost:.4f} would exceed "
                          f"token '{tok.name}'s daily budget ${tok.daily_usd:.2f} (${spent:.4f} spent today)")
 
 
-def _paper_values(meta: Metadata, dest: Path, service: Service, report: dict[str, Any]) -> dict[str, Any]:
+def _paper_values(meta: Metadata, dest: Path, service: Service, report: dict[str, Any],
+                  signature: str) -> dict[str, Any]:
     title_ko, abstract_ko = _korean_front(dest / "segments.jsonl")
     ref = meta.ref
     return {"id": ref.folder_name, "arxiv_id": ref.base, "version": ref.version or 1,
-            "signature": service.signature, "title": plain(meta.title), "title_ko": title_ko, "authors": meta.authors,
+            "signature": signature, "title": plain(meta.title), "title_ko": title_ko, "authors": meta.authors,
             "abstract": meta.abstract, "abstract_ko": abstract_ko, "categories": meta.categories,
             "primary_category": meta.primary_category, "published": meta.published, "updated": meta.updated,
             "out_dir": str(dest.relative_to(service.data)), "summary": summarize(report, dest),

@@ -53,6 +53,9 @@ def add_commands(sub: Any) -> None:
     s.add_argument("--base-url", default=None)
     s.add_argument("--config", type=Path, default=None, help="TOML config file")
     s.add_argument("--no-compile", action="store_true", help="do not compile LaTeX outputs")
+    s.add_argument("--allow-options", default=None, metavar="NAME[=V1|V2],...",
+                   help="per-job options requesters may set: engine, model, style (default: none); "
+                        "engine/style without values: those configured/known, model without values: any")
     s.add_argument("--stale-after", type=float, default=30.0, help="seconds without heartbeat before re-queue")
     _data_args(s)
     t = sub.add_parser("tokens", help="API tokens of the web library")
@@ -127,11 +130,9 @@ def _library(args: argparse.Namespace) -> int:
 
 def service_from_options(options: dict[str, Any]) -> Any:
     """The :class:`~.runner.Service` for serve's options (also used by worker processes)."""
-    from arxiv_translator.translate.memory import signature_hash
     from arxiv_translator.config import load_settings
-    from arxiv_translator.glossary import Glossary
-    from arxiv_translator.pipeline import choose_engine, signature
     from arxiv_translator.web.db import database_url, open_engine
+    from arxiv_translator.web.options import settings_signature
     from arxiv_translator.web.runner import Service
 
     data = Path(options["data"])
@@ -143,9 +144,7 @@ def service_from_options(options: dict[str, Any]) -> Any:
                              engine=options.get("engine"), model=options.get("model"),
                              base_url=options.get("base_url"), compile=False if options.get("no_compile") else None,
                              cache=data / "translations.sqlite3")
-    engine = choose_engine(settings)
-    glossary = Glossary.load(settings.glossary, settings.target).prepare()
-    sig = signature_hash(signature(settings, engine, glossary))
+    sig = settings_signature(settings)
     return Service(data=data, db=open_engine(database_url(data, options.get("database"))), settings=settings,
                    signature=sig)
 
@@ -220,11 +219,15 @@ def _serve(args: argparse.Namespace) -> int:
                "heartbeat": min(2.0, args.stale_after / 4)}
     service = service_from_options(options)
     auth_on = args.auth == "on" if args.auth else not local_host(args.host)
-    app = create_app(service, WebOptions(auth=auth_on, private=args.private))
+    from arxiv_translator.web.options import parse_policy
+
+    policy = parse_policy(args.allow_options, service.settings)
+    app = create_app(service, WebOptions(auth=auth_on, private=args.private, allow=policy))
     supervisor = Supervisor(service, options, args.workers)
     supervisor.start()
     log.info(json.dumps({"event": "serving", "url": f"http://{args.host}:{args.port}", "data": str(data),
-                         "workers": args.workers, "auth": auth_on, "private": args.private}))
+                         "workers": args.workers, "auth": auth_on, "private": args.private,
+                         "allow_options": {k: list(v) for k, v in policy.allowed.items()}}))
     # uvicorn re-raises SIGTERM after its graceful shutdown: make that an exit that runs the finally below
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
