@@ -108,7 +108,7 @@ class OptionPolicy:
 
 def parse_policy(spec: str | None, settings: Settings) -> OptionPolicy:
     """The policy for ``--allow-options`` (``NAME[=V1|V2...]``, comma-separated); ConfigError when wrong."""
-    from arxiv_translator.engines import ENGINES
+    from arxiv_translator.engines import ENGINES, engine_class
 
     allowed: dict[str, tuple[str, ...]] = {}
     for part in filter(None, (p.strip() for p in (spec or "").split(","))):
@@ -129,7 +129,11 @@ def parse_policy(spec: str | None, settings: Settings) -> OptionPolicy:
             raise ConfigError(f"--allow-options {name}: {bad[0][:40]!r} is not a known {name}")
         allowed[name] = values
     for engine in allowed.get("engine", ()):  # every engine offered must be usable (key, server) now
-        settings_signature(job_settings(settings, {"engine": engine}))
+        merged = job_settings(settings, {"engine": engine})
+        problem = engine_class(engine).missing(merged.engine_settings())
+        if problem:
+            raise ConfigError(f"--allow-options engine: engine {engine} is not configured ({problem})")
+        settings_signature(merged)
     return OptionPolicy(allowed)
 
 
