@@ -86,7 +86,8 @@ def _existing(engine: Engine, ref: ArxivId, vkey: str, signature: str) -> dict[s
             paper = conn.execute(select(papers.c.id).where(and_(papers.c.id == ref.folder_name,
                                                                 papers.c.signature == signature))).first()
             if paper:
-                done = conn.execute(select(jobs).where(and_(jobs.c.paper_id == paper.id, jobs.c.status == "done"))
+                done = conn.execute(select(jobs).where(and_(jobs.c.paper_id == paper.id, jobs.c.status == "done",
+                                                        jobs.c.signature == signature))
                                     .order_by(jobs.c.finished.desc())).first()
                 if done:
                     return dict(done._mapping)
@@ -163,6 +164,6 @@ def public_job(job: dict[str, Any]) -> dict[str, Any]:
     """The API view of a job (``cost_usd``: spent so far while running, the run's cost once done)."""
     return {"id": job["id"], "status": job["status"], "stage": job["stage"],
             "progress": {"done": job["done"], "total": job["total"], "cost_usd": job["cost_usd"]},
-            "paper_id": job["paper_id"],
+            "paper_id": job["paper_id"], "options": json.loads(job.get("options") or "{}"),
             "error": job["error"] or None, "message": job["message"], "source": job["source"],
             "cost_usd": job["cost_usd"], "created": job["created"], "finished": job["finished"]}

@@ -162,3 +162,21 @@ def test_serve_allow_options_end_to_end(fake, tmp_path, config, llm):
         assert job["status"] == "done", job["error"]
         rep = httpx.get(f"{srv.url}/papers/{job['paper_id']}/report").json()
         assert rep["signature"]["style"] == "formal" and rep["signature"]["engine"] == "pseudo"
+
+
+def test_a_library_made_before_options_gains_the_column(service, tmp_path):
+    from arxiv_translator.web.db import database_url, open_engine
+
+    with service.db.begin() as conn:
+        conn.exec_driver_sql("ALTER TABLE jobs DROP COLUMN options")
+    service.db.dispose()
+    db = open_engine(database_url(tmp_path / "lib", None))
+    with db.connect() as conn:
+        assert "options" in [row[1] for row in conn.exec_driver_sql("PRAGMA table_info(jobs)")]
+    service.db = db
+    c = client(service, "style")
+    r = c.post("/api/jobs", json={"source": SAMPLE_ID, "options": {"style": "formal"}})
+    assert r.status_code == 202
+    assert c.get(f"/api/jobs/{r.json()['id']}").json()["options"] == {"style": "formal"}
+    page = c.get(f"/jobs/{r.json()['id']}")
+    assert page.status_code == 200 and "style=formal" in page.text
