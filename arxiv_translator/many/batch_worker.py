@@ -7,8 +7,9 @@ and, under a budget, the ``allowance`` left for this paper.  The worker
 1. installs the shared arXiv throttle (:mod:`.throttle`);
 2. under a budget, estimates the paper's cost first (``pipeline.run`` with ``estimate``) and
    gives up ("skipped") when it would not fit, else writes the estimate as its reservation;
-3. runs the translate job; answers go to the shared translation memory as they arrive, so a
-   killed worker's paper resumes there;
+3. runs the translate job; answers go to the shared translation memory as they arrive (the
+   ``--cache`` file, or on Ray the memory actor that ``services`` names), so a killed worker's
+   paper resumes there;
 4. with ``spec["upload"]`` (``--out URL``), translates into a scratch folder on this machine and
    uploads it to the URL when finished (:mod:`.store`);
 5. writes its result (status, report figures or the error) as JSON and exits.
@@ -75,7 +76,8 @@ def work(spec: dict, throttle: object | None = None, services: Callable[[Any], A
         settings = load_settings(Path(spec["config"]) if spec.get("config") else None, **spec["settings"])
         shared = services(settings) if services is not None else None
         if spec.get("allowance") is not None:
-            estimate = run(Job(source=spec["source"], settings=settings, out=out, estimate=True, listener=listen), shared)
+            estimate = run(Job(source=spec["source"], settings=settings, out=out, estimate=True, listener=listen),
+                           shared)
             cost = float(estimate.get("cost_usd", 0.0))
             if cost > float(spec["allowance"]):
                 return {"status": "skipped", "error": f"budget: estimated ${cost:.4f} > ${spec['allowance']:.4f} left"}

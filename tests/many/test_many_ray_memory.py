@@ -115,6 +115,7 @@ def test_a_paper_in_two_folders_asks_the_engine_once(local_ray, tmp_path, monkey
         shown).groups())
     report = json.loads((tmp_path / "papers" / second["folder"] / "report.json").read_text(encoding="utf-8"))
     cached = report["segments"]["cached"]
-    assert cached > 0 and (looked, found, stored) == (2 * cached, cached, cached)  # first: all stored; second: all found
+    # the first paper stored every answer, the second found every one
+    assert cached > 0 and (looked, found, stored) == (2 * cached, cached, cached)
     # the actor wrote the driver's --cache file under the job's own signature: a plain run reuses it
     assert asked_after_plain == asked
