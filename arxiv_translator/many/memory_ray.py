@@ -8,6 +8,9 @@ cluster stored), and each task reaches it through :class:`RayMemory`, a client w
 ``len``, ``close``) that the job receives as its :class:`~arxiv_translator.jobs.context.Services`
 memory.  Keys are what the SQLite memory uses: the job's signature hash and the masked source text.
 
+Through ``ray://`` (Ray Client) the driver is on no node of the cluster: the actor then runs where
+Ray puts it and the ``--cache`` path names a file on that node.
+
 The actor serves one call at a time (a SQLite connection stays on one thread): a get is one
 round trip per segment, a put one per answered request.
 """
@@ -94,9 +97,13 @@ def start_memory(ray: Any, path: Path) -> Any:
     from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
     TranslationCache(path, {}).close()
-    here = NodeAffinitySchedulingStrategy(node_id=ray.get_runtime_context().get_node_id(), soft=False)
-    return ray.remote(num_cpus=0, max_concurrency=1)(MemoryState).options(
-        scheduling_strategy=here).remote(str(Path(path).resolve()))
+    actor = ray.remote(num_cpus=0, max_concurrency=1)(MemoryState)
+    try:  # through ``ray://`` (Ray Client) the driver is no node: the actor goes where Ray puts it
+        here = NodeAffinitySchedulingStrategy(node_id=ray.get_runtime_context().get_node_id(), soft=False)
+        actor = actor.options(scheduling_strategy=here)
+    except Exception:  # noqa: BLE001 - Ray raises various errors for a client-mode runtime context
+        pass
+    return actor.remote(str(Path(path).resolve()))
 
 
 def job_signature(settings: Settings) -> dict[str, str]:
