@@ -119,3 +119,29 @@ def test_a_paper_in_two_folders_asks_the_engine_once(local_ray, tmp_path, monkey
     assert cached > 0 and (looked, found, stored) == (2 * cached, cached, cached)
     # the actor wrote the driver's --cache file under the job's own signature: a plain run reuses it
     assert asked_after_plain == asked
+
+
+
+def test_a_living_holder_keeps_its_slot_past_the_lease(local_ray):
+    from arxiv_translator.many.batch_ray import _ThrottleState
+
+    def hold(actor, delay, seconds):  # defined here: Ray ships a local function by value
+        import time as clock
+
+        from arxiv_translator.many.batch_ray import ArxivThrottle
+
+        clock.sleep(delay)
+        asked = clock.monotonic()
+        with ArxivThrottle(actor, lease=0.3).slot(0.0):  # renewed every 0.1 s while held
+            started = clock.monotonic()
+            clock.sleep(seconds)
+            return asked, started, clock.monotonic()
+
+    actor = ray.remote(num_cpus=0, max_concurrency=100)(_ThrottleState).remote()
+    task = ray.remote(num_cpus=1)(hold)
+    ray.get([task.remote(actor, 0.0, 0.3), task.remote(actor, 0.0, 0.0)])  # two task workers are up
+    holder = task.remote(actor, 0.0, 3.0)  # holds the slot for 10 leases
+    contender = task.remote(actor, 1.0, 0.0)
+    (_, start1, end1), (asked2, start2, _) = ray.get([holder, contender])
+    assert start1 < asked2 < end1  # asked while the first held the slot...
+    assert start2 >= end1  # ...and got it only when the first let go, not when its first lease ran out
