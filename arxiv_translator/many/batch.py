@@ -341,9 +341,10 @@ def run_batch(items: list[str], options: BatchOptions, show: Callable[[str], Non
         raise InputError(f"{root}: not a folder")
     launch: Launcher | None = None
     if options.ray:  # connect first: an unreachable cluster is an error before anything starts
+        from arxiv_translator.config import load_settings
         from arxiv_translator.many.batch_ray import ray_launcher
 
-        launch = ray_launcher(options.ray)
+        launch = ray_launcher(options.ray, load_settings(options.config, **options.settings).cache_path(), show)
     root.mkdir(parents=True, exist_ok=True)
     state = BatchState.load(root, remote)
     taken = {e.folder for e in state.entries}

@@ -7,8 +7,9 @@ and, under a budget, the ``allowance`` left for this paper.  The worker
 1. installs the shared arXiv throttle (:mod:`.throttle`);
 2. under a budget, estimates the paper's cost first (``pipeline.run`` with ``estimate``) and
    gives up ("skipped") when it would not fit, else writes the estimate as its reservation;
-3. runs the translate job; answers go to the shared translation memory as they arrive, so a
-   killed worker's paper resumes there;
+3. runs the translate job; answers go to the shared translation memory as they arrive (the
+   ``--cache`` file, or on Ray the memory actor that ``services`` names), so a killed worker's
+   paper resumes there;
 4. with ``spec["upload"]`` (``--out URL``), translates into a scratch folder on this machine and
    uploads it to the URL when finished (:mod:`.store`);
 5. writes its result (status, report figures or the error) as JSON and exits.
@@ -21,7 +22,9 @@ import os
 import shutil
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def _prctl():
@@ -43,10 +46,12 @@ def die_with_parent() -> None:
         _PRCTL(PR_SET_PDEATHSIG, SIGKILL)
 
 
-def work(spec: dict, throttle: object | None = None) -> dict:
+def work(spec: dict, throttle: object | None = None, services: Callable[[Any], Any] | None = None) -> dict:
     """Run one paper as ``spec`` says; returns the result dictionary.
 
-    ``throttle`` replaces the arXiv client's throttle (default: the batch's :class:`FileThrottle`).
+    ``throttle`` replaces the arXiv client's throttle (default: the batch's :class:`FileThrottle`);
+    ``services`` (settings -> :class:`~arxiv_translator.jobs.context.Services`) gives the job shared
+    services, such as a translation memory the whole cluster reaches (default: the job's own).
     """
     from arxiv_translator.config import load_settings
     from arxiv_translator.errors import TranslatorError
@@ -69,13 +74,15 @@ def work(spec: dict, throttle: object | None = None) -> dict:
             log.flush()
     try:
         settings = load_settings(Path(spec["config"]) if spec.get("config") else None, **spec["settings"])
+        shared = services(settings) if services is not None else None
         if spec.get("allowance") is not None:
-            estimate = run(Job(source=spec["source"], settings=settings, out=out, estimate=True, listener=listen))
+            estimate = run(Job(source=spec["source"], settings=settings, out=out, estimate=True, listener=listen),
+                           shared)
             cost = float(estimate.get("cost_usd", 0.0))
             if cost > float(spec["allowance"]):
                 return {"status": "skipped", "error": f"budget: estimated ${cost:.4f} > ${spec['allowance']:.4f} left"}
             write_marker(spec["reservation"], {"cost_usd": cost})
-        report = run(Job(source=spec["source"], settings=settings, out=out, listener=listen))
+        report = run(Job(source=spec["source"], settings=settings, out=out, listener=listen), shared)
         if upload:
             Remote(upload["url"]).upload(out, upload["folder"])
             shutil.rmtree(out, ignore_errors=True)
