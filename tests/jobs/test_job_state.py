@@ -41,7 +41,7 @@ def test_report_and_segments_validate_against_the_printed_schemas(done, capsys):
     jsonschema.validate(report, schemas["report"])
     assert report["schema_version"] == 1
     lines = rows(done / "segments.jsonl")
-    assert len(lines) == 48
+    assert len(lines) == 49
     for line in lines:
         jsonschema.validate(line, schemas["segments"])
     state = json.loads((done / ".job" / "state.json").read_text(encoding="utf-8"))
@@ -110,10 +110,10 @@ def test_status_shows_stage_segments_requests_and_cost(done, capsys):
     requests = json.loads((done / "report.json").read_text(encoding="utf-8"))["requests"]
     assert main(["status", str(done)]) == 0
     text = capsys.readouterr().out
-    assert "finished" in text and "segments 48/48" in text and f"requests {requests} " in text and "$0.0000" in text
+    assert "finished" in text and "segments 49/49" in text and f"requests {requests} " in text and "$0.0000" in text
     assert main(["status", str(done), "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
-    assert figures["segments"] == {"done": 48, "total": 48} and figures["stage"] == "report"
+    assert figures["segments"] == {"done": 49, "total": 49} and figures["stage"] == "report"
     assert main(["status", str(done.parent / "nothing")]) == 5
     assert "holds no translation job" in capsys.readouterr().err
 
@@ -171,4 +171,4 @@ def test_sigkill_at_any_moment_of_saving_leaves_a_loadable_state(tmp_path):
         proc.wait(timeout=30)
         state = JobStore(out).load()
         assert state.stage is Stage.PROTECT and state.document is not None
-        assert len(list(state.document.segments())) == 48
+        assert len(list(state.document.segments())) == 49
