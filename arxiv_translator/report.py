@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from arxiv_translator.document import Document
-from arxiv_translator.translate.translator import Usage
+from arxiv_translator.translation.translator import Usage
 
 SCHEMA_VERSION = 1
 

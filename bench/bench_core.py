@@ -28,13 +28,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 import subprocess  # noqa: E402
 from contextlib import contextmanager  # noqa: E402
 
-from arxiv_translator.translate.memory import TranslationCache  # noqa: E402
+from arxiv_translator.translation.memory import TranslationCache  # noqa: E402
 from arxiv_translator.config import EngineSettings  # noqa: E402
 from arxiv_translator.engines import create_engine  # noqa: E402
 from arxiv_translator.glossary import Glossary  # noqa: E402
 from arxiv_translator.protect import mask_document  # noqa: E402
 from arxiv_translator.readers.latex import LatexReader  # noqa: E402
-from arxiv_translator.translate.translator import TranslateOptions, Translator  # noqa: E402
+from arxiv_translator.translation.translator import TranslateOptions, Translator  # noqa: E402
 from arxiv_translator.writers.latex.tree import write_tree  # noqa: E402
 from arxiv_translator.writers.report import write_segments  # noqa: E402
 

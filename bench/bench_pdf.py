@@ -39,7 +39,7 @@ def one(pdf: Path, pages: str | None) -> dict:
     from arxiv_translator.glossary import Glossary
     from arxiv_translator.protect import mask_document
     from arxiv_translator.readers.pdf import PdfReader
-    from arxiv_translator.translate.translator import TranslateOptions, Translator
+    from arxiv_translator.translation.translator import TranslateOptions, Translator
     from arxiv_translator.writers.pdf import fonts as pdf_fonts
     from arxiv_translator.writers.base import WriteJob
     from arxiv_translator.writers.pdf.output import PdfOutput

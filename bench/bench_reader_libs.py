@@ -33,7 +33,7 @@ os.environ.setdefault("FAKE_SLOPPY", "0.3")
 from arxiv_translator.document import Document, Status  # noqa: E402
 from arxiv_translator.protect import mask_document, unmask  # noqa: E402
 from arxiv_translator.readers.markdown import MarkdownReader  # noqa: E402
-from arxiv_translator.translate.validate import needs_translation  # noqa: E402
+from arxiv_translator.translation.validate import needs_translation  # noqa: E402
 from arxiv_translator.writers.markdown.output import splice_markdown  # noqa: E402
 
 PKG = ROOT / "arxiv_translator" / "readers"

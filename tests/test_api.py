@@ -132,3 +132,13 @@ def test_import_is_cheap_and_all_is_guarded():
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
     with pytest.raises(AttributeError):
         at.no_such_name  # noqa: B018
+
+
+def test_no_subpackage_shadows_a_public_name():
+    """``at.translate`` is the function even after every subpackage has been imported."""
+    import pkgutil
+
+    for info in pkgutil.iter_modules(at.__path__):
+        assert info.name not in at.__all__, f"arxiv_translator.{info.name} would shadow at.{info.name}"
+    import arxiv_translator.translation  # noqa: F401 - the translator core, imported by every job
+    assert callable(at.translate) and callable(at.read)

@@ -26,7 +26,7 @@ from arxiv_translator.errors import EngineError, TransientEngineError
 from arxiv_translator.glossary import Glossary
 from arxiv_translator.protect import mask_document
 from arxiv_translator.readers.latex import LatexReader
-from arxiv_translator.translate.translator import TranslateOptions, Translator
+from arxiv_translator.translation.translator import TranslateOptions, Translator
 
 ARXIV_ID = "2402.18563"
 

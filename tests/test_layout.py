@@ -25,7 +25,7 @@ LAYERS: list[set[str]] = [
     {"prose"},
     {"readers", "llm"},
     {"engines"},
-    {"translate"},
+    {"translation"},
     {"report"},  # the report's models
     {"sources"},
     {"audit"},

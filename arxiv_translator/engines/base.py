@@ -6,7 +6,7 @@ target-language strings.  It never sees a file format.
 
 Everything around the call -- batching, the translation memory, retries with
 backoff, concurrency limits, answer validation and fallbacks -- lives in
-:mod:`arxiv_translator.translate.translator`, so an engine is only the call to its
+:mod:`arxiv_translator.translation.translator`, so an engine is only the call to its
 service.  Each engine declares its :class:`Capabilities` (items and
 characters per request, requests in flight, whether it keeps XML tags, how
 it bills) and the translator's batching follows them.  Engines signal retryable failures with

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from arxiv_translator.sources.arxiv_client import ArxivConfig
-from arxiv_translator.translate.memory import TranslationCache
+from arxiv_translator.translation.memory import TranslationCache
 from arxiv_translator.config import Settings
 from arxiv_translator.engines import Engine
 from arxiv_translator.events import Listener

@@ -7,13 +7,13 @@ from typing import Any
 
 from arxiv_translator.version import __version__
 from arxiv_translator.audit.coverage import audit, audit_job, audit_warning
-from arxiv_translator.translate.memory import signature_hash
+from arxiv_translator.translation.memory import signature_hash
 from arxiv_translator.document import Document
 from arxiv_translator.engines import Engine
 from arxiv_translator.events import Event
 from arxiv_translator.config import Settings
-from arxiv_translator.translate.style import register_warning
-from arxiv_translator.translate.translator import Usage
+from arxiv_translator.translation.style import register_warning
+from arxiv_translator.translation.translator import Usage
 from arxiv_translator.writers.report import write_report
 from arxiv_translator.jobs.context import Context
 from arxiv_translator.report import Report, make_report

@@ -22,7 +22,7 @@ from arxiv_translator.events import Event
 from arxiv_translator.sources.inputs import PreparedSource, prepare_source
 from arxiv_translator.protect import mask_document
 from arxiv_translator.readers import reader_for
-from arxiv_translator.translate.translator import Usage
+from arxiv_translator.translation.translator import Usage
 from arxiv_translator.writers import WriteJob, writers_for
 from arxiv_translator.jobs.context import SAVE_EVERY_ANSWERS, SAVE_EVERY_SECONDS, Context
 from arxiv_translator.jobs.outputs import writer_names
@@ -216,8 +216,8 @@ class Translate(JobStage):
         return state.document is not None and all(s.status is not Status.PENDING for s in state.document.segments())
 
     async def run(self, state: JobState, ctx: Context) -> JobState:
-        from arxiv_translator.translate.memory import TranslationCache
-        from arxiv_translator.translate.translator import TranslateOptions, Translator
+        from arxiv_translator.translation.memory import TranslationCache
+        from arxiv_translator.translation.translator import TranslateOptions, Translator
         from arxiv_translator.report import add_usage
 
         assert state.document is not None

@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from arxiv_translator.document import Attempt, Document, Status
-from arxiv_translator.translate.translator import Usage
+from arxiv_translator.translation.translator import Usage
 
 STATE_VERSION = 1
 

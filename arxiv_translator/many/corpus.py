@@ -3,7 +3,7 @@
 One row per segment (columns :data:`COLUMNS`): ``paper`` (arXiv id with version, or the
 source's name), ``segment`` (its id), ``kind``, ``text`` (English source, formulas as in the
 source), ``translation`` (Korean), ``status``, ``engine``, ``model``, ``signature`` (the
-translation signature hash of :mod:`arxiv_translator.translate.memory`).
+translation signature hash of :mod:`arxiv_translator.translation.memory`).
 
 * Only ``translated`` and ``cached`` segments by default; ``include`` adds ``kept`` (the
   translation is the source, as the output holds it) and ``failed`` (translation null).

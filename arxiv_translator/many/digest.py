@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from importlib import import_module
 from pathlib import Path
 
-from arxiv_translator.translate.memory import TranslationCache
+from arxiv_translator.translation.memory import TranslationCache
 from arxiv_translator.config import Settings
 from arxiv_translator.engines import Engine
 from arxiv_translator.errors import BadAnswerError, EngineError, TransientEngineError, TranslatorError

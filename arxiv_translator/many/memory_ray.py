@@ -4,7 +4,7 @@ A Ray task may run on a node that cannot see the driver's ``--cache`` file, so t
 open it: one actor, pinned to the driver's node, owns the SQLite memory (the driver's
 ``--cache`` path, so a later batch or a plain ``translate`` on the driver's machine reuses what the
 cluster stored), and each task reaches it through :class:`RayMemory`, a client with the
-:class:`~arxiv_translator.translate.memory.TranslationCache` interface (``get``, ``put_many``,
+:class:`~arxiv_translator.translation.memory.TranslationCache` interface (``get``, ``put_many``,
 ``len``, ``close``) that the job receives as its :class:`~arxiv_translator.jobs.context.Services`
 memory.  Keys are what the SQLite memory uses: the job's signature hash and the masked source text.
 
@@ -22,7 +22,7 @@ from typing import Any
 
 from arxiv_translator.config import Settings
 from arxiv_translator.jobs.context import Services
-from arxiv_translator.translate.memory import TranslationCache, signature_hash
+from arxiv_translator.translation.memory import TranslationCache, signature_hash
 
 
 class MemoryState:

@@ -151,7 +151,7 @@ def settings_signature(settings: Settings) -> str:
     Raises ConfigError when the engine cannot be set up (unknown engine, missing key...)."""
     from arxiv_translator.glossary import Glossary
     from arxiv_translator.pipeline import choose_engine, signature
-    from arxiv_translator.translate.memory import signature_hash
+    from arxiv_translator.translation.memory import signature_hash
 
     engine = choose_engine(settings)
     glossary = Glossary.load(settings.glossary, settings.target).prepare()

@@ -22,7 +22,7 @@ from arxiv_translator.glossary import Glossary
 from arxiv_translator.llm.client import ChatClient, json_schema_format
 from arxiv_translator.llm.retry import MAX_DELAY, backoff_delay
 from arxiv_translator.many.llm import StructuredChat
-from arxiv_translator.translate.translator import TranslateOptions, Translator
+from arxiv_translator.translation.translator import TranslateOptions, Translator
 
 
 def answer(content: str, finish: str = "stop", usage: dict | None = None) -> dict:

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from arxiv_translator.cli import main
-from arxiv_translator.translate.memory import TranslationCache
+from arxiv_translator.translation.memory import TranslationCache
 from conftest import CORPUS
 from fake_openai import FakeOpenAI
 

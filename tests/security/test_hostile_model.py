@@ -2,7 +2,7 @@
 
 The stand-in model (``../shared/tools/standin_llm.py``) translates well but appends ``FAKE_APPEND``
 to every answer string.  Two layers stop it: the validator rejects an answer that adds markup
-(:mod:`arxiv_translator.translate.validate_markup`; the segment is retried, then kept in English with the
+(:mod:`arxiv_translator.translation.validate_markup`; the segment is retried, then kept in English with the
 reason), and the LaTeX writer escapes model prose as text (:mod:`arxiv_translator.writers.latex.text`),
 so even an answer that got past validation cannot add a command to ``source/*.tex`` or the PDF.
 """
@@ -85,8 +85,8 @@ def test_an_answer_past_validation_is_escaped_and_leaks_nothing_into_the_pdf(tmp
     secret.write_text(secret_value + "\n", encoding="utf-8")
     payload = (rf" \special{{pdf:fstream @x ({secret})}}\special{{pdf:put @catalog << /Leak @x >>}}"
                r" \immediate\write18{touch CANARY} \input{/etc/hostname} 5% $x$ a_b #1 ^^5c ~ & {}")
-    monkeypatch.setattr("arxiv_translator.translate.validate.markup_problems", lambda seg, answer: [])
-    monkeypatch.setattr("arxiv_translator.translate.translator.markup_problems", lambda seg, answer: [])
+    monkeypatch.setattr("arxiv_translator.translation.validate.markup_problems", lambda seg, answer: [])
+    monkeypatch.setattr("arxiv_translator.translation.translator.markup_problems", lambda seg, answer: [])
     monkeypatch.chdir(tmp_path)
     with Standin(FAKE_APPEND=payload) as llm:
         assert translate(sample_paper, tmp_path / "out", llm) == 0

@@ -88,7 +88,7 @@ def live_html(page: Path) -> list[str]:
 def test_hostile_model_on_markdown(tmp_path, monkeypatch, validated):
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     if not validated:  # the writer alone must defuse what got past validation
-        monkeypatch.setattr("arxiv_translator.translate.validate.markup_problems", lambda seg, answer: [])
+        monkeypatch.setattr("arxiv_translator.translation.validate.markup_problems", lambda seg, answer: [])
     src = tmp_path / "paper.mmd"
     src.write_text(HOSTILE.replace("<script>alert(1)</script>", "").replace("<img src=x onerror=alert(2)>", ""),
                    encoding="utf-8")

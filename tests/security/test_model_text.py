@@ -6,8 +6,8 @@ import pytest
 
 from arxiv_translator.document import Protected, Segment
 from arxiv_translator.protect import mask, unmask
-from arxiv_translator.translate.validate import answer_problems
-from arxiv_translator.translate.validate_markup import markup_problems
+from arxiv_translator.translation.validate import answer_problems
+from arxiv_translator.translation.validate_markup import markup_problems
 from arxiv_translator.writers.latex.text import escape_latex_prose
 
 

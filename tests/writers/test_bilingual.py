@@ -275,7 +275,7 @@ def sample_page(tmp_path_factory):
     mp.setenv("XDG_CONFIG_HOME", str(base / "config"))
     mp.setitem(engines.ENGINES, "planting", f"{__name__}:PlantingEngine")
     # validation rejects planted markup (tests/security); switched off, the page's own escaping is tested
-    mp.setattr("arxiv_translator.translate.validate.markup_problems", lambda seg, answer: [])
+    mp.setattr("arxiv_translator.translation.validate.markup_problems", lambda seg, answer: [])
     try:
         _run(Job(source=SAMPLE, settings=Settings(engine="planting", compile=False), out=base / "out"))
     finally:

@@ -278,7 +278,7 @@ def test_corpus_page_renders_in_chromium(tmp_path, chromium, name):
 def test_engine_markup_is_text_in_the_browser(tmp_path, monkeypatch, chromium):
     monkeypatch.setitem(engines.ENGINES, "evil", f"{__name__}:EvilEngine")
     # Validation rejects answers that add markup (tests/security); switched off, the writer's escaping is tested.
-    monkeypatch.setattr("arxiv_translator.translate.validate.markup_problems", lambda seg, answer: [])
+    monkeypatch.setattr("arxiv_translator.translation.validate.markup_problems", lambda seg, answer: [])
     out = tmp_path / "out"
     source = CORPUS / "arxiv" / "2404.14219v1" / "paper.html"
     report = run_in_thread(Job(source=source, settings=Settings(engine="evil", compile=False), out=out))

@@ -97,7 +97,7 @@ def test_segments_that_break_the_build_are_reverted(tmp_path, sample_paper, monk
     monkeypatch.setattr(BreakingEngine, "triggers", {poison: BreakingEngine.triggers[poison]})
     # The poison is markup a model adds, which validation rejects and the writer escapes as text
     # (tests/security/test_hostile_model.py); both are switched off here to reach the repair path.
-    monkeypatch.setattr("arxiv_translator.translate.validate.markup_problems", lambda seg, answer: [])
+    monkeypatch.setattr("arxiv_translator.translation.validate.markup_problems", lambda seg, answer: [])
     monkeypatch.setattr("arxiv_translator.writers.latex.tree.latex_safe", lambda segs: segs)
     monkeypatch.setattr("arxiv_translator.writers.latex.tree.escape_latex_prose", lambda answer, masked: answer)
     out = tmp_path / "out"

@@ -24,7 +24,7 @@ from arxiv_translator.readers.pdf import PdfReader
 from arxiv_translator.readers.pdf_classify import HeuristicClassifier, ReadState, collect_stats
 from arxiv_translator.readers.pdf_layout import extract_page
 from arxiv_translator.readers.pdf_math import is_math_font
-from arxiv_translator.translate.translator import TranslateOptions, Translator
+from arxiv_translator.translation.translator import TranslateOptions, Translator
 from arxiv_translator.writers.base import WriteJob
 from arxiv_translator.writers.pdf.output import PdfOutput
 

@@ -7,7 +7,7 @@ import pytest
 from arxiv_translator.document import Protected, Segment
 from arxiv_translator.protect import mask
 from arxiv_translator.prose import kept_reason, needs_translation, prose_words
-from arxiv_translator.translate.validate import answer_problems, kept_answer
+from arxiv_translator.translation.validate import answer_problems, kept_answer
 
 SOURCE = "We show that the proposed method converges quickly for $x$ in all of our experiments."
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from arxiv_translator.translate.memory import TranslationCache
+from arxiv_translator.translation.memory import TranslationCache
 from arxiv_translator.config import EngineSettings
 from arxiv_translator.engines.base import BatchContext, EngineResult
 from arxiv_translator.engines.pseudo import PseudoEngine, pseudo_translate
@@ -12,7 +12,7 @@ from arxiv_translator.errors import EngineError
 from arxiv_translator.glossary import Glossary
 from arxiv_translator.protect import mask_document
 from arxiv_translator.readers.latex import LatexReader
-from arxiv_translator.translate.translator import TranslateOptions, Translator
+from arxiv_translator.translation.translator import TranslateOptions, Translator
 
 
 class DyingEngine(PseudoEngine):

@@ -13,8 +13,8 @@ import re
 from arxiv_translator.document import Segment
 from arxiv_translator.prose import kept_reason, prose_words
 from arxiv_translator.protect import placeholder_problems, prose_of
-from arxiv_translator.translate.style import hangul_ratio
-from arxiv_translator.translate.validate_markup import markup_problems
+from arxiv_translator.translation.style import hangul_ratio
+from arxiv_translator.translation.validate_markup import markup_problems
 
 _WORDS = re.compile(r"[A-Za-z]{2,}")
 _CHATTER = re.compile(

@@ -1,4 +1,4 @@
-"""Tests for arxiv_translator.translate.style: each rule, with must-change and must-not-change cases."""
+"""Tests for arxiv_translator.translation.style: each rule, with must-change and must-not-change cases."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections import Counter
 import ftfy.bad_codecs  # noqa: F401  (sloppy codecs, to build real mojibake)
 import pytest
 
-from arxiv_translator.translate.style import (
+from arxiv_translator.translation.style import (
     StyleReport,
     count_register,
     fix_entities,
@@ -231,7 +231,7 @@ def test_plain_text_shortcut_skips_nothing_fixable():
     """The ASCII-and-Hangul shortcut of fix_mojibake is safe: no such text is bad to ftfy or holds a byte run."""
     import ftfy.badness
 
-    from arxiv_translator.translate.style import _PLAIN_RE, _byte_runs
+    from arxiv_translator.translation.style import _PLAIN_RE, _byte_runs
 
     suspects: set[str] = set()
     for chars in ftfy.badness.MOJIBAKE_CATEGORIES.values():  # characters and ranges such as "\x80-\x9f"

@@ -8,7 +8,7 @@ re-sends failed segments in smaller batches and finally alone, and keeps the
 source text (status ``failed``, with the reason) when nothing valid came.
 A segment with no prose words (``VAE on MNIST (\ref{..})``, ``max_len``)
 whose answer is its own source is ``kept`` with the reason
-(:func:`~arxiv_translator.translate.validate.kept_answer`), cached like any answer, and
+(:func:`~arxiv_translator.translation.validate.kept_answer`), cached like any answer, and
 so never sent again.
 Nothing is dropped silently: every segment ends in a final status.
 """
@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
-from arxiv_translator.translate.memory import TranslationCache
+from arxiv_translator.translation.memory import TranslationCache
 from arxiv_translator.document import Attempt, Document, Segment, Status
 from arxiv_translator.engines.base import BatchContext, Engine, EngineResult
 from arxiv_translator.errors import BadAnswerError, EngineError, TransientEngineError
@@ -31,10 +31,10 @@ from arxiv_translator.glossary import Glossary
 from arxiv_translator.llm.retry import backoff_delay
 from arxiv_translator.network import unreachable
 from arxiv_translator.protect import normalise_tags, placeholder_problems, prose_of, unmask
-from arxiv_translator.translate.style import StyleReport, polish
+from arxiv_translator.translation.style import StyleReport, polish
 from arxiv_translator.prose import needs_translation
-from arxiv_translator.translate.validate import answer_problems, kept_answer
-from arxiv_translator.translate.validate_markup import markup_problems
+from arxiv_translator.translation.validate import answer_problems, kept_answer
+from arxiv_translator.translation.validate_markup import markup_problems
 
 CHARS_PER_TOKEN = 4
 MAX_BATCH_ITEMS = 80

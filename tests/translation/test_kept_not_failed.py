@@ -14,14 +14,14 @@ import pytest
 from conftest import CORPUS
 from standin import Standin, tools_available
 
-from arxiv_translator.translate.memory import TranslationCache
+from arxiv_translator.translation.memory import TranslationCache
 from arxiv_translator.config import EngineSettings, Settings
 from arxiv_translator.document import Block, Document, Protected, Segment, Status
 from arxiv_translator.engines.base import BatchContext, Engine, EngineResult
 from arxiv_translator.glossary import Glossary
 from arxiv_translator.pipeline import Job, run
 from arxiv_translator.protect import mask_document
-from arxiv_translator.translate.translator import TranslateOptions, Translator
+from arxiv_translator.translation.translator import TranslateOptions, Translator
 
 
 class EchoEngine(Engine):
