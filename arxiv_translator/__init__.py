@@ -23,7 +23,7 @@ from arxiv_translator.version import __version__
 #: public name -> module that defines it
 _EXPORTS: dict[str, str] = {
     "translate": "api", "translate_async": "api", "read": "api",
-    "Report": "report", "CompileInfo": "report", "JobState": "jobs.state", "Usage": "translate.translator",
+    "Report": "report", "CompileInfo": "report", "JobState": "jobs.state", "Usage": "translation.translator",
     "Settings": "config", "load_settings": "config",
     "Document": "document", "Block": "document", "Segment": "document", "Protected": "document", "Status": "document",
     "TranslatorError": "errors", "Job": "pipeline", "run": "pipeline",
