@@ -103,16 +103,20 @@ class PrepareSource(JobStage):
 
 
 def carried_assets(doc: Document, root: Path, out: Path) -> Path:
-    """Where the writers take the input files from: ``root`` when it lies in ``out`` already (an arXiv
-    download, an unpacked archive), else a copy in ``OUT/.job/assets`` made once, so that a resumed job
-    needs no input folder."""
+    """Where the writers take the input files from.
+
+    A source outside ``out`` has the files the outputs use copied once into
+    ``OUT/.job/assets``, so that a resumed job needs no input folder; while the
+    input folder is there the writers still read it (its staging reports the
+    links and files it refuses).
+    """
     root, out = Path(root).resolve(), Path(out).resolve()
     if root == out or out in root.parents:
         return root
     dest = job_dir(out) / "assets"
     if not all((dest / a.path).is_file() and (dest / a.path).stat().st_size == a.size for a in doc.assets):
         carry_assets(doc.assets, root, dest)
-    return dest
+    return root
 
 
 def _may_fall_back(prepared: PreparedSource, ctx: Context) -> bool:

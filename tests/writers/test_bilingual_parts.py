@@ -212,7 +212,7 @@ def test_the_original_compile_keeps_aux_and_bbl(tmp_path, sample_paper):
 
 def test_plain_bib_text_shortcut_equals_the_conversion():
     """Names and titles without LaTeX skip the LaTeX-to-text conversion, with the same result (corpus .bib files)."""
-    from arxiv_translator.writers.bilingual.writer import latex_cites
+    from arxiv_translator.writers.bilingual import latex_cites
 
     values = ["Data-driven models", "O'Neil", "A -- B", "{GAN}s", "$\\alpha$-nets", "J.~Smith", "Zoë  Müller"]
     for bib in sorted((CORPUS / "latex").rglob("*.bib"))[:8]:
