@@ -34,6 +34,9 @@ MAX_INCLUDE_DEPTH = 32
 MAX_KEPT_WARNINGS = 20
 _CLASS_LINE = re.compile(r"^[ \t]*\\documentclass\b", re.M)
 _DOC_MARK = re.compile(r"\\(begin|end)\s*\{document\}")
+#: Where ``\\end{document}`` is text, not the end: a verbatim environment or an inline ``\\verb|...|``.
+_VERBATIM = re.compile(r"\\begin\{(verbatim|Verbatim|lstlisting|minted|comment)\*?\}.*?\\end\{\1\*?\}"
+                       r"|\\(?:verb|lstinline)\*?([^A-Za-z\s*])[^\n]*?\2", re.S)
 
 
 class LatexReader:
@@ -199,9 +202,10 @@ class LatexReader:
 def _document_span(text: str) -> tuple[int, int | None, int]:
     """Offsets at and just after ``\\begin{document}``, and at ``\\end{document}`` (comments skipped)."""
     pre_end = begin = end = None
+    quoted = [v.span() for v in _VERBATIM.finditer(text)] if "\\verb" in text or "\\begin{" in text else []
     for m in _DOC_MARK.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
-        if re.search(r"(?<!\\)%", text[line_start : m.start()]):
+        if re.search(r"(?<!\\)%", text[line_start : m.start()]) or any(a <= m.start() < b for a, b in quoted):
             continue
         if m.group(1) == "begin" and begin is None:
             pre_end, begin = m.start(), m.end()

@@ -151,6 +151,11 @@ PROSE = [
         "\\twocolumn[\n\\aistatstitle{Supplementary Materials}\n\\aistatsauthor{ Ann Lee \\And Bo Kim }\n"
         "\\aistatsaddress{ Some University \\And Other Institute } ]\n\nBody text is here.", "", {},
         {"title": ["Supplementary Materials"], "paragraph": ["Body text is here."]}, id="aistats-title-block"),
+    pytest.param(  # Nature's template: \end{document} quoted in \verb or verbatim is text, not the end
+        "Captions are printed with the \\verb|\\end{document}| command.\n\n"
+        "\\begin{verbatim}\n\\end{document}\n\\end{verbatim}\n\nThe rest is still read.", "", {},
+        {"paragraph": ["Captions are printed with the \\verb|\\end{document}| command.", "The rest is still read."]},
+        id="end-document-quoted"),
 ]
 
 
