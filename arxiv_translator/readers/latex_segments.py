@@ -65,6 +65,8 @@ _BRACKET_DIM = re.compile(rf"\s*\[\s*-?\d*\.?\d+\s*(?:\\[A-Za-z]+|{_UNIT})\s*\]"
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
 _LETTER = re.compile(r"[A-Za-z]")
 _WORD2 = re.compile(r"[A-Za-z]{2}")
+#: ``[key=value, ...]`` right after a macro the parser does not know (``\\lettrine[nindent=0pt]{T}{his}``): options, not prose.
+_KEY_OPTIONS = re.compile(r"\[\s*[A-Za-z@][\w@\-\s]*=[^\[\]{}\n]*\]")
 _BARE_URL = re.compile(r"(?:https?://|www\.)(?:[^\s{}\\%]|\\[_#&%~])*[^\s{}\\%.,;:)]")
 DECLARATIONS = {
     "em", "bf", "it", "sl", "sc", "sf", "rm", "up", "bfseries", "itshape", "scshape", "slshape", "sffamily",
@@ -294,6 +296,9 @@ class Segmenter(ExtrasMixin):
             return stolen
         first = i
         if not _has_args(node) and name not in DECLARATIONS:  # unknown macro: glue the groups that follow it
+            nxt = nodes[i + 1] if i + 1 < len(nodes) else None
+            if isinstance(nxt, LatexCharsNode) and nxt.pos == end and _KEY_OPTIONS.fullmatch(nxt.chars):
+                i, end = i + 1, nxt.pos + nxt.len  # its [key=value] options come with it
             while i + 1 < len(nodes) and isinstance(nodes[i + 1], LatexGroupNode) and nodes[i + 1].pos == end:
                 i += 1
                 end = nodes[i].pos + nodes[i].len

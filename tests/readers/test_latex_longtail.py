@@ -294,3 +294,13 @@ def test_author_block_end_to_end(tmp_path):
     assert "\\author{Ann Lee\\thanks{" in text and "\\and Bo Kim}" in text
     assert "Work done while visiting" not in text and "Machine Learning" not in text
     assert "\\keywords{" in text and "Body text is here." not in text
+
+
+def test_key_value_options_of_an_unknown_macro_are_not_prose(tmp_path):
+    """``\\lettrine[nindent=0pt]{T}{his}`` (a package the reader does not know): the options are never sent."""
+    root = make_tree(tmp_path, "\\lettrine[nindent=0pt, lines=2]{T}{his} is an example of a dropped capital.\n\n"
+                               "A bracket [in plain prose] stays prose.")
+    _found, doc = segments(root)
+    masked = " | ".join(seg.masked or "" for seg in doc.segments())
+    assert "is an example of a dropped capital" in masked and "in plain prose" in masked
+    assert "nindent" not in masked and "lines=" not in masked, masked
