@@ -60,7 +60,8 @@ METADATA = {"author", "authors", "affiliation", "affil", "address", "institute",
             "icmlaffiliation", "icmlcorrespondingauthor", "affaddr", "IEEEauthorblockN",
             "IEEEauthorblockA", "date", "aistatsauthor", "aistatsaddress"}
 #: Notes inside an author block (-> segment kind).
-METADATA_NOTES = {"thanks": "footnote", "footnote": "footnote", "tnote": "footnote"}
+METADATA_NOTES = {"thanks": "footnote", "footnote": "footnote", "tnote": "footnote",
+                  "IEEEcompsocitemizethanks": "footnote"}
 #: Macros whose last argument is prose however short it is (a keyword list: "Machine Learning, ICML").
 ALWAYS_PROSE = {"keywords", "icmlkeywords", "keyword", "kwd", "keywordname"}
 #: Environments drawn as markup (not code) where a macro's sentence-like last argument is prose.

@@ -116,6 +116,8 @@ EXTRA_MACROS = {
     "resizebox": "*{{{", "scalebox": "{[{", "rotatebox": "[{{", "adjustbox": "{{", "fbox": "{",
     "hypersetup": "{", "definecolor": "{{{", "tag": "*{", "thanks": "{", "twocolumn": "[", "parbox": "[[[{{",
     "framebox": "[[{", "makebox": "[[{", "raisebox": "{[[{", "centerline": "{", "mbox": "{",
+    # IEEEtran (Computer Society): the abstract block and the author notes are arguments
+    "IEEEtitleabstractindextext": "{", "IEEEcompsocitemizethanks": "{",
     # sectioning pylatexenc does not know
     "part": "*[{", "paragraph": "*[{", "subparagraph": "*[{", "footnote": "[{", "acks": "{",
     "bibitem": "[{", "item": "[",

@@ -156,6 +156,14 @@ PROSE = [
         "\\begin{verbatim}\n\\end{document}\n\\end{verbatim}\n\nThe rest is still read.", "", {},
         {"paragraph": ["Captions are printed with the \\verb|\\end{document}| command.", "The rest is still read."]},
         id="end-document-quoted"),
+    pytest.param(  # IEEEtran Computer Society: the abstract and keywords sit in an argument, notes in the author block
+        "\\title{A Demo}\n\\author{Ann~Lee,~\\IEEEmembership{Member,~IEEE}\n\\IEEEcompsocitemizethanks{"
+        "\\IEEEcompsocthanksitem A. Lee is with Some University.}}\n\\IEEEtitleabstractindextext{%\n"
+        "\\begin{abstract}\nThe abstract goes here.\n\\end{abstract}\n\\begin{IEEEkeywords}\nComputer Society, "
+        "journal.\n\\end{IEEEkeywords}}\n\\maketitle\n\nBody text is here.", "", {},
+        {"title": ["A Demo"], "abstract": ["The abstract goes here."],
+         "footnote": ["\\IEEEcompsocthanksitem A. Lee is with Some University."],
+         "paragraph": ["Computer Society, journal.", "Body text is here."]}, id="ieee-compsoc-abstract"),
 ]
 
 
