@@ -212,6 +212,11 @@ class ExtrasMixin:
             arg = groups[-1]
         if not isinstance(arg, LatexGroupNode) or arg.delimiters[0] != "{":
             return False
+        if any(isinstance(n, LatexEnvironmentNode) for n in arg.nodelist):  # \mybox{\begin{itemize}..}: a block
+            self._flush(kind)
+            self._walk(arg.nodelist, kind, tabular)
+            self._flush(kind)
+            return True
         short_prose = node.macroname in ALWAYS_PROSE and _PROSE_WORD.search(_plain_text(arg.nodelist))
         if not (short_prose or is_prose(arg.nodelist)):
             return False

@@ -312,3 +312,13 @@ def test_key_value_options_of_an_unknown_macro_are_not_prose(tmp_path):
     masked = " | ".join(seg.masked or "" for seg in doc.segments())
     assert "is an example of a dropped capital" in masked and "in plain prose" in masked
     assert "nindent" not in masked and "lines=" not in masked, masked
+
+
+def test_unknown_macro_around_a_block_is_walked(tmp_path):
+    """A macro the reader does not know, wrapped around environments (``\\mybox{\\begin{itemize}...}``): the
+    prose inside is translated where it stands, the macro stays."""
+    root = make_tree(tmp_path, "\\mybox{\\begin{itemize}\\item First item is here.\\item Second item is here."
+                               "\\end{itemize}}\n\n\\otherwrap{%\n\\begin{center}A centred sentence of prose.\\end{center}}")
+    by_kind, doc = segments(root)
+    assert by_kind.get("item") == ["First item is here.", "Second item is here."], by_kind
+    assert by_kind.get("paragraph") == ["A centred sentence of prose."], by_kind
