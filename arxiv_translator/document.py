@@ -52,6 +52,10 @@ class Protected(BaseModel):
     ``role`` is ``atom`` for a span replaced by one placeholder, or ``open`` /
     ``close`` for the two ends of an inline wrapper (``\\textbf{`` ... ``}``)
     whose content is translated with the sentence; ``pair`` links the two ends.
+    ``char`` is markup that typesets one character inside a word (an accent
+    command: ``na\\"ive``): the model sees ``text`` (``ï``) in its place, no
+    placeholder, so the word reaches it whole; the translation carries the
+    character as text.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -59,8 +63,9 @@ class Protected(BaseModel):
     kind: str
     start: int
     end: int
-    role: Literal["atom", "open", "close"] = "atom"
+    role: Literal["atom", "open", "close", "char"] = "atom"
     pair: int | None = None
+    text: str | None = None  # role ``char``: what the model sees instead of the span
 
 
 class Attempt(BaseModel):
