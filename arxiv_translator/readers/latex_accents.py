@@ -12,10 +12,17 @@ Only prose reaches this module: math, verbatim, code, keys and author blocks
 are protected whole before the segmenter looks inside them.  A combination
 without a precomposed Unicode character (NFC gives more than one character)
 keeps its placeholder.
+
+IEEEtran's drop cap ``\\IEEEPARstart{T}{his}`` splits the paragraph's first
+word across two arguments; Korean has no drop cap of a split word, so the
+Korean version drops it: the command becomes a ``char`` span whose text is the
+whole word (``This``), which joins its sentence for the model
+(:func:`typeset_span`).
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from pylatexenc.latexwalker import LatexCharsNode, LatexGroupNode, LatexMacroNode
@@ -63,6 +70,43 @@ def typeset_char(node: object) -> str | None:
     if name in LETTERS and name not in ("i", "j") and not (node.nodeargd and node.nodeargd.argnlist):
         return LETTERS[name]
     return None
+
+
+#: Drop caps: macro -> its number of arguments, joined into the first word.
+DROP_CAPS: dict[str, int] = {"IEEEPARstart": 2}
+_PLAIN_WORD = re.compile(r"[A-Za-z'\u00c0-\u024f-]+")
+
+
+def _group_text(node: object) -> str | None:
+    """The text of a ``{...}`` group of plain letters, None for anything else."""
+    if isinstance(node, LatexGroupNode) and node.delimiters == ("{", "}"):
+        chars = [n for n in node.nodelist if isinstance(n, LatexCharsNode)]
+        if len(chars) == len(node.nodelist) == 1 and _PLAIN_WORD.fullmatch(chars[0].chars.strip()):
+            return chars[0].chars.strip()
+    return None
+
+
+def typeset_span(text: str, nodes: list, i: int) -> tuple[str, int, int, str, int] | None:
+    """``(kind, start, end, text, nodes used)`` when ``nodes[i]`` typesets plain text the model should read as such:
+    an accent inside a word (:func:`accent_in_word`) or a drop cap (:data:`DROP_CAPS`) of plain letters."""
+    node = nodes[i]
+    if isinstance(node, LatexMacroNode) and node.macroname in DROP_CAPS:
+        count = DROP_CAPS[node.macroname]
+        args = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
+        if len(args) != count:  # the reader does not know its arguments: the groups that follow are
+            args = list(nodes[i + 1 : i + 1 + count])
+            used = count
+        else:
+            used = 0
+        words = [_group_text(a) for a in args]
+        if len(words) == count and all(words) and all(isinstance(a, LatexGroupNode) for a in args):
+            return "dropcap", node.pos, args[-1].pos + args[-1].len, "".join(w or "" for w in words), used
+        return None
+    found = accent_in_word(text, node)
+    if found is None:
+        return None
+    start, end, char = found
+    return "accent", start, end, char, int(i + 1 < len(nodes) and nodes[i + 1].pos < end)  # the "{}" of "\AA{}ngstr"
 
 
 def in_word(text: str, start: int, end: int) -> bool:

@@ -27,7 +27,7 @@ from pylatexenc.latexwalker import (
 
 from arxiv_translator.document import Protected, Segment
 from arxiv_translator.document_attrs import ElementKind, GraphicRef, Locator, SegmentAttrs
-from arxiv_translator.readers.latex_accents import accent_in_word
+from arxiv_translator.readers.latex_accents import typeset_span
 from arxiv_translator.readers.latex_elements import element_kind
 from arxiv_translator.readers.latex_graphics import graphics_in
 from arxiv_translator.readers.latex_segment_extras import CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin, glued_groups, optional_group
@@ -166,10 +166,10 @@ class Segmenter(ExtrasMixin):
                     self._atom("space" if node.specials_chars == "~" else "command", node.pos, node.pos + node.len)
                 else:
                     self._run.extend(node.pos, node.pos + node.len)
-            elif (accent := accent_in_word(self.text, node)) is not None:  # na\"ive: the model sees "naïve"
-                self._run.extend(accent[0], accent[1])
-                self._run.spans.append(("accent", accent[0], accent[1], "char", accent[2]))
-                i += i + 1 < len(nodes) and nodes[i + 1].pos < accent[1]  # the "{}" of "\AA{}ngstr"
+            elif (typeset := typeset_span(self.text, nodes, i)) is not None:  # na\"ive: the model sees "naïve"
+                self._run.extend(typeset[1], typeset[2])
+                self._run.spans.append((typeset[0], typeset[1], typeset[2], "char", typeset[3]))
+                i += typeset[4]
             elif isinstance(node, LatexGroupNode):
                 self._group(node, kind, tabular)
             elif isinstance(node, LatexMacroNode):
