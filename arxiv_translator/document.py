@@ -294,10 +294,10 @@ class Document(BaseModel):
         return {status.value: counts.get(status.value, 0) for status in Status if status is not Status.PENDING}
 
     def protected_counts(self) -> dict[str, int]:
-        """How many protected spans of each kind the document holds."""
+        """How many protected spans of each kind the document holds (``char`` spans are text: not counted)."""
         counts: Counter[str] = Counter()
         for seg in self.segments():
-            counts.update(span.kind for span in seg.spans if span.role != "close")
+            counts.update(span.kind for span in seg.spans if span.role not in ("close", "char"))
         return dict(sorted(counts.items()))
 
     def to_json(self) -> str:
