@@ -49,7 +49,8 @@ NONPROSE_ARGS: dict[str, tuple[int, ...]] = {
     "surroundwithmdframed": (1,), "mdfsetup": (1,), "tcbset": (1,), "tikzset": (1,), "pgfplotsset": (1,),
     "usetikzlibrary": (1,), "counterwithin": (1, 2), "counterwithout": (1, 2), "numberwithin": (1, 2),
     "setcounter": (1, 2), "addtocounter": (1, 2), "newcounter": (1,), "pagestyle": (1,), "thispagestyle": (1,),
-    "hyphenation": (1,), "pagenumbering": (1,), "icmlsetsymbol": (1, 2), "setlength": (1, 2), "addtolength": (1, 2), "newlength": (1,), "bibliographystyle": (1,),
+    "hyphenation": (1,), "pagenumbering": (1,), "icmlsetsymbol": (1, 2), "setlength": (1, 2),
+    "addtolength": (1, 2), "newlength": (1,), "bibliographystyle": (1,),
     # code set inline (the reader protects it as code)
     "texttt": (1,), "path": (1,),
 }

@@ -78,8 +78,10 @@ _PLAIN_WORD = re.compile(r"[A-Za-z'\u00c0-\u024f-]+")
 
 
 def _group_text(node: object) -> str | None:
-    """The text of a ``{...}`` group of plain letters, None for anything else."""
+    """The text of a ``{...}`` group of plain letters (``""`` for ``{}``), None for anything else."""
     if isinstance(node, LatexGroupNode) and node.delimiters == ("{", "}"):
+        if not node.nodelist:
+            return ""
         chars = [n for n in node.nodelist if isinstance(n, LatexCharsNode)]
         if len(chars) == len(node.nodelist) == 1 and _PLAIN_WORD.fullmatch(chars[0].chars.strip()):
             return chars[0].chars.strip()
@@ -99,7 +101,7 @@ def typeset_span(text: str, nodes: list, i: int) -> tuple[str, int, int, str, in
         else:
             used = 0
         words = [_group_text(a) for a in args]
-        if len(words) == count and all(words) and all(isinstance(a, LatexGroupNode) for a in args):
+        if len(words) == count and words[0] and None not in words and all(isinstance(a, LatexGroupNode) for a in args):
             return "dropcap", node.pos, args[-1].pos + args[-1].len, "".join(w or "" for w in words), used
         return None
     found = accent_in_word(text, node)

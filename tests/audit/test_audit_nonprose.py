@@ -62,8 +62,8 @@ def _words(text: str, keys: dict[str, set[int]] | None = None) -> list[str]:
 def test_not_prose_is_blanked_and_prose_stays(tmp_path, source, left):
     blanked = blank_options(blank_arguments(source))
     assert len(blanked) == len(source) and blanked.count("\n") == source.count("\n")
-    (tmp_path / "main.tex").write_text(f"\\documentclass{{article}}\n\\begin{{document}}\n{source}\n\\end{{document}}\n",
-                                       encoding="utf-8")
+    document = f"\\documentclass{{article}}\n\\begin{{document}}\n{source}\n\\end{{document}}\n"
+    (tmp_path / "main.tex").write_text(document, encoding="utf-8")
     assert prose_words(" ".join(p.text for p in scan_latex(tmp_path, "src", "main.tex"))) == left
 
 

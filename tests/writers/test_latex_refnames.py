@@ -51,7 +51,8 @@ def test_words_map_to_the_names_the_writer_gives_counters():
     assert {REF_WORDS[w] for w in ("section", "sec.", "figure", "figs.", "table", "appendix", "eq.", "algorithm",
                                    "theorem", "lemma", "chapter", "listing", "definition", "corollary",
                                    "proposition", "remark", "example", "assumption")} == {
-        "절", "그림", "표", "부록", "식", "알고리즘", "정리", "보조정리", "장", "코드", "정의", "따름정리", "명제", "참고", "예", "가정"}
+        "절", "그림", "표", "부록", "식", "알고리즘", "정리", "보조정리", "장", "코드", "정의", "따름정리", "명제", "참고",
+        "예", "가정"}
     text = "\\def\\a#1{Section~\\ref{#1}}\n% Figure~\\ref{x}\n\\def\\b#1{\nFigure~\\ref{#1}}\n"
     assert korean_ref_definitions(text).count("\n") == text.count("\n")
 

@@ -64,8 +64,8 @@ REF_WORDS: dict[str, str] = {form: REF_NAMES[counter] for counter, forms in _FOR
 _WORD_ALT = "|".join(re.escape(w) for w in sorted(REF_WORDS, key=len, reverse=True))
 _REF_CMD = r"\\(?:ref|eqref|autoref|Autoref|cref|Cref|pageref|hyperref|nameref|vref|Vref|labelcref|subref)(?![A-Za-z])"
 #: A reference word right before a reference (``Section~\ref``, ``Eq.~(\ref``, ``Section~#2#1#3``).
-_WORD_BEFORE_REF = re.compile(rf"(?<![\\A-Za-z@])({_WORD_ALT})(?![A-Za-z])(?=(?:[\s~]|\\[,; ])*\(?\s*(?:{_REF_CMD}|#2#1))",
-                              re.I)
+_WORD_BEFORE_REF = re.compile(
+    rf"(?<![\\A-Za-z@])({_WORD_ALT})(?![A-Za-z])(?=(?:[\s~]|\\[,; ])*\(?\s*(?:{_REF_CMD}|#2#1))", re.I)
 #: "and" between two references (``\ref{#1} and \ref{#2}``).
 _AND = re.compile(rf"(?<=[}})])([\s~,]*)and(?=[\s~]+{_REF_CMD})")
 #: The head of a definition, up to its body's ``{``: group 1 is the defined macro's name.
