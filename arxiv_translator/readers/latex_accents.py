@@ -13,8 +13,8 @@ are protected whole before the segmenter looks inside them.  A combination
 without a precomposed Unicode character (NFC gives more than one character)
 keeps its placeholder.
 
-IEEEtran's drop cap ``\\IEEEPARstart{T}{his}`` splits the paragraph's first
-word across two arguments; Korean has no drop cap of a split word, so the
+A drop cap (IEEEtran's ``\\IEEEPARstart{T}{his}``, lettrine's
+``\\lettrine[..]{T}{his}``) splits the paragraph's first word across two arguments; Korean has no drop cap of a split word, so the
 Korean version drops it: the command becomes a ``char`` span whose text is the
 whole word (``This``), which joins its sentence for the model
 (:func:`typeset_span`).
@@ -73,7 +73,8 @@ def typeset_char(node: object) -> str | None:
 
 
 #: Drop caps: macro -> its number of arguments, joined into the first word.
-DROP_CAPS: dict[str, int] = {"IEEEPARstart": 2}
+DROP_CAPS: dict[str, int] = {"IEEEPARstart": 2, "lettrine": 2}
+_OPTIONS = re.compile(r"\s*\[[^\[\]{}\n]*\]\s*")
 _PLAIN_WORD = re.compile(r"[A-Za-z'\u00c0-\u024f-]+")
 
 
@@ -94,12 +95,14 @@ def typeset_span(text: str, nodes: list, i: int) -> tuple[str, int, int, str, in
     node = nodes[i]
     if isinstance(node, LatexMacroNode) and node.macroname in DROP_CAPS:
         count = DROP_CAPS[node.macroname]
-        args = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if a is not None]
+        args = [a for a in (node.nodeargd.argnlist if node.nodeargd else []) if isinstance(a, LatexGroupNode)]
+        used = 0
         if len(args) != count:  # the reader does not know its arguments: the groups that follow are
-            args = list(nodes[i + 1 : i + 1 + count])
-            used = count
-        else:
-            used = 0
+            first = i + 1  # (after options: \lettrine[lines=2]{T}{his})
+            if first < len(nodes) and isinstance(nodes[first], LatexCharsNode) and _OPTIONS.fullmatch(nodes[first].chars):
+                first += 1
+            args = list(nodes[first : first + count])
+            used = first - i - 1 + count
         words = [_group_text(a) for a in args]
         if len(words) == count and words[0] and None not in words and all(isinstance(a, LatexGroupNode) for a in args):
             return "dropcap", node.pos, args[-1].pos + args[-1].len, "".join(w or "" for w in words), used

@@ -97,6 +97,8 @@ def test_a_translation_carries_the_character_and_restores_every_placeholder(tmp_
     ("\\IEEEPARstart{T}{his} paper studies rotations.", "This paper studies rotations."),
     ("\\IEEEPARstart{M}{any} robotic systems move.", "Many robotic systems move."),
     ("\\IEEEPARstart{A}{} new method is here.", "A new method is here."),
+    ("\\lettrine[lines=2, nindent=0pt]{T}{his} is a dropped capital.", "This is a dropped capital."),
+    ("\\lettrine{O}{nce} upon a time.", "Once upon a time."),
 ])
 def test_drop_cap_joins_its_first_word(tmp_path, source, start):
     for n, preamble in enumerate(("", "\\newcommand{\\IEEEPARstart}[2]{#1#2}")):  # unknown, or defined
