@@ -14,10 +14,10 @@ without a precomposed Unicode character (NFC gives more than one character)
 keeps its placeholder.
 
 A drop cap (IEEEtran's ``\\IEEEPARstart{T}{his}``, lettrine's
-``\\lettrine[..]{T}{his}``) splits the paragraph's first word across two arguments; Korean has no drop cap of a split word, so the
-Korean version drops it: the command becomes a ``char`` span whose text is the
-whole word (``This``), which joins its sentence for the model
-(:func:`typeset_span`).
+``\\lettrine[..]{T}{his}``) splits the paragraph's first word across two
+arguments; Korean has no drop cap of a split word, so the Korean version drops
+it: the command becomes a ``char`` span whose text is the whole word
+(``This``), which joins its sentence for the model (:func:`typeset_span`).
 """
 
 from __future__ import annotations
@@ -99,7 +99,8 @@ def typeset_span(text: str, nodes: list, i: int) -> tuple[str, int, int, str, in
         used = 0
         if len(args) != count:  # the reader does not know its arguments: the groups that follow are
             first = i + 1  # (after options: \lettrine[lines=2]{T}{his})
-            if first < len(nodes) and isinstance(nodes[first], LatexCharsNode) and _OPTIONS.fullmatch(nodes[first].chars):
+            after = nodes[first] if first < len(nodes) else None
+            if isinstance(after, LatexCharsNode) and _OPTIONS.fullmatch(after.chars):
                 first += 1
             args = list(nodes[first : first + count])
             used = first - i - 1 + count
