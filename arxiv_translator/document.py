@@ -52,6 +52,10 @@ class Protected(BaseModel):
     ``role`` is ``atom`` for a span replaced by one placeholder, or ``open`` /
     ``close`` for the two ends of an inline wrapper (``\\textbf{`` ... ``}``)
     whose content is translated with the sentence; ``pair`` links the two ends.
+    ``char`` is markup that typesets one character inside a word (an accent
+    command: ``na\\"ive``): the model sees ``text`` (``ï``) in its place, no
+    placeholder, so the word reaches it whole; the translation carries the
+    character as text.
     """
 
     model_config = ConfigDict(extra="forbid")
@@ -59,8 +63,9 @@ class Protected(BaseModel):
     kind: str
     start: int
     end: int
-    role: Literal["atom", "open", "close"] = "atom"
+    role: Literal["atom", "open", "close", "char"] = "atom"
     pair: int | None = None
+    text: str | None = None  # role ``char``: what the model sees instead of the span
 
 
 class Attempt(BaseModel):
@@ -289,10 +294,10 @@ class Document(BaseModel):
         return {status.value: counts.get(status.value, 0) for status in Status if status is not Status.PENDING}
 
     def protected_counts(self) -> dict[str, int]:
-        """How many protected spans of each kind the document holds."""
+        """How many protected spans of each kind the document holds (``char`` spans are text: not counted)."""
         counts: Counter[str] = Counter()
         for seg in self.segments():
-            counts.update(span.kind for span in seg.spans if span.role != "close")
+            counts.update(span.kind for span in seg.spans if span.role not in ("close", "char"))
         return dict(sorted(counts.items()))
 
     def to_json(self) -> str:

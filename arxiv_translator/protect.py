@@ -46,8 +46,8 @@ def _literal_spans(segment: Segment) -> list[Protected]:
 
 
 def slots(segment: Segment) -> list[Slot]:
-    """The placeholders of ``segment`` in reading order (deterministic)."""
-    spans = sorted(segment.spans, key=lambda s: (s.start, s.end))
+    """The placeholders of ``segment`` in reading order (deterministic); ``char`` spans have none."""
+    spans = sorted((s for s in segment.spans if s.role != "char"), key=lambda s: (s.start, s.end))
     merged: list[list] = []  # [role, start, end, pair]
     for span in spans:
         prev = merged[-1] if merged else None
@@ -84,10 +84,13 @@ def mask(segment: Segment, collapse_space: bool = True) -> str:
         segment.spans = sorted(segment.spans + extra, key=lambda s: (s.start, s.end))
     parts: list[str] = []
     pos = 0
-    for slot in slots(segment):
-        parts.append(_prose(segment.source[pos : slot.start], collapse_space))
-        parts.append(slot.tag)
-        pos = slot.end
+    chars = [(s.start, s.end, s.text or "") for s in segment.spans if s.role == "char"]
+    for start, end, tag in sorted([(s.start, s.end, s.tag) for s in slots(segment)] + chars):
+        if start < pos:  # a character inside a protected span is the span's
+            continue
+        parts.append(_prose(segment.source[pos:start], collapse_space))
+        parts.append(tag)
+        pos = end
     parts.append(_prose(segment.source[pos:], collapse_space))
     masked = "".join(parts).strip()
     segment.masked = masked

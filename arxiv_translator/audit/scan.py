@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
+from arxiv_translator.audit.tex_nonprose import blank_arguments, blank_options, key_macros
 from arxiv_translator.prose import prose_words
 
 #: Longest passage text kept in the report.
@@ -197,7 +198,7 @@ _TEX_CODE = re.compile(r"\\begin\{(verbatim|lstlisting|minted|tikzpicture|algori
                        r"\*?\}.*?\\end\{\1\*?\}|\\(?:verb|lstinline)\*?([^A-Za-z\s{]).*?\2", re.S)
 _TEX_KEYS = re.compile(r"\\(?:cite[a-zA-Z]*|ref|eqref|autoref|cref|Cref|label|url|includegraphics|input|include|"
                        r"subfile|import|href|bibliography|bibliographystyle|usepackage|graphicspath|hypersetup|"
-                       r"newcommand|renewcommand|providecommand|def|definecolor|color|textcolor|setlength|"
+                       r"newcommand|renewcommand|providecommand|def|definecolor|setlength|"
                        r"vspace|hspace|begin|end)(?![A-Za-z@])\*?(?:\[[^\]]*\])*(?:\{[^{}]*\})*|\\begin\{(?:tabular|tabularx|array)"
                        r"\*?\}(?:\{[^}]*\})+|https?://\S+|www\.\S+")
 _TEX_MACRO = re.compile(r"\\[A-Za-z@]+\*?")
@@ -241,9 +242,12 @@ def scan_latex(root: Path, name: str, main: str = "") -> list[Passage]:
             return []
         main = str(mains[0].relative_to(root))
     out: list[Passage] = []
+    keys = key_macros(root)
     for rel, text in _tex_files(root, main):
-        for pattern in (_TEX_COMMENT, _TEX_CODE, _TEX_BIB, _TEX_MATH, _TEX_KEYS, _TEX_MACRO):
+        for pattern in (_TEX_COMMENT, _TEX_CODE, _TEX_BIB, _TEX_MATH):
             text = _blank(text, pattern)
+        text = blank_options(_blank(blank_arguments(text, keys), _TEX_KEYS))  # not prose: see .tex_nonprose
+        text = _blank(text, _TEX_MACRO)
         out.extend(_paragraphs(text, f"{name}/{rel}"))
     return out
 

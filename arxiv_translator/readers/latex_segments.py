@@ -27,6 +27,7 @@ from pylatexenc.latexwalker import (
 
 from arxiv_translator.document import Protected, Segment
 from arxiv_translator.document_attrs import ElementKind, GraphicRef, Locator, SegmentAttrs
+from arxiv_translator.readers.latex_accents import typeset_span
 from arxiv_translator.readers.latex_elements import element_kind
 from arxiv_translator.readers.latex_graphics import graphics_in
 from arxiv_translator.readers.latex_segment_extras import CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin, glued_groups, optional_group
@@ -83,7 +84,7 @@ REF_RE = re.compile(r"^(ref|eqref|cref|Cref|autoref|Autoref|pageref|nameref|vref
 class _Run:
     start: int | None = None
     end: int = 0
-    spans: list[tuple[str, int, int, str, int | None]] = field(default_factory=list)
+    spans: list[tuple[str, int, int, str, int | str | None]] = field(default_factory=list)  # (.., pair or char)
 
     def extend(self, start: int, end: int) -> None:
         if self.start is None:
@@ -167,6 +168,10 @@ class Segmenter(ExtrasMixin):
                     self._atom("space" if node.specials_chars == "~" else "command", node.pos, node.pos + node.len)
                 else:
                     self._run.extend(node.pos, node.pos + node.len)
+            elif (typeset := typeset_span(self.text, nodes, i)) is not None:  # na\"ive: the model sees "naïve"
+                self._run.extend(typeset[1], typeset[2])
+                self._run.spans.append((typeset[0], typeset[1], typeset[2], "char", typeset[3]))
+                i += typeset[4]
             elif isinstance(node, LatexGroupNode):
                 self._group(node, kind, tabular)
             elif isinstance(node, LatexMacroNode):
@@ -417,7 +422,8 @@ class Segmenter(ExtrasMixin):
                 kind=kind,
                 attrs=self._attrs.model_copy(update={"float_env": self._float or None}),
                 source=text[start:end],
-                spans=[Protected(kind=k, start=a - start, end=b - start, role=r, pair=p) for k, a, b, r, p in spans],
+                spans=[Protected(kind=k, start=a - start, end=b - start, role=r,
+                                 pair=p if isinstance(p, int) else None, text=p if isinstance(p, str) else None) for k, a, b, r, p in spans],
                 locator=Locator(file=self.rel, start=start, end=end),
                 context=self.section,
             )

@@ -63,6 +63,7 @@ CLASS_NAME_MACROS: dict[str, str] = {
     "ALG@name": "알고리즘",  # algorithm.sty (the caption name of the algorithm float)
     "acknowledgmentsname": "감사의 글",
     "acknowledgementsname": "감사의 글",
+    "lstlistingname": "코드",  # listings: the caption's "Listing 1:" and \autoref's name
 }
 
 #: Printed theorem names (the last argument of ``\newtheorem``) -> Korean.
@@ -87,7 +88,7 @@ REF_NAMES: dict[str, str] = {
     "equation": "식", "figure": "그림", "table": "표", "section": "절", "subsection": "절",
     "subsubsection": "절", "paragraph": "단락", "appendix": "부록", "subappendix": "부록", "chapter": "장",
     "part": "부", "algorithm": "알고리즘", "algocf": "알고리즘", "line": "줄", "ALG@line": "줄",
-    "footnote": "각주", "item": "항목", "enumi": "항목", "page": "쪽", "listing": "코드",
+    "footnote": "각주", "item": "항목", "enumi": "항목", "page": "쪽", "listing": "코드", "lstlisting": "코드",
     "theorem": "정리", "lemma": "보조정리", "corollary": "따름정리", "proposition": "명제",
     "definition": "정의", "remark": "참고", "example": "예", "assumption": "가정", "claim": "주장",
     "conjecture": "추측", "fact": "사실", "observation": "관찰", "property": "성질", "note": "주",

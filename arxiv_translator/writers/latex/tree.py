@@ -16,6 +16,7 @@ from pathlib import Path
 
 from arxiv_translator.document import Document, Segment
 from arxiv_translator.writers.latex.names import with_fixed_names
+from arxiv_translator.writers.latex.refnames import korean_ref_definitions
 from arxiv_translator.writers.latex.text import escape_latex_prose, latex_safe
 from arxiv_translator.writers.splice import TRANSLATED, render_file
 
@@ -104,15 +105,30 @@ def write_tree(doc: Document, source_root: Path, dest: Path, pseudo: bool,
         target.parent.mkdir(parents=True, exist_ok=True)
         if rel in doc.files:
             text = render_file(doc.files[rel].text, latex_safe(by_file.get(rel, [])), reverted, keep_lines=True)
+            text = korean_ref_definitions(text)
             if rel == doc.main_file:
                 text = korean_preamble(text, pseudo, engine)
             elif engine == "xelatex":
                 text = guard_pdftex(text)
             target.write_text(text, encoding="utf-8")
-        elif rel.endswith(".tex") and not rel.startswith(("latexmkrc", ".latexmkrc")):
-            shutil.copyfile(path, target)
+        elif rel.endswith((".tex", ".sty")) and _copy_with_korean_refs(path, target):
+            pass
         elif Path(rel).name not in ("latexmkrc", ".latexmkrc"):
             shutil.copyfile(path, target)
+
+
+def _copy_with_korean_refs(path: Path, target: Path) -> bool:
+    """Write a UTF-8 ``.tex``/``.sty`` file the reader did not take (``math_commands.tex`` read in the preamble)
+    with its reference definitions in Korean (:func:`korean_ref_definitions`); False when nothing changes."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    rewritten = korean_ref_definitions(text)
+    if rewritten == text:
+        return False
+    target.write_text(rewritten, encoding="utf-8")
+    return True
 
 
 def segment_lines(doc: Document, pseudo: bool, reverted: set[str] | None = None,

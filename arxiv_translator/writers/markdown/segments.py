@@ -263,6 +263,8 @@ class SegmentMarkdown:
         src = seg.span_text(sp)
         if self.fmt in ("markdown", "pdf"):
             return src
+        if sp.role == "char" and sp.text is not None:  # an accent inside a word: the character it typesets
+            return sp.text
         if sp.role in ("open", "close"):
             opener = opens.get(sp.pair)
             open_src = seg.span_text(opener) if opener is not None else src
