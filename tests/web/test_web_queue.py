@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from webkit import FakeArxiv, arxiv_env, make_service, run_queue
+from webkit import FakeArxiv, arxiv_env, claim_all, make_service, run_queue
 
 from arxiv_translator.sources.arxiv_ids import parse_arxiv_id
 from arxiv_translator.web import auth, queue
@@ -29,19 +29,7 @@ def _queue_many(db, n: int) -> list[str]:
 
 def test_claims_are_atomic_across_threads(db):
     ids = _queue_many(db, 30)
-    got: list[str] = []
-    lock = threading.Lock()
-
-    def worker(name: str) -> None:
-        while (job := queue.claim(db, name)) is not None:
-            with lock:
-                got.append(job["id"])
-
-    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    got = claim_all(db)
     assert sorted(got) == sorted(ids)  # every job claimed exactly once
 
 
