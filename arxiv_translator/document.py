@@ -27,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from arxiv_translator.assets import Asset
 from arxiv_translator.document_attrs import BlockAttrs, BlockKind, ElementKind, Locator, PdfInfo, SegmentAttrs, SegmentKind
+from arxiv_translator.document_attrs import LatexInfo
 from arxiv_translator.document_outline import Section, find_section, outline
 
 __all__ = ["MODEL_VERSION", "Asset", "Attempt", "Block", "BlockAttrs", "BlockKind", "Document", "Element",
@@ -231,6 +232,8 @@ class Document(BaseModel):
     assets: list[Asset] = Field(default_factory=list)
     #: PDF input: pages read, body font, rows left in English and per-page counts (typed; None for other inputs).
     pdf: PdfInfo | None = None
+    #: LaTeX input: labels with their printed numbers, \graphicspath folders, picture files (None for others).
+    latex: LatexInfo | None = None
 
     def segments(self) -> Iterator[Segment]:
         """Every segment, depth first, in reading order."""

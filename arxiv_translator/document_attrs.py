@@ -188,6 +188,31 @@ class PdfPageStats(BaseModel):
     reference_rows: int = 0
 
 
+class LatexLabel(BaseModel):
+    """What a LaTeX ``\\label`` names: its kind, the number LaTeX prints for it, and where it stands."""
+
+    model_config = TYPED
+
+    kind: str  # section, equation, figure, table, algorithm or theorem
+    number: str  # as LaTeX prints it: "3.2", "A", "4", "2b"
+    file: str  # the file of the \label ("" when only the original's .aux knows it)
+    offset: int  # character offset of the \label in that file (-1: not in the sources)
+    title: str = ""  # a theorem-like environment's name ("Theorem")
+
+
+class LatexInfo(BaseModel):
+    """What a LaTeX reader learnt about the whole tree that writers render with (no source re-parsing)."""
+
+    model_config = TYPED
+
+    #: Every ``\\label`` with the number LaTeX would print for it (see :mod:`arxiv_translator.readers.latex_labels`).
+    labels: dict[str, LatexLabel] = Field(default_factory=dict)
+    #: The folders of every ``\\graphicspath``, as written, in file order.
+    graphicspath: list[str] = Field(default_factory=list)
+    #: For each file (also without ``.tex``): whether it draws a TikZ/pgf picture (``tikz:FILE`` graphics).
+    pictures: dict[str, bool] = Field(default_factory=dict)
+
+
 class PdfInfo(BaseModel):
     """What a PDF reader learnt about the whole file (keys of the dicts: 1-based pages)."""
 

@@ -33,44 +33,13 @@ os.environ.setdefault("FAKE_SLOPPY", "0.3")
 from arxiv_translator.document import Document, Status  # noqa: E402
 from arxiv_translator.protect import mask_document, unmask  # noqa: E402
 from arxiv_translator.readers.markdown import MarkdownReader  # noqa: E402
-from arxiv_translator.translation.validate import needs_translation  # noqa: E402
+from arxiv_translator.prose import needs_translation  # noqa: E402
 from arxiv_translator.writers.markdown.output import splice_markdown  # noqa: E402
+from codesize import PKG, function_loc, loc  # noqa: E402
 
-PKG = ROOT / "arxiv_translator" / "readers"
 HAND_MD = ("markdown.py", "markdown_inline.py", "markdown_code.py")
 
 
-def loc(path: Path) -> int:
-    """Lines of code: not blank, not a comment, not inside a docstring (an even count for every file)."""
-    import ast
-
-    text = path.read_text()
-    docs: set[int] = set()
-    for node in ast.walk(ast.parse(text)):
-        body = getattr(node, "body", None)
-        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
-                and isinstance(getattr(body[0], "value", None), ast.Constant) and isinstance(body[0].value.value, str):
-            docs.update(range(body[0].lineno, (body[0].end_lineno or body[0].lineno) + 1))
-    return sum(1 for n, line in enumerate(text.splitlines(), 1)
-               if n not in docs and line.strip() and not line.strip().startswith("#"))
-
-
-def function_loc(path: Path, names: set[str]) -> int:
-    """Lines of code (as :func:`loc`) of the named functions and methods of a module."""
-    import ast
-
-    text = path.read_text()
-    lines = text.splitlines()
-    total = 0
-    for node in ast.walk(ast.parse(text)):
-        if isinstance(node, ast.FunctionDef) and node.name in names:
-            body = node.body[1:] if isinstance(node.body[0], ast.Expr) else node.body
-            total += 1 + sum(1 for n in range(body[0].lineno if body else 1, (node.end_lineno or 0) + 1 if body else 1)
-                             if lines[n - 1].strip() and not lines[n - 1].strip().startswith("#"))
-    return total
-
-
-# -- Markdown -------------------------------------------------------------------
 def translate_mmd(doc: Document, out: Path) -> None:
     """Mask, answer with the stand-in (sloppy on raw markup), unmask, splice ``paper.ko.md``."""
     import standin_llm
@@ -123,7 +92,7 @@ def bench_markdown(papers: list[Path], repeat: int) -> None:
                         best = min(best, time.process_time() - t0)
                     ms.append(best * 1000)
                     segments = list(doc.segments())
-                    keys = [(s.locator["start"], s.locator["end"], s.kind, s.status, s.attrs) for s in segments]
+                    keys = [(s.locator.start, s.locator.end, s.kind, s.status, s.attrs) for s in segments]
                     same += hand_segments.setdefault(path, keys) == keys
                     segs += len(segments)
                     kept += sum(s.status is not Status.PENDING for s in segments)

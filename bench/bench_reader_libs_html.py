@@ -26,7 +26,7 @@ from pathlib import Path
 from arxiv_translator.readers import html_specs as spec
 from arxiv_translator.readers.html_page import Node, _close, parse_page
 
-from bench_reader_libs import PKG, function_loc, loc
+from codesize import PKG, function_loc, loc
 
 
 class _StdlibTokens(HTMLParser):

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -32,10 +33,12 @@ def tools_available() -> bool:
 class Standin:
     """``with Standin(FAKE_SLOPPY="0.3") as llm: ... llm.base_url``"""
 
-    def __init__(self, **env: str) -> None:
+    hard_stop = False  # stop with SIGKILL instead of SIGTERM
+
+    def __init__(self, port: int = 0, **env: str) -> None:
         self.env = {k: str(v) for k, v in env.items()}
         self.proc: subprocess.Popen[str] | None = None
-        self.port = 0
+        self.port = port  # 0: any free port; a restart after stop() reuses the one it had
 
     @property
     def base_url(self) -> str:
@@ -45,24 +48,41 @@ class Standin:
     def start(self) -> Standin:
         """Start the server and wait for its port."""
         env = {**os.environ, "FAKE_LATENCY_S": "0", **self.env}
-        self.proc = subprocess.Popen([sys.executable, str(STANDIN), "0"], stdout=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, str(STANDIN), str(self.port)], stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, text=True, env=env)
         assert self.proc.stdout is not None
         self.port = int(self.proc.stdout.readline().strip())
         return self
 
     def stop(self) -> None:
-        """Stop the server."""
+        """Stop the server (its port is free again)."""
         if self.proc is not None:
-            self.proc.terminate()
+            if self.hard_stop:
+                self.proc.kill()
+            else:
+                self.proc.terminate()
             self.proc.wait(timeout=10)
             self.proc = None
+
+    def requests(self) -> int:
+        """Chat requests started so far, from the ``FAKE_STATS`` file (0 before the first, or without one)."""
+        return stats_requests(self.env.get("FAKE_STATS"))
 
     def __enter__(self) -> Standin:
         return self.start()
 
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None) -> None:
         self.stop()
+
+
+def stats_requests(stats: str | Path | None) -> int:
+    """The ``requests`` count of a stand-in's ``FAKE_STATS`` file (0 while there is none)."""
+    if not stats:
+        return 0
+    try:
+        return int(json.loads(Path(stats).read_text(encoding="utf-8"))["requests"])
+    except (OSError, ValueError, KeyError):
+        return 0
 
 
 def fidelity(kind: str, source: Path, translation: Path) -> dict[str, tuple[int, int]]:

@@ -287,9 +287,7 @@ def scan_pdf(path: Path, name: str, pages: list[int] | None = None, labels: list
     out: list[Passage] = []
     in_refs = False
     with pymupdf.open(path) as pdf:
-        chosen = [p for p in (pages if pages is not None else range(pdf.page_count)) if 0 <= p < pdf.page_count]
-        for n, index in enumerate(chosen):
-            label = labels[n] if labels is not None and n < len(labels) else index + 1
+        for index, label in _pages_read(pdf.page_count, pages, labels):
             for block in pdf[index].get_text("blocks", sort=True):
                 text = _reading(str(block[4]))
                 in_refs, skip = _pdf_skip(text, in_refs)
@@ -299,6 +297,14 @@ def scan_pdf(path: Path, name: str, pages: list[int] | None = None, labels: list
                 if found:
                     out.append(found)
     return out
+
+
+def _pages_read(count: int, pages: list[int] | None, labels: list[int] | None) -> list[tuple[int, int]]:
+    """``(0-based page, label)`` of every page to read: ``pages`` that exist (default all), labelled by
+    ``labels`` in order, else by their 1-based number."""
+    chosen = [p for p in (pages if pages is not None else range(count)) if 0 <= p < count]
+    return [(index, labels[n] if labels is not None and n < len(labels) else index + 1)
+            for n, index in enumerate(chosen)]
 
 
 @dataclass
@@ -322,9 +328,7 @@ def scan_pdf_lines(path: Path, name: str, pages: list[int] | None = None,
     out: list[PdfLine] = []
     in_refs = False
     with pymupdf.open(path) as pdf:
-        chosen = [p for p in (pages if pages is not None else range(pdf.page_count)) if 0 <= p < pdf.page_count]
-        for n, index in enumerate(chosen):
-            label = labels[n] if labels is not None and n < len(labels) else index + 1
+        for index, label in _pages_read(pdf.page_count, pages, labels):
             blocks = [b for b in pdf[index].get_text("dict", sort=True)["blocks"] if b.get("type") == 0]
             for block in blocks:
                 lines = [("".join(s["text"] for s in ln["spans"]), tuple(ln["bbox"])) for ln in block["lines"]]

@@ -81,6 +81,10 @@ class JobStore:
             doc_path = self.dir / DOCUMENT_FILE
             if doc_path.is_file():
                 state.document = Document.model_validate_json(doc_path.read_bytes())
+                if state.document.source_kind == "latex" and state.document.latex is None:
+                    from arxiv_translator.readers.latex_labels import latex_info  # a snapshot older than the field
+
+                    state.document.latex = latex_info(state.document)
                 self._document_saved = id(state.document)
         except FileNotFoundError:
             raise OutputError(f"{self.out}: holds no job state ({path} is missing)") from None

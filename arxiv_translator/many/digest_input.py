@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from arxiv_translator.sources.arxiv_ids import parse_arxiv_id
+from arxiv_translator.sources.arxiv_ids import id_in_path
 from arxiv_translator.config import Settings
 from arxiv_translator.document import Document, Locator, Section
 from arxiv_translator.errors import InputError
@@ -96,7 +96,7 @@ def read_facts(source: Path | str, settings: Settings, work: Path, emit: Listene
         reader.configure(settings)
     doc: Document = reader.read(prepared.root, prepared.main)
     mask_document(doc, collapse_space=reader.collapse_space)
-    arxiv_id = prepared.info.get("arxiv_id") or _id_in_path(str(source))
+    arxiv_id = prepared.info.get("arxiv_id") or id_in_path(str(source))
     facts = _from_document(doc, str(source), arxiv_id)
     facts.month = _month(arxiv_id, prepared.info.get("published", ""))
     if not facts.title:
@@ -226,15 +226,6 @@ def organisation(front: str) -> str:
         if domain.lower() not in _GENERIC_DOMAINS:
             return domain.capitalize()
     return ""
-
-
-def _id_in_path(source: str) -> str | None:
-    for part in reversed(Path(source).parts):
-        try:
-            return parse_arxiv_id(part).versioned
-        except InputError:
-            continue
-    return None
 
 
 def _month(arxiv_id: str | None, published: str) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from arxiv_translator.sources.arxiv_ids import parse_arxiv_id
+from arxiv_translator.sources.arxiv_ids import id_in_path
 from arxiv_translator.errors import InputError
 
 REPORT, SEGMENTS = "report.json", "segments.jsonl"
@@ -56,11 +56,9 @@ def paper_name(report: dict, folder: Path) -> str:
     if source.get("arxiv_id"):
         return str(source["arxiv_id"])
     path = Path(str(source.get("path") or folder.name))
-    for part in reversed(path.parts):
-        try:
-            return parse_arxiv_id(part).versioned
-        except InputError:
-            continue
+    found = id_in_path(path)
+    if found:
+        return found
     name = path.name or folder.name
     for suffix in (".tar.gz", ".tgz", ".tar", ".gz", ".zip", ".tex", ".mmd", ".md", ".html", ".htm", ".pdf"):
         if name.endswith(suffix) and len(name) > len(suffix):

@@ -21,6 +21,7 @@ from arxiv_translator.assets import make_assets
 from arxiv_translator.document import Block, Document, KeptConstruct, SourceFile
 from arxiv_translator.document_attrs import BlockAttrs
 from arxiv_translator.readers.latex_elements import elements_of
+from arxiv_translator.readers.latex_labels import latex_info
 from arxiv_translator.errors import InputError
 from arxiv_translator.readers.latex_chunks import chunks, line_of
 from arxiv_translator.readers.latex_segments import Segmenter
@@ -86,6 +87,7 @@ class LatexReader:
         if len(doc.kept) > MAX_KEPT_WARNINGS:
             doc.warnings.append(f"... and {len(doc.kept) - MAX_KEPT_WARNINGS} more constructs kept as source")
         doc.fill_title_abstract()
+        doc.latex = latex_info(doc)  # label numbers, \graphicspath, pictures: writers render from these
         return doc
 
     def _visit(self, rel: str, role: str, stack: list[str]) -> None:

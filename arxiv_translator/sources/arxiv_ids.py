@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from pathlib import PurePath
 from urllib.parse import urlsplit
 
 from arxiv_translator.errors import InputError
@@ -117,3 +118,13 @@ def _parse_url(url: str, extra_hosts: tuple[str, ...]) -> ArxivId:
         return _parse_bare(ident, url)
     except InputError:
         raise InputError(f"{url!r}: the arXiv URL does not name a valid paper id ({EXAMPLES})") from None
+
+
+def id_in_path(path: str | PurePath) -> str | None:
+    """The versioned arXiv id named by a part of ``path`` (the last that is one), else None."""
+    for part in reversed(PurePath(path).parts):
+        try:
+            return parse_arxiv_id(part).versioned
+        except InputError:
+            continue
+    return None

@@ -23,6 +23,8 @@ from arxiv_translator.web import queue
 from arxiv_translator.web.runner import Service, run_translation
 
 log = logging.getLogger("arxiv_translator.worker")
+PROGRESS_EVERY = 0.5  # seconds between two heartbeats that carry progress, at the least
+NEWS_POLL = 0.05  # how often the heartbeat thread looks for new progress between beats
 
 
 class Shutdown(BaseException):
@@ -99,6 +101,12 @@ class Worker:
             self.pending.update(fields)
 
     def _beat(self, job_id: str, stop: threading.Event) -> None:
+        """Heartbeat every ``beat`` seconds; progress goes out as soon as it comes, at most every 0.5 s.
+
+        (Waiting a whole ``beat`` after a beat that had no progress to send held back the progress
+        that came just after it: a short job could run to its end without showing any.)
+        """
+        spacing = min(self.beat, PROGRESS_EVERY)
         while True:
             with self.lock:
                 fields, self.pending = self.pending, {}
@@ -109,8 +117,16 @@ class Worker:
             if self.orphaned():  # serve died: put the job back and stop (SIGTERM raises Shutdown in the job)
                 os.kill(os.getpid(), signal.SIGTERM)
                 return
-            if stop.wait(min(self.beat, 0.5) if fields else self.beat):
+            sent = time.monotonic()
+            if stop.wait(spacing):
                 return
+            while not self._has_news() and time.monotonic() - sent < self.beat:
+                if stop.wait(NEWS_POLL):
+                    return
+
+    def _has_news(self) -> bool:
+        with self.lock:
+            return bool(self.pending)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from conftest import ROOT
-from standin import STANDIN
+from standin import Standin
 
 
 def cli_cmd(*args: str) -> list[str]:
@@ -24,45 +23,14 @@ def cli_env(**extra: str) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": path, "OPENAI_API_KEY": "sk-test", **extra}
 
 
-class Model:
+class Model(Standin):
     """The stand-in model as a process on a chosen port (0: any), with latency and a stats file."""
 
+    hard_stop = True
+
     def __init__(self, stats: Path, latency: float = 0.0, port: int = 0) -> None:
-        self.stats, self.latency, self.port = stats, latency, port
-        self.proc: subprocess.Popen[str] | None = None
-
-    def start(self) -> Model:
-        """Start it and wait for its port."""
-        env = {**os.environ, "FAKE_LATENCY_S": str(self.latency), "FAKE_STATS": str(self.stats)}
-        self.proc = subprocess.Popen([sys.executable, str(STANDIN), str(self.port)], stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True, env=env)
-        assert self.proc.stdout is not None
-        self.port = int(self.proc.stdout.readline().strip())
-        return self
-
-    def stop(self) -> None:
-        """Stop it (the port is free again)."""
-        if self.proc is not None:
-            self.proc.kill()
-            self.proc.wait(timeout=10)
-            self.proc = None
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/v1"
-
-    def requests(self) -> int:
-        """Chat requests answered or started so far (0 before the first)."""
-        try:
-            return int(json.loads(self.stats.read_text(encoding="utf-8"))["requests"])
-        except (OSError, ValueError, KeyError):
-            return 0
-
-    def __enter__(self) -> Model:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        super().__init__(port, FAKE_LATENCY_S=str(latency), FAKE_STATS=str(stats))
+        self.stats, self.latency = stats, latency
 
 
 def saved_state(out: Path) -> dict:

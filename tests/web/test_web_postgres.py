@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 
 import pytest
 from pgkit import Unavailable, start_cluster
-from webkit import FakeArxiv, arxiv_env, make_service, run_queue
+from webkit import FakeArxiv, arxiv_env, claim_all, make_service, run_queue
 
 from arxiv_translator.sources.arxiv_ids import parse_arxiv_id
 from arxiv_translator.web import queue, search
@@ -37,19 +36,7 @@ def test_claims_are_atomic_and_duplicates_join(db):
     ids = [queue.submit(db, parse_arxiv_id(f"2501.{i:05d}v1"), "sig", None, "x").job["id"] for i in range(20)]
     again = queue.submit(db, parse_arxiv_id("2501.00003v1"), "sig", None, "x")
     assert not again.created and again.job["id"] == ids[3]
-    got: list[str] = []
-    lock = threading.Lock()
-
-    def worker(name: str) -> None:
-        while (job := queue.claim(db, name)) is not None:
-            with lock:
-                got.append(job["id"])
-
-    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    got = claim_all(db)
     assert sorted(got) == sorted(ids)
     assert queue.requeue(db, stale_after=0.0) == 20 and queue.queue_length(db)["queued"] == 20
 

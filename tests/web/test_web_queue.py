@@ -7,7 +7,7 @@ import threading
 import time
 
 import pytest
-from webkit import FakeArxiv, arxiv_env, make_service, run_queue
+from webkit import FakeArxiv, arxiv_env, claim_all, make_service, run_queue
 
 from arxiv_translator.sources.arxiv_ids import parse_arxiv_id
 from arxiv_translator.web import auth, queue
@@ -29,19 +29,7 @@ def _queue_many(db, n: int) -> list[str]:
 
 def test_claims_are_atomic_across_threads(db):
     ids = _queue_many(db, 30)
-    got: list[str] = []
-    lock = threading.Lock()
-
-    def worker(name: str) -> None:
-        while (job := queue.claim(db, name)) is not None:
-            with lock:
-                got.append(job["id"])
-
-    threads = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    got = claim_all(db)
     assert sorted(got) == sorted(ids)  # every job claimed exactly once
 
 
@@ -75,6 +63,38 @@ def test_heartbeat_belongs_to_the_claiming_worker(db):
     assert queue.heartbeat(db, jid, "w1", stage="translate", done=3, total=9)
     assert not queue.heartbeat(db, jid, "w2", done=9)
     assert queue.get_job(db, jid)["done"] == 3
+
+
+def _until(predicate, timeout: float) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_progress_goes_out_soon_after_a_quiet_heartbeat(db):
+    """Progress that comes just after a heartbeat with nothing to send waits for no whole beat
+    (it did: a short job could finish before its page showed any progress)."""
+    from types import SimpleNamespace
+
+    from arxiv_translator.web.worker import Worker
+
+    [jid] = _queue_many(db, 1)
+    worker = Worker(SimpleNamespace(db=db), heartbeat=60.0)
+    claimed = queue.claim(db, worker.name)["heartbeat"]
+    stop = threading.Event()
+    beater = threading.Thread(target=worker._beat, args=(jid, stop), daemon=True)
+    beater.start()
+    try:
+        assert _until(lambda: queue.get_job(db, jid)["heartbeat"] > claimed, 30)  # the first beat: nothing to say
+        worker._progress(stage="translate", done=3, total=9)
+        assert _until(lambda: queue.get_job(db, jid)["done"] == 3, 20)  # long before the next 60 s beat
+    finally:
+        stop.set()
+        beater.join(10)
+    assert not beater.is_alive()
 
 
 def _hold_slots(url: str, interval: float, n: int, out: multiprocessing.Queue) -> None:
@@ -151,6 +171,6 @@ def test_cost_so_far_grows_while_the_job_runs(tmp_path, monkeypatch):
     final = client.get(f"/api/jobs/{job_id}").json()
     report = json.loads((service.papers_dir / f"{SAMPLE_ID}v1" / "report.json").read_text(encoding="utf-8"))
     assert final["status"] == "done" and report["cost_usd"] > 0 and final["cost_usd"] == pytest.approx(report["cost_usd"])
-    assert seen == sorted(seen) and 0 < seen[0] < final["cost_usd"], seen  # it grew during the run
+    assert seen and seen == sorted(seen) and 0 < seen[0] < final["cost_usd"], seen  # it grew during the run
     shown = [float(re.search(r'id="cost">([0-9.]+)<', page).group(1)) for page in pages]
     assert any(0 < value < final["cost_usd"] for value in shown)  # the page shows the cost so far

@@ -14,7 +14,7 @@ import pytest
 from webkit import INTERVAL, ROOT, FakeArxiv, ServeProcess, arxiv_env, sse, wait_job
 
 from fake_arxiv import SAMPLE, SAMPLE_ID, FakePaper, tar_gz
-from standin import Standin, tools_available
+from standin import Standin, stats_requests, tools_available
 
 EPS = 0.05
 
@@ -103,13 +103,6 @@ def _slow_config(tmp_path):
     return config
 
 
-def _requests(stats) -> int:
-    try:
-        return json.loads(stats.read_text())["requests"]
-    except (OSError, ValueError):
-        return 0
-
-
 @pytest.mark.skipif(not tools_available(), reason="../shared/tools (stand-in model) not beside the checkout")
 @pytest.mark.parametrize("victim", ["worker", "server", "sigterm"])
 def test_kill9_mid_job_then_the_job_finishes(fake, tmp_path, victim):
@@ -126,9 +119,9 @@ def test_kill9_mid_job_then_the_job_finishes(fake, tmp_path, victim):
         try:
             job = httpx.post(srv.url + "/api/jobs", json={"source": "2501.10003"}).json()
             deadline = time.monotonic() + 60
-            while _requests(stats) < 4 and time.monotonic() < deadline:
+            while stats_requests(stats) < 4 and time.monotonic() < deadline:
                 time.sleep(0.05)
-            seen = _requests(stats)
+            seen = stats_requests(stats)
             assert seen >= 4 and httpx.get(f"{srv.url}/api/jobs/{job['id']}").json()["status"] == "running"
             if victim == "worker":
                 os.kill(srv.worker_pids()[0], signal.SIGKILL)
@@ -154,7 +147,7 @@ def test_kill9_mid_job_then_the_job_finishes(fake, tmp_path, victim):
     assert report["job"]["restored_segments"] > 2 or report["segments"]["cached"] > 0
     assert report["job"]["runs"] == 2 or report["segments"]["cached"] > 0
     # every engine request of the first run was kept, except at most the one in flight when it died
-    assert _requests(stats) - report["requests"] <= seen + 1
+    assert stats_requests(stats) - report["requests"] <= seen + 1
 
 
 @pytest.mark.skipif(not tools_available(), reason="../shared/tools (stand-in model) not beside the checkout")
@@ -173,7 +166,7 @@ def test_same_paper_by_two_names_is_translated_once(fake, tmp_path):
             done = [wait_job(srv.url, j["id"], timeout=180) for j in (a, b)]
     assert [d["status"] for d in done] == ["done", "done"] and {d["paper_id"] for d in done} == {"2501.10005v1"}
     report = json.loads((data / "papers" / "2501.10005v1" / "report.json").read_text())
-    assert report["requests"] > 0 and _requests(stats) == report["requests"]  # ...translated once
+    assert report["requests"] > 0 and stats_requests(stats) == report["requests"]  # ...translated once
 
 
 @pytest.mark.parametrize("args, words", [

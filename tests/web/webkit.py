@@ -50,6 +50,28 @@ def run_queue(service: Any) -> list[dict]:
     return ran
 
 
+def claim_all(db: Any, threads: int = 4) -> list[str]:
+    """Drain the queue from ``threads`` threads at once; the ids each claim returned, in claim order."""
+    import threading
+
+    from arxiv_translator.web import queue
+
+    got: list[str] = []
+    lock = threading.Lock()
+
+    def worker(name: str) -> None:
+        while (job := queue.claim(db, name)) is not None:
+            with lock:
+                got.append(job["id"])
+
+    running = [threading.Thread(target=worker, args=(f"w{i}",)) for i in range(threads)]
+    for t in running:
+        t.start()
+    for t in running:
+        t.join()
+    return got
+
+
 def free_port() -> int:
     """An unused TCP port on 127.0.0.1."""
     with socket.socket() as s:

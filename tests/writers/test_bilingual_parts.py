@@ -13,10 +13,10 @@ from arxiv_translator.document import Block, Document, Segment, SourceFile
 from arxiv_translator.readers.html_page import parse_page
 from arxiv_translator.readers.latex import LatexReader
 from arxiv_translator.readers.latex_graphics import _loop_specs, width_fraction
+from arxiv_translator.readers.latex_labels import label_numbers, latex_info
 from arxiv_translator.readers.tables import html_tables, latex_table, pipe_table
 from arxiv_translator.writers.bilingual.figure_rows import figure_inliner
 from arxiv_translator.writers.bilingual.latex_cites import bibliography, parse_bib
-from arxiv_translator.writers.bilingual.latex_numbers import label_numbers
 from arxiv_translator.writers.bilingual.latex_refs import LatexRefs
 from arxiv_translator.writers.tables import rectangular
 
@@ -93,6 +93,7 @@ def _latex_doc(tmp_path, bib: str = BIB) -> Document:
                    files={"main.tex": SourceFile(path="main.tex", encoding="utf-8", text=MAIN + "\\bibliography{refs}"),
                           "app.tex": SourceFile(path="app.tex", encoding="utf-8", text=APP)},
                    blocks=[Block(id="main.tex", kind="file", segments=paras)])
+    doc.latex = latex_info(doc)  # as the LaTeX reader records it
     return doc
 
 
@@ -143,6 +144,7 @@ def test_figures_found_whatever_the_path_form(tmp_path):
         "main.tex": SourceFile(path="main.tex", encoding="utf-8", text="\\graphicspath{{figs/}}"),
         "plot.tex": SourceFile(path="plot.tex", encoding="utf-8", text="\\begin{tikzpicture}\\end{tikzpicture}"),
         "alg.tex": SourceFile(path="alg.tex", encoding="utf-8", text="\\begin{algorithmic}\\end{algorithmic}")})
+    doc.latex = latex_info(doc)  # as the LaTeX reader records it
     inliner = figure_inliner(doc, tmp_path)
     for name in ("{world/truth.0}.png", "world/truth.0", "figs/world/truth.0.png"):
         assert inliner.figure(name).kind == "img", name

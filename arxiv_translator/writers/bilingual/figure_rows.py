@@ -14,21 +14,20 @@
 
 :func:`figure_inliner` sets up the :class:`~.figures.FigureInliner` for a
 document: ``\\graphicspath`` folders and the main file's folder are searched,
-``tikz:`` pictures are told apart from listings by their file's text.
+``tikz:`` pictures are told apart from listings, both as the LaTeX reader recorded them
+(:attr:`Document.latex <arxiv_translator.document.Document.latex>`).
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from html import escape
 from pathlib import Path, PurePosixPath
 
 from arxiv_translator.document import Document, Segment
+from arxiv_translator.document_attrs import LatexInfo
 from arxiv_translator.writers.bilingual.figures import Figure, FigureInliner
 
-_GRAPHICSPATH = re.compile(r"\\graphicspath\s*\{((?:\s*\{[^{}]*\})+)\s*\}")
-_PICTURE = re.compile(r"\\begin\s*\{(?:tikzpicture|pgfpicture|axis|circuitikz|tikzcd|forest)\}|\\pgfsys|\\pgfpicture")
 MAX_GAP_PT = 80.0
 Spec = tuple[str, float | None]
 
@@ -39,14 +38,10 @@ def figure_inliner(doc: Document, root: Path, base_url: str = "") -> FigureInlin
     main_dir = str(PurePosixPath(doc.main_file).parent) if doc.main_file else ""
     if main_dir not in ("", "."):
         search.append(main_dir)
-    for source in doc.files.values():
-        for m in _GRAPHICSPATH.finditer(source.text):
-            for folder in re.findall(r"\{([^{}]*)\}", m.group(1)):
-                folder = folder.strip()
-                search.extend([folder, str(PurePosixPath(main_dir) / folder)] if main_dir not in ("", ".")
-                              else [folder])
-    pictures = {name: bool(_PICTURE.search(f.text)) for name, f in doc.files.items()}
-    pictures.update({name[:-4]: v for name, v in list(pictures.items()) if name.endswith(".tex")})
+    latex = doc.latex or LatexInfo()  # what the LaTeX reader recorded (nothing for other inputs)
+    for folder in latex.graphicspath:
+        search.extend([folder, str(PurePosixPath(main_dir) / folder)] if main_dir not in ("", ".") else [folder])
+    pictures = dict(latex.pictures)
     carried = Path(root) / doc.main_file if doc.main_file else None  # the PDF, carried with the assets
     pdf = (carried if carried is not None and carried.is_file() else Path(doc.source_path)) \
         if doc.source_kind == "pdf" else None

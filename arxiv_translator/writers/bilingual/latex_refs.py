@@ -1,7 +1,7 @@
 """Resolved ``\\cite`` and ``\\ref`` for the bilingual page of a LaTeX paper.
 
-Numbers come from :mod:`.latex_numbers` (computed from the sources; the
-``.aux`` of the original's compile wins where the build left one), citations
+Numbers come from the document (``doc.latex.labels``, computed by the LaTeX reader; the
+``.aux`` of the original's compile wins where the build left one: :mod:`.latex_numbers`), citations
 from :mod:`.latex_cites` (that compile's ``.bbl`` first); each reference links to the row of the page that
 holds its label (the segment at or before the ``\\label``), each citation to
 its entry in the reference list the page adds at the end.  The Korean column
@@ -17,9 +17,10 @@ from html import escape
 from pathlib import Path
 
 from arxiv_translator.document import Document, Segment
+from arxiv_translator.document_attrs import LatexLabel
 from arxiv_translator.writers.bilingual.equations import equation_anchor
 from arxiv_translator.writers.bilingual.latex_cites import Bibliography, Entry, bibliography
-from arxiv_translator.writers.bilingual.latex_numbers import Label, label_numbers, merge_aux
+from arxiv_translator.writers.bilingual.latex_numbers import merge_aux
 
 NAMES = {"section": ("Section", "절"), "figure": ("Figure", "그림"), "table": ("Table", "표"),
          "equation": ("Eq.", "식"), "algorithm": ("Algorithm", "알고리즘")}
@@ -44,7 +45,7 @@ class LatexRefs:
     """Labels, their rows on the page, and the bibliography of one LaTeX document."""
 
     def __init__(self, doc: Document, root: Path | None, segments: list[Segment], build: Path | None = None) -> None:
-        self.labels: dict[str, Label] = label_numbers(doc)
+        self.labels: dict[str, LatexLabel] = dict(doc.latex.labels) if doc.latex else {}  # the reader's numbers
         stem = Path(doc.main_file or "main").stem
         if build is not None and build.is_dir():  # what the original's compile left: exact numbers and entries
             self.labels = merge_aux(self.labels, [p for p in (build / f"{stem}.aux",) if p.is_file()])
@@ -90,7 +91,7 @@ class LatexRefs:
         return ", ".join(self._ref_text(command, self.labels[k], lang) if k in self.labels and self.labels[k].number
                          else "??" for k in keys)
 
-    def _ref_text(self, command: str, label: Label, lang: str) -> str:
+    def _ref_text(self, command: str, label: LatexLabel, lang: str) -> str:
         number = f"({label.number})" if command == "eqref" or (command in NAMED and label.kind == "equation") \
             else label.number
         if command not in NAMED:
