@@ -53,6 +53,10 @@ NONPROSE_ARGS: dict[str, tuple[int, ...]] = {
     "addtolength": (1, 2), "newlength": (1,), "bibliographystyle": (1,),
     # code set inline (the reader protects it as code)
     "texttt": (1,), "path": (1,),
+    # messages to the terminal and the log, never typeset (the reader never sends them)
+    "typeout": (1,), "message": (1,), "wlog": (1,), "PackageWarning": (1, 2), "PackageWarningNoLine": (1, 2),
+    "PackageInfo": (1, 2), "PackageError": (1, 2, 3), "ClassWarning": (1, 2), "ClassWarningNoLine": (1, 2),
+    "ClassInfo": (1, 2), "ClassError": (1, 2, 3), "GenericWarning": (1, 2), "GenericInfo": (1, 2),
 }
 #: Author-block commands: what is inside them is not prose, except these notes.
 _METADATA = {"author", "icmlauthor", "affiliation", "IEEEauthorblockN", "IEEEauthorblockA", "aistatsauthor",

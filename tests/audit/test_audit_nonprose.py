@@ -54,6 +54,7 @@ def _words(text: str, keys: dict[str, set[int]] | None = None) -> list[str]:
     ("\\email{someone@example.org} \\affiliation{\\institution{Some University}\\city{New York}}", []),
     ("see \\Secref{sec:exp:sym_teacher} and \\figurename", ["see", "and"]),
     ("see \\figureref{fig:image,fig:teximage} or \\tableref{tab:a, tab:b}", ["see"]),
+    ("\\typeout{If you have trouble with the next line} \\PackageWarning{mine}{Loaded twice} shown", ["shown"]),
     ("\\lstdefinestyle{cstyle}{basicstyle=\\small, language={C}, breaklines=false}", []),
     ("\\counterwithin{theorem}{section} \\theoremstyle{plain}", []),
     ("\\def\\Secref#1{Section~\\ref{#1}} prose", ["prose"]),
