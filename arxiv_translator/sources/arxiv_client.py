@@ -30,7 +30,6 @@ import os
 import re
 import threading
 import time
-import xml.etree.ElementTree as ET
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -127,6 +126,8 @@ class Metadata:
 
 def parse_atom(data: bytes, wanted: ArxivId) -> Metadata:
     """Metadata of ``wanted`` from an arXiv API Atom feed; InputError when the feed has no such paper."""
+    import xml.etree.ElementTree as ET  # only when arXiv is asked (a local paper never is)
+
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
