@@ -33,6 +33,12 @@ from arxiv_translator.errors import ConfigError
 from arxiv_translator.placeholders import PLACEHOLDER_RE
 
 _SEP_CHARS = r"[\s~\u2010\u2011-]"
+#: Every character of :data:`_SEP_CHARS` (``\s`` is exactly the characters ``str.isspace`` accepts).
+_SEPARATORS = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+               "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000~\u2010\u2011-")
+#: The text is scanned with every separator written as a space (one character for one: offsets stay),
+#: so the trie says `` *`` where it said ``[\s~\u2010\u2011-]*``: a third of the compiling time.
+_AS_SPACE = str.maketrans({c: " " for c in _SEPARATORS})
 _SPLIT_RE = re.compile(r"([\s-]+)")
 _BLANK_RE = re.compile(r"[\s\-\u2010\u2011]+")
 
@@ -68,17 +74,18 @@ def _word(text: str, folded: bool) -> str:
     return "".join(_char(c, False, folded) for c in text)
 
 
-def _tokens(en: str, folded: bool) -> tuple[list[str], str]:
+def _tokens(en: str, folded: bool, spaced: bool = False) -> tuple[list[str], str]:
     """Regex pieces of a term (one per character or separator) and its ending.
 
     ``folded``: the pattern runs on lower-cased text and ignores case altogether.
+    ``spaced``: the pattern runs on text whose separators are spaces (:data:`_AS_SPACE`).
     """
     parts = [p for p in _SPLIT_RE.split(en.strip()) if p]
     out: list[str] = []
     suffix = ""
     for i, part in enumerate(parts):
         if _SPLIT_RE.fullmatch(part):
-            out.append(_SEP_CHARS + ("*" if not part.strip("-") else "+"))
+            out.append((" " if spaced else _SEP_CHARS) + ("*" if not part.strip("-") else "+"))
             continue
         exact = _exact_word(part)
         last = i == len(parts) - 1
@@ -135,13 +142,20 @@ def _exact_regex(terms: tuple[str, ...], key: str) -> re.Pattern[str] | None:
     return _trie(terms, False, key)
 
 
+def _spaced(terms: tuple[str, ...]) -> bool:
+    """Whether the tries of ``terms`` run on text with separators as spaces: unless a term's words hold a
+    separator character themselves (``~``, ``\u2010``), which that text no longer has."""
+    return not any(c in "~\u2010\u2011" for en in terms for c in en)
+
+
 def _trie(terms: tuple[str, ...], folded: bool, key: str | None) -> re.Pattern[str] | None:
     """The trie regex of ``terms`` (only those whose :func:`_first_key` is ``key`` unless it is None)."""
     root: dict = {}
+    spaced = _spaced(terms)
     for n, en in enumerate(terms):
         if key is not None and _first_key(en) != key:
             continue
-        tokens, suffix = _tokens(en, folded)
+        tokens, suffix = _tokens(en, folded, spaced)
         node = root
         for tok in tokens:
             node = node.setdefault(tok, {})
@@ -161,6 +175,7 @@ class Glossary:
         self._terms: list[Term] = list(entries.values())
         self._exact = [any(map(_exact_word, _SPLIT_RE.split(t.en))) for t in self._terms]
         self._ens = tuple(t.en for t in self._terms)
+        self._spaced = _spaced(self._ens)
 
     @classmethod
     def builtin(cls, target: str = "ko") -> Glossary:
@@ -208,6 +223,8 @@ class Glossary:
             return
         if "<" in text:
             text = PLACEHOLDER_RE.sub(lambda m: "\0" * len(m.group()), text)
+        if self._spaced:
+            text = text.translate(_AS_SPACE)
         low = text.lower()
         if len(low) != len(text):  # keep letters whose lower case is longer ("İ")
             low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)

@@ -36,6 +36,10 @@ _CAPS_WORD = re.compile(r"(?<![\\A-Za-z0-9_@#$%&])[A-Z]{3,}(?![A-Za-z0-9_])")
 _IDENTIFIER = re.compile(r"\S*(?:\d|[_/@\\]|[A-Za-z][a-z]*[-.]?[A-Z])\S*")
 
 
+#: Punctuation a token is stripped of before it is judged an identifier.
+_PUNCT = "()[]{}.,;:!?\"'"
+
+
 #: An author-year citation written out: ``Luo et al., 2023``, ``Smith and Lee (2020)``, ``Wei et al.``.
 _CITATION = re.compile(r"\b[A-Z][A-Za-z'\u2019-]+(?:\s+(?:and|&)\s+[A-Z][A-Za-z'\u2019-]+)?"
                        r"(?:\s+et\s+al\.?,?\s*\(?(?:19|20)\d\d[a-z]?\)?|\s+et\s+al\.|,?\s*\(?(?:19|20)\d\d[a-z]?\))")
@@ -57,8 +61,15 @@ def prose_words(text: str) -> list[str]:
     caps = _CAPS_WORD.findall(text)
     if len(caps) >= 2 and not _NOT_CAPS_HEADING.search(text):
         return caps
-    return [w for token in text.split() if not _IDENTIFIER.fullmatch(token.strip("()[]{}.,;:!?\"'"))
-            for w in PROSE_WORD.findall(token)]
+    words: list[str] = []
+    for token in text.split():
+        core = token.strip(_PUNCT)
+        if core.isascii() and core.isalpha():  # most tokens: a plain word, decided without the patterns
+            if len(core) >= 3 and core[1:].islower():  # a capital after the first letter: an identifier
+                words.append(core)
+        elif not _IDENTIFIER.fullmatch(core):
+            words.extend(PROSE_WORD.findall(token))
+    return words
 
 
 def kept_reason(masked: str) -> str | None:

@@ -267,11 +267,12 @@ def test_violations(source: str, translation: str, expected: list[str]) -> None:
 
 def _reference_matches(g: Glossary, text: str) -> list[tuple[int, int, int]]:
     """Matches confirmed with the case-sensitive trie of *all* terms (the matcher before per-letter tries)."""
-    from arxiv_translator.glossary import _trie_regex
+    from arxiv_translator.glossary import _AS_SPACE, _trie_regex
     from arxiv_translator.placeholders import PLACEHOLDER_RE
 
     folded, full = _trie_regex(g._ens, True), _trie_regex(g._ens, False)
     text = PLACEHOLDER_RE.sub(lambda m: "\0" * len(m.group()), text)
+    text = text.translate(_AS_SPACE) if g._spaced else text  # the tries' separators are spaces then
     low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
     out, pos = [], 0
     while folded is not None and (m := folded.search(low, pos)) is not None:
@@ -303,3 +304,47 @@ def test_per_letter_case_tries_match_like_the_whole_trie():
         assert got == _reference_matches(g, text), text[:120]
         hits += len(got)
     assert hits > 500
+
+
+def test_separator_list_is_the_separator_class() -> None:
+    """The characters written as spaces before scanning are exactly those the separator pattern matches."""
+    from arxiv_translator import glossary
+
+    sep = re.compile(glossary._SEP_CHARS)
+    wanted = {chr(c) for c in range(0x110000) if sep.fullmatch(chr(c))}
+    assert set(glossary._SEPARATORS) == wanted and len(glossary._SEPARATORS) == len(wanted)
+
+
+def test_spaced_scan_finds_what_the_separator_class_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The built-in glossary (and one whose terms hold a ``~``, scanned the old way) finds the same spans on
+    text with every kind of separator when the separators are turned into spaces first."""
+    import itertools
+
+    from arxiv_translator import glossary
+
+    builtin = list(Glossary.builtin("ko"))
+    seps = [" ", "-", "~", "\u2010", "\u2011", "\t", "\n", "\xa0", "\u3000", "  ", "- ", ""]
+    texts = []
+    for term, sep in zip(itertools.islice(itertools.cycle(builtin), 3 * len(builtin)), itertools.cycle(seps)):
+        words = re.split(r"[\s-]+", term.en)
+        texts.append(f"The {sep.join(words)}s and {sep.join(w.upper() for w in words)}, <x1/>{term.en}ing "
+                     f"{term.en.lower()}ed.")
+    texts.append("Fine~tuning a GAN (organ gan) with deep‑learning and state‐of‐the‐art large\u3000language models.")
+    weird = Glossary([Term("a~b", "에이비"), Term("fine tuning", "미세 조정")])
+    assert glossary._spaced(tuple(t.en for t in builtin)) and not glossary._spaced(("a~b", "fine tuning"))
+
+    def spans(g: Glossary) -> list:
+        return [[(a, b, t.en) for a, b, t in g.spans(text)] for text in texts + ["x a~b y fine-tuning"]]
+
+    new = spans(Glossary(builtin)), spans(weird)
+    monkeypatch.setattr(glossary, "_spaced", lambda terms: False)
+    glossary._trie_regex.cache_clear()
+    glossary._exact_regex.cache_clear()
+    try:
+        old = spans(Glossary(builtin)), spans(weird)
+    finally:
+        glossary._trie_regex.cache_clear()
+        glossary._exact_regex.cache_clear()
+    assert new == old
+    assert sum(len(s) for s in new[0]) > 2 * len(builtin)  # the texts hold many hits
+    assert new[1][-1] == [(2, 5, "a~b"), (8, 19, "fine tuning")]

@@ -49,9 +49,16 @@ def passage(location: str, text: str) -> Passage | None:
     return Passage(location, len(words), flat if len(flat) <= MAX_TEXT else flat[: MAX_TEXT - 1] + "…")
 
 
+def _spaces(text: str) -> str:
+    """``text`` as spaces, its new lines kept."""
+    if "\n" not in text:
+        return " " * len(text)
+    return "\n".join(" " * len(line) for line in text.split("\n"))
+
+
 def _blank(text: str, pattern: re.Pattern[str]) -> str:
     """``text`` with every match of ``pattern`` replaced by spaces, new lines kept (line numbers stay)."""
-    return pattern.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    return pattern.sub(lambda m: _spaces(m.group(0)), text)
 
 
 def _reading(text: str) -> str:

@@ -1,9 +1,10 @@
 """What a running job holds but does not save: settings objects, the engine, services, open folders.
 
 :class:`Services` are the things several jobs (workers) may share: the arXiv client's
-configuration (its politeness throttle is process-wide, or a :mod:`~arxiv_translator.many.throttle`
-file throttle installed by a batch) and the translation memory.  The pipeline receives them;
-it never builds them from the environment itself.
+configuration, its politeness throttle (one object: the jobs given the same one share its
+spacing; a :mod:`~arxiv_translator.many.throttle` file throttle shares it between processes)
+and the translation memory.  The pipeline receives them; it never builds them from the
+environment itself.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from arxiv_translator.sources.arxiv_client import ArxivConfig
+from arxiv_translator.sources.arxiv_client import ArxivConfig, Throttle
 from arxiv_translator.translation.memory import TranslationCache
 from arxiv_translator.config import Settings
 from arxiv_translator.engines import Engine
@@ -29,18 +30,21 @@ SAVE_EVERY_ANSWERS = 20  # ...or after this many new answers, whichever comes fi
 
 @dataclass
 class Services:
-    """Shared services, injected: the arXiv client's configuration and (optionally) an open translation memory.
+    """Shared services, injected: the arXiv client's configuration and politeness throttle, and (optionally)
+    an open translation memory.
 
+    ``throttle`` None: the process-wide :data:`~arxiv_translator.sources.arxiv_client.THROTTLE`.
     ``memory`` None: each job opens the memory named by its settings and closes it at the end.
     """
 
     arxiv: ArxivConfig | None = None
     memory: TranslationCache | None = None
+    throttle: Throttle | None = None
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Services:
-        """The default services for ``settings``."""
-        return cls(arxiv=ArxivConfig.from_settings(settings))
+    def from_settings(cls, settings: Settings, throttle: Throttle | None = None) -> Services:
+        """The default services for ``settings`` (under ``throttle`` when given)."""
+        return cls(arxiv=ArxivConfig.from_settings(settings), throttle=throttle)
 
 
 @dataclass

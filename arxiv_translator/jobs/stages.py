@@ -129,7 +129,7 @@ def _prepare(state: JobState, ctx: Context, work: Path, choice: str) -> Prepared
 
     ref = arxiv_ref(state.source.given)
     if ref is not None:
-        return prepare_arxiv(ref, work, choice, ctx.services.arxiv, ctx.emit)
+        return prepare_arxiv(ref, work, choice, ctx.services.arxiv, ctx.emit, throttle=ctx.services.throttle)
     return prepare_source(state.source.given, work, choice, ctx.emit)
 
 
@@ -199,6 +199,7 @@ class Precheck(JobStage):
         ctx.logs.mkdir(parents=True, exist_ok=True)
         wjob = WriteJob(doc=state.document, out=ctx.out, source_root=ctx.prepared.root, work=ctx.work,
                         logs=ctx.logs, pseudo=not ctx.engine.real, settings=ctx.settings, emit=ctx.emit,
+                        arxiv_throttle=ctx.services.throttle,
                         assets_root=await asyncio.to_thread(carried_assets, state.document, ctx.prepared.root, ctx.out))
         every = writers_for(ctx.prepared.kind)
         names = writer_names(ctx.prepared.kind, [w.name for w in every], state.outputs)

@@ -60,7 +60,8 @@ class HttpService:
                    error_text: Callable[[httpx.Response], str] | None = None) -> httpx.Response:
         """POST and classify the status; returns a 2xx response, raises otherwise."""
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout, connect=30.0), verify=tls_context())
+            self._client = httpx.AsyncClient(timeout=httpx.Timeout(self.timeout, connect=30.0),
+                                             verify=tls_for(self.base_url))
         request = self._client.build_request("POST", f"{self.base_url}{path}", headers=dict(headers), json=json,
                                              data=data, params=params)
         limit = answer_limit(self.max_answer_bytes, len(request.content or b""))
@@ -124,7 +125,7 @@ class HttpService:
         """
         url = f"{self.base_url}{path}"
         try:
-            response = httpx.request(method, url, headers=dict(headers or {}), params=params, verify=tls_context(),
+            response = httpx.request(method, url, headers=dict(headers or {}), params=params, verify=tls_for(url),
                                      timeout=min(30.0, self.timeout))
         except httpx.HTTPError as exc:
             why = unreachable(exc)
@@ -179,6 +180,19 @@ def tls_context() -> ssl.SSLContext:
     """httpx's default verifying TLS context (certifi's roots), made once per process: loading the roots
     costs about 40 ms of CPU, which every new client would otherwise pay again."""
     return httpx.create_ssl_context()
+
+
+@lru_cache(maxsize=1)
+def _trusting_nothing() -> ssl.SSLContext:
+    """A verifying TLS context with no trusted roots: any certificate is refused."""
+    return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # CERT_REQUIRED and check_hostname, no roots loaded
+
+
+def tls_for(url: str) -> ssl.SSLContext:
+    """The TLS context for requests to ``url``: :func:`tls_context` for ``https``; for a plain ``http`` server
+    (a local model) one that loads no roots -- it is never used, and were it used it would trust nothing --
+    so a local engine does not pay the ~40 ms of loading certifi's roots."""
+    return tls_context() if url.lower().startswith("https:") else _trusting_nothing()
 
 
 def retry_after(response: httpx.Response) -> float | None:

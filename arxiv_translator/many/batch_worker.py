@@ -4,7 +4,7 @@ It reads spec file paths from stdin, one per line, and runs one paper per spec, 
 imports and caches are paid once per process, not once per paper).  The spec names the source, the output folder, the shared throttle file, the settings overrides
 and, under a budget, the ``allowance`` left for this paper.  The worker
 
-1. installs the shared arXiv throttle (:mod:`.throttle`);
+1. gives its jobs the shared arXiv throttle (:mod:`.throttle`) through their services;
 2. under a budget, estimates the paper's cost first (``pipeline.run`` with ``estimate``) and
    gives up ("skipped") when it would not fit, else writes the estimate as its reservation;
 3. runs the translate job; answers go to the shared translation memory as they arrive (the
@@ -49,7 +49,8 @@ def die_with_parent() -> None:
 def work(spec: dict, throttle: object | None = None, services: Callable[[Any], Any] | None = None) -> dict:
     """Run one paper as ``spec`` says; returns the result dictionary.
 
-    ``throttle`` replaces the arXiv client's throttle (default: the batch's :class:`FileThrottle`);
+    ``throttle`` is the job's arXiv politeness throttle, injected through its services (default: the batch's
+    :class:`FileThrottle`, which every worker process of the batch shares);
     ``services`` (settings -> :class:`~arxiv_translator.jobs.context.Services`) gives the job shared
     services, such as a translation memory the whole cluster reaches (default: the job's own).
     """
@@ -57,9 +58,10 @@ def work(spec: dict, throttle: object | None = None, services: Callable[[Any], A
     from arxiv_translator.errors import TranslatorError
     from arxiv_translator.pipeline import Job, run
     from arxiv_translator.many.store import Remote, local_work, write_marker
-    from arxiv_translator.many.throttle import install
+    from arxiv_translator.jobs.context import Services
+    from arxiv_translator.many.throttle import FileThrottle
 
-    install(throttle if throttle is not None else Path(spec["throttle"]))
+    gate = throttle if throttle is not None else FileThrottle(Path(spec["throttle"]))
     out, log_path, upload = Path(spec["out"]), Path(spec["log"]), spec.get("upload")
     if upload:  # --out URL: a scratch folder here (a Ray node has no view of the driver's folders)
         out = local_work(upload["url"]) / "papers" / upload["folder"]
@@ -74,7 +76,9 @@ def work(spec: dict, throttle: object | None = None, services: Callable[[Any], A
             log.flush()
     try:
         settings = load_settings(Path(spec["config"]) if spec.get("config") else None, **spec["settings"])
-        shared = services(settings) if services is not None else None
+        shared = services(settings) if services is not None else Services.from_settings(settings)
+        if shared.throttle is None:
+            shared.throttle = gate
         if spec.get("allowance") is not None:
             estimate = run(Job(source=spec["source"], settings=settings, out=out, estimate=True, listener=listen),
                            shared)

@@ -1,8 +1,9 @@
 """One arXiv politeness budget for several processes: a file lock plus a time stamp.
 
-:class:`FileThrottle` has the interface of the arXiv client's in-process throttle
-(``slot(interval)``, a context manager) and is installed in each batch worker in its place
-(:func:`install`), so every process of a batch -- and a resumed batch after a kill -- shares
+:class:`FileThrottle` is an arXiv client :class:`~arxiv_translator.sources.arxiv_client.Throttle`
+(``slot(interval)``, a context manager); each batch worker gives it to its jobs through their
+services (:func:`install` puts it in place of the process-wide default instead), so every
+process of a batch -- and a resumed batch after a kill -- shares
 "one request at a time, ``interval`` seconds from the end of one to the start of the next".
 The lock is ``fcntl.flock`` (POSIX); the stamp is ``time.monotonic()``, one clock for the whole
 machine on Linux.

@@ -2,9 +2,11 @@
 
 Politeness (arXiv's terms for automated access):
 
-* one request at a time per process (a lock shared by every client), and at
-  least ``interval`` seconds (default 3) from the end of one request to the
-  start of the next;
+* one request at a time per throttle, and at least ``interval`` seconds
+  (default 3) from the end of one request to the start of the next: a client
+  is given its :class:`Throttle` (the jobs, batch processes or service workers
+  that share one object share its spacing), else it uses the process-wide
+  :data:`THROTTLE`;
 * a descriptive User-Agent;
 * bounded retries with exponential backoff on 5xx, 408/429, timeouts and
   broken connections (``Retry-After`` honoured, capped), each announced to
@@ -28,11 +30,10 @@ import os
 import re
 import threading
 import time
-import xml.etree.ElementTree as ET
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, Protocol, TypeVar
 
 from arxiv_translator.lean import httpx
 
@@ -125,6 +126,8 @@ class Metadata:
 
 def parse_atom(data: bytes, wanted: ArxivId) -> Metadata:
     """Metadata of ``wanted`` from an arXiv API Atom feed; InputError when the feed has no such paper."""
+    import xml.etree.ElementTree as ET  # only when arXiv is asked (a local paper never is)
+
     try:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
@@ -153,8 +156,21 @@ def parse_atom(data: bytes, wanted: ArxivId) -> Metadata:
     raise InputError(f"{wanted}: arXiv has no such paper" + (" version" if wanted.version else ""))
 
 
-class _Throttle:
-    """One request at a time in this process, ``interval`` seconds apart (end to start)."""
+class Throttle(Protocol):
+    """The arXiv politeness budget: ``with throttle.slot(interval): <one request>``.
+
+    Whoever holds the same throttle object shares its spacing: the jobs of one process
+    (:class:`ProcessThrottle`), a batch's processes (:class:`~arxiv_translator.many.throttle.FileThrottle`),
+    a service's workers (:class:`~arxiv_translator.web.throttle.SharedThrottle`).
+    """
+
+    def slot(self, interval: float) -> AbstractContextManager[None]:
+        """Wait for a turn, at least ``interval`` seconds after the last request ended; hold it while inside."""
+        ...
+
+
+class ProcessThrottle:
+    """One request at a time among its holders in this process, ``interval`` seconds apart (end to start)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -172,7 +188,9 @@ class _Throttle:
                 self.last_end = time.monotonic()
 
 
-THROTTLE = _Throttle()
+#: The default throttle: a client given none uses the one here (looked up at each request, so a batch or a
+#: service that replaces it process-wide is obeyed too).
+THROTTLE: Throttle = ProcessThrottle()
 
 
 class _Retry(Exception):
@@ -187,9 +205,10 @@ class ArxivClient:
     """Fetches from arXiv through the download cache; ``requests`` counts what really went out."""
 
     def __init__(self, config: ArxivConfig | None = None, transport: httpx.BaseTransport | None = None,
-                 on_retry: Callable[[str], None] | None = None) -> None:
+                 on_retry: Callable[[str], None] | None = None, throttle: Throttle | None = None) -> None:
         self.config = config or ArxivConfig.from_env()
         self.requests = 0
+        self.throttle = throttle  # None: the process-wide THROTTLE
         self.on_retry = on_retry or (lambda message: None)  # told before each wait for another attempt
         self._http = httpx.Client(headers={"User-Agent": USER_AGENT}, timeout=self.config.timeout,
                                   follow_redirects=True, transport=transport)
@@ -351,7 +370,7 @@ class ArxivClient:
         base = cfg.interval if cfg.interval > 0 else 0.5
         for attempt in range(cfg.retries + 1):
             try:
-                with THROTTLE.slot(cfg.interval):
+                with (self.throttle if self.throttle is not None else THROTTLE).slot(cfg.interval):
                     self.requests += 1
                     return once()
             except _Retry as exc:

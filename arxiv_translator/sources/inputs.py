@@ -16,14 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from arxiv_translator.sources.archive import detect_kind, extract
 from arxiv_translator.sources.arxiv_ids import ArxivId, looks_like_arxiv, parse_arxiv_id
 from arxiv_translator.errors import InputError
 from arxiv_translator.events import Event, Listener, ignore
 from arxiv_translator.readers import READERS
 
 if TYPE_CHECKING:  # the arXiv client (httpx) and the one-file stager are imported when used
-    from arxiv_translator.sources.arxiv_client import ArxivClient, ArxivConfig
+    from arxiv_translator.sources.arxiv_client import ArxivClient, ArxivConfig, Throttle
 
 SOURCE_CHOICES = ("auto", "latex", "html", "pdf", "markdown")
 _TEXT_KINDS = ("latex", "html", "markdown")
@@ -75,7 +74,12 @@ def _exists(source: Path | str) -> bool:
 
 def _local(source: Path, workdir: Path, choice: str) -> PreparedSource:
     """A path on disk; an explicit ``choice`` may name the format of a text file."""
-    kind = detect_kind(source)
+    if source.is_dir():  # a LaTeX folder: the archive readers (tarfile, zipfile, lzma...) are not needed
+        kind = "directory"
+    else:
+        from arxiv_translator.sources.archive import detect_kind
+
+        kind = detect_kind(source)
     if kind == "directory":
         prepared = PreparedSource("latex", source, None, kind)
     elif kind == "tex":
@@ -91,6 +95,8 @@ def _local(source: Path, workdir: Path, choice: str) -> PreparedSource:
     else:
         if choice not in ("auto", "latex"):
             raise InputError(f"{source}: an archive of LaTeX source, not {choice} (--source {choice})")
+        from arxiv_translator.sources.archive import extract
+
         root = workdir / "input"
         extract(source, root)
         return PreparedSource("latex", root, None, kind)
@@ -118,13 +124,14 @@ def _looks_like_html(path: Path) -> bool:
 
 
 def prepare_arxiv(ref: ArxivId, workdir: Path, choice: str = "auto", config: ArxivConfig | None = None,
-                  emit: Listener = ignore) -> PreparedSource:
-    """Fetch metadata and the chosen source of an arXiv paper into ``workdir``."""
+                  emit: Listener = ignore, throttle: Throttle | None = None) -> PreparedSource:
+    """Fetch metadata and the chosen source of an arXiv paper into ``workdir`` (under ``throttle``: see
+    :class:`~arxiv_translator.sources.arxiv_client.Throttle`; None: the process-wide one)."""
     if choice == "markdown":
         raise InputError(f"{ref}: arXiv serves no Markdown (use --source auto, latex, html or pdf)")
     from arxiv_translator.sources.arxiv_client import ArxivClient
 
-    with ArxivClient(config, on_retry=lambda m: emit(Event(stage="read", message=m))) as client:
+    with ArxivClient(config, on_retry=lambda m: emit(Event(stage="read", message=m)), throttle=throttle) as client:
         emit(Event(stage="read", message=f"arXiv {ref}: metadata"))
         meta = client.metadata(ref)
         ref = meta.ref
@@ -176,6 +183,8 @@ def _choose(client: ArxivClient, ref: ArxivId, workdir: Path, choice: str, emit:
 def _latex_eprint(client: ArxivClient, ref: ArxivId,
                   workdir: Path) -> tuple[PreparedSource | None, str, Path | None]:
     """(LaTeX source extracted below workdir, "", None), or (None, why not, the e-print when it is a PDF)."""
+    from arxiv_translator.sources.archive import detect_kind, extract
+
     path = client.eprint(ref)
     if path is None:
         return None, "arXiv has no e-print (source files) for this paper", None

@@ -154,3 +154,19 @@ def test_engines_command_shows_each_engines_limits(capsys: pytest.CaptureFixture
     assert "limits: up to 64 items a request; at most 1 request in flight; carries placeholders its own" in out  # hf
     assert "limits: up to 80 items a request; --concurrency requests in flight; keeps placeholder tags" in out
     assert out.count("limits: ") == 7
+
+
+def test_plain_http_engines_load_no_tls_roots():
+    """A local http:// server gets a TLS context that loads no roots (never used; were it used, it would trust
+    nothing); https:// gets the verifying context with certifi's roots."""
+    import ssl
+
+    from arxiv_translator.llm.http import tls_context, tls_for
+
+    local = tls_for("http://127.0.0.1:8000/v1")
+    assert local.verify_mode == ssl.CERT_REQUIRED and local.check_hostname
+    assert local.cert_store_stats()["x509_ca"] == 0
+    remote = tls_for("https://api.openai.com/v1")
+    assert remote is tls_context() and remote.verify_mode == ssl.CERT_REQUIRED
+    assert remote.cert_store_stats()["x509_ca"] > 10
+    assert tls_for("HTTPS://example.org") is remote

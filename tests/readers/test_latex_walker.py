@@ -1,4 +1,4 @@
-"""The fast prose tokenizer builds exactly the node tree of pylatexenc's own."""
+"""The fast tokenizer builds exactly the node tree of pylatexenc's own, and its common tokens are the stock ones."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def tree(walker_cls, text: str) -> list:
     return dump(nodes)
 
 
-@pytest.mark.parametrize("text", [
+SNIPPETS = [
     "Plain words, with punctuation: yes! 3.5 -- and ``quotes''.",
     "Sj\\\"olund and na\\\"ive and \\'ecole and \\^{o}.",
     "\\frac{a}bc and \\frac{a} bc and \\sqrt 2x.",
@@ -38,7 +38,17 @@ def tree(walker_cls, text: str) -> list:
     "$a_b^c$ and \\(x\\) and \\[y\\] done.",
     "\\verb|a b| and \\url{http://x.y/a-b} end.",
     "\\foo bar \\foo{bar} \\LaTeX{} is nice.",
-])
+    "a  {b}\n\n {c} \\x\n\n y \\y  \n z \\\\[2pt] \\ q \\$ \\% \\& \\{ \\} ~ & # -- --- ``x''",
+    "$$a^{2}$$ and $x$$y$ and $\\text{if $z$}$ % a comment\n next \\begin{itemize}\\item x\\end{itemize}",
+    "\\caf\u00e9 and \\\u00e9t\u00e9 and \\a\u00df and \\x\u00a0y \u00e9\u00e8 {\u00e9}",
+    "end with a macro \\foo",
+    "end with a brace {",
+    "end with space \\bar   ",
+    "\\newcommand{\\R}{\\mathbb{R}} $x \\in \\R^{n}_{i}$ (a) [b] 'c' \"d\" !?;:",
+]
+
+
+@pytest.mark.parametrize("text", SNIPPETS)
 def test_same_tree_on_snippets(text):
     assert tree(ProseWalker, text) == tree(LatexWalker, text)
 
@@ -50,3 +60,45 @@ def test_same_tree_on_a_corpus_paper(sample_paper):
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             assert tree(ProseWalker, text) == tree(LatexWalker, text)
+
+
+def _stock_and_fast(text: str):
+    from pylatexenc.latexwalker import LatexWalkerEndOfStream
+
+    fast = ProseWalker(text, latex_context=make_context_db({}), tolerant_parsing=True)
+    stock = LatexWalker(text, latex_context=make_context_db({}), tolerant_parsing=True)
+    states = [fast.make_parsing_state(), fast.make_parsing_state(in_math_mode=True, math_mode_delimiter="$")]
+    compared = 0
+    for pos in range(len(text)):
+        for state in states:
+            tok = fast._common_token(pos, state)
+            if tok is None:
+                continue
+            try:
+                want = stock.get_token(pos, parsing_state=state)
+            except LatexWalkerEndOfStream:
+                want = None
+            got = None if tok is None else (tok.tok, tok.arg, tok.pos, tok.len, tok.pre_space, tok.post_space)
+            assert got == (want.tok, want.arg, want.pos, want.len, want.pre_space, want.post_space), (pos, text[pos:pos + 30])
+            compared += 1
+    return compared
+
+
+def test_common_tokens_are_the_stock_tokens(sample_paper):
+    """At every position of a source (text and math mode), a token the fast path makes is the stock one."""
+    text = (sample_paper / "sections" / "method.tex").read_text(encoding="utf-8")
+    text += "\n".join(SNIPPETS)  # the snippets above too
+    assert _stock_and_fast(text) > len(text)  # most positions take the fast path
+
+
+def test_same_tree_on_the_largest_corpus_paper():
+    """Every file of the benchmark's paper (bench/bench_startup.py) parses to the same tree."""
+    papers = corpus_papers()
+    paper = next((p for p in papers if p.name == "mom-value-of-data"), None)
+    if paper is None:
+        pytest.skip("the corpus is not here")
+    files = sorted(paper.glob("*.tex"))
+    assert len(files) > 10
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert tree(ProseWalker, text) == tree(LatexWalker, text), path.name

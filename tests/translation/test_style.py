@@ -228,13 +228,20 @@ def test_polish_leaves_clean_text_alone(text: str) -> None:
 
 
 def test_plain_text_shortcut_skips_nothing_fixable():
-    """The ASCII-and-Hangul shortcut of fix_mojibake is safe: no such text is bad to ftfy or holds a byte run."""
+    """The shortcut of fix_mojibake (ASCII, Hangul and ftfy's "common" punctuation) is safe: no such text
+    is bad to ftfy or holds a byte run."""
+    import itertools
+
     import ftfy.badness
 
-    from arxiv_translator.translation.style import _PLAIN_RE, _byte_runs
+    from arxiv_translator.translation.style import _COMMON, _PLAIN_RE, _byte_runs
 
+    categories = ftfy.badness.MOJIBAKE_CATEGORIES
+    assert set(_COMMON) == set(categories["common"])  # the shortcut's punctuation is exactly ftfy's "common"
     suspects: set[str] = set()
-    for chars in ftfy.badness.MOJIBAKE_CATEGORIES.values():  # characters and ranges such as "\x80-\x9f"
+    for name, chars in categories.items():  # characters and ranges such as "\x80-\x9f"
+        if name == "common":
+            continue
         i = 0
         while i < len(chars):
             if i + 2 < len(chars) and chars[i + 1] == "-":
@@ -243,10 +250,20 @@ def test_plain_text_shortcut_skips_nothing_fixable():
             else:
                 suspects.add(chars[i])
                 i += 1
+    suspects |= {c for c in ftfy.badness.BADNESS_RE.pattern if ord(c) > 127 and c not in _COMMON}  # literals
     assert len(suspects) > 300 and not any(_PLAIN_RE.fullmatch(c) for c in suspects)
-    for table, _run, _group in _byte_runs():
-        assert not any(_PLAIN_RE.fullmatch(c) for c in table)
-    sample = "".join(chr(c) for c in range(128)) + "가나다라힣 한국어 문장입니다. 안녕"
+    for table, _run, _group in _byte_runs():  # a byte run starts with a lead byte (0xC2-0xEF)
+        leads = [c for c, b in table.items() if 0xC2 <= b <= 0xEF]
+        assert len(leads) > 30 and not any(_PLAIN_RE.fullmatch(c) for c in leads)
+    # every short text over ASCII (one of each kind the pattern tells apart), a Hangul syllable and the
+    # common punctuation: none is bad (ftfy's patterns are at most 4 characters long where no rarer one occurs)
+    alphabet = "aZ1_ .,?!#\n가" + _COMMON
+    for n in range(1, 5):
+        for chars in itertools.product(alphabet, repeat=n):
+            assert not ftfy.badness.is_bad("".join(chars)), chars
+    sample = "".join(chr(c) for c in range(128)) + "가나다라힣 한국어 문장입니다. 안녕 – ’ — …" + _COMMON
     assert _PLAIN_RE.fullmatch(sample) and not ftfy.badness.is_bad(sample * 3)
+    assert fix_mojibake(sample) == (sample, False)
     assert fix_mojibake("ì•ˆë…•í•˜ì„¸ìš”") == ("안녕하세요", True)  # what the shortcut must let through
+    assert fix_mojibake("ë…• – ok") == ("녕 – ok", True)
     assert fix_mojibake("안녕 <x1/> ok") == ("안녕 <x1/> ok", False)

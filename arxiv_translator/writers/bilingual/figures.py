@@ -3,7 +3,9 @@
 PNG/JPEG/GIF/WebP are inlined as they are (large ones are scaled down);
 PDF and SVG figures are rendered to PNG with PyMuPDF at a modest resolution;
 EPS figures are converted by Ghostscript (``-dSAFER``, time-limited) unless
-the tree holds a converted copy; absolute ``http(s)`` URLs (arXiv HTML input)
+the tree holds a converted copy (to uncompressed TIFF: Ghostscript's PNG
+compression cost as much CPU as its rendering, and the page re-encodes the
+pixels anyway; the TIFF carries the same pixels and sRGB profile as its PNG); absolute ``http(s)`` URLs (arXiv HTML input)
 stay links, so the page makes no request by itself.  Paths are relative to the
 source root (or a ``\\graphicspath`` folder, or the main file's folder), may
 lack their extension, and may not leave the root.
@@ -39,8 +41,8 @@ JPEG_QUALITY = 80
 MAX_TOTAL_BYTES = 30_000_000  # past this, further figures are left out of the page
 EPS_TIMEOUT_S = 20
 _PDF_REGION = re.compile(r"^pdf-region:(\d+):(-?[\d.]+),(-?[\d.]+),(-?[\d.]+),(-?[\d.]+)$")
-#: Ghostscript in its safe mode: EPS pages cropped to their bounding box, as anti-aliased PNG
-_GS_OPTIONS = ("-dSAFER", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dEPSCrop", "-sDEVICE=png16m", f"-r{PDF_DPI}",
+#: Ghostscript in its safe mode: EPS pages cropped to their bounding box, anti-aliased, as uncompressed TIFF
+_GS_OPTIONS = ("-dSAFER", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dEPSCrop", "-sDEVICE=tiff24nc", f"-r{PDF_DPI}",
                "-dTextAlphaBits=4", "-dGraphicsAlphaBits=4")
 DATA_URL = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
 
@@ -66,7 +68,7 @@ class FigureInliner:
         self.pdf = pdf  # the input PDF, for pdf-region specs
         self.pictures = pictures or {}  # tikz:<file> -> whether the file draws a picture
         self._done: dict[str, Figure] = {}
-        self._eps_png: dict[Path, bytes] = {}  # EPS figures rendered ahead by :meth:`prefetch`
+        self._eps_raster: dict[Path, bytes] = {}  # EPS figures rendered ahead (TIFF) by :meth:`prefetch`
         self.bytes = 0  # total size of the data URLs made
 
     def prefetch(self, names: Iterable[str]) -> None:
@@ -85,21 +87,21 @@ class FigureInliner:
                     re.match(r"^https?://", name, re.I):
                 continue
             path = self._find(name.replace("{", "").replace("}", "").strip())
-            if path is not None and path.suffix.lower() == ".eps" and path not in paths and path not in self._eps_png:
+            if path is not None and path.suffix.lower() == ".eps" and path not in paths and path not in self._eps_raster:
                 paths.append(path)
         if gs is None or len(paths) < 2:
             return
         with tempfile.TemporaryDirectory(prefix="eps-") as tmp:
             try:
-                done = subprocess.run([gs, *_GS_OPTIONS, f"-sOutputFile={tmp}/%04d.png", *map(str, paths)],
+                done = subprocess.run([gs, *_GS_OPTIONS, f"-sOutputFile={tmp}/%04d.tif", *map(str, paths)],
                                       capture_output=True, timeout=EPS_TIMEOUT_S * len(paths), check=False)
             except subprocess.TimeoutExpired:
                 return
-            pages = sorted(Path(tmp).glob("*.png"))
+            pages = sorted(Path(tmp).glob("*.tif"))
             if done.returncode != 0 or len(pages) != len(paths):
                 return
             for path, page in zip(paths, pages):
-                self._eps_png[path] = page.read_bytes()
+                self._eps_raster[path] = page.read_bytes()
 
     def figures(self, spec: str) -> list[Figure]:
         """The figures named in a caption's ``graphics`` attribute."""
@@ -159,20 +161,22 @@ class FigureInliner:
 
     def _eps(self, name: str, path: Path) -> Figure:
         """An EPS figure rendered by Ghostscript in its safe mode (no file access beyond the figure)."""
-        png = self._eps_png.get(path)
-        if png is None:
+        raster = self._eps_raster.get(path)
+        if raster is None:
             gs = shutil.which("gs")
             if gs is None:
                 return Figure(name, "missing", note="EPS figure, and Ghostscript (gs) is not installed")
-            try:
-                done = subprocess.run([gs, *_GS_OPTIONS, "-sOutputFile=-", str(path)], capture_output=True,
-                                      timeout=EPS_TIMEOUT_S, check=False)
-            except subprocess.TimeoutExpired:
-                return Figure(name, "missing", note="EPS figure took too long to render")
-            png = done.stdout if done.returncode == 0 else b""
-        if not png.startswith(b"\x89PNG"):
+            with tempfile.TemporaryDirectory(prefix="eps-") as tmp:  # TIFF is written seekably, not to a pipe
+                try:
+                    done = subprocess.run([gs, *_GS_OPTIONS, f"-sOutputFile={tmp}/%04d.tif", str(path)],
+                                          capture_output=True, timeout=EPS_TIMEOUT_S, check=False)
+                except subprocess.TimeoutExpired:
+                    return Figure(name, "missing", note="EPS figure took too long to render")
+                first = Path(tmp) / "0001.tif"  # a figure of several pages shows its first
+                raster = first.read_bytes() if done.returncode == 0 and first.is_file() else b""
+        if not raster.startswith((b"II*\x00", b"MM\x00*")):  # a TIFF
             return Figure(name, "missing", note="EPS figure could not be rendered")
-        pix = pymupdf.Pixmap(png)
+        pix = pymupdf.Pixmap(raster)
         while pix.width > MAX_WIDTH_PX:
             pix.shrink(1)
         return Figure(name, "img", _compact(pix))

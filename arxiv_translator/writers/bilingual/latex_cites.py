@@ -19,16 +19,19 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from pylatexenc.latex2text import LatexNodes2Text
+from typing import TYPE_CHECKING
 
 from arxiv_translator.document import Document
 from arxiv_translator.texscan import match_brace
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
 
 AUTHOR_YEAR_STYLES = re.compile(r"(nat$|^apalike|^acl|^iclr|^icml|^tmlr|^neurips|^named|^agsm|^chicago|^apa|"
                                 r"harv|^aaai|^jmlr|^colm|^aistats|^cvpr_nat|^elsarticle-harv|^ecta|^econ)", re.I)
 CITATION_ORDER_STYLES = re.compile(r"^(unsrt|ieee|elsarticle-num|splncs|acm|naturemag|vancouver|IEEE|aipnum|"
                                    r"apsrev|nature|science|spbasic|sn-mathphys)", re.I)
+
 _BIBITEM = re.compile(r"\\bibitem\s*(?:\[(?P<opt>(?:[^\[\]{}]|\{(?:[^{}]|\{[^{}]*\})*\})*)\])?\s*\{(?P<key>[^{}]+)\}")
 _BIB_ENTRY = re.compile(r"@(\w+)\s*\{\s*([^,\s{}]+)\s*,")
 _FIELD = re.compile(r"(\w+)\s*=\s*")
@@ -50,6 +53,8 @@ class Entry:
 
 @lru_cache(maxsize=1)
 def _l2t() -> LatexNodes2Text:
+    from pylatexenc.latex2text import LatexNodes2Text  # its macro tables cost ~40 ms to import
+
     return LatexNodes2Text(math_mode="verbatim")
 
 

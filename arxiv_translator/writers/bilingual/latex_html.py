@@ -25,14 +25,15 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from html import escape
-from typing import Protocol
-
-from pylatexenc.latex2text import LatexNodes2Text
+from typing import TYPE_CHECKING, Protocol
 
 from arxiv_translator.writers.latex_macros import katex_tex, user_macros
 from arxiv_translator.writers.bilingual.latex_vocab import (CHAR_ESCAPES, CITES, DECLARATIONS, DROPS, ENV_ARGS, MATH_ENVS, NOTES, REFS, SKIP_BEFORE,
                           SYMBOLS, TEXT_PUNCT, WRAPS)
 from arxiv_translator.texscan import match_brace
+
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
 
 __all__ = ["latex_to_html", "link_html", "math_html", "user_macros"]  # user_macros: see latex_macros
 
@@ -47,6 +48,8 @@ TOKEN_RE = re.compile(r"\\([A-Za-z]+|.)", re.S)
 
 @lru_cache(maxsize=1)
 def _l2t() -> LatexNodes2Text:
+    from pylatexenc.latex2text import LatexNodes2Text  # its macro tables cost ~40 ms to import
+
     return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
 
 

@@ -114,7 +114,7 @@ def offline_assets(page: str, job: WriteJob, info: dict[str, Any]) -> tuple[str,
     config = ArxivConfig.from_env()
     hosts = set(_ARXIV_HOSTS) | {h.split(":")[0] for h in config.hosts()}
     job.emit(Event(stage="write", message=f"downloading the page's images and styles from arXiv ({ref})"))
-    with ArxivClient(config) as client:
+    with ArxivClient(config, throttle=job.arxiv_throttle) as client:
         fetcher = _Fetcher(client, ref, job.out, hosts)
 
         def tag(m: re.Match[str]) -> str:

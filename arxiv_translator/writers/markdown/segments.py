@@ -25,12 +25,16 @@ import re
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from html import unescape
+from typing import TYPE_CHECKING
 
-from pylatexenc import latex2text, latexwalker, macrospec
+from pylatexenc import latexwalker, macrospec
 
 from arxiv_translator.document import Protected, Segment, Status
 from arxiv_translator.protect import PLACEHOLDER_RE, mask, normalise_tags, slots
 from arxiv_translator.writers.labels import localise_tags
+
+if TYPE_CHECKING:
+    from pylatexenc import latex2text
 
 TRANSLATED = (Status.TRANSLATED, Status.CACHED)
 MATH_ENV = re.compile(r"^\\begin\{([A-Za-z]+)(\*?)\}(.*)\\end\{\1\*?\}$", re.S)
@@ -100,6 +104,8 @@ def html_text(fragment: str) -> str:
 
 @lru_cache(maxsize=1)
 def _latex_converter() -> tuple[latex2text.LatexNodes2Text, object]:
+    from pylatexenc import latex2text  # its macro tables cost ~40 ms to import: only when converting
+
     l2t_db = latex2text.get_default_latex_context_db()
     l2t_db.add_context_category("arxiv-translator", prepend=True, macros=[
         latex2text.MacroTextSpec("multicolumn", "%(3)s"), latex2text.MacroTextSpec("multirow", "%(4)s"),
