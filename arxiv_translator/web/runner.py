@@ -23,12 +23,13 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
-from arxiv_translator.sources.arxiv_client import ArxivClient, ArxivConfig, Metadata
+from arxiv_translator.sources.arxiv_client import ArxivClient, ArxivConfig, Metadata, Throttle
 from arxiv_translator.sources.arxiv_ids import parse_arxiv_id
 from arxiv_translator.config import Settings
 from arxiv_translator.errors import InputError
 from arxiv_translator.events import Event
 from arxiv_translator.errors import TranslatorError
+from arxiv_translator.jobs.context import Services
 from arxiv_translator.jobs.store import JOB_DIR, JobStore, has_job
 from arxiv_translator.pipeline import Job, run
 from arxiv_translator.web.db import jobs, papers, tokens, upsert_paper
@@ -48,6 +49,11 @@ class Service:
     settings: Settings
     signature: str  # signature_hash of the engine/target/style/glossary signature
     signatures: dict[str, str] = field(default_factory=dict, repr=False)  # per-job options (JSON) -> signature
+    throttle: Throttle | None = None  # the arXiv politeness budget every worker shares (None: this process's own)
+
+    def services(self, settings: Settings) -> Services:
+        """The services one job runs with: its arXiv configuration under the shared throttle."""
+        return Services.from_settings(settings, throttle=self.throttle)
 
     def job_settings(self, job: dict[str, Any]) -> Settings:
         """The settings of one job: the operator's, with the job's per-job options merged in."""
@@ -81,7 +87,7 @@ def run_translation(service: Service, job: dict[str, Any], progress: Progress) -
     """Translate the job's paper into the library. Raises TranslatorError on failure."""
     ref = parse_arxiv_id(job["source"])
     progress(stage="metadata", message="arXiv에서 논문 정보를 가져오는 중")
-    with ArxivClient(ArxivConfig.from_env()) as client:
+    with ArxivClient(ArxivConfig.from_settings(service.settings), throttle=service.throttle) as client:
         meta = client.metadata(ref)
     paper_id = meta.ref.folder_name
     _wait_for_twin(service, job, paper_id, progress)
@@ -97,7 +103,8 @@ def run_translation(service: Service, job: dict[str, Any], progress: Progress) -
     if not _resumable(work):  # a retried job continues from its saved state (jobs/): only missing answers
         shutil.rmtree(work, ignore_errors=True)
     work.parent.mkdir(parents=True, exist_ok=True)
-    report = run(Job(source=meta.id, settings=settings, out=work, listener=_listener(progress)))
+    report = run(Job(source=meta.id, settings=settings, out=work, listener=_listener(progress)),
+                 service.services(settings))
     shutil.rmtree(work / JOB_DIR, ignore_errors=True)  # the library keeps the outputs, not the job state
     dest = service.papers_dir / paper_id
     old = dest.with_name(f".{paper_id}.old.{os.getpid()}")
@@ -170,7 +177,7 @@ def _check_budget(service: Service, job: dict[str, Any], meta: Metadata, setting
                              .where(and_(jobs.c.token == job["token"], jobs.c.created >= day))).scalar_one()
     scratch = service.data / "work" / f"{job['id']}-estimate"
     shutil.rmtree(scratch, ignore_errors=True)
-    est = run(Job(source=meta.id, settings=settings, out=scratch, estimate=True))
+    est = run(Job(source=meta.id, settings=settings, out=scratch, estimate=True), service.services(settings))
     cost = float(est.get("cost_usd", 0.0))
     if spent + cost > tok.daily_usd:
         raise InputError(f"{meta.id}: refused before translating: the estimated cost ${cost:.4f} would exceed "

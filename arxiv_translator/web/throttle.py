@@ -5,8 +5,9 @@ context manager) and keeps its state in the ``throttle`` table: a lease (who may
 talk to arXiv now) and the end time of the last request.  Taking the slot is one
 conditional ``UPDATE``: it succeeds only when nobody holds the lease (or the
 holder's lease ran out: a dead worker) and ``interval`` seconds have passed since
-the last request ended.  :func:`install` puts it in place of the per-process
-throttle, so the arXiv client's retry logic is unchanged.
+the last request ended.  Each worker passes one to its jobs as
+``Service.throttle`` -> ``Services.throttle`` (injected, not installed process-wide), so the
+arXiv client's retry logic is unchanged.
 """
 
 from __future__ import annotations
@@ -64,12 +65,3 @@ class SharedThrottle:
                 yield
             finally:
                 self._release()
-
-
-def install(engine: Engine) -> SharedThrottle:
-    """Replace the arXiv client's per-process throttle with the shared one (the injection seam)."""
-    from arxiv_translator.sources import arxiv_client
-
-    shared = SharedThrottle(engine)
-    arxiv_client.THROTTLE = shared  # type: ignore[assignment]  # same slot(interval) shape
-    return shared

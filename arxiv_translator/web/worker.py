@@ -146,9 +146,9 @@ def main(argv: list[str] | None = None) -> int:
     except TranslatorError as exc:
         print(f"arxiv-translator worker: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    from arxiv_translator.web.throttle import install
+    from arxiv_translator.web.throttle import SharedThrottle
 
-    install(service.db)
+    service.throttle = SharedThrottle(service.db)  # injected into every job this worker runs
     Worker(service, heartbeat=options.get("heartbeat", 2.0), stale_after=options.get("stale_after", 30.0)).run_forever()
     return 0
 

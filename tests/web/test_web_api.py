@@ -227,3 +227,33 @@ def test_tokens_are_hashed_at_rest(service, token):
     with sqlite3.connect(db_file) as conn:
         rows = conn.execute("SELECT name, hash FROM tokens").fetchall()
     assert rows == [("alice", auth.digest(token))] and token not in db_file.read_bytes().decode("latin-1")
+
+
+def test_a_workers_shared_throttle_is_injected_into_its_jobs(service, fake, monkeypatch):
+    """Every arXiv request of a job (metadata, source) goes through the worker's shared throttle
+    (``Service.throttle``), none through the process-wide default."""
+    from contextlib import contextmanager
+
+    from arxiv_translator.sources import arxiv_client
+    from arxiv_translator.web.throttle import SharedThrottle
+
+    class Counting(SharedThrottle):
+        turns = 0
+
+        @contextmanager
+        def slot(self, interval):
+            with super().slot(interval):
+                Counting.turns += 1
+                yield
+
+    @contextmanager
+    def refuse(interval):
+        raise AssertionError("a job used the process-wide throttle")
+        yield
+
+    monkeypatch.setattr(arxiv_client.THROTTLE, "slot", refuse)
+    service.throttle = Counting(service.db, poll=0.01)
+    client(service, auth=False).post("/api/jobs", json={"source": f"{SAMPLE_ID}v1"})
+    [ran] = run_queue(service)
+    assert ran["status"] == "done", ran["error"]
+    assert Counting.turns >= 2 and Counting.turns == len(fake.paths()), (Counting.turns, fake.paths())
