@@ -51,7 +51,7 @@ TRIMMED = {"comment", "label", "space"}
 _UNIT = r"(?:pt|in|cm|mm|em|ex|bp|pc|sp|dd|cc|mu|px|fil+)"
 _DIMENSION = re.compile(rf"\s*=?\s*-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT})"
                         rf"(?:\s+(?:plus|minus)\s+-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT}))*")
-CONTAINER_MACROS = {"twocolumn", "IEEEtitleabstractindextext"}
+CONTAINER_MACROS = {"twocolumn", "IEEEtitleabstractindextext", "IEEEraisesectionheading"}
 #: Boxes whose last argument is content (inline text is wrapped, blocks are walked).
 BOXES = {"resizebox", "scalebox", "adjustbox", "rotatebox", "parbox", "fbox", "framebox", "makebox",
          "raisebox", "centerline", "mbox"}

@@ -117,7 +117,7 @@ EXTRA_MACROS = {
     "hypersetup": "{", "definecolor": "{{{", "tag": "*{", "thanks": "{", "twocolumn": "[", "parbox": "[[[{{",
     "framebox": "[[{", "makebox": "[[{", "raisebox": "{[[{", "centerline": "{", "mbox": "{",
     # IEEEtran (Computer Society): the abstract block and the author notes are arguments
-    "IEEEtitleabstractindextext": "{", "IEEEcompsocitemizethanks": "{",
+    "IEEEtitleabstractindextext": "{", "IEEEcompsocitemizethanks": "{", "IEEEraisesectionheading": "{",
     # sectioning pylatexenc does not know
     "part": "*[{", "paragraph": "*[{", "subparagraph": "*[{", "footnote": "[{", "acks": "{",
     "bibitem": "[{", "item": "[",

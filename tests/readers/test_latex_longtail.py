@@ -160,8 +160,9 @@ PROSE = [
         "\\title{A Demo}\n\\author{Ann~Lee,~\\IEEEmembership{Member,~IEEE}\n\\IEEEcompsocitemizethanks{"
         "\\IEEEcompsocthanksitem A. Lee is with Some University.}}\n\\IEEEtitleabstractindextext{%\n"
         "\\begin{abstract}\nThe abstract goes here.\n\\end{abstract}\n\\begin{IEEEkeywords}\nComputer Society, "
-        "journal.\n\\end{IEEEkeywords}}\n\\maketitle\n\nBody text is here.", "", {},
-        {"title": ["A Demo"], "abstract": ["The abstract goes here."],
+        "journal.\n\\end{IEEEkeywords}}\n\\maketitle\n\\IEEEraisesectionheading{\\section{Introduction}"
+        "\\label{sec:introduction}}\nBody text is here.", "", {},
+        {"title": ["A Demo"], "abstract": ["The abstract goes here."], "heading": ["Introduction"],
          "footnote": ["\\IEEEcompsocthanksitem A. Lee is with Some University."],
          "paragraph": ["Computer Society, journal.", "Body text is here."]}, id="ieee-compsoc-abstract"),
 ]
