@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from arxiv_translator.sources.arxiv_client import ArxivConfig, Throttle
+from arxiv_translator.sources.arxiv_client import ArxivConfig
+from arxiv_translator.sources.arxiv_throttle import Throttle
 from arxiv_translator.translation.memory import TranslationCache
 from arxiv_translator.config import Settings
 from arxiv_translator.engines import Engine

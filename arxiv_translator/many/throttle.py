@@ -1,6 +1,6 @@
 """One arXiv politeness budget for several processes: a file lock plus a time stamp.
 
-:class:`FileThrottle` is an arXiv client :class:`~arxiv_translator.sources.arxiv_client.Throttle`
+:class:`FileThrottle` is an arXiv client :class:`~arxiv_translator.sources.arxiv_throttle.Throttle`
 (``slot(interval)``, a context manager); each batch worker gives it to its jobs through their
 services (:func:`install` puts it in place of the process-wide default instead), so every
 process of a batch -- and a resumed batch after a kill -- shares

@@ -30,17 +30,18 @@ import os
 import re
 import threading
 import time
-from contextlib import AbstractContextManager, contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, Protocol, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 from arxiv_translator.lean import httpx
 
 from arxiv_translator.version import __version__
-from arxiv_translator.sources.arxiv_ids import ArxivId, parse_arxiv_id
+from arxiv_translator.sources.arxiv_ids import ArxivId
 from arxiv_translator.errors import ConfigError, InputError
 from arxiv_translator.network import unreachable
+from arxiv_translator.sources.arxiv_atom import Metadata, parse_atom
+from arxiv_translator.sources.arxiv_throttle import ProcessThrottle, Throttle
 
 if TYPE_CHECKING:
     from arxiv_translator.config import Settings
@@ -51,8 +52,6 @@ USER_AGENT = (f"arxiv-translator/{__version__} (translates arXiv papers into Kor
               f"python-httpx/{httpx.__version__})")
 RETRY_STATUS = frozenset({408, 429, 500, 502, 503, 504})
 MISSING_STATUS = frozenset({403, 404, 410})
-ATOM = "{http://www.w3.org/2005/Atom}"
-ARXIV_NS = "{http://arxiv.org/schemas/atom}"
 _NOT_AVAILABLE = re.compile(rb"HTML is not available|No HTML for|conversion (?:failed|error)", re.IGNORECASE)
 _API_MAX_BYTES = 10 * 1024 * 1024
 _ASSET_PATH = re.compile(r"(?:/[A-Za-z0-9_][A-Za-z0-9._@+-]{0,120}){1,12}")
@@ -103,89 +102,6 @@ class ArxivConfig:
             parts = httpx.URL(url)
             out += [parts.host, f"{parts.host}:{parts.port}" if parts.port else parts.host]
         return tuple(dict.fromkeys(h.lower() for h in out if h))
-
-
-@dataclass
-class Metadata:
-    """What the arXiv API says about one version of a paper."""
-
-    id: str  # versioned, e.g. "2402.18563v1"
-    title: str
-    authors: list[str] = field(default_factory=list)
-    abstract: str = ""
-    categories: list[str] = field(default_factory=list)
-    primary_category: str = ""
-    published: str = ""
-    updated: str = ""
-
-    @property
-    def ref(self) -> ArxivId:
-        """The versioned id."""
-        return parse_arxiv_id(self.id)
-
-
-def parse_atom(data: bytes, wanted: ArxivId) -> Metadata:
-    """Metadata of ``wanted`` from an arXiv API Atom feed; InputError when the feed has no such paper."""
-    import xml.etree.ElementTree as ET  # only when arXiv is asked (a local paper never is)
-
-    try:
-        root = ET.fromstring(data)
-    except ET.ParseError as exc:
-        raise InputError(f"{wanted}: the arXiv API answered something that is not Atom ({exc})") from None
-    for entry in root.iter(f"{ATOM}entry"):
-        ident = (entry.findtext(f"{ATOM}id") or "").strip()
-        title = " ".join((entry.findtext(f"{ATOM}title") or "").split())
-        if "/api/errors" in ident:
-            why = " ".join((entry.findtext(f"{ATOM}summary") or "error").split())
-            raise InputError(f"{wanted}: the arXiv API refused the id ({why})")
-        try:
-            ref = parse_arxiv_id(ident)
-        except InputError:
-            continue  # an empty entry: what the API sends for an id it does not have
-        if ref.base != wanted.base or not title:
-            continue
-        primary = entry.find(f"{ARXIV_NS}primary_category")
-        return Metadata(
-            id=ref.with_version(wanted.version or ref.version or 1).versioned, title=title,
-            authors=[" ".join((a.findtext(f"{ATOM}name") or "").split()) for a in entry.findall(f"{ATOM}author")],
-            abstract=" ".join((entry.findtext(f"{ATOM}summary") or "").split()),
-            categories=[c.get("term", "") for c in entry.findall(f"{ATOM}category") if c.get("term")],
-            primary_category=primary.get("term", "") if primary is not None else "",
-            published=(entry.findtext(f"{ATOM}published") or "").strip(),
-            updated=(entry.findtext(f"{ATOM}updated") or "").strip())
-    raise InputError(f"{wanted}: arXiv has no such paper" + (" version" if wanted.version else ""))
-
-
-class Throttle(Protocol):
-    """The arXiv politeness budget: ``with throttle.slot(interval): <one request>``.
-
-    Whoever holds the same throttle object shares its spacing: the jobs of one process
-    (:class:`ProcessThrottle`), a batch's processes (:class:`~arxiv_translator.many.throttle.FileThrottle`),
-    a service's workers (:class:`~arxiv_translator.web.throttle.SharedThrottle`).
-    """
-
-    def slot(self, interval: float) -> AbstractContextManager[None]:
-        """Wait for a turn, at least ``interval`` seconds after the last request ended; hold it while inside."""
-        ...
-
-
-class ProcessThrottle:
-    """One request at a time among its holders in this process, ``interval`` seconds apart (end to start)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.last_end = float("-inf")
-
-    @contextmanager
-    def slot(self, interval: float) -> Iterator[None]:
-        with self.lock:
-            wait = self.last_end + interval - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            try:
-                yield
-            finally:
-                self.last_end = time.monotonic()
 
 
 #: The default throttle: a client given none uses the one here (looked up at each request, so a batch or a

@@ -22,7 +22,8 @@ from arxiv_translator.events import Event, Listener, ignore
 from arxiv_translator.readers import READERS
 
 if TYPE_CHECKING:  # the arXiv client (httpx) and the one-file stager are imported when used
-    from arxiv_translator.sources.arxiv_client import ArxivClient, ArxivConfig, Throttle
+    from arxiv_translator.sources.arxiv_client import ArxivClient, ArxivConfig
+    from arxiv_translator.sources.arxiv_throttle import Throttle
 
 SOURCE_CHOICES = ("auto", "latex", "html", "pdf", "markdown")
 _TEXT_KINDS = ("latex", "html", "markdown")
@@ -126,7 +127,7 @@ def _looks_like_html(path: Path) -> bool:
 def prepare_arxiv(ref: ArxivId, workdir: Path, choice: str = "auto", config: ArxivConfig | None = None,
                   emit: Listener = ignore, throttle: Throttle | None = None) -> PreparedSource:
     """Fetch metadata and the chosen source of an arXiv paper into ``workdir`` (under ``throttle``: see
-    :class:`~arxiv_translator.sources.arxiv_client.Throttle`; None: the process-wide one)."""
+    :class:`~arxiv_translator.sources.arxiv_throttle.Throttle`; None: the process-wide one)."""
     if choice == "markdown":
         raise InputError(f"{ref}: arXiv serves no Markdown (use --source auto, latex, html or pdf)")
     from arxiv_translator.sources.arxiv_client import ArxivClient

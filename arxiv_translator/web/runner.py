@@ -23,7 +23,9 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.engine import Engine
 
-from arxiv_translator.sources.arxiv_client import ArxivClient, ArxivConfig, Metadata, Throttle
+from arxiv_translator.sources.arxiv_atom import Metadata
+from arxiv_translator.sources.arxiv_client import ArxivClient, ArxivConfig
+from arxiv_translator.sources.arxiv_throttle import Throttle
 from arxiv_translator.sources.arxiv_ids import parse_arxiv_id
 from arxiv_translator.config import Settings
 from arxiv_translator.errors import InputError

@@ -34,7 +34,7 @@ class WriteJob:
     #: Where the input files the outputs use are (``Document.assets``, e.g. carried into the job's folder
     #: by :func:`arxiv_translator.assets.carry_assets`); ``None``: the input tree itself.
     assets_root: Path | None = None
-    #: The job's arXiv politeness throttle (:class:`~arxiv_translator.sources.arxiv_client.Throttle`) for
+    #: The job's arXiv politeness throttle (:class:`~arxiv_translator.sources.arxiv_throttle.Throttle`) for
     #: writers that fetch from arXiv; ``None``: the process-wide one.
     arxiv_throttle: Any = None
 

@@ -15,7 +15,7 @@ from arxiv_translator.config import Settings
 from arxiv_translator.jobs.context import Services
 from arxiv_translator.pipeline import Job, run_async
 from arxiv_translator.sources import arxiv_client
-from arxiv_translator.sources.arxiv_client import ProcessThrottle
+from arxiv_translator.sources.arxiv_throttle import ProcessThrottle
 
 INTERVAL = 0.4
 

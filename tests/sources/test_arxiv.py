@@ -10,7 +10,8 @@ import pytest
 from fake_arxiv import CORPUS_ARXIV, PDF_ONLY_ID, SAMPLE, SAMPLE_ID, FakeArxiv, FakePaper, gzipped, tar_gz
 
 from arxiv_translator.sources.archive import detect_kind
-from arxiv_translator.sources.arxiv_client import ArxivClient, ArxivConfig, parse_atom
+from arxiv_translator.sources.arxiv_atom import parse_atom
+from arxiv_translator.sources.arxiv_client import ArxivClient, ArxivConfig
 from arxiv_translator.sources.arxiv_ids import ArxivId
 from arxiv_translator.cli import main
 from arxiv_translator.errors import InputError
