@@ -1,4 +1,5 @@
-"""Argument parsers pylatexenc lacks: verbatim environments by name, and ``\\input file`` without braces."""
+"""Argument parsers pylatexenc lacks: verbatim environments by name, ``\\input file`` without braces, URLs,
+and an inline TikZ picture (``\\tikz[..]{..}`` or ``\\tikz[..] \\draw ..;``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import re
 
 from pylatexenc import latexwalker
 from pylatexenc.macrospec import MacroStandardArgsParser, ParsedMacroArgs, ParsedVerbatimArgs, VerbatimArgsParser
+
+from arxiv_translator.texscan import match_brace
 
 _BARE_NAME = re.compile(r"[ \t]*([^\s{}\\%]+)")
 
@@ -67,3 +70,87 @@ class UrlArgsParser(MacroStandardArgsParser):
             argnlist += argd.argnlist
             end = rpos + rlen
         return ParsedMacroArgs(argspec="{" + self.rest, argnlist=argnlist), pos, end - pos
+
+
+#: How far an inline picture without braces may run to its ``;`` (characters).
+MAX_TIKZ_PATH = 4000
+
+
+class TikzArgsParser(MacroStandardArgsParser):
+    """``\\tikz[options]{commands}`` or ``\\tikz[options] commands;``: the whole picture as one chars argument.
+
+    TikZ code is never prose (``node[right] {label}`` is a drawing instruction to TikZ), so the reader
+    keeps it whole; without this pylatexenc gives ``\\tikz`` no arguments and its options and path are
+    read as text.  Unbalanced or endless input falls back to the options alone.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(argspec="{")
+
+    def parse_args(self, w, pos, parsing_state=None):  # noqa: D102 - pylatexenc's hook
+        s, i = w.s, pos
+        while i < len(s) and s[i] in " \t\n":
+            i += 1
+        if s.startswith("[", i):
+            close = _bracket_end(s, i)
+            if close is None:
+                return super().parse_args(w, pos, parsing_state=parsing_state)
+            i = close + 1
+        j = i
+        while j < len(s) and s[j] in " \t\n":
+            j += 1
+        if s.startswith("{", j):
+            close = match_brace(s, j, min(len(s), j + MAX_TIKZ_PATH))
+            end = close + 1 if close is not None else i
+        else:
+            end = _path_end(s, j)
+            end = i if end is None else end
+        node = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars=s[pos:end], pos=pos,
+                           len=end - pos)
+        return ParsedMacroArgs(argspec="{", argnlist=[node]), pos, end - pos
+
+
+def _bracket_end(s: str, i: int) -> int | None:
+    """Offset of the ``]`` closing the ``[`` at ``i`` (braces inside skipped), None within a line or two."""
+    depth, k, stop = 0, i, min(len(s), i + MAX_TIKZ_PATH)
+    while k < stop:
+        c = s[k]
+        if c == "\\":
+            k += 2
+            continue
+        if c == "{":
+            close = match_brace(s, k, stop)
+            if close is None:
+                return None
+            k = close
+        elif c == "[":
+            depth += 1
+        elif c == "]":
+            depth -= 1
+            if depth == 0:
+                return k
+        elif c == "\n" and s.startswith("\n", k + 1):
+            return None
+        k += 1
+    return None
+
+
+def _path_end(s: str, i: int) -> int | None:
+    """Offset just after the ``;`` that ends a TikZ path starting at ``i`` (outside braces), None if none near."""
+    k, stop = i, min(len(s), i + MAX_TIKZ_PATH)
+    while k < stop:
+        c = s[k]
+        if c == "\\":
+            k += 2
+            continue
+        if c == "{":
+            close = match_brace(s, k, stop)
+            if close is None:
+                return None
+            k = close
+        elif c == ";":
+            return k + 1
+        elif c == "\n" and s.startswith("\n", k + 1):
+            return None  # a paragraph break: no path runs across it
+        k += 1
+    return None

@@ -54,6 +54,9 @@ NEVER_PROSE = {
     "special", "pdfinfo", "pdfcatalog", "pdfobj", "pdfliteral", "message", "typeout", "write", "immediate",
     "errmessage", "PackageWarning", "PackageError", "PackageInfo", "ClassWarning", "ClassError", "GenericWarning",
     "GenericError", "hypertarget", "pdfbookmark", "csname", "AtBeginDocument", "AtEndDocument", "AddToHook",
+    # package set-up: libraries, styles and keys
+    "usetikzlibrary", "usepgfplotslibrary", "tcbuselibrary", "pgfkeys", "sisetup", "tcbset", "lstdefinestyle",
+    "setminted", "usemintedstyle",
 }
 #: Author blocks: kept as metadata (names, addresses), but the notes inside them are prose.
 METADATA = {"author", "authors", "affiliation", "affil", "address", "institute", "institution", "icmlauthor",

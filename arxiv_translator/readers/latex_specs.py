@@ -13,7 +13,7 @@ import re
 from pylatexenc.latexwalker import get_default_latex_context_db
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, SpecialsSpec
 
-from arxiv_translator.readers.latex_argparsers import BareInputArgsParser, UrlArgsParser, VerbatimEnvParser
+from arxiv_translator.readers.latex_argparsers import BareInputArgsParser, TikzArgsParser, UrlArgsParser, VerbatimEnvParser
 
 #: Environments whose body is math: protected whole, inline in their sentence.
 MATH_ENVS = {
@@ -133,6 +133,10 @@ EXTRA_MACROS = {
     # algorithm comments and headers: the pseudo-code stays, these are prose
     "icmlsetsymbol": "{{", "ead": "[{", "lstinputlisting": "[{", "inputminted": "[{{", "fnref": "{", "tnoteref": "{", "corref": "{",
     "Comment": "{", "tcc": "*{", "tcp": "*{", "KwIn": "{", "KwOut": "{", "KwData": "{", "KwResult": "{",
+    # package set-up that papers also write in the body: lists of names and keys, never prose
+    "usetikzlibrary": "{", "usepgfplotslibrary": "{", "tcbuselibrary": "{", "tikzset": "{", "pgfplotsset": "{",
+    "pgfkeys": "{", "lstset": "{", "sisetup": "{", "tcbset": "{", "lstdefinestyle": "{{", "setminted": "[{",
+    "usemintedstyle": "[{",
 }
 
 #: Sectioning and other standard commands whose arity a paper's (re)definition never changes.
@@ -170,7 +174,7 @@ def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozen
                if name not in STANDARD_MACROS and default.get_macro_spec(name) is None]
     macros += [MacroSpec(name, args_parser=BareInputArgsParser()) for name in ("input", "include")]
     macros += [MacroSpec(name, args_parser=UrlArgsParser()) for name in ("url", "nolinkurl", "path")]
-    macros += [MacroSpec("href", args_parser=UrlArgsParser("{"))]
+    macros += [MacroSpec("href", args_parser=UrlArgsParser("{")), MacroSpec("tikz", args_parser=TikzArgsParser())]
     envs = [EnvironmentSpec(name, "[") for name in sorted(THEOREM_ENVS | set(theorem_envs))]
     envs += [EnvironmentSpec(name, spec) for name, spec in EXTRA_ENVS.items()]
     envs += [EnvironmentSpec(name, args_parser=VerbatimEnvParser(name)) for name in sorted(VERBATIM_ENVS)]

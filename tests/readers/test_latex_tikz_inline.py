@@ -1,0 +1,77 @@
+"""Inline TikZ pictures and package set-up in the body are code, never prose.
+
+``\\tikz[baseline]{\\draw (0,0) -- (1,0) node[right] {label};}`` is a drawing: before, pylatexenc gave
+``\\tikz`` no arguments, so ``baseline``, ``node[right]`` and the rest were read as text and sent to the
+model, whose answer broke the build (the compile repair then put the whole paragraph back in English).
+``\\usetikzlibrary{calc, decorations, patterns}`` read as a three-word sentence the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from arxiv_translator.config import Settings
+from arxiv_translator.pipeline import Job, run
+from arxiv_translator.protect import mask_document
+from arxiv_translator.readers.latex import LatexReader
+
+PICTURES = [
+    r"\tikz[baseline]{\draw[->] (0,0) -- (1,0) node[right] {some label text};}",
+    r"\tikz \draw[fill=red] (0,0) circle (2pt);",
+    r"\tikz[baseline=-0.5ex] \node[draw, circle] {new state label};",
+    r"\tikz{\fill[blue] (0,0) rectangle (1ex,1ex);}",
+]
+SETUP = [
+    r"\usetikzlibrary{calc, decorations, patterns}",
+    r"\usepgfplotslibrary{groupplots, fillbetween, statistics}",
+    r"\tcbuselibrary{skins, breakable, theorems}",
+    r"\pgfkeys{/my family/.cd, color of the line/.initial=red}",
+    r"\sisetup{round mode = places, round precision = two digits}",
+]
+
+
+def _tree(tmp_path: Path, body: str) -> Path:
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "main.tex").write_text(
+        "\\documentclass{article}\n\\usepackage{tikz}\n\\usepackage{siunitx}\n\\usepackage{tcolorbox}\n"
+        "\\usepackage{pgfplots}\n\\begin{document}\n" + body + "\n\\end{document}\n", encoding="utf-8")
+    return root
+
+
+def _masked(root: Path) -> list[str]:
+    doc = LatexReader().read(root)
+    mask_document(doc)
+    return [seg.masked or "" for seg in doc.segments()]
+
+
+@pytest.mark.parametrize("code", PICTURES + SETUP)
+def test_code_in_a_sentence_is_one_placeholder(tmp_path, code):
+    masked = _masked(_tree(tmp_path, f"We place the first marker {code} and then explain the rest of the method."))
+    assert masked == ["We place the first marker <x1/> and then explain the rest of the method."], masked
+
+
+def test_a_path_without_its_semicolon_costs_only_the_options(tmp_path):
+    masked = _masked(_tree(tmp_path, "A marker \\tikz[baseline] and the sentence goes on without a path.\n\n"
+                                     "Next paragraph with more words."))
+    assert masked[0].endswith("and the sentence goes on without a path."), masked
+    assert "baseline" not in masked[0]
+    assert masked[1] == "Next paragraph with more words."
+
+
+@pytest.mark.skipif(shutil.which("xelatex") is None, reason="needs XeLaTeX")
+def test_the_korean_pdf_builds_with_every_sentence_translated(tmp_path):
+    body = "\n\n".join(f"Paragraph {i} shows a marker {code} inside its running text." for i, code in
+                       enumerate(PICTURES + SETUP[:2]))
+    out = tmp_path / "out"
+    report = run(Job(source=_tree(tmp_path, body), settings=Settings(engine="pseudo"), out=out))
+    assert report["compile"]["ok"] and report["compile"].get("reverted") in ([], None, 0), report["compile"]
+    rows = [json.loads(line) for line in (out / "segments.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 6 and all(r["status"] == "translated" for r in rows), rows
+    written = (out / "source" / "main.tex").read_text(encoding="utf-8")
+    assert all(code in written for code in PICTURES + SETUP[:2])
+    assert (out / "paper.ko.pdf").stat().st_size > 1000
