@@ -66,8 +66,9 @@ _BRACKET_DIM = re.compile(rf"\s*\[\s*-?\d*\.?\d+\s*(?:\\[A-Za-z]+|{_UNIT})\s*\]"
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
 _LETTER = re.compile(r"[A-Za-z]")
 _WORD2 = re.compile(r"[A-Za-z]{2}")
-#: ``[key=value, ...]`` right after a macro the parser does not know (``\\lettrine[nindent=0pt]{T}{his}``): options, not prose.
-_KEY_OPTIONS = re.compile(r"\[\s*[A-Za-z@][\w@\-\s]*=[^\[\]{}\n]*\]")
+#: Options glued to a macro the reader does not know: ``[key=value, ..]`` or a list of names (``\todo[inline]``,
+#: ``\fancyhead[L]``): they belong to the macro, never to the sentence.
+_KEY_OPTIONS = re.compile(r"\[\s*(?:[A-Za-z@][\w@\-\s]*=[^\[\]{}\n]*|[A-Za-z@][\w@\-]*(?:\s*,\s*[A-Za-z@][\w@\-]*)*)\s*\]")
 _BARE_URL = re.compile(r"(?:https?://|www\.)(?:[^\s{}\\%]|\\[_#&%~])*[^\s{}\\%.,;:)]")
 DECLARATIONS = {
     "em", "bf", "it", "sl", "sc", "sf", "rm", "up", "bfseries", "itshape", "scshape", "slshape", "sffamily",

@@ -1,9 +1,11 @@
-"""Inline TikZ pictures and package set-up in the body are code, never prose.
+"""Inline TikZ pictures, package set-up and the options of unknown macros in the body are code, never prose.
 
 ``\\tikz[baseline]{\\draw (0,0) -- (1,0) node[right] {label};}`` is a drawing: before, pylatexenc gave
 ``\\tikz`` no arguments, so ``baseline``, ``node[right]`` and the rest were read as text and sent to the
 model, whose answer broke the build (the compile repair then put the whole paragraph back in English).
-``\\usetikzlibrary{calc, decorations, patterns}`` read as a three-word sentence the same way.
+``\\usetikzlibrary{calc, decorations, patterns}`` read as a three-word sentence the same way, and the
+options of a macro the reader has no spec for (``\\todo[inline]{..}``, ``\\fancyhead[L]{..}``) were words of
+the sentence: ``\\todo[인라인]`` stops the build.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def _tree(tmp_path: Path, body: str) -> Path:
     root.mkdir()
     (root / "main.tex").write_text(
         "\\documentclass{article}\n\\usepackage{tikz}\n\\usepackage{siunitx}\n\\usepackage{tcolorbox}\n"
-        "\\usepackage{pgfplots}\n\\begin{document}\n" + body + "\n\\end{document}\n", encoding="utf-8")
+        "\\usepackage{pgfplots}\n\\usepackage{todonotes}\n\\usepackage{fancyhdr}\n\\begin{document}\n" + body + "\n\\end{document}\n", encoding="utf-8")
     return root
 
 
@@ -55,6 +57,12 @@ def test_code_in_a_sentence_is_one_placeholder(tmp_path, code):
     assert masked == ["We place the first marker <x1/> and then explain the rest of the method."], masked
 
 
+@pytest.mark.parametrize("options", ["[inline]", "[L]", "[inline, noline]", "[color=green!40]"])
+def test_options_of_an_unknown_macro_stay_with_it(tmp_path, options):
+    masked = _masked(_tree(tmp_path, f"We train it \\todo{options}{{Fix this paragraph later please}} and report."))
+    assert masked == ["We train it <g1>Fix this paragraph later please</g1> and report."], masked
+
+
 def test_a_path_without_its_semicolon_costs_only_the_options(tmp_path):
     masked = _masked(_tree(tmp_path, "A marker \\tikz[baseline] and the sentence goes on without a path.\n\n"
                                      "Next paragraph with more words."))
@@ -66,12 +74,12 @@ def test_a_path_without_its_semicolon_costs_only_the_options(tmp_path):
 @pytest.mark.skipif(shutil.which("xelatex") is None, reason="needs XeLaTeX")
 def test_the_korean_pdf_builds_with_every_sentence_translated(tmp_path):
     body = "\n\n".join(f"Paragraph {i} shows a marker {code} inside its running text." for i, code in
-                       enumerate(PICTURES + SETUP[:2]))
+                       enumerate(PICTURES + SETUP[:2] + [r"\todo[inline]{a note for the authors}"]))
     out = tmp_path / "out"
     report = run(Job(source=_tree(tmp_path, body), settings=Settings(engine="pseudo"), out=out))
     assert report["compile"]["ok"] and report["compile"].get("reverted") in ([], None, 0), report["compile"]
     rows = [json.loads(line) for line in (out / "segments.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 6 and all(r["status"] == "translated" for r in rows), rows
+    assert len(rows) == 7 and all(r["status"] == "translated" for r in rows), rows
     written = (out / "source" / "main.tex").read_text(encoding="utf-8")
     assert all(code in written for code in PICTURES + SETUP[:2])
     assert (out / "paper.ko.pdf").stat().st_size > 1000
