@@ -163,8 +163,14 @@ THEOREM_ENVS = {
 }
 
 
-def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozenset()):
-    """pylatexenc's default context plus our specs and the paper's own macros and theorem environments."""
+def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozenset(),
+                    option_envs: set[str] = frozenset()):
+    """pylatexenc's default context plus our specs and the paper's own macros and theorem environments.
+
+    ``option_envs``: environments the paper opens with ``[..]`` (:func:`option_env_names`); those that
+    nothing here knows take an optional argument, so ``\\begin{mdframed}[backgroundcolor=gray!10]``
+    keeps its options out of the first sentence of the body.
+    """
     # Only the specials that matter for segmentation: fewer specials, faster tokenizing.
     default = get_default_latex_context_db()
     db = default.filter_context(keep_which=["macros", "environments"])
@@ -177,6 +183,9 @@ def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozen
     macros += [MacroSpec("href", args_parser=UrlArgsParser("{")), MacroSpec("tikz", args_parser=TikzArgsParser())]
     envs = [EnvironmentSpec(name, "[") for name in sorted(THEOREM_ENVS | set(theorem_envs))]
     envs += [EnvironmentSpec(name, spec) for name, spec in EXTRA_ENVS.items()]
+    known = THEOREM_ENVS | set(theorem_envs) | set(EXTRA_ENVS) | VERBATIM_ENVS
+    envs += [EnvironmentSpec(name, "[") for name in sorted(option_envs - known)
+             if default.get_environment_spec(name) is None]
     envs += [EnvironmentSpec(name, args_parser=VerbatimEnvParser(name)) for name in sorted(VERBATIM_ENVS)]
     db.add_context_category("arxiv-translator", macros=macros, environments=envs, prepend=True)
     return db
@@ -190,6 +199,14 @@ _DEF = re.compile(r"\\(?:g|e|x)?def\s*\\([A-Za-z@]+)((?:#\d)*)\s*\{")
 _DECLARE_OP = re.compile(r"\\DeclareMathOperator\*?\s*\{?\s*\\([A-Za-z@]+)")
 _NEWTHEOREM = re.compile(r"\\(?:newtheorem|spnewtheorem|declaretheorem|newmdtheoremenv|newtheoremstyle)\*?"
                          r"\s*(?:\[[^\]]*\]\s*)?\{([A-Za-z@*]+)\}")
+
+
+_OPTION_ENV = re.compile(r"\\begin\s*\{([A-Za-z@]+\*?)\}\s*\[")
+
+
+def option_env_names(text: str) -> set[str]:
+    """Environments ``text`` opens with options: ``\\begin{mdframed}[..]`` -> ``mdframed``."""
+    return {m.group(1) for m in _OPTION_ENV.finditer(text)}
 
 
 def theorem_env_names(text: str) -> set[str]:

@@ -41,7 +41,8 @@ def _tree(tmp_path: Path, body: str) -> Path:
     root.mkdir()
     (root / "main.tex").write_text(
         "\\documentclass{article}\n\\usepackage{tikz}\n\\usepackage{siunitx}\n\\usepackage{tcolorbox}\n"
-        "\\usepackage{pgfplots}\n\\usepackage{todonotes}\n\\usepackage{fancyhdr}\n\\begin{document}\n" + body + "\n\\end{document}\n", encoding="utf-8")
+        "\\usepackage{pgfplots}\n\\usepackage{todonotes}\n\\usepackage{fancyhdr}\n\\usepackage{mdframed}\n"
+        "\\begin{document}\n" + body + "\n\\end{document}\n", encoding="utf-8")
     return root
 
 
@@ -63,6 +64,15 @@ def test_options_of_an_unknown_macro_stay_with_it(tmp_path, options):
     assert masked == ["We train it <g1>Fix this paragraph later please</g1> and report."], masked
 
 
+@pytest.mark.parametrize("opening", ["\\begin{mdframed}[backgroundcolor=gray!10, linewidth=1pt]",
+                                     "\\begin{notebox}[frametitle=Note, inner]", "\\begin{mdframed}[nobreak]"])
+def test_options_of_an_environment_it_has_no_spec_for_stay_out_of_the_body(tmp_path, opening):
+    name = opening[7:opening.index("}")]
+    body = f"{opening}\nA framed remark about the method and its limits.\n\\end{{{name}}}"
+    masked = _masked(_tree(tmp_path, "\\newenvironment{notebox}[1][]{}{}\n" + body))
+    assert masked == ["A framed remark about the method and its limits."], masked
+
+
 def test_a_path_without_its_semicolon_costs_only_the_options(tmp_path):
     masked = _masked(_tree(tmp_path, "A marker \\tikz[baseline] and the sentence goes on without a path.\n\n"
                                      "Next paragraph with more words."))
@@ -75,11 +85,12 @@ def test_a_path_without_its_semicolon_costs_only_the_options(tmp_path):
 def test_the_korean_pdf_builds_with_every_sentence_translated(tmp_path):
     body = "\n\n".join(f"Paragraph {i} shows a marker {code} inside its running text." for i, code in
                        enumerate(PICTURES + SETUP[:2] + [r"\todo[inline]{a note for the authors}"]))
+    body += "\n\n\\begin{mdframed}[backgroundcolor=gray!10]\nA framed remark about the method.\n\\end{mdframed}"
     out = tmp_path / "out"
     report = run(Job(source=_tree(tmp_path, body), settings=Settings(engine="pseudo"), out=out))
     assert report["compile"]["ok"] and report["compile"].get("reverted") in ([], None, 0), report["compile"]
     rows = [json.loads(line) for line in (out / "segments.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(rows) == 7 and all(r["status"] == "translated" for r in rows), rows
+    assert len(rows) == 8 and all(r["status"] == "translated" for r in rows), rows
     written = (out / "source" / "main.tex").read_text(encoding="utf-8")
     assert all(code in written for code in PICTURES + SETUP[:2])
     assert (out / "paper.ko.pdf").stat().st_size > 1000
