@@ -25,7 +25,8 @@ from arxiv_translator.readers.latex_labels import latex_info
 from arxiv_translator.errors import InputError
 from arxiv_translator.readers.latex_chunks import chunks, line_of
 from arxiv_translator.readers.latex_segments import Segmenter
-from arxiv_translator.readers.latex_specs import make_context_db, option_env_names, theorem_env_names, user_macro_specs
+from arxiv_translator.readers.latex_specs import (make_context_db, option_env_names, theorem_env_names, unknown_envs,
+                                                 user_macro_specs)
 from arxiv_translator.readers.latex_walker import ProseWalker
 from arxiv_translator.readers.latex_shell import may_escape, unobfuscate
 from arxiv_translator.readers.latex_tree import TexTree, check_forbidden, find_main, includes_of, list_tree, main_candidates
@@ -64,6 +65,7 @@ class LatexReader:
         macros: dict[str, str] = {}
         theorems: set[str] = set()
         option_envs: set[str] = set()
+        titled_envs: set[str] = set()
         for rel in files:
             if rel.endswith((".tex", ".sty", ".cls")):
                 data = (root / rel).read_bytes()
@@ -73,7 +75,10 @@ class LatexReader:
                 if rel.endswith(".tex") and (b"command" in data or b"\\def" in data or b"DeclareMathOperator" in data):
                     macros.update(user_macro_specs(text))
                 if rel.endswith(".tex") and b"}[" in data:
-                    option_envs |= option_env_names(text)
+                    with_options, with_title = option_env_names(text)
+                    option_envs |= with_options
+                    titled_envs |= with_title
+        theorems |= unknown_envs(titled_envs)  # a title opens them, as \begin{theorem}[Title] does
         self._db = make_context_db(macros, theorems, option_envs)
         self._db_theorems = theorems
         doc = Document(source_kind="latex", source_path=str(root), main_file=main)

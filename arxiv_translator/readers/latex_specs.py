@@ -60,7 +60,7 @@ THEOREM_HINT = re.compile(r"^(theorem|lemma|corollary|proposition|definition|rem
 WRAPPERS = {
     "textbf", "textit", "emph", "textsl", "textsc", "underline", "textsf", "textrm", "textup", "textmd",
     "textnormal", "uline", "enquote", "textcolor", "href", "hyperref", "multicolumn", "multirow", "colorbox",
-    "hl", "ul", "textbfit", "makecell",
+    "hl", "ul", "textbfit", "makecell", "shortstack",
     "textquote",
 }
 
@@ -111,7 +111,7 @@ EXTRA_MACROS = {
     "icmlkeywords": "{", "icmltitlerunning": "{", "textcolor": "[{{", "colorbox": "[{{", "tnote": "{",
     "addbibresource": "[{", "bibliography": "{", "bibliographystyle": "{", "vspace": "*{", "hspace": "*{",
     "setlength": "{{", "addtolength": "{{", "setcounter": "{{", "addtocounter": "{{", "newtheorem": "*{[{[",
-    "makecell": "[{", "sidenote": "[{", "marginpar": "[{", "cmidrule": "[{", "cline": "{", "title": "[{",
+    "makecell": "[{", "shortstack": "[{", "sidenote": "[{", "marginpar": "[{", "cmidrule": "[{", "cline": "{", "title": "[{",
     "abstract": "{", "lstinline": "[{", "texttt": "{", "doi": "{", "email": "{", "orcid": "{",
     "resizebox": "*{{{", "scalebox": "{[{", "rotatebox": "[{{", "adjustbox": "{{", "fbox": "{",
     "hypersetup": "{", "definecolor": "{{{", "tag": "*{", "thanks": "{", "twocolumn": "[", "parbox": "[[[{{",
@@ -183,9 +183,7 @@ def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozen
     macros += [MacroSpec("href", args_parser=UrlArgsParser("{")), MacroSpec("tikz", args_parser=TikzArgsParser())]
     envs = [EnvironmentSpec(name, "[") for name in sorted(THEOREM_ENVS | set(theorem_envs))]
     envs += [EnvironmentSpec(name, spec) for name, spec in EXTRA_ENVS.items()]
-    known = THEOREM_ENVS | set(theorem_envs) | set(EXTRA_ENVS) | VERBATIM_ENVS
-    envs += [EnvironmentSpec(name, "[") for name in sorted(option_envs - known)
-             if default.get_environment_spec(name) is None]
+    envs += [EnvironmentSpec(name, "[") for name in sorted(unknown_envs(set(option_envs) - set(theorem_envs)))]
     envs += [EnvironmentSpec(name, args_parser=VerbatimEnvParser(name)) for name in sorted(VERBATIM_ENVS)]
     db.add_context_category("arxiv-translator", macros=macros, environments=envs, prepend=True)
     return db
@@ -202,11 +200,25 @@ _NEWTHEOREM = re.compile(r"\\(?:newtheorem|spnewtheorem|declaretheorem|newmdtheo
 
 
 _OPTION_ENV = re.compile(r"\\begin\s*\{([A-Za-z@]+\*?)\}\s*\[")
+_TITLE_OPTION = re.compile(r"\\begin\s*\{([A-Za-z@]+\*?)\}\s*\[([^\[\]=\n]{0,200})\]")
+_NAME_LIST = re.compile(r"\s*[A-Za-z@][\w@\-]*(?:\s*,\s*[A-Za-z@][\w@\-]*)*\s*")
+_TITLE_WORD = re.compile(r"(?<![\\A-Za-z@])[A-Za-z][a-z]{2,}")
 
 
-def option_env_names(text: str) -> set[str]:
-    """Environments ``text`` opens with options: ``\\begin{mdframed}[..]`` -> ``mdframed``."""
-    return {m.group(1) for m in _OPTION_ENV.finditer(text)}
+def option_env_names(text: str) -> tuple[set[str], set[str]]:
+    """Environments ``text`` opens with options (``\\begin{mdframed}[..]`` -> ``mdframed``), and of those the
+    ones opened with a title: two words or more, no ``key=value``, not a list of names
+    (``\\begin{sproof}[Proof sketch (see the appendix)]``)."""
+    titled = {m.group(1) for m in _TITLE_OPTION.finditer(text)
+              if not _NAME_LIST.fullmatch(m.group(2)) and len(_TITLE_WORD.findall(m.group(2))) >= 2}
+    return {m.group(1) for m in _OPTION_ENV.finditer(text)}, titled
+
+
+def unknown_envs(names: set[str]) -> set[str]:
+    """Of ``names``, the environments neither pylatexenc nor these tables give arguments."""
+    default = get_default_latex_context_db()
+    known = THEOREM_ENVS | set(EXTRA_ENVS) | VERBATIM_ENVS
+    return {n for n in names - known if default.get_environment_spec(n) is None}
 
 
 def theorem_env_names(text: str) -> set[str]:

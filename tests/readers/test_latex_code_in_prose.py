@@ -73,6 +73,23 @@ def test_options_of_an_environment_it_has_no_spec_for_stay_out_of_the_body(tmp_p
     assert masked == ["A framed remark about the method and its limits."], masked
 
 
+def test_a_title_opening_an_environment_it_has_no_spec_for_is_a_heading(tmp_path):
+    body = ("\\newenvironment{sproof}[1][Proof sketch]{\\noindent\\textit{#1}}{}\n"
+            "\\begin{sproof}[Proof sketch (for the complete proof see the appendix).]\n"
+            "The bound follows from the lemma.\n\\end{sproof}")
+    doc = LatexReader().read(_tree(tmp_path, body))
+    mask_document(doc)
+    assert [(s.kind, s.masked) for s in doc.segments()] == [
+        ("heading", "Proof sketch (for the complete proof see the appendix)."),
+        ("theorem", "The bound follows from the lemma.")]
+
+
+def test_a_stacked_cell_is_translated_with_its_options(tmp_path):
+    masked = _masked(_tree(tmp_path, "\\begin{tabular}{l}\\shortstack[l]{\\textbf{Existing} \\\\ "
+                                     "\\textbf{mapping}} \\\\\n\\end{tabular}"))
+    assert masked == ["<g1>Existing</g1>", "<g1>mapping</g1>"], masked  # the cell's lines, each with its bold
+
+
 def test_a_path_without_its_semicolon_costs_only_the_options(tmp_path):
     masked = _masked(_tree(tmp_path, "A marker \\tikz[baseline] and the sentence goes on without a path.\n\n"
                                      "Next paragraph with more words."))
