@@ -101,3 +101,48 @@ def test_report_says_when_the_korean_pdf_is_not_valid(tmp_path, monkeypatch):
     assert pdf_pages(tmp_path / "out" / "paper.ko.pdf") == 1  # kept for the user, but it does not count
     report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
     assert any(w.startswith("no Korean PDF") for w in report["warnings"])
+
+
+CYRILLIC = ("\\documentclass{article}\n\\usepackage[T2A,T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
+            "\\usepackage[russian,ngerman,english]{babel}\n\\begin{document}\n\\section{Introduction}\n"
+            "We thank \\foreignlanguage{russian}{Иван Петров} for his help with the experiments.\n"
+            "\\foreignlanguage{ngerman}{Die Ergebnisse gelten für alle Daten.}\n\\end{document}\n")
+
+
+@pytest.mark.slow
+def test_a_cyrillic_name_is_printed_with_the_original_engine(tmp_path):
+    """XeLaTeX's Latin Modern has no Cyrillic: its PDF would show nothing where the name is, so the
+    original's engine (pdfLaTeX with T2A, and kotex) builds the Korean PDF. babel's European languages
+    are installed (scripts/setup.sh): the original compiles here as it does on arXiv."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "main.tex").write_text(CYRILLIC, encoding="utf-8")
+    comp = translate(src, tmp_path / "out")
+    assert comp["original_ok"] is True and comp["ok"] is True, comp
+    assert comp["engine"] == "pdflatex" and comp["engines_tried"][0].startswith("xelatex: xelatex has no glyph for")
+    text = korean_text(tmp_path / "out" / "paper.ko.pdf")
+    assert "Иван Петров" in text and sum(1 for c in text if "\uac00" <= c <= "\ud7a3") > 10
+
+
+@pytest.mark.slow
+def test_letters_missing_beat_no_pdf(tmp_path, monkeypatch):
+    """When the original's engine cannot build the translation either, the XeLaTeX PDF is kept."""
+    from arxiv_translator.writers.latex import build as latex_build
+
+    real = latex_build.TranslationBuild._try_engine
+
+    def pdflatex_fails(self, original_ok):
+        result = real(self, original_ok)
+        if self.engine == "pdflatex":
+            result.ok, result.message = False, "pdflatex broke"
+        return result
+
+    monkeypatch.setattr(latex_build.TranslationBuild, "_try_engine", pdflatex_fails)
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "main.tex").write_text(CYRILLIC, encoding="utf-8")
+    comp = translate(src, tmp_path / "out")
+    assert comp["ok"] is True and comp["engine"] == "xelatex", comp
+    assert [t.split(":")[0] for t in comp["engines_tried"]] == ["xelatex", "pdflatex"]
+    assert pdf_pages(tmp_path / "out" / "paper.ko.pdf") == 1
+    assert "Noto Serif CJK" in (tmp_path / "out" / "source" / "main.tex").read_text(encoding="utf-8")

@@ -12,12 +12,16 @@ only XeTeX falls into).  With an engine that can build the paper, the segments
 at the log's ``file:line`` errors are reverted to their source text first (a
 few rounds); if that is not enough the remaining translated segments are
 bisected with single passes.  A PDF counts only when PyMuPDF opens it and it
-has the original's page count give or take :func:`page_tolerance` pages.
+has the original's page count give or take :func:`page_tolerance` pages; a
+XeLaTeX PDF that printed letters as nothing (:func:`missing_letters`: Cyrillic
+or Greek names the Latin font lacks) gives way to the original's engine.
 """
 
 from __future__ import annotations
 
+import re
 import shutil
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +45,18 @@ class CompileContext:
     budget: Budget
     timeout: float  # one full build at most
     refused: list[str] = field(default_factory=list)  # files the staging left out (reported once)
+
+
+_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_MISSING = re.compile(r"^Missing character: There is no (.) \(U\+[0-9A-F]+\) in font", re.M)
+
+
+def missing_letters(log: str) -> list[str]:
+    """Letters the build printed as nothing (XeTeX's "Missing character"), Hangul and CJK aside (kotex's
+    fonts set those): a name in Cyrillic or Greek that the Latin font lacks."""
+    found = dict.fromkeys(c for c in _MISSING.findall(log) if unicodedata.category(c).startswith("L")
+                          and not _CJK.match(c))
+    return list(found)
 
 
 def pdf_pages(path: Path | None) -> int | None:
@@ -152,15 +168,25 @@ class TranslationBuild:
         result = CompileResult(ok=False, pdf=None, seconds=0.0, message="no engine to try")
         tried = self.tried
         built = False  # TeX succeeded (the PDF may still not count)
+        fallback: tuple[str, CompileResult, set[str]] | None = None  # a good PDF with letters missing
         for engine in plan:
             self.engine, self.reverted = engine, set()
             result = self._try_engine(original_ok)
             built = result.ok
             if result.ok:  # a PDF counts only when it opens with about the original's page count
                 result.ok, result.message = self._check_pdf(result, original)
+            if result.ok and engine != plan[-1] and result.pdf and (lost := missing_letters(result.log)):
+                # XeLaTeX's Latin font has no Cyrillic or Greek: the original's engine (T2A, LGR) prints them
+                kept = self.workdir / f"{engine}-missing-letters.pdf"
+                shutil.copyfile(result.pdf, kept)
+                fallback = (engine, CompileResult(ok=True, pdf=kept, seconds=0.0, log=result.log), set(self.reverted))
+                result.ok, result.message = False, f"{engine} has no glyph for {''.join(lost[:8])}"
             tried.append(f"{engine}: {'ok' if result.ok else result.message}")
             if result.ok or not original_ok or self.ctx.budget.left() <= 0:
                 break
+        if not result.ok and fallback is not None:  # the other engine did worse: letters missing beat no PDF
+            self.engine, result, self.reverted = fallback
+            built, self.pages = True, pdf_pages(result.pdf)
         (logs / "translated.log").write_text(result.log, encoding="utf-8")
         info = CompileInfo(original_ok=original_ok, engine=self.engine)
         info.ok, info.message = result.ok, result.message
