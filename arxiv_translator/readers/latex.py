@@ -72,7 +72,8 @@ class LatexReader:
                 text = data.decode("utf-8", errors="replace")
                 if b"theorem" in data:
                     theorems |= theorem_env_names(text)
-                if rel.endswith(".tex") and (b"command" in data or b"\\def" in data or b"DeclareMathOperator" in data):
+                if rel.endswith(".tex") and (b"command" in data or b"\\def" in data or b"DeclareMathOperator" in data
+                                          or b"DocumentCommand" in data):
                     macros.update(user_macro_specs(text))
                 if rel.endswith(".tex") and b"}[" in data:
                     with_options, with_title = option_env_names(text)

@@ -226,8 +226,30 @@ def theorem_env_names(text: str) -> set[str]:
     return {m.group(1) for m in _NEWTHEOREM.finditer(text)}
 
 
+_XPARSE = re.compile(r"\\(?:New|Renew|Provide|Declare)(?:Expandable)?DocumentCommand\s*\{?\s*\\([A-Za-z@]+)\s*\}?"
+                     r"\s*\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}")
+#: xparse argument types -> pylatexenc's (``O{default}`` is an optional argument with a default)
+_XPARSE_ARG = {"m": "{", "o": "[", "O": "[", "s": "*"}
+
+
+def xparse_argspec(spec: str) -> str | None:
+    """pylatexenc's argspec for an xparse one (``m o`` -> ``{[``, ``s O{x} m`` -> ``*[{``); None for argument
+    types it cannot express (delimited, verbatim, embellishments)."""
+    out = []
+    while (bare := re.sub(r"\{[^{}]*\}", "", spec)) != spec:  # defaults (O{..}) are not arguments
+        spec = bare
+    for c in spec:
+        if c in " \t\n+!":
+            continue
+        if c not in _XPARSE_ARG:
+            return None
+        out.append(_XPARSE_ARG[c])
+    return "".join(out)
+
+
 def user_macro_specs(text: str) -> dict[str, str]:
-    """Argument specs of the macros a paper defines (``\\newcommand``, ``\\def``).
+    """Argument specs of the macros a paper defines (``\\newcommand``, ``\\def``, xparse's
+    ``\\NewDocumentCommand``).
 
     Standard commands (:data:`STANDARD_MACROS`) are never re-specified: a style
     file's ``\\def\\section{\\@startsection...}`` does not change what
@@ -244,4 +266,8 @@ def user_macro_specs(text: str) -> dict[str, str]:
         specs.setdefault(m.group(1), "{" * (len(m.group(2)) // 2))
     for m in _DECLARE_OP.finditer(text):
         specs.setdefault(m.group(1), "")
+    for m in _XPARSE.finditer(text):
+        spec = xparse_argspec(m.group(2))
+        if spec is not None:
+            specs[m.group(1)] = spec
     return specs
