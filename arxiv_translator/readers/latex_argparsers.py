@@ -154,3 +154,23 @@ def _path_end(s: str, i: int) -> int | None:
             return None  # a paragraph break: no path runs across it
         k += 1
     return None
+
+
+_TRIM = re.compile(r"\s*(\[[^\]\n]*\])?\s*(\([^()\n]*\))?\s*(?=\{)")
+
+
+class CmidruleArgsParser(MacroStandardArgsParser):
+    """booktabs' ``\\cmidrule[width](trim){a-b}``: the ``(lr)`` trim is an argument too (pylatexenc's argspecs
+    have no parentheses, so ``lr)`` was read as the text of a table cell)."""
+
+    def __init__(self) -> None:
+        super().__init__(argspec="[{")
+
+    def parse_args(self, w, pos, parsing_state=None):  # noqa: D102 - pylatexenc's hook
+        m = _TRIM.match(w.s, pos)
+        if m is None or m.group(2) is None:
+            return super().parse_args(w, pos, parsing_state=parsing_state)
+        argd, rpos, rlen = MacroStandardArgsParser(argspec="{").parse_args(w, m.end(), parsing_state=parsing_state)
+        trim = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars=m.group(2),
+                           pos=m.start(2), len=len(m.group(2)))
+        return ParsedMacroArgs(argspec="({", argnlist=[trim] + list(argd.argnlist)), pos, rpos + rlen - pos

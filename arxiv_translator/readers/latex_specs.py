@@ -13,7 +13,8 @@ import re
 from pylatexenc.latexwalker import get_default_latex_context_db
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, SpecialsSpec
 
-from arxiv_translator.readers.latex_argparsers import BareInputArgsParser, TikzArgsParser, UrlArgsParser, VerbatimEnvParser
+from arxiv_translator.readers.latex_argparsers import (BareInputArgsParser, CmidruleArgsParser, TikzArgsParser,
+                                                      UrlArgsParser, VerbatimEnvParser)
 
 #: Environments whose body is math: protected whole, inline in their sentence.
 MATH_ENVS = {
@@ -87,6 +88,7 @@ BOUNDARIES = {
     "providecommand", "newtheorem", "setcounter", "addtocounter", "setlength", "addtolength", "vspace",
     "vskip", "hrule", "toprule", "midrule", "bottomrule", "hline", "cline", "cmidrule", "centering",
     "raggedright", "raggedleft", "newline", "linebreak", "noindent", "indent", "vfill", "hfill",
+    "addlinespace", "specialrule", "morecmidrules", "hdashline", "cdashline",
 }
 
 #: Inclusion macros: name -> how many leading arguments form the path (import takes dir + file).
@@ -137,6 +139,8 @@ EXTRA_MACROS = {
     "usetikzlibrary": "{", "usepgfplotslibrary": "{", "tcbuselibrary": "{", "tikzset": "{", "pgfplotsset": "{",
     "pgfkeys": "{", "lstset": "{", "sisetup": "{", "tcbset": "{", "lstdefinestyle": "{{", "setminted": "[{",
     "usemintedstyle": "[{",
+    # booktabs and arydshln rules between table rows (\cmidrule(lr){2-3}: see CmidruleArgsParser)
+    "addlinespace": "[", "specialrule": "{{{", "cdashline": "{",
 }
 
 #: Sectioning and other standard commands whose arity a paper's (re)definition never changes.
@@ -180,7 +184,8 @@ def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozen
                if name not in STANDARD_MACROS and default.get_macro_spec(name) is None]
     macros += [MacroSpec(name, args_parser=BareInputArgsParser()) for name in ("input", "include")]
     macros += [MacroSpec(name, args_parser=UrlArgsParser()) for name in ("url", "nolinkurl", "path")]
-    macros += [MacroSpec("href", args_parser=UrlArgsParser("{")), MacroSpec("tikz", args_parser=TikzArgsParser())]
+    macros += [MacroSpec("href", args_parser=UrlArgsParser("{")), MacroSpec("tikz", args_parser=TikzArgsParser()),
+               MacroSpec("cmidrule", args_parser=CmidruleArgsParser())]
     envs = [EnvironmentSpec(name, "[") for name in sorted(THEOREM_ENVS | set(theorem_envs))]
     envs += [EnvironmentSpec(name, spec) for name, spec in EXTRA_ENVS.items()]
     envs += [EnvironmentSpec(name, "[") for name in sorted(unknown_envs(set(option_envs) - set(theorem_envs)))]

@@ -131,3 +131,28 @@ def test_plain_text_document(tmp_path):
     assert out.split("\n\n") == [
         "# A PLAIN TITLE", "## METHOD", "SOME TEXT WITH X < 1.", "- FIRST\n- SECOND",
         "| NAME | VALUE |\n| --- | --- |\n| ALPHA |  |", "![](f.png)", "FIGURE 1: A FIGURE.", "[^1]: A NOTE.\n"]
+
+
+BOOKTABS = ("\\documentclass{article}\n\\usepackage{booktabs}\n\\begin{document}\n"
+            "\\begin{tabular}{lcc}\\toprule\n\\multirow{2}{*}{Method name} & \\multicolumn{2}{c}{Test accuracy} \\\\\n"
+            "\\cmidrule(lr){2-3}\n & Clean data & Noisy data \\\\ \\midrule\nOurs & 1.0 & 2.0 \\\\ \\addlinespace[2pt]\n"
+            "Strong baseline & 3.0 & 4.0 \\\\\n\\bottomrule\\end{tabular}\n\\end{document}\n")
+
+
+def test_rules_between_rows_are_no_cells_and_every_cell_stays_in_its_table(tmp_path):
+    (tmp_path / "main.tex").write_text(BOOKTABS, encoding="utf-8")
+    doc = reader_for("latex").read(tmp_path)
+    cells = [s.source for s in doc.segments() if s.kind == "cell"]
+    assert cells == ["\\multirow{2}{*}{Method name}", "\\multicolumn{2}{c}{Test accuracy}", "Clean data",
+                     "Noisy data", "Ours", "Strong baseline"], cells  # no "lr){2-3}", no "\addlinespace[2pt]"
+    # a cell segment inside the table that no grid cell holds (text a rule left) does not split the table
+    block = next(b for b in doc.blocks if any(s.kind == "cell" for s in b.segments))
+    at = next(i for i, s in enumerate(block.segments) if s.source == "Clean data")
+    start = block.segments[at].locator.start - 12
+    stray = Segment(id="main.tex/stray", kind="cell", source="lr){2-3}",
+                    locator=block.segments[at].locator.model_copy(update={"start": start, "end": start + 8}))
+    block.segments.insert(at, stray)
+    translate(doc, answer=lambda text: "KO " + text)
+    tables = [part for part in document_markdown(doc).split("\n\n") if part.startswith("|")]
+    assert len(tables) == 1, tables
+    assert "KO Clean data" in tables[0] and "KO Strong baseline" in tables[0] and "lr)" not in tables[0]

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from arxiv_translator.document import Document, Protected, Segment
+from arxiv_translator.document import Document, Protected, Segment, Table
 from arxiv_translator.readers.markdown_inline import scan
 from arxiv_translator.writers.latex_macros import paper_macros
 from arxiv_translator.writers.markdown.segments import SegmentMarkdown, html_text, latex_text
@@ -139,8 +139,8 @@ class _Builder:
             return [], 0
         owned = {sid for row in table.rows for cell in row for sid in cell.segments}
         used = 0
-        while used < len(cells) and cells[used].id in owned:
-            used += 1
+        while used < len(cells) and (cells[used].id in owned or _inside(cells[used], table)):
+            used += 1  # a cell segment in the table's source but in none of its cells (a rule's text) is no cell
         by_id = {c.id: c for c in cells[:used]}
         rows = []
         for row in rectangular(table):
@@ -236,6 +236,13 @@ def _latex_grid(text: str, a: int, b: int) -> list[list[tuple[int, int]]]:
                 row = []
         pos = max(pos, c_end)
     return rows
+
+
+def _inside(seg: Segment, table: Table) -> bool:
+    """True when ``seg`` stands inside ``table``'s source text."""
+    where, span = seg.locator, table.locator
+    return (where.file == span.file and None not in (where.start, span.start, span.end)
+            and span.start <= where.start < span.end)  # type: ignore[operator]
 
 
 def _pipe_table(rows: list[list[str]]) -> str:
