@@ -88,7 +88,7 @@ BOUNDARIES = {
     "providecommand", "newtheorem", "setcounter", "addtocounter", "setlength", "addtolength", "vspace",
     "vskip", "hrule", "toprule", "midrule", "bottomrule", "hline", "cline", "cmidrule", "centering",
     "raggedright", "raggedleft", "newline", "linebreak", "noindent", "indent", "vfill", "hfill",
-    "addlinespace", "specialrule", "morecmidrules", "hdashline", "cdashline",
+    "addlinespace", "specialrule", "morecmidrules", "hdashline", "cdashline", "Xhline", "hhline",
 }
 
 #: Inclusion macros: name -> how many leading arguments form the path (import takes dir + file).
@@ -140,7 +140,8 @@ EXTRA_MACROS = {
     "pgfkeys": "{", "lstset": "{", "sisetup": "{", "tcbset": "{", "lstdefinestyle": "{{", "setminted": "[{",
     "usemintedstyle": "[{",
     # booktabs and arydshln rules between table rows (\cmidrule(lr){2-3}: see CmidruleArgsParser)
-    "addlinespace": "[", "specialrule": "{{{", "cdashline": "{",
+    "addlinespace": "[", "specialrule": "{{{", "cdashline": "{", "toprule": "[", "midrule": "[", "bottomrule": "[",
+    "Xhline": "{", "hhline": "{",
 }
 
 #: Sectioning and other standard commands whose arity a paper's (re)definition never changes.

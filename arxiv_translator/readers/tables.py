@@ -28,8 +28,9 @@ from arxiv_translator.document_attrs import Locator
 from arxiv_translator.texscan import match_brace
 
 _BEGIN = re.compile(r"\\begin\s*\{([A-Za-z]+\*?)\}")
-_RULE = re.compile(r"\s*\\(?:hline|toprule|midrule|bottomrule|hdashline|endhead|endfirsthead|endfoot|endlastfoot|"
-                   r"noalign\s*\{[^{}]*\}|cline\s*\{[^{}]*\}|cdashline\s*\{[^{}]*\}|cmidrule\s*(?:\([^()]*\))?\s*"
+_RULE = re.compile(r"\s*\\(?:(?:toprule|midrule|bottomrule)\s*(?:\[[^\]]*\])?|Xhline\s*\{[^{}]*\}|hhline\s*\{[^{}]*\}|"
+                   r"hline|hdashline|endhead|endfirsthead|endfoot|endlastfoot|"
+                   r"noalign\s*\{[^{}]*\}|cline\s*\{[^{}]*\}|cdashline\s*\{[^{}]*\}|cmidrule\s*(?:\[[^\]]*\])?\s*(?:\([^()]*\))?\s*"
                    r"\{[^{}]*\}|addlinespace\s*(?:\[[^\]]*\])?|specialrule\s*\{[^{}]*\}\s*\{[^{}]*\}\s*\{[^{}]*\}|"
                    r"rowcolor\s*(?:\[[^\]]*\])?\s*\{[^{}]*\}|arrayrulecolor\s*\{[^{}]*\}|morecmidrules|"
                    r"rule\s*\{[^{}]*\}\s*\{[^{}]*\})")
