@@ -6,6 +6,7 @@ inside the root (symbolic links included) or the tree is refused.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ _INCLUDE = re.compile(
     r"\\(" + "|".join(sorted(INCLUDES, key=len, reverse=True)) + r")\*?(?![A-Za-z@])\s*"
     r"(?:\{([^{}]*)\}\s*)?(?:\{([^{}]*)\}|(?<=\\input)\s+([^\s{}\\%]+))"
 )
+MAX_README = 100_000  # characters of a 00README read
 PREFERRED_NAMES = ("main.tex", "ms.tex", "paper.tex", "article.tex", "manuscript.tex")
 
 
@@ -137,8 +139,37 @@ def main_candidates(root: Path, tree_files: list[str]) -> tuple[list[str], dict[
     return candidates, texts
 
 
+def readme_toplevel(root: Path, tree_files: list[str]) -> str | None:
+    """The main file the author named for arXiv's own build, when the tree says so: ``00README.json``
+    (``{"sources": [{"filename": "ms.tex", "usage": "toplevel"}]}``) or the older ``00README.XXX``
+    (a line ``ms.tex toplevelfile``). None when there is no such file, or it names no ``.tex`` of the tree
+    with a ``\\documentclass``."""
+    files = set(tree_files)
+    named: list[str] = []
+    if "00README.json" in files:
+        try:
+            data = json.loads((root / "00README.json").read_text(encoding="utf-8", errors="replace")[:MAX_README])
+            named = [s.get("filename", "") for s in data.get("sources", [])
+                     if isinstance(s, dict) and s.get("usage") == "toplevel"]
+        except (ValueError, AttributeError):
+            named = []
+    elif "00README.XXX" in files:
+        for line in (root / "00README.XXX").read_text(encoding="utf-8", errors="replace")[:MAX_README].splitlines():
+            parts = line.split()
+            if len(parts) == 2 and parts[1].lower() == "toplevelfile":
+                named.append(parts[0])
+    for name in named:
+        rel = os.path.normpath(str(name)).replace(os.sep, "/") if isinstance(name, str) else ""
+        if rel.endswith(".tex") and rel in files and b"\\documentclass" in (root / rel).read_bytes():
+            return rel
+    return None
+
+
 def find_main(root: Path, tree_files: list[str]) -> tuple[str, str]:
     """Pick the main file among ``tree_files``; return ``(relative path, reason)``."""
+    named = readme_toplevel(root, tree_files)
+    if named is not None:
+        return named, "named the toplevel file in the paper's 00README"
     candidates, texts = main_candidates(root, tree_files)
     if not candidates:  # \begin{document} may sit in an included file: a file with the class will do
         classed = [rel for rel, text in texts.items() if _DOCCLASS.search(strip_comments(text))]

@@ -111,6 +111,28 @@ def test_main_file_is_found_among_several(tmp_path):
     assert "candidates" in doc.meta["main_reason"]
 
 
+@pytest.mark.parametrize("readme", [
+    ("00README.json", '{"spec_version": 1, "sources": [{"filename": "ms.tex", "usage": "toplevel"}, '
+                      '{"filename": "main.tex", "usage": "ignore"}]}'),
+    ("00README.XXX", "main.tex ignore\nms.tex toplevelfile\n"),
+])
+def test_the_toplevel_file_the_00readme_names_is_the_main_file(tmp_path, readme):
+    """arXiv builds the file its 00README names; a draft main.tex beside it (more files reached) is not the paper."""
+    root = make_tree(tmp_path, "Draft text.\n\\input{part}", files={
+        "part.tex": "Part text.", "ms.tex": "\\documentclass{article}\\begin{document}Final text.\\end{document}",
+        readme[0]: readme[1]})
+    doc = LatexReader().read(root)
+    assert doc.main_file == "ms.tex" and "00README" in doc.meta["main_reason"]
+    assert [s.source for s in doc.segments() if s.locator.file == "ms.tex"] == ["Final text."]
+
+
+@pytest.mark.parametrize("readme", ['{"sources": [{"filename": "gone.tex", "usage": "toplevel"}]}', "not json {",
+                                    '{"sources": [{"filename": "part.tex", "usage": "toplevel"}]}', '["a list"]'])
+def test_a_00readme_that_names_nothing_usable_is_ignored(tmp_path, readme):
+    root = make_tree(tmp_path, "Body text.\n\\input{part}", files={"part.tex": "Part text.", "00README.json": readme})
+    assert LatexReader().read(root).main_file == "main.tex"
+
+
 @pytest.mark.parametrize("body,files,error,words", [
     ("\\input{/etc/passwd}", {}, UnsafeInputError, "outside the source tree"),
     ("\\input{../../secret}", {}, UnsafeInputError, "outside the source tree"),
