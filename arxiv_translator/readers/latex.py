@@ -26,6 +26,7 @@ from arxiv_translator.errors import InputError
 from arxiv_translator.readers.latex_chunks import chunks, line_of
 from arxiv_translator.readers.latex_segments import Segmenter
 from arxiv_translator.readers.latex_specs import make_context_db, theorem_env_names, user_macro_specs
+from arxiv_translator.texdefs import Definition, definitions
 from arxiv_translator.readers.latex_walker import ProseWalker
 from arxiv_translator.readers.latex_shell import may_escape, unobfuscate
 from arxiv_translator.readers.latex_tree import TexTree, check_forbidden, find_main, includes_of, list_tree, main_candidates
@@ -63,6 +64,7 @@ class LatexReader:
                                     root)
         macros: dict[str, str] = {}
         theorems: set[str] = set()
+        self._definitions: dict[str, Definition] = {}
         for rel in files:
             if rel.endswith((".tex", ".sty", ".cls")):
                 data = (root / rel).read_bytes()
@@ -71,6 +73,8 @@ class LatexReader:
                     theorems |= theorem_env_names(text)
                 if rel.endswith(".tex") and (b"command" in data or b"\\def" in data or b"DeclareMathOperator" in data):
                     macros.update(user_macro_specs(text))
+                if rel.endswith((".tex", ".sty")) and b"#" in data:
+                    self._definitions.update(definitions(text))
         self._db = make_context_db(macros, theorems)
         self._db_theorems = theorems
         doc = Document(source_kind="latex", source_path=str(root), main_file=main)
@@ -101,7 +105,7 @@ class LatexReader:
             return  # the same file included twice: its segments exist already
         text = tree.read(rel)
         doc.files[rel] = SourceFile(path=rel, encoding=tree.encodings[rel], text=text, role=role)
-        seg = Segmenter(rel, text, theorem_envs=self._db_theorems)
+        seg = Segmenter(rel, text, theorem_envs=self._db_theorems, definitions=self._definitions)
         preamble_includes: list[tuple[str, str, str]] = []
         pre_end, begin, end = _document_span(text)
         if begin is not None and role != "main" and not _CLASS_LINE.search(text, 0, pre_end):

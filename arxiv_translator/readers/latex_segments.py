@@ -29,6 +29,7 @@ from arxiv_translator.document_attrs import ElementKind, GraphicRef, SegmentAttr
 from arxiv_translator.readers.latex_accents import typeset_span
 from arxiv_translator.readers.latex_elements import element_kind
 from arxiv_translator.readers.latex_graphics import graphics_in
+from arxiv_translator.readers.latex_prose_args import TEMPLATE_CONTAINERS
 from arxiv_translator.readers.latex_runs import Run, RunsMixin
 from arxiv_translator.readers.latex_segment_extras import CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin, glued_groups, optional_group
 from arxiv_translator.readers.latex_segment_extras import skip_leading_args
@@ -42,9 +43,11 @@ from arxiv_translator.readers.latex_specs import (
     PROTECTED_ENVS,
     SEGMENT_ARGS,
     TABULAR_ENVS,
+    THEOREM_ENVS,
     THEOREM_HINT,
     WRAPPERS,
 )
+from arxiv_translator.texdefs import Definition
 
 _UNIT = r"(?:pt|in|cm|mm|em|ex|bp|pc|sp|dd|cc|mu|px|fil+)"
 _DIMENSION = re.compile(rf"\s*=?\s*-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT})"
@@ -98,8 +101,10 @@ def _has_args(node: LatexMacroNode) -> bool:
 class Segmenter(RunsMixin, ExtrasMixin):
     """Collects the segments of one file; see the module docstring."""
 
-    def __init__(self, rel: str, text: str, theorem_envs: set[str] | frozenset[str] = frozenset()) -> None:
+    def __init__(self, rel: str, text: str, theorem_envs: set[str] | frozenset[str] = frozenset(),
+                 definitions: dict[str, Definition] | None = None) -> None:
         self.theorem_envs = theorem_envs
+        self.definitions = definitions or {}  # the paper's own macro definitions (what their arguments are)
         self.rel = rel
         self.text = text
         self.segments: list[Segment] = []
@@ -251,12 +256,13 @@ class Segmenter(RunsMixin, ExtrasMixin):
                 self._walk(arg.nodelist, kind, tabular)
                 self._flush(kind)
             return i
-        if name in CONTAINER_MACROS:  # \twocolumn[ \icmltitle{...} ... ]: walk the argument as a block
+        if name in CONTAINER_MACROS or name in TEMPLATE_CONTAINERS:  # \twocolumn[ \icmltitle{...} ]: a block
             self._flush(kind)
+            grid = name in TEMPLATE_CONTAINERS  # \tablehead{\colhead{..} & ..}: a row of cells
             for arg in node.nodeargd.argnlist if node.nodeargd else []:
                 if isinstance(arg, LatexGroupNode):
-                    self._walk(arg.nodelist, kind, tabular=False)
-                    self._flush(kind)
+                    self._walk(arg.nodelist, "cell" if grid else kind, tabular=grid)
+                    self._flush("cell" if grid else kind)
             return i
         if (name in DIMENSION_COMMANDS or name.endswith(LENGTH_SUFFIXES)) and not _has_args(node):
             self._eat_dimension = True
@@ -320,7 +326,7 @@ class Segmenter(RunsMixin, ExtrasMixin):
             self._walk(node.nodelist, "cell", tabular=True)
             self._flush("cell")
             return
-        theorem = THEOREM_HINT.match(name) or name in self.theorem_envs
+        theorem = THEOREM_HINT.match(name) or name in self.theorem_envs or name in THEOREM_ENVS
         inner = KIND_OF_ENV.get(name) or ("theorem" if theorem else None) or kind
         title = optional_group(node) if theorem or name == "proof" else None
         if title is not None:  # \begin{theorem}[Lower bound]

@@ -14,6 +14,7 @@ from pylatexenc.latexwalker import get_default_latex_context_db
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, SpecialsSpec
 
 from arxiv_translator.readers.latex_argparsers import BareInputArgsParser, UrlArgsParser, VerbatimEnvParser
+from arxiv_translator.readers.latex_prose_args import TEMPLATE_MACROS
 
 #: Environments whose body is math: protected whole, inline in their sentence.
 MATH_ENVS = {
@@ -168,6 +169,7 @@ def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozen
     macros = [MacroSpec(name, spec) for name, spec in EXTRA_MACROS.items()]
     macros += [MacroSpec(name, spec) for name, spec in user_macros.items()
                if name not in STANDARD_MACROS and default.get_macro_spec(name) is None]
+    macros += [MacroSpec(name, spec) for name, spec in TEMPLATE_MACROS.items() if name not in user_macros]
     macros += [MacroSpec(name, args_parser=BareInputArgsParser()) for name in ("input", "include")]
     macros += [MacroSpec(name, args_parser=UrlArgsParser()) for name in ("url", "nolinkurl", "path")]
     macros += [MacroSpec("href", args_parser=UrlArgsParser("{"))]

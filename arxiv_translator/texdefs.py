@@ -1,0 +1,72 @@
+"""What a paper's own macro definitions say about their arguments.
+
+``\\newcommand{\\secc}[1]{Section~\\ref{sec:#1}}`` makes ``\\secc{vqgan}``'s
+argument a key; ``\\newcommand{\\Code}[1]{\\lstinline@#1@}`` makes it code;
+``\\newcommand{\\circlegend}[2]{... \\node[fill={#1}] ... {#2};}`` makes the
+first a colour (an option) and the second text set on the page.  The coverage
+audit blanks the arguments that are not prose; the LaTeX reader translates a
+short argument only when the definition sets it as text.
+
+A parameter is **not prose** when any use of it in the body is a key
+(``\\ref``, ``\\label``, ``\\cite``...), code (``\\texttt``, ``\\lstinline``,
+``\\verb``, ``\\url``), a colour, a file or an environment name, part of an
+option list ``[...]``, a setting (``key=#1``) or a control-sequence name
+(``\\csname #1``); it is **text** when it is used and none of its uses is one of
+those.  Pure text scanning: nothing is expanded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from arxiv_translator.texscan import match_brace
+
+DEFINITION = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\s*\\([A-Za-z@]+)\s*\}?\s*\[(\d)\]\s*(?:\[[^\]]*\]\s*)?\{"
+                        r"|\\[gex]?def\s*\\([A-Za-z@]+)((?:#\d)+)\s*\{")
+KEY_COMMANDS = r"\\(?:ref|eqref|autoref|Autoref|cref|Cref|label|cite[A-Za-z]*|pageref|nameref|vref|hyperref)\*?"
+CODE_COMMANDS = r"\\(?:texttt|lstinline|mintinline|verb|path|url)(?![A-Za-z])[^#]{0,60}"
+#: Commands whose first ``{}`` argument is a colour, a file, a name or a length (``\\textcolor{#1}{..}``).
+NAME_COMMANDS = (r"\\(?:color|textcolor|colorbox|fcolorbox|cellcolor|rowcolor|columncolor|pagecolor|includegraphics"
+                 r"|input|include|includepdf|lstinputlisting|inputminted|begin|end|usepackage|hyperlink|hypertarget"
+                 r"|href|setlength|addtolength|setcounter|addtocounter|value|arabic|roman|alph|fontfamily"
+                 r"|hspace|vspace|rule|url|nolinkurl|doi|bibliography|bibliographystyle|newlabel)\*?")
+MAX_BODY = 2000
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A macro's parameter count and which of its (1-based) parameters are not prose / are set as text."""
+
+    count: int
+    nonprose: frozenset[int]
+    text: frozenset[int]
+
+
+def _nonprose(body: str, k: int) -> bool:
+    """True when some use of ``#k`` in ``body`` is a key, code, a name, an option or a setting."""
+    p = f"#{k}(?!\\d)"
+    return bool(
+        re.search(KEY_COMMANDS + rf"(?:\[[^\]]*{p}[^\]]*\]|(?:\[[^\]]*\])?\{{[^{{}}]*{p}[^{{}}]*\}})", body)
+        or re.search(CODE_COMMANDS + p, body)
+        or re.search(NAME_COMMANDS + rf"\s*(?:\[[^\]]*\]\s*)*\{{[^{{}}]*{p}", body)
+        or re.search(rf"\[[^\[\]]*{p}[^\[\]]*\]", body)  # an option list: [fill=#1], [#1]
+        or re.search(rf"=\s*\{{?\s*{p}", body)  # a setting: fill={#1}, width=#1
+        or re.search(rf"\\csname\s*[^{{}}]*{p}", body)
+        or re.search(rf"#{k}\s*(?:pt|em|ex|cm|mm|in|bp)\b", body)  # a length: \hspace{#1pt}
+    )
+
+
+def definitions(text: str) -> dict[str, Definition]:
+    """The ``\\newcommand``/``\\def`` definitions with parameters in ``text``, read as :class:`Definition`."""
+    found: dict[str, Definition] = {}
+    for m in DEFINITION.finditer(text):
+        close = match_brace(text, m.end() - 1, min(len(text), m.end() + MAX_BODY))
+        if close is None:
+            continue
+        body = text[m.end() : close]
+        count = int(m.group(2)) if m.group(2) else len(m.group(4)) // 2
+        nonprose = frozenset(k for k in range(1, count + 1) if _nonprose(body, k))
+        used = frozenset(k for k in range(1, count + 1) if re.search(f"#{k}(?!\\d)", body))
+        found[m.group(1) or m.group(3)] = Definition(count, nonprose, used - nonprose)
+    return found

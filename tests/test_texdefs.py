@@ -1,0 +1,43 @@
+"""What a paper's own definitions say about their arguments: keys, code, names and options are not prose."""
+
+from __future__ import annotations
+
+import pytest
+
+from arxiv_translator.texdefs import definitions
+
+DEFS = r"""
+\newcommand{\secc}[1]{Section~\ref{sec:#1}}
+\newcommand{\Code}[1]{\lstinline@#1@}
+\newcommand{\circlegend}[2]{
+  \begin{tikzpicture}
+    \node[circle,fill={#1},draw=black] (block) [] {};
+    \node[right=0mm of block] {#2};
+  \end{tikzpicture}}
+\newcommand{\hl}[2]{\textcolor{#1}{#2}}
+\newcommand{\fig}[2][0.5]{\includegraphics[width=#1\linewidth]{#2}}
+\def\note#1{\textbf{Note:} #1}
+\newcommand{\gap}[1]{\hspace{#1pt}}
+\newcommand{\unused}[2]{#1 only}
+"""
+
+
+@pytest.mark.parametrize(("name", "count", "nonprose", "text"), [
+    ("secc", 1, {1}, set()),  # a label key
+    ("Code", 1, {1}, set()),  # code
+    ("circlegend", 2, {1}, {2}),  # a colour in an option list, then the node's text
+    ("hl", 2, {1}, {2}),  # \textcolor's colour, then text
+    ("fig", 2, {1, 2}, set()),  # a width option and a file
+    ("note", 1, set(), {1}),  # \def with a parameter: text
+    ("gap", 1, {1}, set()),  # a length
+    ("unused", 2, set(), {1}),  # #2 is never used: neither
+])
+def test_parameters_are_classified(name, count, nonprose, text):
+    found = definitions(DEFS)[name]
+    assert (found.count, set(found.nonprose), set(found.text)) == (count, nonprose, text)
+
+
+def test_unbalanced_definition_is_skipped():
+    found = definitions(r"\newcommand{\broken}[1]{\textbf{#1}" + "x" * 10 + "\n\\newcommand{\\ok}[1]{\\ref{#1}}")
+    assert "ok" not in found or found["ok"].nonprose == {1}  # the broken body swallows what follows, or is skipped
+    assert "broken" not in found or found["broken"].count == 1
