@@ -32,6 +32,7 @@ NAME_COMMANDS = (r"\\(?:color|textcolor|colorbox|fcolorbox|cellcolor|rowcolor|co
                  r"|href|setlength|addtolength|setcounter|addtocounter|value|arabic|roman|alph|fontfamily"
                  r"|hspace|vspace|rule|url|nolinkurl|doi|bibliography|bibliographystyle|newlabel)\*?")
 MAX_BODY = 2000
+_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,9 @@ def _nonprose(body: str, k: int) -> bool:
         re.search(KEY_COMMANDS + rf"(?:\[[^\]]*{p}[^\]]*\]|(?:\[[^\]]*\])?\{{[^{{}}]*{p}[^{{}}]*\}})", body)
         or re.search(CODE_COMMANDS + p, body)
         or re.search(NAME_COMMANDS + rf"\s*(?:\[[^\]]*\]\s*)*\{{[^{{}}]*{p}", body)
-        or re.search(rf"\[[^\[\]]*{p}[^\[\]]*\]", body)  # an option list: [fill=#1], [#1]
-        or re.search(rf"=\s*\{{?\s*{p}", body)  # a setting: fill={#1}, width=#1
+        or re.search(rf"\\[A-Za-z@]+\*?\s*(?:\{{[^{{}}]*\}}\s*)?\[[^\[\]]*{p}[^\[\]]*\]", body)  # options: \node[#1]
+        or any(not m.group(1).startswith("pdf")  # a setting (fill={#1}); PDF metadata (pdfkeywords={#1}) is text
+               for m in re.finditer(rf"([A-Za-z]*)\s*=\s*\{{?\s*{p}", body))
         or re.search(rf"\\csname\s*[^{{}}]*{p}", body)
         or re.search(rf"#{k}\s*(?:pt|em|ex|cm|mm|in|bp)\b", body)  # a length: \hspace{#1pt}
     )
@@ -64,7 +66,7 @@ def definitions(text: str) -> dict[str, Definition]:
         close = match_brace(text, m.end() - 1, min(len(text), m.end() + MAX_BODY))
         if close is None:
             continue
-        body = text[m.end() : close]
+        body = _COMMENT.sub("", text[m.end() : close])
         count = int(m.group(2)) if m.group(2) else len(m.group(4)) // 2
         nonprose = frozenset(k for k in range(1, count + 1) if _nonprose(body, k))
         used = frozenset(k for k in range(1, count + 1) if re.search(f"#{k}(?!\\d)", body))

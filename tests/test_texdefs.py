@@ -19,6 +19,10 @@ DEFS = r"""
 \def\note#1{\textbf{Note:} #1}
 \newcommand{\gap}[1]{\hspace{#1pt}}
 \newcommand{\unused}[2]{#1 only}
+\newcommand{\todo}[1]{{\color{red} {[TODO: #1]}}}
+\def\kw#1{%
+%  \ref{#1}
+  \hypersetup{pdfkeywords={#1}}{\bf Keywords:} #1}
 """
 
 
@@ -31,6 +35,8 @@ DEFS = r"""
     ("note", 1, set(), {1}),  # \def with a parameter: text
     ("gap", 1, {1}, set()),  # a length
     ("unused", 2, set(), {1}),  # #2 is never used: neither
+    ("todo", 1, set(), {1}),  # brackets typeset in text are no option list
+    ("kw", 1, set(), {1}),  # PDF metadata is text; a commented-out \ref is no use
 ])
 def test_parameters_are_classified(name, count, nonprose, text):
     found = definitions(DEFS)[name]

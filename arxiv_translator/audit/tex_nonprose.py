@@ -180,7 +180,10 @@ def blank_arguments(text: str, keys: dict[str, set[int]] | None = None) -> str:
     """``text`` with the arguments that are not prose (:data:`NONPROSE_ARGS`, the paper's key macros ``keys``,
     ``\\def`` bodies) turned into spaces; offsets unchanged.  Run before the commands are stripped."""
     chars = list(text)
-    _blank_arguments(text, chars, {**NONPROSE_ARGS, **{name: tuple(sorted(k)) for name, k in (keys or {}).items()}})
+    commands = dict(NONPROSE_ARGS)
+    for name, k in (keys or {}).items():  # the paper's definitions add to what is known, never take away
+        commands[name] = tuple(sorted(set(commands.get(name, ())) | set(k)))
+    _blank_arguments(text, chars, commands)
     for m in _DEF.finditer(text):  # \def\Secref#1{Section~\ref{#1}}: a definition
         close = match_brace(text, m.end() - 1, min(len(text), m.end() + 8000))
         if close is not None:
