@@ -72,3 +72,22 @@ def definitions(text: str) -> dict[str, Definition]:
         used = frozenset(k for k in range(1, count + 1) if re.search(f"#{k}(?!\\d)", body))
         found[m.group(1) or m.group(3)] = Definition(count, nonprose, used - nonprose)
     return found
+
+
+_VERBATIM_ENV = re.compile(r"\\(?:lstnewenvironment|DefineVerbatimEnvironment|newtcblisting|renewtcblisting|NewTCBListing"
+                           r"|DeclareTCBListing|ProvideTCBListing)\s*\*?\s*\{\s*([A-Za-z@]+\*?)\s*\}")
+_VERBATIM_NEWENV = re.compile(r"\\(?:re)?newenvironment\s*\*?\s*\{\s*([A-Za-z@]+\*?)\s*\}\s*(?:\[\d\]\s*)?"
+                              r"\{[^{}]{0,80}?\\(?:verbatim|Verbatim|lstlisting|minted)(?![A-Za-z])")
+_MINTED = re.compile(r"\\newminted\s*(?:\[\s*([A-Za-z@]+)\s*\])?\s*\{\s*([A-Za-z0-9+#-]+)\s*\}")
+_SHORT_VERB = re.compile(r"\\(?:MakeShortVerb|DefineShortVerb|lstMakeShortInline)\*?\s*(?:\[[^\]\n]*\]\s*)?"
+                         r"\{?\s*\\?([^\sA-Za-z0-9{}\\%])")
+
+
+def verbatim_declarations(text: str) -> tuple[set[str], set[str]]:
+    """Environments ``text`` declares verbatim (``\\lstnewenvironment{code}``, ``\\DefineVerbatimEnvironment``,
+    ``\\newtcblisting``, ``\\newminted{python}`` -> ``pythoncode``, a ``\\newenvironment`` that opens
+    ``\\verbatim``), and the characters it makes short ``\\verb`` delimiters (``\\DefineShortVerb{\\|}``)."""
+    text = _COMMENT.sub("", text)
+    envs = {m.group(1) for m in _VERBATIM_ENV.finditer(text)} | {m.group(1) for m in _VERBATIM_NEWENV.finditer(text)}
+    envs |= {m.group(1) or m.group(2) + "code" for m in _MINTED.finditer(text)}
+    return envs, {m.group(1) for m in _SHORT_VERB.finditer(text)}

@@ -67,3 +67,19 @@ class UrlArgsParser(MacroStandardArgsParser):
             argnlist += argd.argnlist
             end = rpos + rlen
         return ParsedMacroArgs(argspec="{" + self.rest, argnlist=argnlist), pos, end - pos
+
+
+class ShortVerbParser(VerbatimArgsParser):
+    """``|code|`` after ``\\DefineShortVerb{\\|}``: the characters up to the next ``|`` on the line, verbatim."""
+
+    def __init__(self, char: str) -> None:
+        super().__init__(verbatim_arg_type="verb-delimited-by-char")
+        self.char = char
+
+    def parse_args(self, w, pos, parsing_state=None):  # noqa: D102 - pylatexenc's hook
+        close, nl = w.s.find(self.char, pos), w.s.find("\n", pos)
+        if close < 0 or (0 <= nl < close):  # no closing character on the line: a lone character
+            close = pos - 1
+        node = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars=w.s[pos:max(pos, close)],
+                           pos=pos, len=max(0, close - pos))
+        return ParsedVerbatimArgs(verbatim_chars_node=node), pos, max(0, close + 1 - pos)

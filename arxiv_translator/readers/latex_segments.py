@@ -102,9 +102,11 @@ class Segmenter(RunsMixin, ExtrasMixin):
     """Collects the segments of one file; see the module docstring."""
 
     def __init__(self, rel: str, text: str, theorem_envs: set[str] | frozenset[str] = frozenset(),
-                 definitions: dict[str, Definition] | None = None) -> None:
+                 definitions: dict[str, Definition] | None = None, verbatim_envs: set[str] = frozenset(),
+                 short_verbs: set[str] = frozenset()) -> None:
         self.theorem_envs = theorem_envs
         self.definitions = definitions or {}  # the paper's own macro definitions (what their arguments are)
+        self.verbatim_envs, self.short_verbs = verbatim_envs, short_verbs  # \lstnewenvironment{code}, |code|
         self.rel = rel
         self.text = text
         self.segments: list[Segment] = []
@@ -152,6 +154,8 @@ class Segmenter(RunsMixin, ExtrasMixin):
             elif isinstance(node, LatexSpecialsNode):
                 if node.specials_chars == "&" and tabular:
                     self._flush(kind)
+                elif node.specials_chars in self.short_verbs:  # |code| after \DefineShortVerb{\|}
+                    self._atom("code", node.pos, node.pos + node.len)
                 elif node.specials_chars in ("~", "&"):
                     self._atom("space" if node.specials_chars == "~" else "command", node.pos, node.pos + node.len)
                 else:
@@ -319,7 +323,7 @@ class Segmenter(RunsMixin, ExtrasMixin):
         if name in PROSE_ARG_ENVS:  # a drawn tree stays; the sentences in its nodes are prose
             self._prose_args_in_drawing(node.nodelist)
             return
-        if name in PROTECTED_ENVS:
+        if name in PROTECTED_ENVS or name in self.verbatim_envs:
             return
         if name in TABULAR_ENVS:
             self.tables.append((start, end))

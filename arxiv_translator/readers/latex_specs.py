@@ -13,7 +13,7 @@ import re
 from pylatexenc.latexwalker import get_default_latex_context_db
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, SpecialsSpec
 
-from arxiv_translator.readers.latex_argparsers import BareInputArgsParser, UrlArgsParser, VerbatimEnvParser
+from arxiv_translator.readers.latex_argparsers import BareInputArgsParser, ShortVerbParser, UrlArgsParser, VerbatimEnvParser
 from arxiv_translator.readers.latex_prose_args import TEMPLATE_MACROS
 
 #: Environments whose body is math: protected whole, inline in their sentence.
@@ -160,12 +160,16 @@ THEOREM_ENVS = {
 }
 
 
-def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozenset()):
-    """pylatexenc's default context plus our specs and the paper's own macros and theorem environments."""
+def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozenset(),
+                    verbatim_envs: set[str] = frozenset(), short_verbs: set[str] = frozenset()):
+    """pylatexenc's default context plus our specs and the paper's own macros, theorem and verbatim environments
+    and short ``\\verb`` characters."""
     # Only the specials that matter for segmentation: fewer specials, faster tokenizing.
     default = get_default_latex_context_db()
     db = default.filter_context(keep_which=["macros", "environments"])
-    db.add_context_category("arxiv-translator-specials", specials=[SpecialsSpec("~"), SpecialsSpec("&")])
+    specials = [SpecialsSpec("~"), SpecialsSpec("&")]
+    specials += [SpecialsSpec(c, args_parser=ShortVerbParser(c)) for c in sorted(short_verbs) if c not in "~&"]
+    db.add_context_category("arxiv-translator-specials", specials=specials)
     macros = [MacroSpec(name, spec) for name, spec in EXTRA_MACROS.items()]
     macros += [MacroSpec(name, spec) for name, spec in user_macros.items()
                if name not in STANDARD_MACROS and default.get_macro_spec(name) is None]
@@ -175,7 +179,7 @@ def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozen
     macros += [MacroSpec("href", args_parser=UrlArgsParser("{"))]
     envs = [EnvironmentSpec(name, "[") for name in sorted(THEOREM_ENVS | set(theorem_envs))]
     envs += [EnvironmentSpec(name, spec) for name, spec in EXTRA_ENVS.items()]
-    envs += [EnvironmentSpec(name, args_parser=VerbatimEnvParser(name)) for name in sorted(VERBATIM_ENVS)]
+    envs += [EnvironmentSpec(name, args_parser=VerbatimEnvParser(name)) for name in sorted(VERBATIM_ENVS | set(verbatim_envs))]
     db.add_context_category("arxiv-translator", macros=macros, environments=envs, prepend=True)
     return db
 

@@ -108,3 +108,21 @@ def test_template_macros_end_to_end(tmp_path, monkeypatch):
     assert report["segments"]["failed"] == 0
     rows = [json.loads(line) for line in (out / "segments.jsonl").read_text(encoding="utf-8").splitlines()]
     assert any("Jacobian" in row["source"] for row in rows)
+
+
+def test_the_papers_own_verbatim_environments_and_short_verbs(tmp_path):
+    """``\\lstnewenvironment{code}`` and ``\\DefineShortVerb{\\|}`` (fancyvrb): what is quoted in them is code,
+    even ``\\end{document}`` or an unbalanced brace; the prose after them is still read."""
+    preamble = "\\usepackage{listings,fancyvrb}\n\\lstnewenvironment{code}{}{}\n\\DefineShortVerb{\\|}"
+    body = ("The class is loaded like this:\n\\begin{code}\n\\documentclass{scrreprt}\n\\begin{document} { \n"
+            "\\end{document}\n\\end{code}\n\nWrite |\\end{document}| and |{| at the end of the file.\n\n"
+            "\\section{Later section}\nThis paragraph is still translated.")
+    root = make_tree(tmp_path, body, preamble)
+    doc = LatexReader().read(root)
+    mask_document(doc)
+    sources = [seg.source for seg in doc.segments()]
+    assert "Later section" in sources and "This paragraph is still translated." in sources, sources
+    assert not any("documentclass" in s or "scrreprt" in s for s in sources), sources
+    line = next(seg for seg in doc.segments() if seg.source.startswith("Write"))
+    assert "\\end{document}" not in line.masked and "at the end of the file." in line.masked, line.masked
+    assert not doc.kept, doc.kept
