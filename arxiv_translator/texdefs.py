@@ -32,6 +32,7 @@ NAME_COMMANDS = (r"\\(?:color|textcolor|colorbox|fcolorbox|cellcolor|rowcolor|co
                  r"|href|setlength|addtolength|setcounter|addtocounter|value|arabic|roman|alph|fontfamily"
                  r"|hspace|vspace|rule|url|nolinkurl|doi|bibliography|bibliographystyle|newlabel)\*?")
 MAX_BODY = 2000
+_DEFINES = re.compile(r"\\(?:(?:re)?newcommand|providecommand|DeclareRobustCommand|[gex]?def|let|newenvironment)(?![A-Za-z])")
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 
 
@@ -68,7 +69,10 @@ def definitions(text: str) -> dict[str, Definition]:
             continue
         body = _COMMENT.sub("", text[m.end() : close])
         count = int(m.group(2)) if m.group(2) else len(m.group(4)) // 2
-        nonprose = frozenset(k for k in range(1, count + 1) if _nonprose(body, k))
+        if _DEFINES.search(body):  # a macro that defines macros (\ndef{\ax}{ax}): its arguments are names
+            nonprose = frozenset(range(1, count + 1))
+        else:
+            nonprose = frozenset(k for k in range(1, count + 1) if _nonprose(body, k))
         used = frozenset(k for k in range(1, count + 1) if re.search(f"#{k}(?!\\d)", body))
         found[m.group(1) or m.group(3)] = Definition(count, nonprose, used - nonprose)
     return found

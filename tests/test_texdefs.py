@@ -19,6 +19,7 @@ DEFS = r"""
 \def\note#1{\textbf{Note:} #1}
 \newcommand{\gap}[1]{\hspace{#1pt}}
 \newcommand{\unused}[2]{#1 only}
+\newcommand{\ndef}[2]{\newcommand{#1}{\name{#2}}}
 \newcommand{\todo}[1]{{\color{red} {[TODO: #1]}}}
 \def\kw#1{%
 %  \ref{#1}
@@ -35,6 +36,7 @@ DEFS = r"""
     ("note", 1, set(), {1}),  # \def with a parameter: text
     ("gap", 1, {1}, set()),  # a length
     ("unused", 2, set(), {1}),  # #2 is never used: neither
+    ("ndef", 2, {1, 2}, set()),  # a macro that defines macros: names (named-tensor-notation's axis names)
     ("todo", 1, set(), {1}),  # brackets typeset in text are no option list
     ("kw", 1, set(), {1}),  # PDF metadata is text; a commented-out \ref is no use
 ])
