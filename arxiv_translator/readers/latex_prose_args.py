@@ -35,10 +35,13 @@ TEMPLATE_MACROS = {
     "tablerefs": "{", "tablehead": "{",
     # ACM CCS concepts, nomencl / asmeconf nomenclature entries and headings
     "ccsdesc": "[{", "nomenclature": "[{{", "entry": "{{", "EntryHeading": "{",
+    # running heads (LNCS, AASTeX, elsarticle ...): a short title set at the top of each page
+    "titlerunning": "{", "shorttitle": "{", "runningtitle": "{",
 }
 #: Of those, the macros whose last argument is prose however short it is.
 TEMPLATE_PROSE = {"colhead", "nocolhead", "tablecaption", "tablecomments", "tablenotetext", "tablerefs", "ccsdesc",
-                  "nomenclature", "entry", "EntryHeading"}
+                  "nomenclature", "entry", "EntryHeading", "titlerunning", "shorttitle", "runningtitle",
+                  "icmltitlerunning"}
 #: Of those, the macros whose argument is walked as a block of table cells (``\\tablehead{\\colhead{..} & ..}``).
 TEMPLATE_CONTAINERS = {"tablehead"}
 #: Prefixes of macro families whose arguments are names, never prose (beamer templates, algorithm2e keywords,

@@ -52,6 +52,8 @@ SENT = [  # (body, preamble, words the translator must be shown)
                  "\\end{nomenclature}", "", ["Greek letters", "Thermal diffusivity"], id="asmeconf-nomenclature"),
     pytest.param(r"Legend: \circlegend{{green!20}}{Dual potentials} \hspace{2mm} \circlegend{{red!20}}{Couplings}",
                  CIRCLEGEND, ["Dual potentials", "Couplings"], id="own-macro-sets-text"),
+    pytest.param(r"\maketitle\titlerunning{Sparse Models} \shorttitle{Sample article}", "",
+                 ["Sparse Models", "Sample article"], id="running-heads"),
     pytest.param(r"\begin{axiom}[A Sample Axiom] This is an axiom.\end{axiom}", "", ["A Sample Axiom"],
                  id="theorem-title-of-class-environment"),
 ]
