@@ -16,7 +16,8 @@ argument is sent to the translator only when it is clearly natural language:
 * any words at all for the macros of publishers' classes whose last argument is
   text by definition (:data:`TEMPLATE_PROSE`: AASTeX's ``\\colhead{Common}``,
   ACM's ``\\ccsdesc[300]{Computer systems organization~Robotics}``, nomencl's
-  ``\\nomenclature``), which the reader also gives argument specs
+  ``\\nomenclature``), which the reader also gives argument specs (``\\entry`` of asmeconf only a spec: a
+  generic name, its description must pass the two-word test)
   (:data:`TEMPLATE_MACROS`; a paper's own definition of the same name wins).
 """
 
@@ -40,7 +41,7 @@ TEMPLATE_MACROS = {
 }
 #: Of those, the macros whose last argument is prose however short it is.
 TEMPLATE_PROSE = {"colhead", "nocolhead", "tablecaption", "tablecomments", "tablenotetext", "tablerefs", "ccsdesc",
-                  "nomenclature", "entry", "EntryHeading", "titlerunning", "shorttitle", "runningtitle",
+                  "nomenclature", "EntryHeading", "titlerunning", "shorttitle", "runningtitle",
                   "icmltitlerunning"}
 #: Of those, the macros whose argument is walked as a block of table cells (``\\tablehead{\\colhead{..} & ..}``).
 TEMPLATE_CONTAINERS = {"tablehead"}
@@ -55,6 +56,8 @@ _WORD2 = re.compile(r"[A-Za-z]{2}")
 PROSE_WORD = re.compile(r"(?<![\\A-Za-z@])[A-Za-z][a-z]{2,}(?![A-Za-z])")
 _NOT_PROSE = re.compile(r"[=_@]|<<|>>|\b(?:pdf|ps|dvipdfmx|x):|\w/\w+/|\.(?:tex|pdf|png|jpe?g|eps|sty|cls|txt)\b|://")
 #: Words of letters (a hyphen or apostrophe inside), separated by blanks: nothing else.
+#: A bracketed annotation after the words (units: ``Thermal diffusivity [m$^2$ s$^{-1}$]``), left aside.
+_UNITS = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\))\s*$")
 _PLAIN = re.compile(r"\s*[A-Za-z]+(?:['-][A-Za-z]+)*(?:\s+[A-Za-z]+(?:['-][A-Za-z]+)*)*\s*")
 
 
@@ -88,7 +91,7 @@ def plain_words(nodes: list, least: int) -> bool:
             parts.append(" ")
         else:  # a command or a group inside: not plain words
             return False
-    text = "".join(parts)
+    text = _UNITS.sub(" ", "".join(parts))
     return bool(_PLAIN.fullmatch(text)) and len(text.split()) >= least and bool(PROSE_WORD.search(text))
 
 

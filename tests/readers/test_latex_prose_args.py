@@ -48,8 +48,8 @@ SENT = [  # (body, preamble, words the translator must be shown)
     pytest.param("\\nomenclature{$J$}{Jacobian Matrix}%\n\\nomenclature[g$\\Delta$]{$\\Delta x$}{Displacement}%\n"
                  "\\nomenclature{$F$}{Force, N}", "", ["Jacobian Matrix", "Displacement", "Force, N"],
                  id="nomencl"),
-    pytest.param("\\begin{nomenclature}\n\\EntryHeading{Greek letters}\n\\entry{$\\alpha$}{Thermal diffusivity}\n"
-                 "\\end{nomenclature}", "", ["Greek letters", "Thermal diffusivity"], id="asmeconf-nomenclature"),
+    pytest.param("\\begin{nomenclature}\n\\EntryHeading{Greek letters}\n"
+                 "\\entry{$\\alpha$}{Thermal diffusivity [m$^2$ s$^{-1}$]}\n\\end{nomenclature}", "", ["Greek letters", "Thermal diffusivity"], id="asmeconf-nomenclature"),
     pytest.param(r"Legend: \circlegend{{green!20}}{Dual potentials} \hspace{2mm} \circlegend{{red!20}}{Couplings}",
                  CIRCLEGEND, ["Dual potentials", "Couplings"], id="own-macro-sets-text"),
     pytest.param(r"\maketitle\titlerunning{Sparse Models} \shorttitle{Sample article}", "",
@@ -80,6 +80,7 @@ KEPT = [  # (body, preamble, text the translator must never be shown)
     pytest.param(r"\SetKwIF{If}{ElseIf}{Else}{if}{then}{else if}{else}{end if} Some text here.", "", "end if",
                  id="algorithm2e-keywords"),
     pytest.param(r"\mymacro{alpha}{dark-blue} Some text here.", "", "dark-blue", id="one-word-unknown"),
+    pytest.param(r"\entry{smith2020}{article} Some text here.", "", "article", id="generic-entry-one-word"),
     pytest.param(r"\mymacro{alpha}{line width=2pt} Some text here.", "", "width", id="setting"),
     pytest.param(r"\mymacro{alpha}{figs/plot.pdf} Some text here.", "", "plot", id="file-name"),
     pytest.param(r"\mymacro{alpha}{positioning, calc} Some text here.", "", "positioning", id="comma-list"),
