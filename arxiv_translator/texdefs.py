@@ -32,7 +32,7 @@ NAME_COMMANDS = (r"\\(?:color|textcolor|colorbox|fcolorbox|cellcolor|rowcolor|co
                  r"|href|setlength|addtolength|setcounter|addtocounter|value|arabic|roman|alph|fontfamily"
                  r"|hspace|vspace|rule|url|nolinkurl|doi|bibliography|bibliographystyle|newlabel)\*?")
 MAX_BODY = 2000
-_DEFINES = re.compile(r"\\(?:(?:re)?newcommand|providecommand|DeclareRobustCommand|[gex]?def|let|newenvironment)(?![A-Za-z])")
+_DEFINES = re.compile(r"\\(?:(?:re)?newcommand|providecommand|DeclareRobustCommand|[gex]?def|(?:re)?newenvironment)(?![A-Za-z])")
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 
 
@@ -60,6 +60,34 @@ def _nonprose(body: str, k: int) -> bool:
     )
 
 
+def _inner_definitions(body: str) -> list[tuple[int, int]]:
+    """Spans of the definitions inside a macro's body (name, parameters and body of each)."""
+    spans = []
+    for m in _DEFINES.finditer(body):
+        j = m.end()
+        while j < len(body) and body[j] in " \t\n*":
+            j += 1
+        if body.startswith("{", j):  # the name: {\foo} or {#1}
+            close = match_brace(body, j, len(body))
+            j = len(body) if close is None else close + 1
+        else:  # \foo or #1
+            j += 1
+            while j < len(body) and (body[j].isalpha() or body[j] == "@" or body[j].isdigit()):
+                j += 1
+        while True:  # [n][default] or #1#2
+            while j < len(body) and body[j] in " \t\n":
+                j += 1
+            if body.startswith("[", j) and body.find("]", j) > 0:
+                j = body.find("]", j) + 1
+            elif body.startswith("#", j):
+                j += 2
+            else:
+                break
+        close = match_brace(body, j, len(body)) if body.startswith("{", j) else None
+        spans.append((m.start(), j if close is None else close + 1))
+    return spans
+
+
 def definitions(text: str) -> dict[str, Definition]:
     """The ``\\newcommand``/``\\def`` definitions with parameters in ``text``, read as :class:`Definition`."""
     found: dict[str, Definition] = {}
@@ -69,10 +97,9 @@ def definitions(text: str) -> dict[str, Definition]:
             continue
         body = _COMMENT.sub("", text[m.end() : close])
         count = int(m.group(2)) if m.group(2) else len(m.group(4)) // 2
-        if _DEFINES.search(body):  # a macro that defines macros (\ndef{\ax}{ax}): its arguments are names
-            nonprose = frozenset(range(1, count + 1))
-        else:
-            nonprose = frozenset(k for k in range(1, count + 1) if _nonprose(body, k))
+        inner = _inner_definitions(body)  # \ndef{\ax}{ax} -> \newcommand{#1}{\name{#2}}: names, not prose
+        nonprose = frozenset(k for k in range(1, count + 1)
+                             if _nonprose(body, k) or any(re.search(f"#{k}(?!\\d)", body[a:b]) for a, b in inner))
         used = frozenset(k for k in range(1, count + 1) if re.search(f"#{k}(?!\\d)", body))
         found[m.group(1) or m.group(3)] = Definition(count, nonprose, used - nonprose)
     return found
