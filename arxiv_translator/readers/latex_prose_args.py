@@ -56,8 +56,9 @@ _WORD2 = re.compile(r"[A-Za-z]{2}")
 PROSE_WORD = re.compile(r"(?<![\\A-Za-z@])[A-Za-z][a-z]{2,}(?![A-Za-z])")
 _NOT_PROSE = re.compile(r"[=_@]|<<|>>|\b(?:pdf|ps|dvipdfmx|x):|\w/\w+/|\.(?:tex|pdf|png|jpe?g|eps|sty|cls|txt)\b|://")
 #: Words of letters (a hyphen or apostrophe inside), separated by blanks: nothing else.
-#: A bracketed annotation after the words (units: ``Thermal diffusivity [m$^2$ s$^{-1}$]``), left aside.
-_UNITS = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\))\s*$")
+#: A bracketed annotation or a final mark after the words (``Thermal diffusivity [m$^2$ s$^{-1}$]``,
+#: ``Prandtl number, $\\nu/\\alpha$``), left aside.
+_UNITS = re.compile(r"\s*(?:\[[^\[\]]*\]|\([^()]*\)|[,;:.])\s*$")
 _PLAIN = re.compile(r"\s*[A-Za-z]+(?:['-][A-Za-z]+)*(?:\s+[A-Za-z]+(?:['-][A-Za-z]+)*)*\s*")
 
 

@@ -49,7 +49,9 @@ SENT = [  # (body, preamble, words the translator must be shown)
                  "\\nomenclature{$F$}{Force, N}", "", ["Jacobian Matrix", "Displacement", "Force, N"],
                  id="nomencl"),
     pytest.param("\\begin{nomenclature}\n\\EntryHeading{Greek letters}\n"
-                 "\\entry{$\\alpha$}{Thermal diffusivity [m$^2$ s$^{-1}$]}\n\\end{nomenclature}", "", ["Greek letters", "Thermal diffusivity"], id="asmeconf-nomenclature"),
+                 "\\entry{$\\alpha$}{Thermal diffusivity [m$^2$ s$^{-1}$]}\n\\entry{Pr}{Prandtl number, $\\nu/\\alpha$}\n"
+                 "\\end{nomenclature}", "", ["Greek letters", "Thermal diffusivity", "Prandtl number"],
+                 id="asmeconf-nomenclature"),
     pytest.param(r"Legend: \circlegend{{green!20}}{Dual potentials} \hspace{2mm} \circlegend{{red!20}}{Couplings}",
                  CIRCLEGEND, ["Dual potentials", "Couplings"], id="own-macro-sets-text"),
     pytest.param(r"\maketitle\titlerunning{Sparse Models} \shorttitle{Sample article}", "",
