@@ -9,7 +9,7 @@ short argument only when the definition sets it as text.
 
 A parameter is **not prose** when any use of it in the body is a key
 (``\\ref``, ``\\label``, ``\\cite``...), code (``\\texttt``, ``\\lstinline``,
-``\\verb``, ``\\url``), a colour, a file or an environment name, part of an
+``\\verb``, ``\\url``, anything set in typewriter type), a colour, a file or an environment name, part of an
 option list ``[...]``, a setting (``key=#1``) or a control-sequence name
 (``\\csname #1``); it is **text** when it is used and none of its uses is one of
 those.  Pure text scanning: nothing is expanded.
@@ -56,6 +56,8 @@ def _nonprose(body: str, k: int) -> bool:
         or any(not m.group(1).startswith("pdf")  # a setting (fill={#1}); PDF metadata (pdfkeywords={#1}) is text
                for m in re.finditer(rf"([A-Za-z]*)\s*=\s*\{{?\s*{p}", body))
         or re.search(rf"\\csname\s*[^{{}}]*{p}", body)
+        or re.search(rf"\\[A-Za-z]*tt[A-Za-z]*(?![A-Za-z])[^{{}}#]*{p}", body)  # typewriter: \ttfamily #1, \ntt\bslash#1
+        or re.search(rf"\\(?:bslash|textbackslash|string|char)(?![A-Za-z])\s*{p}", body)  # a command's name
         or re.search(rf"#{k}\s*(?:pt|em|ex|cm|mm|in|bp)\b", body)  # a length: \hspace{#1pt}
     )
 

@@ -21,6 +21,7 @@ DEFS = r"""
 \newcommand{\unused}[2]{#1 only}
 \newcommand{\ndef}[2]{\newcommand{#1}{\name{#2}}}
 \newcommand{\customfootnotetext}[2]{{\renewcommand{\thefootnote}{#1}\footnotetext[0]{#2}}}
+\newcommand{\cn}[1]{{\protect\ntt\bslash#1}}
 \newcommand{\todo}[1]{{\color{red} {[TODO: #1]}}}
 \def\kw#1{%
 %  \ref{#1}
@@ -39,6 +40,7 @@ DEFS = r"""
     ("unused", 2, set(), {1}),  # #2 is never used: neither
     ("ndef", 2, {1, 2}, set()),  # a macro that defines macros: names (named-tensor-notation's axis names)
     ("customfootnotetext", 2, {1}, {2}),  # the mark defines \thefootnote, the note is text (datacomp)
+    ("cn", 1, {1}, set()),  # a command's name in typewriter type (aomart's sample)
     ("todo", 1, set(), {1}),  # brackets typeset in text are no option list
     ("kw", 1, set(), {1}),  # PDF metadata is text; a commented-out \ref is no use
 ])

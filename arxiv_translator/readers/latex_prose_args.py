@@ -12,7 +12,8 @@ argument is sent to the translator only when it is clearly natural language:
   ``\\nomenclature{$J$}{Jacobian Matrix}``, ``\\circlegend{{green!20}}{Dual potentials}``)
   when the call has other arguments (the short one is then a description, not
   a name: ``\\usebeamertemplate{frame title}`` has one argument and stays), or
-  one such word when the paper's own definition sets the argument as text;
+  whatever the call when the paper's own definition sets the argument as text (one word,
+  ``\\pkg{amsmath}``, ``\\method{Ours}``, is too often a name and stays);
 * any words at all for the macros of publishers' classes whose last argument is
   text by definition (:data:`TEMPLATE_PROSE`: AASTeX's ``\\colhead{Common}``,
   ACM's ``\\ccsdesc[300]{Computer systems organization~Robotics}``, nomencl's
@@ -115,5 +116,5 @@ def argument_is_prose(name: str, nodes: list, n_args: int, definition: Definitio
     if is_prose(nodes):
         return True
     if definition is not None and definition.count in definition.text:
-        return plain_words(nodes, 1)
+        return plain_words(nodes, 2)  # one word (\pkg{amsmath}, \method{Ours}) is too often a name
     return n_args >= 2 and plain_words(nodes, 2)
