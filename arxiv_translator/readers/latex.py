@@ -38,7 +38,7 @@ _CLASS_LINE = re.compile(r"^[ \t]*\\documentclass\b", re.M)
 _DOC_MARK = re.compile(r"\\(begin|end)\s*\{document\}")
 #: Where ``\\end{document}`` is text, not the end: a verbatim environment or an inline ``\\verb|...|``.
 _VERBATIM = re.compile(r"\\begin\{(verbatim|Verbatim|lstlisting|minted|comment)\*?\}.*?\\end\{\1\*?\}"
-                       r"|\\(?:verb|lstinline)\*?([^A-Za-z\s*])[^\n]*?\2", re.S)
+                       r"|\\(?:verb|lstinline|Verb|mintinline\{\w*\})\*?(?:\[[^\]\n]*\])?([^A-Za-z\s*\[{])[^\n]*?\2", re.S)
 
 
 class LatexReader:

@@ -30,6 +30,7 @@ _WORD = re.compile(r"[A-Za-z@]+")
 _URLS = {"url", "href", "nolinkurl", "path"}
 _BRACKETED = {"twocolumn"}
 _VERB = re.compile(r"(verb|lstinline|mintinline|Verb)\*?")
+_VERB_OPTIONS = re.compile(r"(\[[^\]\n]*\])?(\{\w*\})?")
 
 
 @dataclass
@@ -136,6 +137,10 @@ class _Scan:
                 close = text.find("}", after, end)
                 i = after if close < 0 else close + 1
                 continue
+            if _VERB.fullmatch(name):  # \lstinline[style=x]|..|, \mintinline{lang}!..!: skip the options first
+                opts = _VERB_OPTIONS.match(text, after, end)
+                if opts is not None and (opts.group(1) or name == "mintinline"):
+                    after = opts.end() if name == "mintinline" else opts.end(1)
             if _VERB.fullmatch(name) and after < end and text[after] not in " \t\n{[":
                 close = text.find(text[after], after + 1, end)
                 nl = text.find("\n", after + 1, end)

@@ -13,7 +13,8 @@ import re
 from pylatexenc.latexwalker import get_default_latex_context_db
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, SpecialsSpec
 
-from arxiv_translator.readers.latex_argparsers import BareInputArgsParser, ShortVerbParser, UrlArgsParser, VerbatimEnvParser
+from arxiv_translator.readers.latex_argparsers import (BareInputArgsParser, InlineCodeParser, ShortVerbParser, UrlArgsParser,
+                                                       VerbatimEnvParser)
 from arxiv_translator.readers.latex_prose_args import TEMPLATE_MACROS
 
 #: Environments whose body is math: protected whole, inline in their sentence.
@@ -177,6 +178,8 @@ def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozen
     macros += [MacroSpec(name, args_parser=BareInputArgsParser()) for name in ("input", "include")]
     macros += [MacroSpec(name, args_parser=UrlArgsParser()) for name in ("url", "nolinkurl", "path")]
     macros += [MacroSpec("href", args_parser=UrlArgsParser("{"))]
+    macros += [MacroSpec(name, args_parser=InlineCodeParser()) for name in ("lstinline", "Verb")]
+    macros += [MacroSpec("mintinline", args_parser=InlineCodeParser(language=True))]
     envs = [EnvironmentSpec(name, "[") for name in sorted(THEOREM_ENVS | set(theorem_envs))]
     envs += [EnvironmentSpec(name, spec) for name, spec in EXTRA_ENVS.items()]
     envs += [EnvironmentSpec(name, args_parser=VerbatimEnvParser(name)) for name in sorted(VERBATIM_ENVS | set(verbatim_envs))]

@@ -138,3 +138,15 @@ def test_the_papers_own_verbatim_environments_and_short_verbs(tmp_path):
     line = next(seg for seg in doc.segments() if seg.source.startswith("Write"))
     assert "\\end{document}" not in line.masked and "at the end of the file." in line.masked, line.masked
     assert not doc.kept, doc.kept
+
+
+def test_inline_code_with_any_delimiter_is_code(tmp_path):
+    """``\\lstinline|..|``, ``\\lstinline[..]!..!``, ``\\mintinline{lang}|..|``, ``\\Verb|..|``: the code (even an
+    unbalanced brace or ``\\end{document}``) is protected whole, the sentence around it is prose."""
+    body = ("Headings from level \\lstinline|chapter{| until \\lstinline[language=C]!x}! are set, "
+            "as \\mintinline{python}|f(x)| and \\Verb|\\end{document}| show here.\n\nThe next paragraph.\n\n"
+            "A brace in code \\lstinline[language=C]!if (x) {! costs nothing.\n\nThe last paragraph.")
+    shown = masked_texts(make_tree(tmp_path, body))
+    assert "chapter" not in shown and "x}" not in shown and "f(x)" not in shown, shown
+    assert "Headings from level" in shown and "show here." in shown and "The next paragraph." in shown, shown
+    assert "costs nothing." in shown and "The last paragraph." in shown, shown
