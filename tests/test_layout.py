@@ -18,6 +18,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "arxiv_translator"
 #: Lowest first.  Units on one layer may not import each other either.
 LAYERS: list[set[str]] = [
     {"version", "errors", "brackets", "texscan", "placeholders", "lean", "sync"},
+    {"texdefs"},
     {"document_attrs", "assets", "events", "encoding", "network", "config", "mupdf"},
     {"document_outline"},
     {"document"},

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from arxiv_translator.texdefs import definitions
 from arxiv_translator.texscan import match_brace
 
 #: Command -> the (1-based) ``{}`` arguments that are never prose; ``0``: all of its first N (see below).
@@ -80,10 +81,6 @@ _GLUE = re.compile(rf"{_DIMENSION}(?:\s*(?:plus|minus)\s*{_DIMENSION})+")
 #: A key: letters, then a colon-separated path without spaces (``sec:exp:sym_teacher``, ``fig:teaser-v2``).
 _KEY = re.compile(r"\s*[A-Za-z][\w.-]*(?::[\w.:/+-]+)+\s*")
 _CALL_ARG = re.compile(r"\\[A-Za-z@]+\*?\s*(?:\[[^\]]*\]\s*)*\{")
-_KEY_COMMANDS = r"\\(?:ref|eqref|autoref|Autoref|cref|Cref|label|cite[A-Za-z]*|pageref|nameref|vref|hyperref)\*?"
-_CODE_COMMANDS = r"\\(?:texttt|lstinline|mintinline|verb|path|url)(?![A-Za-z])[^#]{0,60}"
-_DEFINITION = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\s*\\([A-Za-z@]+)\s*\}?\s*\[(\d)\]\s*(?:\[[^\]]*\]\s*)?\{"
-                         r"|\\[gex]?def\s*\\([A-Za-z@]+)((?:#\d)+)\s*\{")
 MAX_STYLE_BYTES = 1_000_000
 
 
@@ -119,8 +116,9 @@ def _split_items(content: str) -> list[str]:
 
 
 def key_macros(root: Path) -> dict[str, set[int]]:
-    """The paper's macros whose arguments are keys or code: ``\\secc`` -> {1} for
-    ``\\newcommand{\\secc}[1]{.. \\ref{sec:#1}}``, ``\\Code`` -> {1} for ``\\newcommand{\\Code}[1]{\\lstinline@#1@}``.
+    """The paper's macros whose arguments are keys, code, names or options: ``\\secc`` -> {1} for
+    ``\\newcommand{\\secc}[1]{.. \\ref{sec:#1}}``, ``\\Code`` -> {1} for ``\\newcommand{\\Code}[1]{\\lstinline@#1@}``
+    (see :mod:`arxiv_translator.texdefs`).
 
     Read from every ``.tex`` and ``.sty`` file of the tree (definitions often sit in the preamble
     or in a file read there, such as ``math_commands.tex``).
@@ -129,18 +127,9 @@ def key_macros(root: Path) -> dict[str, set[int]]:
     for path in sorted(Path(root).rglob("*")):
         if path.suffix not in (".tex", ".sty") or not path.is_file() or path.stat().st_size > MAX_STYLE_BYTES:
             continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for m in _DEFINITION.finditer(text):
-            close = match_brace(text, m.end() - 1, min(len(text), m.end() + 2000))
-            if close is None:
-                continue
-            body = text[m.end() : close]
-            count = int(m.group(2)) if m.group(2) else len(m.group(4)) // 2
-            keys = {k for k in range(1, count + 1)
-                    if re.search(_KEY_COMMANDS + rf"(?:\[[^\]]*#{k}[^\]]*\]|(?:\[[^\]]*\])?\{{[^{{}}]*#{k}[^{{}}]*\}})",
-                                 body) or re.search(_CODE_COMMANDS + f"#{k}", body)}
-            if keys:
-                found[m.group(1) or m.group(3)] = keys
+        for name, definition in definitions(path.read_text(encoding="utf-8", errors="replace")).items():
+            if definition.nonprose:
+                found[name] = set(definition.nonprose)
     return found
 
 
@@ -191,7 +180,10 @@ def blank_arguments(text: str, keys: dict[str, set[int]] | None = None) -> str:
     """``text`` with the arguments that are not prose (:data:`NONPROSE_ARGS`, the paper's key macros ``keys``,
     ``\\def`` bodies) turned into spaces; offsets unchanged.  Run before the commands are stripped."""
     chars = list(text)
-    _blank_arguments(text, chars, {**NONPROSE_ARGS, **{name: tuple(sorted(k)) for name, k in (keys or {}).items()}})
+    commands = dict(NONPROSE_ARGS)
+    for name, k in (keys or {}).items():  # the paper's definitions add to what is known, never take away
+        commands[name] = tuple(sorted(set(commands.get(name, ())) | set(k)))
+    _blank_arguments(text, chars, commands)
     for m in _DEF.finditer(text):  # \def\Secref#1{Section~\ref{#1}}: a definition
         close = match_brace(text, m.end() - 1, min(len(text), m.end() + 8000))
         if close is not None:

@@ -27,6 +27,7 @@ from arxiv_translator.readers.latex_chunks import chunks, line_of
 from arxiv_translator.readers.latex_segments import Segmenter
 from arxiv_translator.readers.latex_specs import (make_context_db, option_env_names, theorem_env_names, unknown_envs,
                                                  user_macro_specs)
+from arxiv_translator.texdefs import Definition, definitions, verbatim_declarations
 from arxiv_translator.readers.latex_walker import ProseWalker
 from arxiv_translator.readers.latex_shell import may_escape, unobfuscate
 from arxiv_translator.readers.latex_tree import TexTree, check_forbidden, find_main, includes_of, list_tree, main_candidates
@@ -38,7 +39,7 @@ _CLASS_LINE = re.compile(r"^[ \t]*\\documentclass\b", re.M)
 _DOC_MARK = re.compile(r"\\(begin|end)\s*\{document\}")
 #: Where ``\\end{document}`` is text, not the end: a verbatim environment or an inline ``\\verb|...|``.
 _VERBATIM = re.compile(r"\\begin\{(verbatim|Verbatim|lstlisting|minted|comment)\*?\}.*?\\end\{\1\*?\}"
-                       r"|\\(?:verb|lstinline)\*?([^A-Za-z\s*])[^\n]*?\2", re.S)
+                       r"|\\(?:verb|lstinline|Verb|mintinline\{\w*\})\*?(?:\[[^\]\n]*\])?([^A-Za-z\s*\[{])[^\n]*?\2", re.S)
 
 
 class LatexReader:
@@ -66,6 +67,9 @@ class LatexReader:
         theorems: set[str] = set()
         option_envs: set[str] = set()
         titled_envs: set[str] = set()
+        self._definitions: dict[str, Definition] = {}
+        self._verbatim_envs: set[str] = set()  # declared by the paper (\lstnewenvironment{code} ...)
+        self._short_verbs: set[str] = set()  # \DefineShortVerb{\|}
         for rel in files:
             if rel.endswith((".tex", ".sty", ".cls")):
                 data = (root / rel).read_bytes()
@@ -79,8 +83,15 @@ class LatexReader:
                     with_options, with_title = option_env_names(text)
                     option_envs |= with_options
                     titled_envs |= with_title
-        theorems |= unknown_envs(titled_envs)  # a title opens them, as \begin{theorem}[Title] does
-        self._db = make_context_db(macros, theorems, option_envs)
+                if rel.endswith((".tex", ".sty")) and b"#" in data:
+                    self._definitions.update(definitions(text))
+                if rel.endswith((".tex", ".sty")) and (b"Verb" in data or b"listing" in data or b"lstnew" in data
+                                                      or b"minted" in data or b"verbatim" in data):
+                    envs, shorts = verbatim_declarations(text)
+                    self._verbatim_envs |= envs
+                    self._short_verbs |= shorts
+        theorems |= unknown_envs(titled_envs - self._verbatim_envs)  # a title opens them, as \begin{theorem}[..]
+        self._db = make_context_db(macros, theorems, self._verbatim_envs, self._short_verbs, option_envs)
         self._db_theorems = theorems
         doc = Document(source_kind="latex", source_path=str(root), main_file=main)
         doc.meta["main_reason"] = reason
@@ -110,9 +121,10 @@ class LatexReader:
             return  # the same file included twice: its segments exist already
         text = tree.read(rel)
         doc.files[rel] = SourceFile(path=rel, encoding=tree.encodings[rel], text=text, role=role)
-        seg = Segmenter(rel, text, theorem_envs=self._db_theorems)
+        seg = Segmenter(rel, text, theorem_envs=self._db_theorems, definitions=self._definitions,
+                        verbatim_envs=self._verbatim_envs, short_verbs=self._short_verbs)
         preamble_includes: list[tuple[str, str, str]] = []
-        pre_end, begin, end = _document_span(text)
+        pre_end, begin, end = _document_span(text, self._verbatim_envs, self._short_verbs)
         if begin is not None and role != "main" and not _CLASS_LINE.search(text, 0, pre_end):
             begin = None  # \begin{document} in a body file without a class: a \verb or a macro, not a subfile
             pre_end, end = 0, len(text)
@@ -162,7 +174,7 @@ class LatexReader:
             if other == self._tree.main:
                 continue
             text = self._tree.read(other)
-            _pre, begin, end = _document_span(text)
+            _pre, begin, end = _document_span(text, self._verbatim_envs, self._short_verbs)
             for _macro, base, name in includes_of(text[begin or 0 : end]):
                 noted = len(self._tree.warnings)
                 try:
@@ -192,7 +204,7 @@ class LatexReader:
 
     def _parse(self, rel: str, text: str, start: int, end: int):
         """Parsed node lists of the chunks of ``text[start:end]``; what cannot be parsed is recorded and kept."""
-        for chunk in chunks(text, start, end):
+        for chunk in chunks(text, start, end, frozenset(self._verbatim_envs), frozenset(self._short_verbs)):
             piece = text[chunk.start : chunk.end]
             first = chunk.start + len(piece) - len(piece.lstrip())  # where the construct's text begins
             if chunk.kind != "text":
@@ -210,10 +222,17 @@ class LatexReader:
         self._doc.kept.append(KeptConstruct(file=rel, line=line_of(text, pos), reason=reason))
 
 
-def _document_span(text: str) -> tuple[int, int | None, int]:
-    """Offsets at and just after ``\\begin{document}``, and at ``\\end{document}`` (comments skipped)."""
+def _document_span(text: str, envs: set[str] = frozenset(), shorts: set[str] = frozenset()) -> tuple[int, int | None, int]:
+    """Offsets at and just after ``\\begin{document}``, and at ``\\end{document}`` (comments skipped, and
+    verbatim: also the paper's own verbatim environments ``envs`` and short ``\\verb`` characters ``shorts``)."""
     pre_end = begin = end = None
     quoted = [v.span() for v in _VERBATIM.finditer(text)] if "\\verb" in text or "\\begin{" in text else []
+    if envs or shorts:
+        names = "|".join(re.escape(e) for e in sorted(envs)) or "(?!)"
+        chars = "".join(re.escape(c) for c in sorted(shorts)) or "(?!)"
+        learned = rf"\\begin\{{({names})\}}.*?\\end\{{\1\}}|([{chars}])[^\n]*?\2" if shorts else \
+            rf"\\begin\{{({names})\}}.*?\\end\{{\1\}}"
+        quoted += [v.span() for v in re.finditer(learned, text, re.S)]
     for m in _DOC_MARK.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         if re.search(r"(?<!\\)%", text[line_start : m.start()]) or any(a <= m.start() < b for a, b in quoted):

@@ -1,5 +1,6 @@
 """Argument parsers pylatexenc lacks: verbatim environments by name, ``\\input file`` without braces, URLs,
-and an inline TikZ picture (``\\tikz[..]{..}`` or ``\\tikz[..] \\draw ..;``)."""
+inline code with any delimiter (``\\lstinline|..|``), booktabs' ``\\cmidrule(lr)`` and an inline TikZ
+picture (``\\tikz[..]{..}`` or ``\\tikz[..] \\draw ..;``)."""
 
 from __future__ import annotations
 
@@ -174,3 +175,53 @@ class CmidruleArgsParser(MacroStandardArgsParser):
         trim = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars=m.group(2),
                            pos=m.start(2), len=len(m.group(2)))
         return ParsedMacroArgs(argspec="({", argnlist=[trim] + list(argd.argnlist)), pos, rpos + rlen - pos
+
+
+class ShortVerbParser(VerbatimArgsParser):
+    """``|code|`` after ``\\DefineShortVerb{\\|}``: the characters up to the next ``|`` on the line, verbatim."""
+
+    def __init__(self, char: str) -> None:
+        super().__init__(verbatim_arg_type="verb-delimited-by-char")
+        self.char = char
+
+    def parse_args(self, w, pos, parsing_state=None):  # noqa: D102 - pylatexenc's hook
+        close, nl = w.s.find(self.char, pos), w.s.find("\n", pos)
+        if close < 0 or (0 <= nl < close):  # no closing character on the line: a lone character
+            close = pos - 1
+        node = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars=w.s[pos:max(pos, close)],
+                           pos=pos, len=max(0, close - pos))
+        return ParsedVerbatimArgs(verbatim_chars_node=node), pos, max(0, close + 1 - pos)
+
+
+class InlineCodeParser(VerbatimArgsParser):
+    """``\\lstinline[opts]|code|``, ``\\lstinline{code}``, ``\\mintinline{lang}|code|``, ``\\Verb|code|``: the code is
+    read verbatim, whatever its delimiter (pylatexenc knows only ``\\verb``)."""
+
+    def __init__(self, language: bool = False) -> None:
+        super().__init__(verbatim_arg_type="verb-delimited-by-char")
+        self.language = language
+
+    def parse_args(self, w, pos, parsing_state=None):  # noqa: D102 - pylatexenc's hook
+        s, i = w.s, pos
+        if s.startswith("[", i) and (close := s.find("]", i)) > 0 and "\n\n" not in s[i:close]:
+            i = close + 1
+        if self.language and s.startswith("{", i) and (close := s.find("}", i)) > 0:
+            i = close + 1
+        if i >= len(s) or s[i] in " \t\n%\\" or s[i].isalnum():  # no code follows (\lstinline used bare)
+            empty = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars="", pos=i, len=0)
+            return ParsedVerbatimArgs(verbatim_chars_node=empty), pos, i - pos
+        if s[i] == "{":
+            depth, j = 0, i
+            while j < len(s):
+                depth += (s[j] == "{") - (s[j] == "}")
+                if depth == 0:
+                    break
+                j += 1
+        else:
+            j = s.find(s[i], i + 1)
+            nl = s.find("\n", i + 1)
+            if j < 0 or (0 <= nl < j):
+                j = i  # an unclosed delimiter: only the delimiter
+        node = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars=s[i + 1 : j],
+                           pos=i + 1, len=max(0, j - i - 1))
+        return ParsedVerbatimArgs(verbatim_chars_node=node), pos, min(len(s), j + 1) - pos

@@ -30,6 +30,7 @@ _WORD = re.compile(r"[A-Za-z@]+")
 _URLS = {"url", "href", "nolinkurl", "path"}
 _BRACKETED = {"twocolumn"}
 _VERB = re.compile(r"(verb|lstinline|mintinline|Verb)\*?")
+_VERB_OPTIONS = re.compile(r"(\[[^\]\n]*\])?(\{\w*\})?")
 
 
 @dataclass
@@ -47,13 +48,15 @@ def line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
-def chunks(text: str, start: int = 0, end: int | None = None) -> list[Chunk]:
-    """Cut ``text[start:end]`` into chunks (see the module docstring)."""
+def chunks(text: str, start: int = 0, end: int | None = None, verbatim: frozenset[str] = frozenset(),
+           short_verbs: frozenset[str] = frozenset()) -> list[Chunk]:
+    """Cut ``text[start:end]`` into chunks (see the module docstring).  ``verbatim``: environments the paper
+    declares verbatim (``\\lstnewenvironment{code}``); ``short_verbs``: its short ``\\verb`` characters (``|``)."""
     end = len(text) if end is None else end
     out: list[Chunk] = []
     pos = start
     while pos < end:
-        scan = _Scan(text, pos, end)
+        scan = _Scan(text, pos, end, VERBATIM_ENVS | verbatim, short_verbs)
         out.extend(scan.run())
         pos = scan.resume
     return [c for c in out if c.end > c.start]
@@ -62,8 +65,11 @@ def chunks(text: str, start: int = 0, end: int | None = None) -> list[Chunk]:
 class _Scan:
     """One pass from ``pos``; stops at the end or at the first construct that never closes."""
 
-    def __init__(self, text: str, pos: int, end: int) -> None:
+    def __init__(self, text: str, pos: int, end: int, verbatim: set[str] | frozenset[str] = frozenset(VERBATIM_ENVS),
+                 short_verbs: frozenset[str] = frozenset()) -> None:
         self.text, self.pos, self.end = text, pos, end
+        self.verbatim, self.short_verbs = verbatim, short_verbs
+        self.special = re.compile(_SPECIAL.pattern[:-1] + "".join(re.escape(c) for c in sorted(short_verbs)) + "]")
         self.resume = end
         self.opens: list[int] = []  # offsets of open braces
         self.envs: list[tuple[str, int, int]] = []  # (name, brace depth, offset)
@@ -74,10 +80,14 @@ class _Scan:
         out: list[Chunk] = []
         chunk_start = i = self.pos
         while i < end:
-            m = _SPECIAL.search(text, i, end)
+            m = self.special.search(text, i, end)
             if m is None:
                 break
             i, c = m.start(), m.group(0)
+            if c in self.short_verbs:  # |\begin{document}| after \DefineShortVerb{\|}: code, to the next | on the line
+                close, nl = text.find(c, i + 1, end), text.find("\n", i + 1, end)
+                i = close + 1 if close >= 0 and (nl < 0 or close < nl) else i + 1
+                continue
             if c == "%":
                 nl = text.find("\n", i, end)
                 i = end if nl < 0 else nl
@@ -127,6 +137,10 @@ class _Scan:
                 close = text.find("}", after, end)
                 i = after if close < 0 else close + 1
                 continue
+            if _VERB.fullmatch(name):  # \lstinline[style=x]|..|, \mintinline{lang}!..!: skip the options first
+                opts = _VERB_OPTIONS.match(text, after, end)
+                if opts is not None and (opts.group(1) or name == "mintinline"):
+                    after = opts.end() if name == "mintinline" else opts.end(1)
             if _VERB.fullmatch(name) and after < end and text[after] not in " \t\n{[":
                 close = text.find(text[after], after + 1, end)
                 nl = text.find("\n", after + 1, end)
@@ -140,7 +154,7 @@ class _Scan:
 
     def _environment(self, which: str, name: str, at: int, after: int) -> int:
         if which == "begin":
-            if name in VERBATIM_ENVS:
+            if name in self.verbatim:
                 close = self.text.find("\\end{" + name + "}", after, self.end)
                 return -1 if close < 0 else close + len(name) + 6
             self.envs.append((name, len(self.opens), at))

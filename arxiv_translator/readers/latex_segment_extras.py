@@ -29,10 +29,10 @@ from pylatexenc.latexwalker import (
     LatexEnvironmentNode,
     LatexGroupNode,
     LatexMacroNode,
-    LatexMathNode,
 )
 
 from arxiv_translator.document_attrs import SegmentAttrs
+from arxiv_translator.readers.latex_prose_args import PROSE_WORD, argument_is_prose, is_prose, plain_text
 
 #: Environments whose body is pseudo-code.
 CODE_ENVS = {"algorithmic", "algorithm", "algorithm2e", "algorithmicx", "algpseudocode", "pseudocode", "procedure",
@@ -70,8 +70,6 @@ ALWAYS_PROSE = {"keywords", "icmlkeywords", "keyword", "kwd", "keywordname"}
 #: Environments drawn as markup (not code) where a macro's sentence-like last argument is prose.
 PROSE_ARG_ENVS = {"forest"}
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
-_PROSE_WORD = re.compile(r"(?<![\\A-Za-z@])[A-Za-z][a-z]{2,}(?![A-Za-z])")
-_NOT_PROSE = re.compile(r"[=_@]|<<|>>|\b(?:pdf|ps|dvipdfmx|x):|\w/\w+/|\.(?:tex|pdf|png|jpe?g|eps|sty|cls|txt)\b|://")
 
 
 def last_group(node: LatexMacroNode) -> LatexGroupNode | None:
@@ -101,27 +99,6 @@ def optional_group(node) -> LatexGroupNode | None:
         if isinstance(arg, LatexGroupNode) and arg.delimiters[0] == "[":
             return arg
     return None
-
-
-def _plain_text(nodes: list) -> str:
-    """The characters of ``nodes`` outside math and macro names (for the prose test)."""
-    out = []
-    for node in nodes:
-        if isinstance(node, LatexCharsNode):
-            out.append(node.chars)
-        elif isinstance(node, LatexGroupNode):
-            out.append(_plain_text(node.nodelist))
-        elif isinstance(node, LatexMathNode):
-            out.append(" ")
-        elif isinstance(node, LatexMacroNode):
-            out.append(" ")
-    return "".join(out)
-
-
-def is_prose(nodes: list) -> bool:
-    """True when ``nodes`` read as a sentence: three or more words, no key-like characters."""
-    text = _plain_text(nodes)
-    return len(_PROSE_WORD.findall(text)) >= 3 and " " in text.strip() and not _NOT_PROSE.search(text)
 
 
 class ExtrasMixin:
@@ -215,13 +192,17 @@ class ExtrasMixin:
             arg = groups[-1]
         if not isinstance(arg, LatexGroupNode) or arg.delimiters[0] != "{":
             return False
+        definition = self.definitions.get(node.macroname)
+        if definition is not None and definition.count in definition.nonprose:
+            return False  # the paper's definition uses it as a key, code, a name or an option
         if any(isinstance(n, LatexEnvironmentNode) for n in arg.nodelist):  # \mybox{\begin{itemize}..}: a block
             self._flush(kind)
             self._walk(arg.nodelist, kind, tabular)
             self._flush(kind)
             return True
-        short_prose = node.macroname in ALWAYS_PROSE and _PROSE_WORD.search(_plain_text(arg.nodelist))
-        if not (short_prose or is_prose(arg.nodelist)):
+        short_prose = node.macroname in ALWAYS_PROSE and PROSE_WORD.search(plain_text(arg.nodelist))
+        n_args = len(glued) if glued else len([a for a in node.nodeargd.argnlist or [] if a is not None])
+        if not (short_prose or argument_is_prose(node.macroname, arg.nodelist, n_args, definition)):
             return False
         if self._inline(arg.nodelist, tabular):
             self._wrap(node.pos, arg.pos + 1, arg.pos + arg.len - 1, arg.pos + arg.len, arg.nodelist, kind, tabular)

@@ -13,7 +13,6 @@ segment.  A footnote inside a paragraph is a protected span of the paragraph
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from pylatexenc.latexwalker import (
     LatexCharsNode,
@@ -25,11 +24,13 @@ from pylatexenc.latexwalker import (
     LatexSpecialsNode,
 )
 
-from arxiv_translator.document import Protected, Segment
-from arxiv_translator.document_attrs import ElementKind, GraphicRef, Locator, SegmentAttrs
+from arxiv_translator.document import Segment
+from arxiv_translator.document_attrs import ElementKind, GraphicRef, SegmentAttrs
 from arxiv_translator.readers.latex_accents import typeset_span
 from arxiv_translator.readers.latex_elements import element_kind
 from arxiv_translator.readers.latex_graphics import graphics_in
+from arxiv_translator.readers.latex_prose_args import TEMPLATE_CONTAINERS
+from arxiv_translator.readers.latex_runs import Run, RunsMixin
 from arxiv_translator.readers.latex_segment_extras import CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin, glued_groups, optional_group
 from arxiv_translator.readers.latex_segment_extras import skip_leading_args
 from arxiv_translator.readers.latex_segment_extras import last_group as _last_group
@@ -42,12 +43,12 @@ from arxiv_translator.readers.latex_specs import (
     PROTECTED_ENVS,
     SEGMENT_ARGS,
     TABULAR_ENVS,
+    THEOREM_ENVS,
     THEOREM_HINT,
     WRAPPERS,
 )
+from arxiv_translator.texdefs import Definition
 
-#: Protected kinds cut off the ends of a segment (they carry no meaning for the sentence).
-TRIMMED = {"comment", "label", "space"}
 _UNIT = r"(?:pt|in|cm|mm|em|ex|bp|pc|sp|dd|cc|mu|px|fil+)"
 _DIMENSION = re.compile(rf"\s*=?\s*-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT})"
                         rf"(?:\s+(?:plus|minus)\s+-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT}))*")
@@ -64,7 +65,6 @@ DIMENSION_COMMANDS = {"vskip", "hskip", "kern", "mskip", "vspace", "hspace", "ba
                       "parindent", "textwidth", "columnsep", "abovedisplayskip", "belowdisplayskip"}
 _BRACKET_DIM = re.compile(rf"\s*\[\s*-?\d*\.?\d+\s*(?:\\[A-Za-z]+|{_UNIT})\s*\]")
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
-_LETTER = re.compile(r"[A-Za-z]")
 _WORD2 = re.compile(r"[A-Za-z]{2}")
 #: Options glued to a macro the reader does not know: ``[key=value, ..]`` or a list of names (``\todo[inline]``,
 #: ``\fancyhead[L]``): they belong to the macro, never to the sentence.
@@ -75,22 +75,8 @@ DECLARATIONS = {
     "rmfamily", "mdseries", "upshape", "normalfont", "small", "footnotesize", "scriptsize", "tiny", "large",
     "Large", "LARGE", "huge", "Huge", "normalsize",
 }
-ID_PREFIX = {"paragraph": "p", "heading": "h", "caption": "c", "footnote": "f", "item": "i", "cell": "t",
-             "abstract": "a", "title": "title", "theorem": "thm"}
 CITE_RE = re.compile(r"^(cite|Cite|parencite|textcite|autocite|footcite|nocite)")
 REF_RE = re.compile(r"^(ref|eqref|cref|Cref|autoref|Autoref|pageref|nameref|vref|Vref|cpageref|hyperref)$")
-
-
-@dataclass
-class _Run:
-    start: int | None = None
-    end: int = 0
-    spans: list[tuple[str, int, int, str, int | str | None]] = field(default_factory=list)  # (.., pair or char)
-
-    def extend(self, start: int, end: int) -> None:
-        if self.start is None:
-            self.start = start
-        self.end = max(self.end, end)
 
 
 def _span_kind(name: str) -> str:
@@ -113,11 +99,15 @@ def _has_args(node: LatexMacroNode) -> bool:
     return bool(node.nodeargd and any(a is not None for a in (node.nodeargd.argnlist or [])))
 
 
-class Segmenter(ExtrasMixin):
+class Segmenter(RunsMixin, ExtrasMixin):
     """Collects the segments of one file; see the module docstring."""
 
-    def __init__(self, rel: str, text: str, theorem_envs: set[str] | frozenset[str] = frozenset()) -> None:
+    def __init__(self, rel: str, text: str, theorem_envs: set[str] | frozenset[str] = frozenset(),
+                 definitions: dict[str, Definition] | None = None, verbatim_envs: set[str] = frozenset(),
+                 short_verbs: set[str] = frozenset()) -> None:
         self.theorem_envs = theorem_envs
+        self.definitions = definitions or {}  # the paper's own macro definitions (what their arguments are)
+        self.verbatim_envs, self.short_verbs = verbatim_envs, short_verbs  # \lstnewenvironment{code}, |code|
         self.rel = rel
         self.text = text
         self.segments: list[Segment] = []
@@ -125,7 +115,7 @@ class Segmenter(ExtrasMixin):
         self.include_pos: list[int] = []  # where each inclusion stands in the file
         self.section = ""
         self.counts: dict[str, int] = {}
-        self._run = _Run()
+        self._run = Run()
         self._eat_dimension: bool | str = False
         self._attrs = SegmentAttrs()
         self.elements: list[tuple[ElementKind, int, int]] = []  # equations, figures, tables, code (spans)
@@ -165,6 +155,8 @@ class Segmenter(ExtrasMixin):
             elif isinstance(node, LatexSpecialsNode):
                 if node.specials_chars == "&" and tabular:
                     self._flush(kind)
+                elif node.specials_chars in self.short_verbs:  # |code| after \DefineShortVerb{\|}
+                    self._atom("code", node.pos, node.pos + node.len)
                 elif node.specials_chars in ("~", "&"):
                     self._atom("space" if node.specials_chars == "~" else "command", node.pos, node.pos + node.len)
                 else:
@@ -245,7 +237,7 @@ class Segmenter(ExtrasMixin):
             seg_kind = SEGMENT_ARGS[name]
             if name in INLINE_SEGMENT_ARGS:
                 self._atom("footnote", start, end)
-                saved, self._run = self._run, _Run()
+                saved, self._run = self._run, Run()
                 self._own_segments(arg.nodelist, seg_kind)
                 self._run = saved
             else:
@@ -269,12 +261,13 @@ class Segmenter(ExtrasMixin):
                 self._walk(arg.nodelist, kind, tabular)
                 self._flush(kind)
             return i
-        if name in CONTAINER_MACROS:  # \twocolumn[ \icmltitle{...} ... ]: walk the argument as a block
+        if name in CONTAINER_MACROS or name in TEMPLATE_CONTAINERS:  # \twocolumn[ \icmltitle{...} ]: a block
             self._flush(kind)
+            grid = name in TEMPLATE_CONTAINERS  # \tablehead{\colhead{..} & ..}: a row of cells
             for arg in node.nodeargd.argnlist if node.nodeargd else []:
                 if isinstance(arg, LatexGroupNode):
-                    self._walk(arg.nodelist, kind, tabular=False)
-                    self._flush(kind)
+                    self._walk(arg.nodelist, "cell" if grid else kind, tabular=grid)
+                    self._flush("cell" if grid else kind)
             return i
         if (name in DIMENSION_COMMANDS or name.endswith(LENGTH_SUFFIXES)) and not _has_args(node):
             self._eat_dimension = True
@@ -331,14 +324,14 @@ class Segmenter(ExtrasMixin):
         if name in PROSE_ARG_ENVS:  # a drawn tree stays; the sentences in its nodes are prose
             self._prose_args_in_drawing(node.nodelist)
             return
-        if name in PROTECTED_ENVS:
+        if name in PROTECTED_ENVS or name in self.verbatim_envs:
             return
         if name in TABULAR_ENVS:
             self.tables.append((start, end))
             self._walk(node.nodelist, "cell", tabular=True)
             self._flush("cell")
             return
-        theorem = THEOREM_HINT.match(name) or name in self.theorem_envs
+        theorem = THEOREM_HINT.match(name) or name in self.theorem_envs or name in THEOREM_ENVS
         inner = KIND_OF_ENV.get(name) or ("theorem" if theorem else None) or kind
         title = optional_group(node) if theorem or name == "proof" else None
         if title is not None:  # \begin{theorem}[Lower bound]
@@ -361,80 +354,3 @@ class Segmenter(ExtrasMixin):
         self._walk(nodes, kind, tabular=False)
         self._flush(kind)
         self.section, self._attrs = saved_section, saved_attrs
-
-    # -- runs -------------------------------------------------------------
-    def _atom(self, kind: str, start: int, end: int) -> None:
-        if kind != "comment":  # pylatexenc counts the blank after "\\bi" in the macro; it is the sentence's
-            while end > start + 1 and self.text[end - 1] in " \t\n" and self.text[end - 2] != "\\":
-                end -= 1
-        self._run.extend(start, end)
-        self._run.spans.append((kind, start, end, "atom", None))
-
-    def _inline(self, nodes: list, tabular: bool) -> bool:
-        """True when ``nodes`` hold no paragraph break or block-level construct."""
-        for node in nodes:
-            if isinstance(node, LatexCharsNode) and _PARBREAK.search(node.chars):
-                return False
-            if isinstance(node, LatexEnvironmentNode) and node.environmentname not in MATH_ENVS:
-                return False
-            if isinstance(node, LatexSpecialsNode) and node.specials_chars == "&" and tabular:
-                return False
-            if isinstance(node, LatexMacroNode):
-                if node.macroname in BOUNDARIES or node.macroname in INCLUDES or (node.macroname == "\\" and tabular):
-                    return False
-                if node.macroname in SEGMENT_ARGS and node.macroname not in INLINE_SEGMENT_ARGS:
-                    return False
-            if isinstance(node, LatexGroupNode) and not self._inline(node.nodelist, tabular):
-                return False
-        return True
-
-    def _flush(self, kind: str) -> None:
-        run, self._run = self._run, _Run()
-        if run.start is None:
-            return
-        start, end, text = run.start, run.end, self.text
-        spans = sorted(run.spans, key=lambda s: (s[1], s[2]))
-        changed = True
-        while changed and start < end:
-            changed = False
-            while start < end and text[start].isspace():
-                start += 1
-            while end > start and text[end - 1].isspace():
-                end -= 1
-            if spans and spans[0][3] == "atom" and spans[0][0] in TRIMMED and spans[0][1] <= start:
-                start = max(start, spans.pop(0)[2])
-                changed = True
-            if spans and spans[-1][3] == "atom" and spans[-1][0] in TRIMMED and spans[-1][2] >= end:
-                end = min(end, spans.pop()[1])
-                changed = True
-        for span in spans:  # a span that swallowed trailing white space must stay whole
-            if span[1] < end < span[2]:
-                end = span[2]
-            if span[1] < start < span[2]:
-                start = span[1]
-        spans = [s for s in spans if s[1] >= start and s[2] <= end]
-        if start >= end or not self._has_words(text, start, end, spans):
-            return
-        prefix = ID_PREFIX.get(kind, kind[:3])
-        self.counts[prefix] = self.counts.get(prefix, 0) + 1
-        self.segments.append(
-            Segment(
-                id=f"{self.rel}/{prefix}{self.counts[prefix]}",
-                kind=kind,
-                attrs=self._attrs.model_copy(update={"float_env": self._float or None}),
-                source=text[start:end],
-                spans=[Protected(kind=k, start=a - start, end=b - start, role=r,
-                                 pair=p if isinstance(p, int) else None, text=p if isinstance(p, str) else None) for k, a, b, r, p in spans],
-                locator=Locator(file=self.rel, start=start, end=end),
-                context=self.section,
-            )
-        )
-
-    @staticmethod
-    def _has_words(text: str, start: int, end: int, spans: list) -> bool:
-        pos = start
-        for _k, a, b, _r, _p in spans:
-            if _LETTER.search(text, pos, max(pos, a)):
-                return True
-            pos = max(pos, b)
-        return bool(_LETTER.search(text, pos, end))

@@ -13,8 +13,9 @@ import re
 from pylatexenc.latexwalker import get_default_latex_context_db
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, SpecialsSpec
 
-from arxiv_translator.readers.latex_argparsers import (BareInputArgsParser, CmidruleArgsParser, TikzArgsParser,
-                                                      UrlArgsParser, VerbatimEnvParser)
+from arxiv_translator.readers.latex_argparsers import (BareInputArgsParser, CmidruleArgsParser, InlineCodeParser,
+                                                      ShortVerbParser, TikzArgsParser, UrlArgsParser, VerbatimEnvParser)
+from arxiv_translator.readers.latex_prose_args import TEMPLATE_MACROS
 
 #: Environments whose body is math: protected whole, inline in their sentence.
 MATH_ENVS = {
@@ -169,8 +170,10 @@ THEOREM_ENVS = {
 
 
 def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozenset(),
+                    verbatim_envs: set[str] = frozenset(), short_verbs: set[str] = frozenset(),
                     option_envs: set[str] = frozenset()):
-    """pylatexenc's default context plus our specs and the paper's own macros and theorem environments.
+    """pylatexenc's default context plus our specs and the paper's own macros, theorem and verbatim environments
+    and short ``\\verb`` characters.
 
     ``option_envs``: environments the paper opens with ``[..]`` (:func:`option_env_names`); those that
     nothing here knows take an optional argument, so ``\\begin{mdframed}[backgroundcolor=gray!10]``
@@ -179,18 +182,25 @@ def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozen
     # Only the specials that matter for segmentation: fewer specials, faster tokenizing.
     default = get_default_latex_context_db()
     db = default.filter_context(keep_which=["macros", "environments"])
-    db.add_context_category("arxiv-translator-specials", specials=[SpecialsSpec("~"), SpecialsSpec("&")])
+    specials = [SpecialsSpec("~"), SpecialsSpec("&")]
+    specials += [SpecialsSpec(c, args_parser=ShortVerbParser(c)) for c in sorted(short_verbs) if c not in "~&"]
+    db.add_context_category("arxiv-translator-specials", specials=specials)
     macros = [MacroSpec(name, spec) for name, spec in EXTRA_MACROS.items()]
     macros += [MacroSpec(name, spec) for name, spec in user_macros.items()
                if name not in STANDARD_MACROS and default.get_macro_spec(name) is None]
+    macros += [MacroSpec(name, spec) for name, spec in TEMPLATE_MACROS.items() if name not in user_macros]
     macros += [MacroSpec(name, args_parser=BareInputArgsParser()) for name in ("input", "include")]
     macros += [MacroSpec(name, args_parser=UrlArgsParser()) for name in ("url", "nolinkurl", "path")]
     macros += [MacroSpec("href", args_parser=UrlArgsParser("{")), MacroSpec("tikz", args_parser=TikzArgsParser()),
                MacroSpec("cmidrule", args_parser=CmidruleArgsParser())]
+    macros += [MacroSpec(name, args_parser=InlineCodeParser()) for name in ("lstinline", "Verb")]
+    macros += [MacroSpec("mintinline", args_parser=InlineCodeParser(language=True))]
     envs = [EnvironmentSpec(name, "[") for name in sorted(THEOREM_ENVS | set(theorem_envs))]
     envs += [EnvironmentSpec(name, spec) for name, spec in EXTRA_ENVS.items()]
-    envs += [EnvironmentSpec(name, "[") for name in sorted(unknown_envs(set(option_envs) - set(theorem_envs)))]
-    envs += [EnvironmentSpec(name, args_parser=VerbatimEnvParser(name)) for name in sorted(VERBATIM_ENVS)]
+    envs += [EnvironmentSpec(name, "[") for name in
+             sorted(unknown_envs(set(option_envs) - set(theorem_envs) - set(verbatim_envs)))]
+    envs += [EnvironmentSpec(name, args_parser=VerbatimEnvParser(name)) for name in
+             sorted(VERBATIM_ENVS | set(verbatim_envs))]
     db.add_context_category("arxiv-translator", macros=macros, environments=envs, prepend=True)
     return db
 

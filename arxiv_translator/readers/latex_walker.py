@@ -41,7 +41,11 @@ class ProseWalker(LatexWalker):
                 m = _RUN.match(self.s, pos)
                 if m is not None and self._after_plain_text(pos):
                     space, run = m.group(1), m.group(2)
-                    return LatexToken(tok="char", arg=run, pos=pos + len(space), len=len(run), pre_space=space)
+                    if parsing_state is not None:  # a paper's short \verb character (|) ends the run
+                        starts = self._specials_starts(parsing_state)
+                        run = run[: next((k for k, ch in enumerate(run) if ch in starts), len(run))]
+                    if run:
+                        return LatexToken(tok="char", arg=run, pos=pos + len(space), len=len(run), pre_space=space)
             if parsing_state is not None:  # \begin and \end (environments or not) go to the stock tokenizer
                 tok = self._common_token(pos, parsing_state)
                 if tok is not None:

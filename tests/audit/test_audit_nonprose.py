@@ -81,6 +81,14 @@ def test_the_papers_own_key_and_code_macros(tmp_path):
         "shows", "maps", "Train", "the", "model"]
 
 
+
+def test_a_style_files_definition_adds_to_the_known_arguments(tmp_path):
+    """icml2020.sty's \\def\\icmlauthor#1#2{..} uses only #2 as a key: the author names in #1 stay not prose."""
+    (tmp_path / "icml.sty").write_text("\\def\\icmlauthor#1#2{#1\\textsuperscript{\\ref{#2}}}\n", encoding="utf-8")
+    keys = key_macros(tmp_path)
+    assert keys == {"icmlauthor": {2}}
+    assert _words("\\icmlauthor{Hao Wu}{neu} and more words", keys) == ["and", "more", "words"]
+
 CLUSTER = CORPUS / "latex" / "cluster-noise-alt2016"
 
 

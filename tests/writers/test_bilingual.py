@@ -423,3 +423,10 @@ def test_display_equations_from_the_readers_elements(tmp_path, kind, text, sourc
     assert len(found) == len(expected)
     for (where, seg_id, html), (want_where, n, want) in zip(found, expected):
         assert (where, seg_id) == (want_where, segs[n].id) and want in html and "nope" not in html
+
+
+@pytest.mark.parametrize("name", ["title", "author", "date"])
+def test_bare_metadata_command_does_not_crash(name):
+    """REVTeX guides write \\title, \\author, \\date bare in their prose (pylatexenc's own specs want arguments)."""
+    html = latex_to_html(f"Use \\{name} here.")
+    assert "Use" in html and "here." in html

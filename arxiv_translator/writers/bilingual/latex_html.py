@@ -380,7 +380,10 @@ class _Tex:
                 return
             self.out.append(self.sub(args[-1]))
             return
-        text = _l2t().latex_to_text(f"\\{name}")
+        try:
+            text = _l2t().latex_to_text(f"\\{name}")
+        except (AttributeError, IndexError, TypeError):  # pylatexenc's spec wants the arguments (a bare \title)
+            text = ""
         if text.strip() and "\\" not in text:
             self.out.append(escape(text, quote=False))
         if self.s.startswith(" ", self.i) and text.strip():

@@ -1,0 +1,126 @@
+"""What a paper's own macro definitions say about their arguments.
+
+``\\newcommand{\\secc}[1]{Section~\\ref{sec:#1}}`` makes ``\\secc{vqgan}``'s
+argument a key; ``\\newcommand{\\Code}[1]{\\lstinline@#1@}`` makes it code;
+``\\newcommand{\\circlegend}[2]{... \\node[fill={#1}] ... {#2};}`` makes the
+first a colour (an option) and the second text set on the page.  The coverage
+audit blanks the arguments that are not prose; the LaTeX reader translates a
+short argument only when the definition sets it as text.
+
+A parameter is **not prose** when any use of it in the body is a key
+(``\\ref``, ``\\label``, ``\\cite``...), code (``\\texttt``, ``\\lstinline``,
+``\\verb``, ``\\url``, anything set in typewriter type), a colour, a file or an environment name, part of an
+option list ``[...]``, a setting (``key=#1``) or a control-sequence name
+(``\\csname #1``); it is **text** when it is used and none of its uses is one of
+those.  Pure text scanning: nothing is expanded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from arxiv_translator.texscan import match_brace
+
+DEFINITION = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\s*\\([A-Za-z@]+)\s*\}?\s*\[(\d)\]\s*(?:\[[^\]]*\]\s*)?\{"
+                        r"|\\[gex]?def\s*\\([A-Za-z@]+)((?:#\d)+)\s*\{")
+KEY_COMMANDS = r"\\(?:ref|eqref|autoref|Autoref|cref|Cref|label|cite[A-Za-z]*|pageref|nameref|vref|hyperref)\*?"
+CODE_COMMANDS = r"\\(?:texttt|lstinline|mintinline|verb|path|url)(?![A-Za-z])[^#]{0,60}"
+#: Commands whose first ``{}`` argument is a colour, a file, a name or a length (``\\textcolor{#1}{..}``).
+NAME_COMMANDS = (r"\\(?:color|textcolor|colorbox|fcolorbox|cellcolor|rowcolor|columncolor|pagecolor|includegraphics"
+                 r"|input|include|includepdf|lstinputlisting|inputminted|begin|end|usepackage|hyperlink|hypertarget"
+                 r"|href|setlength|addtolength|setcounter|addtocounter|value|arabic|roman|alph|fontfamily"
+                 r"|hspace|vspace|rule|url|nolinkurl|doi|bibliography|bibliographystyle|newlabel)\*?")
+MAX_BODY = 2000
+_DEFINES = re.compile(r"\\(?:(?:re)?newcommand|providecommand|DeclareRobustCommand|[gex]?def|(?:re)?newenvironment)(?![A-Za-z])")
+_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A macro's parameter count and which of its (1-based) parameters are not prose / are set as text."""
+
+    count: int
+    nonprose: frozenset[int]
+    text: frozenset[int]
+
+
+def _nonprose(body: str, k: int) -> bool:
+    """True when some use of ``#k`` in ``body`` is a key, code, a name, an option or a setting."""
+    p = f"#{k}(?!\\d)"
+    return bool(
+        re.search(KEY_COMMANDS + rf"(?:\[[^\]]*{p}[^\]]*\]|(?:\[[^\]]*\])?\{{[^{{}}]*{p}[^{{}}]*\}})", body)
+        or re.search(CODE_COMMANDS + p, body)
+        or re.search(NAME_COMMANDS + rf"\s*(?:\[[^\]]*\]\s*)*\{{[^{{}}]*{p}", body)
+        or re.search(rf"\\[A-Za-z@]+\*?\s*(?:\{{[^{{}}]*\}}\s*)?\[[^\[\]]*{p}[^\[\]]*\]", body)  # options: \node[#1]
+        or any(not m.group(1).startswith("pdf")  # a setting (fill={#1}); PDF metadata (pdfkeywords={#1}) is text
+               for m in re.finditer(rf"([A-Za-z]*)\s*=\s*\{{?\s*{p}", body))
+        or re.search(rf"\\csname\s*[^{{}}]*{p}", body)
+        or re.search(rf"\\[A-Za-z]*tt[A-Za-z]*(?![A-Za-z])[^{{}}#]*{p}", body)  # typewriter: \ttfamily #1, \ntt\bslash#1
+        or re.search(rf"\\(?:bslash|textbackslash|string|char)(?![A-Za-z])\s*{p}", body)  # a command's name
+        or re.search(rf"#{k}\s*(?:pt|em|ex|cm|mm|in|bp)\b", body)  # a length: \hspace{#1pt}
+    )
+
+
+def _inner_definitions(body: str) -> list[tuple[int, int]]:
+    """Spans of the definitions inside a macro's body (name, parameters and body of each)."""
+    spans = []
+    for m in _DEFINES.finditer(body):
+        j = m.end()
+        while j < len(body) and body[j] in " \t\n*":
+            j += 1
+        if body.startswith("{", j):  # the name: {\foo} or {#1}
+            close = match_brace(body, j, len(body))
+            j = len(body) if close is None else close + 1
+        else:  # \foo or #1
+            j += 1
+            while j < len(body) and (body[j].isalpha() or body[j] == "@" or body[j].isdigit()):
+                j += 1
+        while True:  # [n][default] or #1#2
+            while j < len(body) and body[j] in " \t\n":
+                j += 1
+            if body.startswith("[", j) and body.find("]", j) > 0:
+                j = body.find("]", j) + 1
+            elif body.startswith("#", j):
+                j += 2
+            else:
+                break
+        close = match_brace(body, j, len(body)) if body.startswith("{", j) else None
+        spans.append((m.start(), j if close is None else close + 1))
+    return spans
+
+
+def definitions(text: str) -> dict[str, Definition]:
+    """The ``\\newcommand``/``\\def`` definitions with parameters in ``text``, read as :class:`Definition`."""
+    found: dict[str, Definition] = {}
+    for m in DEFINITION.finditer(text):
+        close = match_brace(text, m.end() - 1, min(len(text), m.end() + MAX_BODY))
+        if close is None:
+            continue
+        body = _COMMENT.sub("", text[m.end() : close])
+        count = int(m.group(2)) if m.group(2) else len(m.group(4)) // 2
+        inner = _inner_definitions(body)  # \ndef{\ax}{ax} -> \newcommand{#1}{\name{#2}}: names, not prose
+        nonprose = frozenset(k for k in range(1, count + 1)
+                             if _nonprose(body, k) or any(re.search(f"#{k}(?!\\d)", body[a:b]) for a, b in inner))
+        used = frozenset(k for k in range(1, count + 1) if re.search(f"#{k}(?!\\d)", body))
+        found[m.group(1) or m.group(3)] = Definition(count, nonprose, used - nonprose)
+    return found
+
+
+_VERBATIM_ENV = re.compile(r"\\(?:lstnewenvironment|DefineVerbatimEnvironment|newtcblisting|renewtcblisting|NewTCBListing"
+                           r"|DeclareTCBListing|ProvideTCBListing)\s*\*?\s*\{\s*([A-Za-z@]+\*?)\s*\}")
+_VERBATIM_NEWENV = re.compile(r"\\(?:re)?newenvironment\s*\*?\s*\{\s*([A-Za-z@]+\*?)\s*\}\s*(?:\[\d\]\s*)?"
+                              r"\{[^{}]{0,80}?\\(?:verbatim|Verbatim|lstlisting|minted)(?![A-Za-z])")
+_MINTED = re.compile(r"\\newminted\s*(?:\[\s*([A-Za-z@]+)\s*\])?\s*\{\s*([A-Za-z0-9+#-]+)\s*\}")
+_SHORT_VERB = re.compile(r"\\(?:MakeShortVerb|DefineShortVerb|lstMakeShortInline)\*?\s*(?:\[[^\]\n]*\]\s*)?"
+                         r"\{?\s*\\?([^\sA-Za-z0-9{}\\%])")
+
+
+def verbatim_declarations(text: str) -> tuple[set[str], set[str]]:
+    """Environments ``text`` declares verbatim (``\\lstnewenvironment{code}``, ``\\DefineVerbatimEnvironment``,
+    ``\\newtcblisting``, ``\\newminted{python}`` -> ``pythoncode``, a ``\\newenvironment`` that opens
+    ``\\verbatim``), and the characters it makes short ``\\verb`` delimiters (``\\DefineShortVerb{\\|}``)."""
+    text = _COMMENT.sub("", text)
+    envs = {m.group(1) for m in _VERBATIM_ENV.finditer(text)} | {m.group(1) for m in _VERBATIM_NEWENV.finditer(text)}
+    envs |= {m.group(1) or m.group(2) + "code" for m in _MINTED.finditer(text)}
+    return envs, {m.group(1) for m in _SHORT_VERB.finditer(text)}

@@ -1,0 +1,55 @@
+"""What a paper's own definitions say about their arguments: keys, code, names and options are not prose."""
+
+from __future__ import annotations
+
+import pytest
+
+from arxiv_translator.texdefs import definitions
+
+DEFS = r"""
+\newcommand{\secc}[1]{Section~\ref{sec:#1}}
+\newcommand{\Code}[1]{\lstinline@#1@}
+\newcommand{\circlegend}[2]{
+  \begin{tikzpicture}
+    \node[circle,fill={#1},draw=black] (block) [] {};
+    \node[right=0mm of block] {#2};
+  \end{tikzpicture}}
+\newcommand{\hl}[2]{\textcolor{#1}{#2}}
+\newcommand{\fig}[2][0.5]{\includegraphics[width=#1\linewidth]{#2}}
+\def\note#1{\textbf{Note:} #1}
+\newcommand{\gap}[1]{\hspace{#1pt}}
+\newcommand{\unused}[2]{#1 only}
+\newcommand{\ndef}[2]{\newcommand{#1}{\name{#2}}}
+\newcommand{\customfootnotetext}[2]{{\renewcommand{\thefootnote}{#1}\footnotetext[0]{#2}}}
+\newcommand{\cn}[1]{{\protect\ntt\bslash#1}}
+\newcommand{\todo}[1]{{\color{red} {[TODO: #1]}}}
+\def\kw#1{%
+%  \ref{#1}
+  \hypersetup{pdfkeywords={#1}}{\bf Keywords:} #1}
+"""
+
+
+@pytest.mark.parametrize(("name", "count", "nonprose", "text"), [
+    ("secc", 1, {1}, set()),  # a label key
+    ("Code", 1, {1}, set()),  # code
+    ("circlegend", 2, {1}, {2}),  # a colour in an option list, then the node's text
+    ("hl", 2, {1}, {2}),  # \textcolor's colour, then text
+    ("fig", 2, {1, 2}, set()),  # a width option and a file
+    ("note", 1, set(), {1}),  # \def with a parameter: text
+    ("gap", 1, {1}, set()),  # a length
+    ("unused", 2, set(), {1}),  # #2 is never used: neither
+    ("ndef", 2, {1, 2}, set()),  # a macro that defines macros: names (named-tensor-notation's axis names)
+    ("customfootnotetext", 2, {1}, {2}),  # the mark defines \thefootnote, the note is text (datacomp)
+    ("cn", 1, {1}, set()),  # a command's name in typewriter type (aomart's sample)
+    ("todo", 1, set(), {1}),  # brackets typeset in text are no option list
+    ("kw", 1, set(), {1}),  # PDF metadata is text; a commented-out \ref is no use
+])
+def test_parameters_are_classified(name, count, nonprose, text):
+    found = definitions(DEFS)[name]
+    assert (found.count, set(found.nonprose), set(found.text)) == (count, nonprose, text)
+
+
+def test_unbalanced_definition_is_skipped():
+    found = definitions(r"\newcommand{\broken}[1]{\textbf{#1}" + "x" * 10 + "\n\\newcommand{\\ok}[1]{\\ref{#1}}")
+    assert "ok" not in found or found["ok"].nonprose == {1}  # the broken body swallows what follows, or is skipped
+    assert "broken" not in found or found["broken"].count == 1
