@@ -23,7 +23,11 @@ from dataclasses import dataclass
 from arxiv_translator.texscan import match_brace
 
 DEFINITION = re.compile(r"\\(?:re)?newcommand\*?\s*\{?\s*\\([A-Za-z@]+)\s*\}?\s*\[(\d)\]\s*(?:\[[^\]]*\]\s*)?\{"
-                        r"|\\[gex]?def\s*\\([A-Za-z@]+)((?:#\d)+)\s*\{")
+                        r"|\\[gex]?def\s*\\([A-Za-z@]+)((?:#\d)+)\s*\{"
+                        r"|\\(?:New|Renew|Provide|Declare)(?:Expandable)?DocumentCommand\s*\{?\s*\\([A-Za-z@]+)\s*\}?"
+                        r"\s*\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}\s*\{")
+#: xparse argument types (each one a parameter ``#n``; ``O{..}``/``D<>{..}`` defaults and delimiters are not)
+XPARSE_TYPES = frozenset("mrRvoOdDsteEgGlub")
 KEY_COMMANDS = r"\\(?:ref|eqref|autoref|Autoref|cref|Cref|label|cite[A-Za-z]*|pageref|nameref|vref|hyperref)\*?"
 CODE_COMMANDS = r"\\(?:texttt|lstinline|mintinline|verb|path|url)(?![A-Za-z])[^#]{0,60}"
 #: Commands whose first ``{}`` argument is a colour, a file, a name or a length (``\\textcolor{#1}{..}``).
@@ -43,6 +47,16 @@ class Definition:
     count: int
     nonprose: frozenset[int]
     text: frozenset[int]
+
+
+def xparse_types(spec: str) -> list[str] | None:
+    """The argument types of an xparse argument specification, in order (``s O{x} +m`` -> ``['s', 'O', 'm']``);
+    None when it holds something else."""
+    while (bare := re.sub(r"\{[^{}]*\}", "", spec)) != spec:  # defaults and processors: O{..}, >{..}
+        spec = bare
+    spec = re.sub(r"([rRdDt])(\S\S?)", r"\1", spec)  # delimiters: r(), d<>, t+
+    types = [c for c in spec if c not in " \t\n+!>="]
+    return types if all(c in XPARSE_TYPES for c in types) else None
 
 
 def _nonprose(body: str, k: int) -> bool:
@@ -98,12 +112,18 @@ def definitions(text: str) -> dict[str, Definition]:
         if close is None:
             continue
         body = _COMMENT.sub("", text[m.end() : close])
-        count = int(m.group(2)) if m.group(2) else len(m.group(4)) // 2
+        if m.group(5):
+            types = xparse_types(m.group(6))
+            if types is None:
+                continue
+            count = len(types)
+        else:
+            count = int(m.group(2)) if m.group(2) else len(m.group(4)) // 2
         inner = _inner_definitions(body)  # \ndef{\ax}{ax} -> \newcommand{#1}{\name{#2}}: names, not prose
         nonprose = frozenset(k for k in range(1, count + 1)
                              if _nonprose(body, k) or any(re.search(f"#{k}(?!\\d)", body[a:b]) for a, b in inner))
         used = frozenset(k for k in range(1, count + 1) if re.search(f"#{k}(?!\\d)", body))
-        found[m.group(1) or m.group(3)] = Definition(count, nonprose, used - nonprose)
+        found[m.group(1) or m.group(3) or m.group(5)] = Definition(count, nonprose, used - nonprose)
     return found
 
 

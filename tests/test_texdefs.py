@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from arxiv_translator.texdefs import definitions
+from arxiv_translator.texdefs import Definition, definitions, xparse_types
 
 DEFS = r"""
 \newcommand{\secc}[1]{Section~\ref{sec:#1}}
@@ -53,3 +53,15 @@ def test_unbalanced_definition_is_skipped():
     found = definitions(r"\newcommand{\broken}[1]{\textbf{#1}" + "x" * 10 + "\n\\newcommand{\\ok}[1]{\\ref{#1}}")
     assert "ok" not in found or found["ok"].nonprose == {1}  # the broken body swallows what follows, or is skipped
     assert "broken" not in found or found["broken"].count == 1
+
+
+def test_xparse_definitions_are_read_like_newcommand():
+    found = definitions(r"\NewDocumentCommand{\term}{m}{\emph{#1}}"
+                        r"\NewDocumentCommand\sref{s m}{\IfBooleanTF{#1}{}{Section}~\ref{#2}}"
+                        r"\DeclareDocumentCommand{\note}{O{Note} +m}{\textbf{#1:} #2}"
+                        r"\NewDocumentCommand{\odd}{x m}{#2}")
+    assert found["term"] == Definition(1, frozenset(), frozenset({1}))
+    assert found["sref"].count == 2 and found["sref"].nonprose == frozenset({2})
+    assert found["note"] == Definition(2, frozenset(), frozenset({1, 2}))
+    assert "odd" not in found  # an argument type xparse does not have: nothing is guessed
+    assert xparse_types("s O{a{b}} r() t+ m") == ["s", "O", "r", "t", "m"]

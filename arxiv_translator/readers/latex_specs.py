@@ -16,6 +16,7 @@ from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, SpecialsSpec
 from arxiv_translator.readers.latex_argparsers import (BareInputArgsParser, CmidruleArgsParser, InlineCodeParser,
                                                       ShortVerbParser, TikzArgsParser, UrlArgsParser, VerbatimEnvParser)
 from arxiv_translator.readers.latex_prose_args import TEMPLATE_MACROS
+from arxiv_translator.texdefs import xparse_types
 
 #: Environments whose body is math: protected whole, inline in their sentence.
 MATH_ENVS = {
@@ -251,16 +252,10 @@ _XPARSE_ARG = {"m": "{", "o": "[", "O": "[", "s": "*"}
 def xparse_argspec(spec: str) -> str | None:
     """pylatexenc's argspec for an xparse one (``m o`` -> ``{[``, ``s O{x} m`` -> ``*[{``); None for argument
     types it cannot express (delimited, verbatim, embellishments)."""
-    out = []
-    while (bare := re.sub(r"\{[^{}]*\}", "", spec)) != spec:  # defaults (O{..}) are not arguments
-        spec = bare
-    for c in spec:
-        if c in " \t\n+!":
-            continue
-        if c not in _XPARSE_ARG:
-            return None
-        out.append(_XPARSE_ARG[c])
-    return "".join(out)
+    types = xparse_types(spec)
+    if types is None or any(t not in _XPARSE_ARG for t in types):
+        return None
+    return "".join(_XPARSE_ARG[t] for t in types)
 
 
 def user_macro_specs(text: str) -> dict[str, str]:
