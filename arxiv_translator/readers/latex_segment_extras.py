@@ -101,8 +101,30 @@ def optional_group(node) -> LatexGroupNode | None:
     return None
 
 
+#: Boxes whose arguments hold a caption and the content it captions: name -> (argspec, the indexes of the
+#: caption arguments, the index of the content). ``\subcaptionbox[list]{caption}[width][pos]{content}``,
+#: subfig's ``\subfloat[list][caption]{content}``.
+CAPTION_BOXES = {"subcaptionbox": ("*[{[[{", (1, 2), 5), "subfloat": ("[[{", (0, 1), 2),
+                 "sidesubfloat": ("[[{", (0, 1), 2)}
+
+
 class ExtrasMixin:
     """Methods of :class:`~.latex_segments.Segmenter` for pseudo-code, prose arguments and stolen headings."""
+
+    def _caption_box(self, node: LatexMacroNode, kind: str) -> bool:
+        """A :data:`CAPTION_BOXES` call: its captions are caption segments, its content is walked as usual."""
+        _spec, captions, content = CAPTION_BOXES[node.macroname]
+        args = node.nodeargd.argnlist if node.nodeargd is not None else []
+        if len(args) <= content:
+            return False
+        self._flush(kind)
+        for k in captions:
+            if isinstance(args[k], LatexGroupNode):
+                self._own_segments(args[k].nodelist, "caption")
+        if isinstance(args[content], LatexGroupNode):
+            self._walk(args[content].nodelist, kind, tabular=False)
+            self._flush(kind)
+        return True
 
     def _stolen_heading(self, node: LatexMacroNode, nodes: list, i: int, kind: str) -> int | None:
         """A macro whose guessed arity took a heading command as its argument (``\\todo`` defined with one

@@ -31,7 +31,8 @@ from arxiv_translator.readers.latex_elements import element_kind
 from arxiv_translator.readers.latex_graphics import graphics_in
 from arxiv_translator.readers.latex_prose_args import TEMPLATE_CONTAINERS
 from arxiv_translator.readers.latex_runs import Run, RunsMixin
-from arxiv_translator.readers.latex_segment_extras import CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin, glued_groups, optional_group
+from arxiv_translator.readers.latex_segment_extras import (CAPTION_BOXES, CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin,
+                                                           glued_groups, optional_group)
 from arxiv_translator.readers.latex_segment_extras import skip_leading_args
 from arxiv_translator.readers.latex_segment_extras import last_group as _last_group
 from arxiv_translator.readers.latex_specs import (
@@ -232,6 +233,8 @@ class Segmenter(RunsMixin, ExtrasMixin):
                 base, target = (parts[0], parts[-1]) if INCLUDES[name] == 2 and len(parts) > 1 else ("", parts[-1])
                 self.includes.append((name, base, target))
                 self.include_pos.append(start)
+            return i
+        if name in CAPTION_BOXES and self._caption_box(node, kind):
             return i
         if name in SEGMENT_ARGS and (arg := _last_group(node)) is not None:
             seg_kind = SEGMENT_ARGS[name]

@@ -144,6 +144,8 @@ EXTRA_MACROS = {
     # booktabs and arydshln rules between table rows (\cmidrule(lr){2-3}: see CmidruleArgsParser)
     "addlinespace": "[", "specialrule": "{{{", "cdashline": "{", "toprule": "[", "midrule": "[", "bottomrule": "[",
     "Xhline": "{", "hhline": "{",
+    # subfigures with their captions (see latex_segment_extras.CAPTION_BOXES)
+    "subcaptionbox": "*[{[[{", "subfloat": "[[{", "sidesubfloat": "[[{",
 }
 
 #: Sectioning and other standard commands whose arity a paper's (re)definition never changes.
