@@ -108,8 +108,34 @@ CAPTION_BOXES = {"subcaptionbox": ("*[{[[{", (1, 2), 5), "subfloat": ("[[{", (0,
                  "sidesubfloat": ("[[{", (0, 1), 2)}
 
 
+#: Keys of an environment's options whose value is a title the reader sees (tcolorbox, mdframed, framed boxes).
+_TITLE_KEY = re.compile(r"(?:^|,)\s*(?:title|subtitle|frametitle|adjusted title)\s*=\s*")
+_UNBRACED_VALUE = re.compile(r"[^,=\[\]{}]*")
+
+
 class ExtrasMixin:
     """Methods of :class:`~.latex_segments.Segmenter` for pseudo-code, prose arguments and stolen headings."""
+
+    def _option_titles(self, group: LatexGroupNode) -> None:
+        """Heading segments for the ``title=..`` values in an environment's options (``title={Prompt}`` or
+        ``title=Prompt for the model``, up to the next comma); every other key and value stays."""
+        nodes = group.nodelist
+        for idx, node in enumerate(nodes):
+            if not isinstance(node, LatexCharsNode):
+                continue
+            for m in _TITLE_KEY.finditer(node.chars):
+                rest = node.chars[m.end():]
+                if not rest.strip() and idx + 1 < len(nodes) and isinstance(nodes[idx + 1], LatexGroupNode):
+                    value = nodes[idx + 1].nodelist  # title={...}
+                else:
+                    raw = _UNBRACED_VALUE.match(rest).group()
+                    after, text = rest[len(raw):], raw.rstrip()
+                    if not text.strip() or (after and not after.startswith(",")) or (not after and idx + 1 < len(nodes)):
+                        continue  # the value goes on past this text (a macro, math, a group): left as it is
+                    value = [LatexCharsNode(chars=text, pos=node.pos + m.end(), len=len(text),
+                                            parsing_state=node.parsing_state)]
+                if PROSE_WORD.search(plain_text(value)):
+                    self._own_segments(value, "heading", SegmentAttrs(level=6))
 
     def _caption_box(self, node: LatexMacroNode, kind: str) -> bool:
         """A :data:`CAPTION_BOXES` call: its captions are caption segments, its content is walked as usual."""

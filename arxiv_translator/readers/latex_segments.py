@@ -339,6 +339,8 @@ class Segmenter(RunsMixin, ExtrasMixin):
         title = optional_group(node) if theorem or name == "proof" else None
         if title is not None:  # \begin{theorem}[Lower bound]
             self._own_segments(title.nodelist, "heading", SegmentAttrs(level=6))
+        elif (options := optional_group(node)) is not None:  # \begin{tcolorbox}[colback=.., title=Prompt]
+            self._option_titles(options)
         if inner == "cell":
             inner = "paragraph"
         saved, saved_float = self._graphics, self._float

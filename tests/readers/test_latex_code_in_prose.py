@@ -65,7 +65,7 @@ def test_options_of_an_unknown_macro_stay_with_it(tmp_path, options):
 
 
 @pytest.mark.parametrize("opening", ["\\begin{mdframed}[backgroundcolor=gray!10, linewidth=1pt]",
-                                     "\\begin{notebox}[frametitle=Note, inner]", "\\begin{mdframed}[nobreak]"])
+                                     "\\begin{notebox}[innertopmargin=4pt, inner]", "\\begin{mdframed}[nobreak]"])
 def test_options_of_an_environment_it_has_no_spec_for_stay_out_of_the_body(tmp_path, opening):
     name = opening[7:opening.index("}")]
     body = f"{opening}\nA framed remark about the method and its limits.\n\\end{{{name}}}"
