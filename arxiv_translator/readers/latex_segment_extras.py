@@ -32,6 +32,7 @@ from pylatexenc.latexwalker import (
 )
 
 from arxiv_translator.document_attrs import SegmentAttrs
+from arxiv_translator.texscan import match_brace
 from arxiv_translator.readers.latex_prose_args import PROSE_WORD, argument_is_prose, is_prose, plain_text
 
 #: Environments whose body is pseudo-code.
@@ -70,6 +71,25 @@ ALWAYS_PROSE = {"keywords", "icmlkeywords", "keyword", "kwd", "keywordname"}
 #: Environments drawn as markup (not code) where a macro's sentence-like last argument is prose.
 PROSE_ARG_ENVS = {"forest"}
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
+
+
+def match_bracket(text: str, pos: int, end: int) -> int | None:
+    """Offset of the ``]`` closing the ``[`` at ``pos`` (braces inside skipped), or None before ``end``."""
+    i = pos + 1
+    while i < end:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            close = match_brace(text, i, end)
+            if close is None:
+                return None
+            i = close
+        elif c == "]":
+            return i
+        i += 1
+    return None
 
 
 def last_group(node: LatexMacroNode) -> LatexGroupNode | None:
@@ -113,8 +133,41 @@ _TITLE_KEY = re.compile(r"(?:^|,)\s*(?:title|subtitle|frametitle|adjusted title)
 _UNBRACED_VALUE = re.compile(r"[^,=\[\]{}]*")
 
 
+#: Code listings whose options may hold a caption (``\begin{lstlisting}[caption={..}, label=..]``).
+LISTING_ENVS = {"lstlisting", "minted"}
+_LISTING_CAPTION = re.compile(r"(?:\[|,)\s*(?:caption|title)\s*=\s*")
+
+
 class ExtrasMixin:
     """Methods of :class:`~.latex_segments.Segmenter` for pseudo-code, prose arguments and stolen headings."""
+
+    def _listing_caption(self, node: LatexEnvironmentNode) -> None:
+        """A caption segment for ``caption=`` in a code listing's options; the code and the other options stay."""
+        from arxiv_translator.readers.latex_specs import make_context_db  # noqa: PLC0415 - only for listings
+        from arxiv_translator.readers.latex_walker import ProseWalker  # noqa: PLC0415
+
+        args = node.nodeargd.argnlist if node.nodeargd is not None else []
+        if not args or not isinstance(args[0], LatexCharsNode) or not args[0].chars.lstrip().startswith("["):
+            return
+        chars = args[0]
+        opening = chars.pos + chars.chars.index("[")
+        close = match_bracket(self.text, opening, min(len(self.text), opening + 2000))
+        m = _LISTING_CAPTION.search(self.text, opening, close) if close is not None else None
+        if m is None:
+            return
+        if self.text.startswith("{", m.end()):
+            walker = ProseWalker(self.text, latex_context=make_context_db({}), tolerant_parsing=True)
+            value = walker.get_latex_braced_group(m.end())[0].nodelist
+        else:
+            end = m.end()
+            while end < close and self.text[end] not in ",]":
+                end += 1
+            text = self.text[m.end():end].rstrip()
+            if not text or "\\" in text or "$" in text:
+                return
+            value = [LatexCharsNode(chars=text, pos=m.end(), len=len(text), parsing_state=chars.parsing_state)]
+        if PROSE_WORD.search(plain_text(value)):
+            self._own_segments(value, "caption")
 
     def _option_titles(self, group: LatexGroupNode) -> None:
         """Heading segments for the ``title=..`` values in an environment's options (``title={Prompt}`` or

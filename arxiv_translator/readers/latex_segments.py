@@ -31,9 +31,9 @@ from arxiv_translator.readers.latex_elements import element_kind
 from arxiv_translator.readers.latex_graphics import graphics_in
 from arxiv_translator.readers.latex_prose_args import TEMPLATE_CONTAINERS
 from arxiv_translator.readers.latex_runs import Run, RunsMixin
-from arxiv_translator.readers.latex_segment_extras import (CAPTION_BOXES, CODE_ENVS, METADATA, PROSE_ARG_ENVS, ExtrasMixin,
-                                                           glued_groups, optional_group)
-from arxiv_translator.readers.latex_segment_extras import skip_leading_args
+from arxiv_translator.readers.latex_segment_extras import (CAPTION_BOXES, CODE_ENVS, LISTING_ENVS, METADATA,
+                                                           PROSE_ARG_ENVS, ExtrasMixin, glued_groups, optional_group,
+                                                           skip_leading_args)
 from arxiv_translator.readers.latex_segment_extras import last_group as _last_group
 from arxiv_translator.readers.latex_specs import (
     BOUNDARIES,
@@ -328,6 +328,8 @@ class Segmenter(RunsMixin, ExtrasMixin):
             self._prose_args_in_drawing(node.nodelist)
             return
         if name in PROTECTED_ENVS or name in self.verbatim_envs:
+            if name in LISTING_ENVS:
+                self._listing_caption(node)
             return
         if name in TABULAR_ENVS:
             self.tables.append((start, end))
