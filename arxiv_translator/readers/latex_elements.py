@@ -17,7 +17,7 @@ _KINDS: dict[str, ElementKind] = {
     **{name: ElementKind.EQUATION for name in MATH_ENVS if name.rstrip("*") not in ("math", "split")},
     **{name: ElementKind.TABLE for name in TABULAR_ENVS | {"table", "table*", "wraptable", "sidewaystable"}},
     **{name: ElementKind.FIGURE for name in ("figure", "figure*", "wrapfigure", "SCfigure", "subfigure")},
-    **{name: ElementKind.CODE for name in VERBATIM_ENVS - {"comment", "filecontents", "filecontents*"}},
+    **{name: ElementKind.CODE for name in VERBATIM_ENVS - {"comment", "filecontents", "filecontents*", "CCSXML"}},
     **{name: ElementKind.CODE for name in ("code", "python", "lstinputlisting")},
     **{name: ElementKind.ALGORITHM for name in ("algorithm", "algorithm*", "algorithm2e", "algorithmic",
                                                   "algorithmic*", "algpseudocode", "pseudocode")},

@@ -34,6 +34,7 @@ MATH_ENVS = {
 VERBATIM_ENVS = {
     "verbatim", "verbatim*", "Verbatim", "BVerbatim", "lstlisting", "minted", "comment", "alltt",
     "filecontents", "filecontents*", "spverbatim", "tcblisting",
+    "CCSXML",  # ACM's concepts as XML: a comment for TeX (the printed concepts are \ccsdesc)
 }
 PROTECTED_ENVS = VERBATIM_ENVS | {
     "algorithmic", "algorithmic*", "algorithmicx", "algpseudocode", "pseudocode", "tikzpicture", "pgfpicture",

@@ -111,3 +111,14 @@ def test_the_korean_pdf_builds_with_every_sentence_translated(tmp_path):
     written = (out / "source" / "main.tex").read_text(encoding="utf-8")
     assert all(code in written for code in PICTURES + SETUP[:2])
     assert (out / "paper.ko.pdf").stat().st_size > 1000
+
+
+def test_acm_concepts_xml_is_no_prose(tmp_path):
+    """acmart's CCSXML block is a comment for TeX; its XML was translated and shown in the Korean Markdown."""
+    body = ("\\begin{CCSXML}\n<ccs2012>\n <concept>\n  <concept_id>10010520.10010553</concept_id>\n"
+            "  <concept_desc>Computer systems organization~Embedded systems</concept_desc>\n </concept>\n"
+            "</ccs2012>\n\\end{CCSXML}\n\\ccsdesc[500]{Computer systems organization~Embedded systems}\n\n"
+            "The paper starts here with a sentence.")
+    masked = _masked(_tree(tmp_path, body))
+    assert masked == ["<g1>Computer systems organization<x2/>Embedded systems</g1>",
+                      "The paper starts here with a sentence."], masked
