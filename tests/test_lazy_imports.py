@@ -93,3 +93,16 @@ def test_httpx_comes_without_its_cli_and_httpcore_without_trio() -> None:
                           env=env, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == ["httpcore", "httpx"]
+
+
+def test_settings_without_environment_variables_do_not_load_pydantic_settings() -> None:
+    """pydantic-settings (~60 ms) reads ``ARXIV_TRANSLATOR_*`` variables; a run that sets none never imports it."""
+    code = ("from arxiv_translator.config import Settings, load_settings\nimport arxiv_translator.pipeline\n"
+            "load_settings(engine='pseudo'); Settings(engine='pseudo')\n"
+            "print(json.dumps('pydantic_settings' in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("ARXIV_TRANSLATOR_")}
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run([sys.executable, "-c", "import sys, json\n" + code], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) is False
