@@ -29,9 +29,12 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from arxiv_translator.mupdf import pymupdf
+if TYPE_CHECKING:
+    import pymupdf
 
 RASTER = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
           ".webp": "image/webp"}
@@ -181,7 +184,7 @@ class FigureInliner:
                 raster = first.read_bytes() if done.returncode == 0 and first.is_file() else b""
         if not raster.startswith((b"II*\x00", b"MM\x00*")):  # a TIFF
             return Figure(name, "missing", note="EPS figure could not be rendered")
-        pix = pymupdf.Pixmap(raster)
+        pix = _mupdf().Pixmap(raster)
         while pix.width > MAX_WIDTH_PX:
             pix.shrink(1)
         return Figure(name, "img", _compact(pix))
@@ -204,15 +207,15 @@ class FigureInliner:
         page_no = int(m.group(1))
         x0, y0, x1, y1 = (float(m.group(k)) for k in range(2, 6))
         try:
-            with pymupdf.open(str(self.pdf)) as pdf:
+            with _mupdf().open(str(self.pdf)) as pdf:
                 if not 1 <= page_no <= pdf.page_count:
                     return Figure(name, "missing", note="no such page")
                 page = pdf[page_no - 1]
-                clip = pymupdf.Rect(x0, y0, x1, y1) & page.rect
+                clip = _mupdf().Rect(x0, y0, x1, y1) & page.rect
                 if clip.is_empty or clip.width < 4 or clip.height < 4:
                     return Figure(name, "missing", note="empty region")
                 zoom = min(PDF_DPI / 72 * 1.5, MAX_WIDTH_PX / clip.width)
-                pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
+                pix = page.get_pixmap(matrix=_mupdf().Matrix(zoom, zoom), clip=clip, alpha=False)
         except Exception as exc:  # MuPDF raises its own errors on damaged files
             return Figure(name, "missing", note=f"could not be rendered ({type(exc).__name__})")
         return Figure(f"page {page_no}", "img", _compact(pix))
@@ -221,10 +224,17 @@ class FigureInliner:
         data = path.read_bytes()
         if len(data) <= MAX_RAW_BYTES or mime == "image/gif":
             return _data_url(mime, data)
-        pix = pymupdf.Pixmap(str(path))
+        pix = _mupdf().Pixmap(str(path))
         while pix.width > MAX_WIDTH_PX:
             pix.shrink(1)
         return _compact(pix)
+
+
+def _mupdf() -> ModuleType:
+    """PyMuPDF, imported (~0.1 s) when a figure is first rasterised, not with the writer."""
+    from arxiv_translator.mupdf import pymupdf
+
+    return pymupdf
 
 
 def eps_dpi(path: Path) -> float:
@@ -262,10 +272,10 @@ def _gs_command(gs: str, output: str, paths: list[Path]) -> list[str]:
 
 
 def _render_first_page(path: Path) -> pymupdf.Pixmap:
-    with pymupdf.open(str(path)) as doc:
+    with _mupdf().open(str(path)) as doc:
         page = doc[0]
         zoom = min(PDF_DPI / 72, MAX_WIDTH_PX / max(page.rect.width, 1))
-        return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        return page.get_pixmap(matrix=_mupdf().Matrix(zoom, zoom), alpha=False)
 
 
 def _compact(pix: pymupdf.Pixmap) -> str:
@@ -274,7 +284,7 @@ def _compact(pix: pymupdf.Pixmap) -> str:
     if len(png) <= MAX_RAW_BYTES:
         return _data_url("image/png", png)
     if pix.alpha:
-        pix = pymupdf.Pixmap(pix, 0)
+        pix = _mupdf().Pixmap(pix, 0)
     jpeg = pix.tobytes("jpeg", jpg_quality=JPEG_QUALITY)
     return _data_url("image/jpeg", jpeg) if len(jpeg) < len(png) * 0.7 else _data_url("image/png", png)
 
