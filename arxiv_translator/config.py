@@ -1,6 +1,8 @@
 """Typed settings: defaults < TOML config file < ``ARXIV_TRANSLATOR_*`` env < CLI.
 
-Nothing happens at import.  Unknown keys in the config file are an error.
+Nothing happens at import.  Unknown keys in the config file are an error.  The environment is read by
+pydantic-settings, imported only when an ``ARXIV_TRANSLATOR_*`` variable is set (:func:`_env_model`):
+most runs set none, and the library costs ~60 ms of start-up.
 Each engine's vendor variables are honoured as fallbacks (:data:`VENDOR_ENV`:
 ``OPENAI_API_KEY``, ``DEEPL_AUTH_KEY``...), and per-engine settings live in
 ``[engines.NAME]`` tables (env ``ARXIV_TRANSLATOR_ENGINES__NAME__API_KEY``),
@@ -14,11 +16,11 @@ from __future__ import annotations
 
 import os
 import tomllib
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from arxiv_translator.errors import ConfigError
 
@@ -77,12 +79,11 @@ class EngineSettings(EngineProfile, EngineTransport):
     """
 
 
-class Settings(BaseSettings, EngineAccess, EngineTransport):
-    """Every setting of a translation job (the engine fields come from :class:`EngineAccess` and
-    :class:`EngineTransport`)."""
+class _SettingsFields(EngineAccess, EngineTransport):
+    """The fields of :class:`Settings` (the engine fields come from :class:`EngineAccess` and
+    :class:`EngineTransport`); also those of the environment reader (:func:`_env_model`)."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_default=True,
-                                      env_nested_delimiter="__")
+    model_config = ConfigDict(extra="forbid", validate_default=True)
 
     target: str = "ko"
     style: Literal["academic", "formal"] = "academic"
@@ -109,6 +110,21 @@ class Settings(BaseSettings, EngineAccess, EngineTransport):
     arxiv_interval: float = Field(default=3.0, ge=0)  # seconds between requests to arXiv
     arxiv_retries: int = Field(default=4, ge=0)
     downloads: Path | None = None  # the arXiv download cache folder
+
+
+class Settings(_SettingsFields):
+    """Every setting of a translation job.
+
+    Like a pydantic-settings ``BaseSettings``: ``Settings(**values)`` fills the fields not given from
+    the ``ARXIV_TRANSLATOR_*`` environment variables (nested with ``__``; given values win, nested
+    tables merged), and so does ``Settings.model_validate(data)`` (pydantic calls ``__init__``).
+    """
+
+    def __init__(self, **data: Any) -> None:
+        if _env_names():
+            env = _env_model()(**data)  # raises ValidationError as BaseSettings would
+            data = {name: getattr(env, name) for name in env.model_fields_set}
+        super().__init__(**data)
 
     def openai_configured(self) -> bool:
         """True when an OpenAI key or endpoint is set anywhere (settings, config file or vendor variable)."""
@@ -213,13 +229,31 @@ def _cli_wins(merged: dict[str, Any], cli: dict[str, Any]) -> None:
     merged["engines"] = {**merged["engines"], name: profile}
 
 
+def _env_names() -> bool:
+    """True when some ``ARXIV_TRANSLATOR_*`` variable (any case; not ``_CONFIG``) is set."""
+    config = ENV_PREFIX + "CONFIG"
+    return any(k.upper().startswith(ENV_PREFIX) and k.upper() != config for k in os.environ)
+
+
+@lru_cache(maxsize=1)
+def _env_model() -> type[BaseModel]:
+    """The pydantic-settings class with :class:`Settings`' fields that reads the environment (built once, on
+    first need, so that a run without ``ARXIV_TRANSLATOR_*`` variables never imports pydantic-settings)."""
+    from pydantic_settings import BaseSettings, SettingsConfigDict
+
+    class Settings(BaseSettings, _SettingsFields):  # the same name in its validation errors
+        model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="forbid", validate_default=True,
+                                          env_nested_delimiter="__")
+
+    return Settings
+
+
 def _env_values() -> dict[str, Any]:
     """``ARXIV_TRANSLATOR_*`` variables, validated through a settings instance."""
-    names = {k for k in os.environ if k.startswith(ENV_PREFIX) and k != ENV_PREFIX + "CONFIG"}
-    if not names:
+    if not _env_names():
         return {}
     try:
-        return Settings().model_dump(exclude_unset=True)
+        return _env_model()().model_dump(exclude_unset=True)
     except ValidationError as exc:
         raise ConfigError(f"environment: {_first_error(exc)}") from None
 

@@ -53,3 +53,26 @@ def test_engine_settings_are_declared_once_and_all_reach_the_engine():
     for key, value in values.items():
         got = getattr(seen, key)
         assert (got.get_secret_value() if hasattr(got, "get_secret_value") else got) == value, key
+
+
+def test_settings_read_the_environment_under_given_values(monkeypatch):
+    """``Settings(**values)`` fills what is not given from ``ARXIV_TRANSLATOR_*`` (nested tables merged), as
+    pydantic-settings does (``model_validate`` too); a bad variable is a validation error."""
+    from pydantic import ValidationError
+
+    from arxiv_translator.config import Settings
+
+    monkeypatch.setenv("ARXIV_TRANSLATOR_CONCURRENCY", "3")
+    monkeypatch.setenv("ARXIV_TRANSLATOR_MODEL", "from-env")
+    monkeypatch.setenv("ARXIV_TRANSLATOR_ENGINES__OPENAI__API_KEY", "sk-nested")
+    settings = Settings(model="given", engines={"openai": {"model": "m"}})
+    assert (settings.concurrency, settings.model) == (3, "given")
+    assert settings.engines["openai"].model == "m"
+    assert settings.engines["openai"].api_key.get_secret_value() == "sk-nested"
+    assert Settings.model_validate({"engine": "pseudo", "concurrency": 4}).concurrency == 4
+    assert Settings.model_validate({"engine": "pseudo"}).concurrency == 3
+    monkeypatch.setenv("ARXIV_TRANSLATOR_CONCURRENCY", "0")
+    with pytest.raises(ValidationError):
+        Settings()
+    with pytest.raises(ConfigError, match="environment: concurrency"):
+        load_settings()

@@ -58,7 +58,7 @@ def test_facade_names_still_import_on_use() -> None:
 def test_pdf_figures_load_pymupdf_without_its_layout_model() -> None:
     """Rasterising a figure needs PyMuPDF, not the ONNX layout model that ``import pymupdf`` would set up;
     the options pymupdf4llm's import would set are set anyway (the PDF outputs rely on them)."""
-    code = ("import arxiv_translator.writers.bilingual.figures\nimport pymupdf\n"
+    code = ("from arxiv_translator.writers.bilingual import figures\nfigures._mupdf()\nimport pymupdf\n"
             "print(json.dumps([sorted(m for m in sys.modules if 'layout' in m or 'onnx' in m or 'pymupdf4llm' in m), "
             "pymupdf._get_layout is None, pymupdf.TOOLS.unset_quad_corrections()]))")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -93,3 +93,37 @@ def test_httpx_comes_without_its_cli_and_httpcore_without_trio() -> None:
                           env=env, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == ["httpcore", "httpx"]
+
+
+def test_settings_without_environment_variables_do_not_load_pydantic_settings() -> None:
+    """pydantic-settings (~60 ms) reads ``ARXIV_TRANSLATOR_*`` variables; a run that sets none never imports it."""
+    code = ("from arxiv_translator.config import Settings, load_settings\nimport arxiv_translator.pipeline\n"
+            "load_settings(engine='pseudo'); Settings(engine='pseudo')\n"
+            "print(json.dumps('pydantic_settings' in sys.modules))")
+    env = {k: v for k, v in os.environ.items() if not k.upper().startswith("ARXIV_TRANSLATOR_")}
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run([sys.executable, "-c", "import sys, json\n" + code], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) is False
+
+
+def test_the_bilingual_writer_loads_pymupdf_only_to_rasterise_a_figure(tmp_path) -> None:
+    """PyMuPDF (~0.1 s) comes with the first figure that is rasterised, not with the writers: a page whose
+    figures are small PNGs (inlined as they are) never loads it; a PDF figure does."""
+    from arxiv_translator.mupdf import pymupdf
+
+    pdf = pymupdf.open()
+    pdf.new_page(width=100, height=50).draw_rect(pymupdf.Rect(10, 10, 40, 40), color=(1, 0, 0))
+    pdf.save(tmp_path / "fig.pdf")
+    pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 8, 8), False)
+    pix.save(tmp_path / "small.png")
+    code = ("from arxiv_translator.writers import writers_for\nwriters_for('latex')\n"
+            "from arxiv_translator.writers.bilingual.figures import FigureInliner\n"
+            f"f = FigureInliner({str(tmp_path)!r})\nseen = [f.figure('small.png').kind, 'pymupdf' in sys.modules]\n"
+            "seen += [f.figure('fig.pdf').kind, 'pymupdf' in sys.modules]\nprint(json.dumps(seen))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-c", "import sys, json\n" + code], capture_output=True, text=True,
+                          env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["img", False, "img", True]

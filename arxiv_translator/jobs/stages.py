@@ -253,35 +253,55 @@ class Translate(JobStage):
             if own:
                 memory.close()
             ctx.extra["sent_segments"] = sum(1 for seg in pending if seg.attempts)
-            saver.save()
+            saver.collect()  # saved by the pipeline next: after the stage, or as the job fails
         return state
 
 
 class _Saver:
-    """A listener that passes events on and saves the state every few answers or seconds."""
+    """A listener that passes events on and saves the state every few answers or seconds.
+
+    The translator reports each answer of a batch as it settles it, all in one go; a save that is due
+    is made once that batch is through (``call_soon``: after the answers of the batch and their
+    translation-memory entries are all recorded), so a batch of 40 answers costs one save, not two.
+    """
 
     def __init__(self, state: JobState, ctx: Context, usage: Callable[[], Usage]) -> None:
         self.state, self.ctx, self.usage = state, ctx, usage
-        self.last_time, self.last_done = time.monotonic(), 0
+        self.last_time, self.last_done, self.done = time.monotonic(), 0, 0
+        self.due = False  # a save is scheduled
 
     def __call__(self, event: Event) -> None:
         self.ctx.emit(event)
         if event.stage != "translate" or self.ctx.store is None:
             return
+        self.done = event.done
+        if self.due:
+            return
         if event.done - self.last_done >= SAVE_EVERY_ANSWERS or time.monotonic() - self.last_time >= SAVE_EVERY_SECONDS:
-            self.last_done = event.done
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # called outside an event loop: save now
+                self.save()
+                return
+            self.due = True
+            loop.call_soon(self._due)
+
+    def _due(self) -> None:
+        if self.due:  # not saved in the meantime (the stage's last save)
             self.save()
+
+    def collect(self) -> None:
+        """Record the settled segments and the usage so far in the state (no save; no save due)."""
+        self.due, self.last_done = False, self.done
+        if self.state.document is not None:
+            collect_results(self.state.document, self.state.results)
+            self.state.usage = self.usage()
 
     def save(self) -> None:
         """Record the settled segments and the usage so far in the state, and save it."""
-        if self.state.document is None:
+        self.collect()
+        if self.state.document is None or self.ctx.store is None:
             return
-        if self.ctx.store is None:
-            collect_results(self.state.document, self.state.results)
-            self.state.usage = self.usage()
-            return
-        collect_results(self.state.document, self.state.results)
-        self.state.usage = self.usage()
         self.ctx.store.save(self.state)
         self.last_time = time.monotonic()
 

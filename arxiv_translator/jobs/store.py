@@ -63,12 +63,17 @@ class JobStore:
         self.out = Path(out)
         self.dir = job_dir(self.out)
         self._document_saved: int | None = None
+        self._document_json = ""  # what this store last wrote to DOCUMENT_FILE
 
     def save(self, state: JobState, with_document: bool = False) -> None:
-        """Save ``state``; the Document too when asked or when it was never saved by this store."""
+        """Save ``state``; the Document too when asked or when it was never saved by this store (a Document
+        whose JSON is what this store wrote last is not written again)."""
         self.dir.mkdir(parents=True, exist_ok=True)
         if state.document is not None and (with_document or self._document_saved != id(state.document)):
-            write_atomic(self.dir / DOCUMENT_FILE, state.document.model_dump_json())
+            text = state.document.model_dump_json()
+            if text != self._document_json or not (self.dir / DOCUMENT_FILE).is_file():
+                write_atomic(self.dir / DOCUMENT_FILE, text)
+                self._document_json = text
             self._document_saved = id(state.document)
         state.updated = time.time()
         write_atomic(self.dir / STATE_FILE, state.model_dump_json(indent=1))

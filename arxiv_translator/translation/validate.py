@@ -35,10 +35,9 @@ def kept_answer(segment: Segment, answer: str | None) -> str | None:
     """
     if answer is None or placeholder_problems(segment, answer):
         return None
-    reason = kept_reason(segment.masked or "")
-    if reason is None or " ".join(prose_of(answer).split()) != " ".join(prose_of(segment.masked or "").split()):
-        return None
-    return reason
+    if " ".join(prose_of(answer).split()) != " ".join(prose_of(segment.masked or "").split()):
+        return None  # not an echo (most answers): the source's prose words need not be counted
+    return kept_reason(segment.masked or "")
 
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")

@@ -172,3 +172,34 @@ def test_sigkill_at_any_moment_of_saving_leaves_a_loadable_state(tmp_path):
         state = JobStore(out).load()
         assert state.stage is Stage.PROTECT and state.document is not None
         assert len(list(state.document.segments())) == 49
+
+
+def test_answers_of_one_batch_cost_one_save_made_after_the_batch(done):
+    """The saver runs on every answer the translator settles; a save that falls due is made once the batch
+    in hand is through (the event loop's next turn), with every answer of it, and only once."""
+    import asyncio
+    from types import SimpleNamespace
+
+    from arxiv_translator.events import Event
+    from arxiv_translator.jobs.stages import _Saver
+    from arxiv_translator.translation.translator import Usage
+
+    state = JobStore(done).load()
+    assert state.document is not None and len(state.results) == 49
+    state.results = {}
+    saved: list[int] = []
+    store = SimpleNamespace(save=lambda s: saved.append(len(s.results)))
+    ctx = SimpleNamespace(emit=lambda event: None, store=store)
+
+    async def batches() -> None:
+        saver = _Saver(state, ctx, Usage)
+        for done_so_far in range(1, 50):  # one batch: 49 answers settled in one go
+            saver(Event(stage="translate", done=done_so_far, total=49))
+        assert saved == []
+        await asyncio.sleep(0)
+        assert saved == [49]
+        saver(Event(stage="translate", done=49, total=49))  # nothing new, not a second late: no save
+        await asyncio.sleep(0)
+        assert saved == [49]
+
+    asyncio.run(batches())

@@ -56,10 +56,10 @@ def test_tiff_rendering_equals_ghostscript_png(tmp_path: Path) -> None:
 
     eps(tmp_path / "f.eps", 50, "0.3 0.6 0.9 setrgbcolor 5 5 30 30 rectfill /Helvetica findfont 9 scalefont setfont "
                                 "4 40 moveto (Ab 3) show showpage")
-    png_options = [o if o != "-sDEVICE=tiff24nc" else "-sDEVICE=png16m" for o in figures._GS_OPTIONS]
-    assert png_options != list(figures._GS_OPTIONS)
-    done = subprocess.run([shutil.which("gs") or "gs", *png_options, "-sOutputFile=-", str(tmp_path / "f.eps")],
-                          capture_output=True, check=True)
+    tiff = figures._gs_command(shutil.which("gs") or "gs", "-", [tmp_path / "f.eps"])
+    png = [o if o != "-sDEVICE=tiff24nc" else "-sDEVICE=png16m" for o in tiff]
+    assert png != tiff
+    done = subprocess.run(png, capture_output=True, check=True)
     from_png = figures._compact(pymupdf.Pixmap(done.stdout))
     alone = FigureInliner(tmp_path).figure("f.eps")
     assert alone.kind == "img" and alone.src == from_png
@@ -67,3 +67,28 @@ def test_tiff_rendering_equals_ghostscript_png(tmp_path: Path) -> None:
     ahead = FigureInliner(tmp_path)
     ahead.prefetch(["f.eps", "g.eps"])
     assert ahead.figure("f.eps").src == from_png
+
+
+def test_wide_eps_figures_are_rendered_at_the_size_they_are_shown(tmp_path: Path) -> None:
+    """A figure wider than MAX_WIDTH_PX at PDF_DPI is rendered at half the resolution (a quarter...), not
+    rendered big and halved: the same size as before; one without a bounding box in its header gets PDF_DPI."""
+    from arxiv_translator.mupdf import pymupdf
+    from arxiv_translator.writers.bilingual import figures
+
+    eps(tmp_path / "wide.eps", 720)  # 1440 px at 144 dpi: shown 720 px wide
+    eps(tmp_path / "huge.eps", 2000)  # 4000 px: 1000
+    eps(tmp_path / "small.eps", 300)  # 600 px: as it is
+    (tmp_path / "atend.eps").write_text("%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: (atend)\nnewpath 0 0 moveto "
+                                        "720 720 lineto stroke\n" + "% far from the header\n" * 500 + "showpage\n%%Trailer\n%%BoundingBox: 0 0 720 720\n",
+                                        encoding="ascii")
+    assert [figures.eps_dpi(tmp_path / f"{n}.eps") for n in ("wide", "huge", "small", "atend")] == [72, 36, 144, 144]
+    inliner = FigureInliner(tmp_path)
+    inliner.prefetch(["wide.eps", "huge.eps", "small.eps"])
+    assert len(inliner._eps_raster) == 3
+    for name, width in (("wide.eps", 720), ("huge.eps", 1000), ("small.eps", 600)):
+        fig = inliner.figure(name)
+        assert fig.kind == "img", name
+        import base64
+
+        pix = pymupdf.Pixmap(base64.b64decode(fig.src.split(",", 1)[1]))
+        assert pix.width == width, name

@@ -5,7 +5,10 @@ PDF and SVG figures are rendered to PNG with PyMuPDF at a modest resolution;
 EPS figures are converted by Ghostscript (``-dSAFER``, time-limited) unless
 the tree holds a converted copy (to uncompressed TIFF: Ghostscript's PNG
 compression cost as much CPU as its rendering, and the page re-encodes the
-pixels anyway; the TIFF carries the same pixels and sRGB profile as its PNG); absolute ``http(s)`` URLs (arXiv HTML input)
+pixels anyway; the TIFF carries the same pixels and sRGB profile as its PNG), each at the resolution
+that gives the width it is shown at (its ``%%BoundingBox`` says how wide it is; a figure that would be
+more than :data:`MAX_WIDTH_PX` wide at :data:`PDF_DPI` is rendered at half that, or a quarter...: the
+size halving the bigger picture gave, at a quarter of the rendering); absolute ``http(s)`` URLs (arXiv HTML input)
 stay links, so the page makes no request by itself.  Paths are relative to the
 source root (or a ``\\graphicspath`` folder, or the main file's folder), may
 lack their extension, and may not leave the root.
@@ -26,9 +29,12 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from arxiv_translator.mupdf import pymupdf
+if TYPE_CHECKING:
+    import pymupdf
 
 RASTER = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
           ".webp": "image/webp"}
@@ -42,8 +48,10 @@ MAX_TOTAL_BYTES = 30_000_000  # past this, further figures are left out of the p
 EPS_TIMEOUT_S = 20
 _PDF_REGION = re.compile(r"^pdf-region:(\d+):(-?[\d.]+),(-?[\d.]+),(-?[\d.]+),(-?[\d.]+)$")
 #: Ghostscript in its safe mode: EPS pages cropped to their bounding box, anti-aliased, as uncompressed TIFF
-_GS_OPTIONS = ("-dSAFER", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dEPSCrop", "-sDEVICE=tiff24nc", f"-r{PDF_DPI}",
+#: (the resolution is set per file: :func:`_gs_command`)
+_GS_OPTIONS = ("-dSAFER", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dEPSCrop", "-sDEVICE=tiff24nc",
                "-dTextAlphaBits=4", "-dGraphicsAlphaBits=4")
+_EPS_BBOX = re.compile(rb"%%(HiRes)?BoundingBox:[ \t]*(-?[\d.]+)[ \t]+(-?[\d.]+)[ \t]+(-?[\d.]+)[ \t]+(-?[\d.]+)")
 DATA_URL = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]+$")
 
 
@@ -93,8 +101,8 @@ class FigureInliner:
             return
         with tempfile.TemporaryDirectory(prefix="eps-") as tmp:
             try:
-                done = subprocess.run([gs, *_GS_OPTIONS, f"-sOutputFile={tmp}/%04d.tif", *map(str, paths)],
-                                      capture_output=True, timeout=EPS_TIMEOUT_S * len(paths), check=False)
+                done = subprocess.run(_gs_command(gs, f"{tmp}/%04d.tif", paths), capture_output=True,
+                                      timeout=EPS_TIMEOUT_S * len(paths), check=False)
             except subprocess.TimeoutExpired:
                 return
             pages = sorted(Path(tmp).glob("*.tif"))
@@ -168,15 +176,15 @@ class FigureInliner:
                 return Figure(name, "missing", note="EPS figure, and Ghostscript (gs) is not installed")
             with tempfile.TemporaryDirectory(prefix="eps-") as tmp:  # TIFF is written seekably, not to a pipe
                 try:
-                    done = subprocess.run([gs, *_GS_OPTIONS, f"-sOutputFile={tmp}/%04d.tif", str(path)],
-                                          capture_output=True, timeout=EPS_TIMEOUT_S, check=False)
+                    done = subprocess.run(_gs_command(gs, f"{tmp}/%04d.tif", [path]), capture_output=True,
+                                          timeout=EPS_TIMEOUT_S, check=False)
                 except subprocess.TimeoutExpired:
                     return Figure(name, "missing", note="EPS figure took too long to render")
                 first = Path(tmp) / "0001.tif"  # a figure of several pages shows its first
                 raster = first.read_bytes() if done.returncode == 0 and first.is_file() else b""
         if not raster.startswith((b"II*\x00", b"MM\x00*")):  # a TIFF
             return Figure(name, "missing", note="EPS figure could not be rendered")
-        pix = pymupdf.Pixmap(raster)
+        pix = _mupdf().Pixmap(raster)
         while pix.width > MAX_WIDTH_PX:
             pix.shrink(1)
         return Figure(name, "img", _compact(pix))
@@ -199,15 +207,15 @@ class FigureInliner:
         page_no = int(m.group(1))
         x0, y0, x1, y1 = (float(m.group(k)) for k in range(2, 6))
         try:
-            with pymupdf.open(str(self.pdf)) as pdf:
+            with _mupdf().open(str(self.pdf)) as pdf:
                 if not 1 <= page_no <= pdf.page_count:
                     return Figure(name, "missing", note="no such page")
                 page = pdf[page_no - 1]
-                clip = pymupdf.Rect(x0, y0, x1, y1) & page.rect
+                clip = _mupdf().Rect(x0, y0, x1, y1) & page.rect
                 if clip.is_empty or clip.width < 4 or clip.height < 4:
                     return Figure(name, "missing", note="empty region")
                 zoom = min(PDF_DPI / 72 * 1.5, MAX_WIDTH_PX / clip.width)
-                pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), clip=clip, alpha=False)
+                pix = page.get_pixmap(matrix=_mupdf().Matrix(zoom, zoom), clip=clip, alpha=False)
         except Exception as exc:  # MuPDF raises its own errors on damaged files
             return Figure(name, "missing", note=f"could not be rendered ({type(exc).__name__})")
         return Figure(f"page {page_no}", "img", _compact(pix))
@@ -216,17 +224,58 @@ class FigureInliner:
         data = path.read_bytes()
         if len(data) <= MAX_RAW_BYTES or mime == "image/gif":
             return _data_url(mime, data)
-        pix = pymupdf.Pixmap(str(path))
+        pix = _mupdf().Pixmap(str(path))
         while pix.width > MAX_WIDTH_PX:
             pix.shrink(1)
         return _compact(pix)
 
 
+def _mupdf() -> ModuleType:
+    """PyMuPDF, imported (~0.1 s) when a figure is first rasterised, not with the writer."""
+    from arxiv_translator.mupdf import pymupdf
+
+    return pymupdf
+
+
+def eps_dpi(path: Path) -> float:
+    """The resolution an EPS figure is rendered at: :data:`PDF_DPI`, halved while the figure (as wide as its
+    ``%%BoundingBox``, the first of the file's header) would be wider than :data:`MAX_WIDTH_PX`.
+
+    A header without one (``(atend)``, a DOS EPS binary header...) gives :data:`PDF_DPI`; the pixmap is
+    then halved after rendering instead, as before."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8192)
+    except OSError:
+        return PDF_DPI
+    boxes: dict[bool, re.Match[bytes]] = {}
+    for box in _EPS_BBOX.finditer(head):  # the first %%HiResBoundingBox, else the first %%BoundingBox
+        boxes.setdefault(bool(box.group(1)), box)
+    m = boxes.get(True) or boxes.get(False)
+    try:
+        width = float(m.group(4)) - float(m.group(2)) if m else 0.0
+    except ValueError:
+        return PDF_DPI
+    dpi = float(PDF_DPI)
+    while width > 0 and width * dpi / 72 > MAX_WIDTH_PX and dpi > 1:
+        dpi /= 2
+    return dpi
+
+
+def _gs_command(gs: str, output: str, paths: list[Path]) -> list[str]:
+    """Ghostscript rendering ``paths`` (one page each) into ``output`` (``%04d``), each at :func:`eps_dpi`."""
+    cmd = [gs, *_GS_OPTIONS, f"-sOutputFile={output}"]
+    for path in paths:
+        dpi = eps_dpi(path)
+        cmd += ["-c", f"<< /HWResolution [{dpi:g} {dpi:g}] >> setpagedevice", "-f", str(path)]
+    return cmd
+
+
 def _render_first_page(path: Path) -> pymupdf.Pixmap:
-    with pymupdf.open(str(path)) as doc:
+    with _mupdf().open(str(path)) as doc:
         page = doc[0]
         zoom = min(PDF_DPI / 72, MAX_WIDTH_PX / max(page.rect.width, 1))
-        return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+        return page.get_pixmap(matrix=_mupdf().Matrix(zoom, zoom), alpha=False)
 
 
 def _compact(pix: pymupdf.Pixmap) -> str:
@@ -235,7 +284,7 @@ def _compact(pix: pymupdf.Pixmap) -> str:
     if len(png) <= MAX_RAW_BYTES:
         return _data_url("image/png", png)
     if pix.alpha:
-        pix = pymupdf.Pixmap(pix, 0)
+        pix = _mupdf().Pixmap(pix, 0)
     jpeg = pix.tobytes("jpeg", jpg_quality=JPEG_QUALITY)
     return _data_url("image/jpeg", jpeg) if len(jpeg) < len(png) * 0.7 else _data_url("image/png", png)
 
