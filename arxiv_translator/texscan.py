@@ -1,4 +1,5 @@
-"""A small scanner shared by the TeX-aware renderers and readers: balanced braces."""
+"""A small scanner shared by the TeX-aware renderers and readers: balanced braces and brackets, and the end of
+a statement."""
 
 from __future__ import annotations
 
@@ -19,3 +20,35 @@ def match_brace(text: str, pos: int, end: int) -> int | None:
                 return i
         i += 1
     return None
+
+
+def scan_to(text: str, pos: int, end: int, stops: str) -> int | None:
+    """Offset of the first character of ``stops`` at or after ``pos``, outside ``{..}`` groups and backslash
+    escapes; ``[``/``]`` nest when ``]`` is a stop. None before ``end`` or at a paragraph break (``\\n\\n``)."""
+    depth, i = 0, pos
+    while i < end:
+        c = text[i]
+        if c == "\\":
+            i += 2
+            continue
+        if c == "{":
+            close = match_brace(text, i, end)
+            if close is None:
+                return None
+            i = close + 1
+            continue
+        if c == "[" and "]" in stops:
+            depth += 1
+        elif c in stops:
+            if c != "]" or depth == 0:
+                return i
+            depth -= 1
+        elif c == "\n" and text.startswith("\n", i + 1):
+            return None
+        i += 1
+    return None
+
+
+def match_bracket(text: str, pos: int, end: int) -> int | None:
+    """Offset of the ``]`` closing the ``[`` at ``pos`` (groups and nested brackets skipped), or None."""
+    return scan_to(text, pos + 1, end, "]")

@@ -9,7 +9,7 @@ import re
 from pylatexenc import latexwalker
 from pylatexenc.macrospec import MacroStandardArgsParser, ParsedMacroArgs, ParsedVerbatimArgs, VerbatimArgsParser
 
-from arxiv_translator.texscan import match_brace
+from arxiv_translator.texscan import match_brace, match_bracket, scan_to
 
 _BARE_NAME = re.compile(r"[ \t]*([^\s{}\\%]+)")
 
@@ -93,7 +93,7 @@ class TikzArgsParser(MacroStandardArgsParser):
         while i < len(s) and s[i] in " \t\n":
             i += 1
         if s.startswith("[", i):
-            close = _bracket_end(s, i)
+            close = match_bracket(s, i, min(len(s), i + MAX_TIKZ_PATH))
             if close is None:
                 return super().parse_args(w, pos, parsing_state=parsing_state)
             i = close + 1
@@ -104,57 +104,11 @@ class TikzArgsParser(MacroStandardArgsParser):
             close = match_brace(s, j, min(len(s), j + MAX_TIKZ_PATH))
             end = close + 1 if close is not None else i
         else:
-            end = _path_end(s, j)
-            end = i if end is None else end
+            stop = scan_to(s, j, min(len(s), j + MAX_TIKZ_PATH), ";")
+            end = i if stop is None else stop + 1
         node = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars=s[pos:end], pos=pos,
                            len=end - pos)
         return ParsedMacroArgs(argspec="{", argnlist=[node]), pos, end - pos
-
-
-def _bracket_end(s: str, i: int) -> int | None:
-    """Offset of the ``]`` closing the ``[`` at ``i`` (braces inside skipped), None within a line or two."""
-    depth, k, stop = 0, i, min(len(s), i + MAX_TIKZ_PATH)
-    while k < stop:
-        c = s[k]
-        if c == "\\":
-            k += 2
-            continue
-        if c == "{":
-            close = match_brace(s, k, stop)
-            if close is None:
-                return None
-            k = close
-        elif c == "[":
-            depth += 1
-        elif c == "]":
-            depth -= 1
-            if depth == 0:
-                return k
-        elif c == "\n" and s.startswith("\n", k + 1):
-            return None
-        k += 1
-    return None
-
-
-def _path_end(s: str, i: int) -> int | None:
-    """Offset just after the ``;`` that ends a TikZ path starting at ``i`` (outside braces), None if none near."""
-    k, stop = i, min(len(s), i + MAX_TIKZ_PATH)
-    while k < stop:
-        c = s[k]
-        if c == "\\":
-            k += 2
-            continue
-        if c == "{":
-            close = match_brace(s, k, stop)
-            if close is None:
-                return None
-            k = close
-        elif c == ";":
-            return k + 1
-        elif c == "\n" and s.startswith("\n", k + 1):
-            return None  # a paragraph break: no path runs across it
-        k += 1
-    return None
 
 
 _TRIM = re.compile(r"\s*(\[[^\]\n]*\])?\s*(\([^()\n]*\))?\s*(?=\{)")

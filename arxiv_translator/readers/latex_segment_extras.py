@@ -32,7 +32,7 @@ from pylatexenc.latexwalker import (
 )
 
 from arxiv_translator.document_attrs import SegmentAttrs
-from arxiv_translator.texscan import match_brace
+from arxiv_translator.texscan import match_bracket
 from arxiv_translator.readers.latex_prose_args import PROSE_WORD, argument_is_prose, is_prose, plain_text
 
 #: Environments whose body is pseudo-code.
@@ -71,25 +71,6 @@ ALWAYS_PROSE = {"keywords", "icmlkeywords", "keyword", "kwd", "keywordname"}
 #: Environments drawn as markup (not code) where a macro's sentence-like last argument is prose.
 PROSE_ARG_ENVS = {"forest"}
 _PARBREAK = re.compile(r"\n[ \t]*\n\s*")
-
-
-def match_bracket(text: str, pos: int, end: int) -> int | None:
-    """Offset of the ``]`` closing the ``[`` at ``pos`` (braces inside skipped), or None before ``end``."""
-    i = pos + 1
-    while i < end:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "{":
-            close = match_brace(text, i, end)
-            if close is None:
-                return None
-            i = close
-        elif c == "]":
-            return i
-        i += 1
-    return None
 
 
 def last_group(node: LatexMacroNode) -> LatexGroupNode | None:
