@@ -175,4 +175,7 @@ def test_kill9_worker_on_postgres_resumes(pg_url, db, tmp_path):
             done = wait_job(srv.url, job["id"], timeout=180)
     assert done["status"] == "done", done["error"]
     report = json.loads((tmp_path / "lib" / "papers" / "2501.20009v1" / "report.json").read_text())
-    assert report["segments"]["cached"] > 0 and asked() - report["requests"] <= seen + 1
+    # the answers before the kill came back from the translation memory or from the job's saved state (which
+    # one depends on whether a state save fell before the kill), and nothing but what was in flight was re-asked
+    assert report["segments"]["cached"] > 0 or report["job"]["restored_segments"] > 0, report["segments"]
+    assert asked() - report["requests"] <= seen + 1
