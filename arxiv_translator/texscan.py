@@ -1,5 +1,4 @@
-"""A small scanner shared by the TeX-aware renderers and readers: balanced braces and brackets, and the end of
-a statement."""
+"""A small scanner shared by the TeX-aware renderers and readers: balanced braces, and the end of a statement."""
 
 from __future__ import annotations
 
@@ -24,8 +23,9 @@ def match_brace(text: str, pos: int, end: int) -> int | None:
 
 def scan_to(text: str, pos: int, end: int, stops: str) -> int | None:
     """Offset of the first character of ``stops`` at or after ``pos``, outside ``{..}`` groups and backslash
-    escapes; ``[``/``]`` nest when ``]`` is a stop. None before ``end`` or at a paragraph break (``\\n\\n``)."""
-    depth, i = 0, pos
+    escapes (``\\draw .. {a;b} ..;`` ends at the last ``;``); None before ``end`` or at a paragraph break.
+    Brackets: :func:`arxiv_translator.brackets.scan_close`."""
+    i = pos
     while i < end:
         c = text[i]
         if c == "\\":
@@ -37,18 +37,9 @@ def scan_to(text: str, pos: int, end: int, stops: str) -> int | None:
                 return None
             i = close + 1
             continue
-        if c == "[" and "]" in stops:
-            depth += 1
-        elif c in stops:
-            if c != "]" or depth == 0:
-                return i
-            depth -= 1
-        elif c == "\n" and text.startswith("\n", i + 1):
+        if c in stops:
+            return i
+        if c == "\n" and text.startswith("\n", i + 1):
             return None
         i += 1
     return None
-
-
-def match_bracket(text: str, pos: int, end: int) -> int | None:
-    """Offset of the ``]`` closing the ``[`` at ``pos`` (groups and nested brackets skipped), or None."""
-    return scan_to(text, pos + 1, end, "]")

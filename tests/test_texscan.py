@@ -1,17 +1,10 @@
-"""The shared TeX scanner: balanced braces and brackets, and the end of a statement."""
+"""The shared TeX scanner: balanced braces, and the end of a statement."""
 
 from __future__ import annotations
 
 import pytest
 
-from arxiv_translator.texscan import match_brace, match_bracket, scan_to
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("[a]", 2), ("[a={x]y}, b]", 11), ("[a [b] c] d]", 8), ("[a \\] b]", 7), ("[a\n\nb]", None), ("[a", None),
-])
-def test_match_bracket(text, expected):
-    assert match_bracket(text, 0, len(text)) == expected
+from arxiv_translator.texscan import match_brace, scan_to
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -9,7 +9,8 @@ import re
 from pylatexenc import latexwalker
 from pylatexenc.macrospec import MacroStandardArgsParser, ParsedMacroArgs, ParsedVerbatimArgs, VerbatimArgsParser
 
-from arxiv_translator.texscan import match_brace, match_bracket, scan_to
+from arxiv_translator.brackets import scan_close
+from arxiv_translator.texscan import match_brace, scan_to
 
 _BARE_NAME = re.compile(r"[ \t]*([^\s{}\\%]+)")
 
@@ -93,7 +94,7 @@ class TikzArgsParser(MacroStandardArgsParser):
         while i < len(s) and s[i] in " \t\n":
             i += 1
         if s.startswith("[", i):
-            close = match_bracket(s, i, min(len(s), i + MAX_TIKZ_PATH))
+            close = scan_close(s, i, min(len(s), i + MAX_TIKZ_PATH), "[", "]", blank_line_stops=True)
             if close is None:
                 return super().parse_args(w, pos, parsing_state=parsing_state)
             i = close + 1

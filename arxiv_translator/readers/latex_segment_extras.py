@@ -32,7 +32,7 @@ from pylatexenc.latexwalker import (
 )
 
 from arxiv_translator.document_attrs import SegmentAttrs
-from arxiv_translator.texscan import match_bracket
+from arxiv_translator.brackets import scan_close
 from arxiv_translator.readers.latex_prose_args import PROSE_WORD, argument_is_prose, is_prose, plain_text
 
 #: Environments whose body is pseudo-code.
@@ -132,7 +132,7 @@ class ExtrasMixin:
             return
         chars = args[0]
         opening = chars.pos + chars.chars.index("[")
-        close = match_bracket(self.text, opening, min(len(self.text), opening + 2000))
+        close = scan_close(self.text, opening, min(len(self.text), opening + 2000), "[", "]", blank_line_stops=True)
         m = _LISTING_CAPTION.search(self.text, opening, close) if close is not None else None
         if m is None:
             return
@@ -164,7 +164,8 @@ class ExtrasMixin:
                 else:
                     raw = _UNBRACED_VALUE.match(rest).group()
                     after, text = rest[len(raw):], raw.rstrip()
-                    if not text.strip() or (after and not after.startswith(",")) or (not after and idx + 1 < len(nodes)):
+                    cut = (after and not after.startswith(",")) or (not after and idx + 1 < len(nodes))
+                    if not text.strip() or cut:
                         continue  # the value goes on past this text (a macro, math, a group): left as it is
                     value = [LatexCharsNode(chars=text, pos=node.pos + m.end(), len=len(text),
                                             parsing_state=node.parsing_state)]
