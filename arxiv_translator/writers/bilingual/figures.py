@@ -1,11 +1,12 @@
 """Figures for a self-contained page: image files -> ``data:`` URLs.
 
 PNG/JPEG/GIF/WebP are inlined as they are (large ones are scaled down);
-PDF and SVG figures are rendered to PNG with PyMuPDF at a modest resolution;
+PDF and SVG figures are rendered to PNG at a modest resolution, by PyMuPDF, or by poppler's ``pdftoppm``
+when a page has so few PDF figures that importing PyMuPDF would cost more (:meth:`FigureInliner._pdf_png`);
 EPS figures are converted by Ghostscript (``-dSAFER``, time-limited) unless
 the tree holds a converted copy (to uncompressed TIFF: Ghostscript's PNG
-compression cost as much CPU as its rendering, and the page re-encodes the
-pixels anyway; the TIFF carries the same pixels and sRGB profile as its PNG), each at the resolution
+compression cost as much CPU as its rendering; the TIFF's pixels are encoded as PNG here, with zlib,
+see :mod:`.figure_raster`; neither needs PyMuPDF, whose import costs more than the figures), each at the resolution
 that gives the width it is shown at (its ``%%BoundingBox`` says how wide it is; a figure that would be
 more than :data:`MAX_WIDTH_PX` wide at :data:`PDF_DPI` is rendered at half that, or a quarter...: the
 size halving the bigger picture gave, at a quarter of the rendering); absolute ``http(s)`` URLs (arXiv HTML input)
@@ -25,6 +26,7 @@ import base64
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -32,6 +34,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
+
+from arxiv_translator.writers.bilingual.figure_raster import png_size, poppler_png, tiff_to_png
 
 if TYPE_CHECKING:
     import pymupdf
@@ -45,6 +49,9 @@ PDF_DPI = 144
 MAX_RAW_BYTES = 300_000  # images above this are scaled down and/or stored as JPEG
 JPEG_QUALITY = 80
 MAX_TOTAL_BYTES = 30_000_000  # past this, further figures are left out of the page
+#: A page with at most this many PDF figures has poppler render them, while PyMuPDF is not imported yet: poppler
+#: costs ~0.03 s more CPU per figure than PyMuPDF (median of the corpus's PDF figures), PyMuPDF's import ~0.15 s.
+POPPLER_MAX_FIGURES = 3
 EPS_TIMEOUT_S = 20
 _PDF_REGION = re.compile(r"^pdf-region:(\d+):(-?[\d.]+),(-?[\d.]+),(-?[\d.]+),(-?[\d.]+)$")
 #: Ghostscript in its safe mode: EPS pages cropped to their bounding box, anti-aliased, as uncompressed TIFF
@@ -77,6 +84,7 @@ class FigureInliner:
         self.pictures = pictures or {}  # tikz:<file> -> whether the file draws a picture
         self._done: dict[str, Figure] = {}
         self._eps_raster: dict[Path, bytes] = {}  # EPS figures rendered ahead (TIFF) by :meth:`prefetch`
+        self._pdf_figures = 0  # the PDF figures :meth:`prefetch` was told of
         self.bytes = 0  # total size of the data URLs made
 
     def prefetch(self, names: Iterable[str]) -> None:
@@ -85,7 +93,8 @@ class FigureInliner:
         Ghostscript's start-up costs about as much CPU as rendering a figure, so a paper with many
         EPS figures renders them together; the pages come back in order, and when their count does
         not match (an EPS that draws no page, or two) or Ghostscript fails, nothing is kept and each
-        figure is rendered on its own as before.
+        figure is rendered on its own as before.  The PDF figures among ``names`` are counted: more
+        than :data:`POPPLER_MAX_FIGURES` are rendered with PyMuPDF (see :meth:`_pdf_png`).
         """
         gs = shutil.which("gs")
         paths: list[Path] = []
@@ -97,6 +106,7 @@ class FigureInliner:
             path = self._find(name.replace("{", "").replace("}", "").strip())
             if path is not None and path.suffix.lower() == ".eps" and path not in paths and path not in self._eps_raster:
                 paths.append(path)
+            self._pdf_figures += path is not None and path.suffix.lower() == ".pdf"
         if gs is None or len(paths) < 2:
             return
         with tempfile.TemporaryDirectory(prefix="eps-") as tmp:
@@ -146,6 +156,8 @@ class FigureInliner:
         try:
             if suffix in RASTER:
                 return Figure(name, "img", self._raster(path, RASTER[suffix]))
+            if suffix == ".pdf" and (png := self._pdf_png(path)) is not None:
+                return Figure(name, "img", _png_url(png))
             if suffix in RENDERED:
                 return Figure(name, "img", _compact(_render_first_page(path)))
             if suffix == ".eps":
@@ -153,6 +165,13 @@ class FigureInliner:
         except Exception as exc:  # MuPDF raises its own errors on damaged files
             return Figure(name, "missing", note=f"could not be rendered ({type(exc).__name__})")
         return Figure(name, "missing", note=f"{suffix or 'this'} figures are not shown in the page")
+
+    def _pdf_png(self, path: Path) -> bytes | None:
+        """A PDF figure rendered by poppler, while that costs less CPU than importing PyMuPDF (not imported yet, at
+        most :data:`POPPLER_MAX_FIGURES` PDF figures); None: PyMuPDF renders it."""
+        if "pymupdf" in sys.modules or self._pdf_figures > POPPLER_MAX_FIGURES:
+            return None
+        return poppler_png(path, PDF_DPI, MAX_WIDTH_PX, EPS_TIMEOUT_S)
 
     def _find(self, name: str) -> Path | None:
         for folder in ["", *self.search]:
@@ -184,6 +203,9 @@ class FigureInliner:
                 raster = first.read_bytes() if done.returncode == 0 and first.is_file() else b""
         if not raster.startswith((b"II*\x00", b"MM\x00*")):  # a TIFF
             return Figure(name, "missing", note="EPS figure could not be rendered")
+        png = tiff_to_png(raster)
+        if png is not None and (png_size(png) or (MAX_WIDTH_PX + 1, 0))[0] <= MAX_WIDTH_PX:
+            return Figure(name, "img", _png_url(png))
         pix = _mupdf().Pixmap(raster)
         while pix.width > MAX_WIDTH_PX:
             pix.shrink(1)
@@ -287,6 +309,12 @@ def _compact(pix: pymupdf.Pixmap) -> str:
         pix = _mupdf().Pixmap(pix, 0)
     jpeg = pix.tobytes("jpeg", jpg_quality=JPEG_QUALITY)
     return _data_url("image/jpeg", jpeg) if len(jpeg) < len(png) * 0.7 else _data_url("image/png", png)
+
+
+def _png_url(png: bytes) -> str:
+    """A PNG made without PyMuPDF as :func:`_compact` would keep it: as it is unless it is large (then PyMuPDF
+    decides between it and a JPEG)."""
+    return _data_url("image/png", png) if len(png) <= MAX_RAW_BYTES else _compact(_mupdf().Pixmap(png))
 
 
 def _data_url(mime: str, data: bytes) -> str:
