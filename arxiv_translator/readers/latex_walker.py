@@ -23,11 +23,36 @@ import re
 from pylatexenc.latexwalker import LatexToken, LatexWalker
 
 _RUN = re.compile(r"([ \t]*\n?[ \t]*)([A-Za-z0-9.,;:!?/=+*@|'\"-]+)")
+_RUN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,;:!?/=+*@|'\"-"
+_new_token = object.__new__
+_FIELDS = ("tok", "arg", "pos", "len", "pre_space")
+_MACRO_FIELDS = (*_FIELDS, "post_space")
 _LETTERS_BACK = re.compile(r"[A-Za-z@]*$")
 _SPACE = re.compile(r"\s*")  # the same characters as str.isspace()
 _ASCII_NAME = re.compile(r"[A-Za-z]+")
 #: characters the stock tokenizer treats specially before it looks for specials
 _NOT_PLAIN = frozenset("\\%{}$")
+
+
+#: id(context db) -> (the db, its specials' first characters, the run pattern without them)
+_CONTEXT_FACTS: dict[int, tuple[object, frozenset[str], re.Pattern[str]]] = {}
+
+
+def _run_without(starts: frozenset[str]) -> re.Pattern[str]:
+    """:data:`_RUN` whose runs hold none of the characters ``starts``."""
+    plain = [c for c in _RUN_CHARS if c not in starts]
+    if len(plain) == len(_RUN_CHARS):
+        return _RUN
+    return re.compile(r"([ \t]*\n?[ \t]*)([" + "".join(re.escape(c) for c in plain) + "]+)")
+
+
+def _token(tok: str, arg: str, pos: int, length: int, pre_space: str, post_space: str = "") -> LatexToken:
+    """``LatexToken(tok, arg, pos, length, pre_space, post_space)`` made without its ``__init__`` (the same
+    attributes; a token is made per word or macro, and its keyword-argument constructor showed in profiles)."""
+    token = _new_token(LatexToken)
+    token.__dict__ = {"tok": tok, "arg": arg, "pos": pos, "len": length, "pre_space": pre_space,
+                      "post_space": post_space, "_fields": _MACRO_FIELDS if tok == "macro" else _FIELDS}
+    return token
 
 
 class ProseWalker(LatexWalker):
@@ -38,14 +63,11 @@ class ProseWalker(LatexWalker):
         """Like :meth:`LatexWalker.get_token`, faster for plain character runs and common tokens."""
         if not include_brace_chars and not kwargs:
             if pos > 0:
-                m = _RUN.match(self.s, pos)
+                # a character that starts a specials (a paper's short \verb character: |) ends the run
+                m = (_RUN if parsing_state is None else self._run_pattern(parsing_state)).match(self.s, pos)
                 if m is not None and self._after_plain_text(pos):
                     space, run = m.group(1), m.group(2)
-                    if parsing_state is not None:  # a paper's short \verb character (|) ends the run
-                        starts = self._specials_starts(parsing_state)
-                        run = run[: next((k for k, ch in enumerate(run) if ch in starts), len(run))]
-                    if run:
-                        return LatexToken(tok="char", arg=run, pos=pos + len(space), len=len(run), pre_space=space)
+                    return _token("char", run, pos + len(space), len(run), space)
             if parsing_state is not None:  # \begin and \end (environments or not) go to the stock tokenizer
                 tok = self._common_token(pos, parsing_state)
                 if tok is not None:
@@ -60,24 +82,24 @@ class ProseWalker(LatexWalker):
         if space:
             brk = space.find("\n\n")
             if brk >= 0:  # a paragraph break
-                return LatexToken(tok="char", arg="\n\n", pos=pos + brk, len=2, pre_space=space[:brk])
+                return _token("char", "\n\n", pos + brk, 2, space[:brk])
             pos += len(space)
         if pos >= len(s):
             return None  # the end of the stream: the stock tokenizer raises it
         c = s[pos]
         if c == "{":
-            return LatexToken(tok="brace_open", arg="{", pos=pos, len=1, pre_space=space)
+            return _token("brace_open", "{", pos, 1, space)
         if c == "}":
-            return LatexToken(tok="brace_close", arg="}", pos=pos, len=1, pre_space=space)
+            return _token("brace_close", "}", pos, 1, space)
         if c == "$":
             if s.startswith("$$", pos):
                 return None
-            return LatexToken(tok="mathmode_inline", arg="$", pos=pos, len=1, pre_space=space)
+            return _token("mathmode_inline", "$", pos, 1, space)
         if c == "\\":
             return self._macro_token(pos, space)
         if c in _NOT_PLAIN or c in self._specials_starts(parsing_state):
             return None
-        return LatexToken(tok="char", arg=c, pos=pos, len=1, pre_space=space)
+        return _token("char", c, pos, 1, space)
 
     def _macro_token(self, pos: int, space: str) -> LatexToken | None:
         s = self.s
@@ -88,7 +110,7 @@ class ProseWalker(LatexWalker):
             nxt = s[pos + 1]
             if nxt.isalpha() or nxt in "[]()":  # a non-ASCII name, or \( \) \[ \]
                 return None
-            return LatexToken(tok="macro", arg=nxt, pos=pos, len=2, pre_space=space, post_space="")
+            return _token("macro", nxt, pos, 2, space, "")
         end = name.end()
         macro = name.group()
         if (end < len(s) and s[end].isalpha()) or macro in ("begin", "end"):
@@ -97,17 +119,29 @@ class ProseWalker(LatexWalker):
         brk = post.find("\n\n")
         if brk >= 0:  # a paragraph break is not the macro's space
             post = post[:brk]
-        return LatexToken(tok="macro", arg=macro, pos=pos, len=1 + len(macro) + len(post), pre_space=space,
-                          post_space=post)
+        return _token("macro", macro, pos, 1 + len(macro) + len(post), space, post)
 
     def _specials_starts(self, parsing_state) -> frozenset[str]:
         """The first characters of the specials that ``parsing_state``'s context knows (cached per context)."""
+        return self._context_facts(parsing_state)[1]
+
+    def _run_pattern(self, parsing_state) -> re.Pattern[str]:
+        """:data:`_RUN` without the characters that start the context's specials (cached per context)."""
+        return self._context_facts(parsing_state)[2]
+
+    def _context_facts(self, parsing_state) -> tuple[object, frozenset[str], re.Pattern[str]]:
         db = parsing_state.latex_context
-        cache = self.__dict__.setdefault("_specials_first", {})
-        hit = cache.get(id(db))
+        mine = self.__dict__.get("_facts")  # the last context this walker saw: nearly always the same
+        if mine is not None and mine[0] is db:
+            return mine
+        hit = _CONTEXT_FACTS.get(id(db))
         if hit is None or hit[0] is not db:  # the context is kept with its entry, so its id is not reused
-            hit = cache[id(db)] = (db, frozenset(k[:1] for cat in db.category_list for k in db.d[cat]["specials"]))
-        return hit[1]
+            starts = frozenset(k[:1] for cat in db.category_list for k in db.d[cat]["specials"])
+            hit = _CONTEXT_FACTS[id(db)] = (db, starts, _run_without(starts))
+            while len(_CONTEXT_FACTS) > 64:  # contexts of papers read long ago
+                del _CONTEXT_FACTS[next(iter(_CONTEXT_FACTS))]
+        self._facts = hit
+        return hit
 
     def _after_plain_text(self, pos: int) -> bool:
         prev = self.s[pos - 1]
