@@ -28,7 +28,7 @@ from arxiv_translator.readers.latex_segments import Segmenter
 from arxiv_translator.readers.latex_specs import (make_context_db, option_env_names, theorem_env_names, unknown_envs,
                                                  user_macro_specs)
 from arxiv_translator.texdefs import Definition, definitions, verbatim_declarations
-from arxiv_translator.readers.latex_walker import ProseWalker
+from arxiv_translator.readers.latex_walker import MathAtomWalker
 from arxiv_translator.readers.latex_shell import may_escape, unobfuscate
 from arxiv_translator.readers.latex_tree import TexTree, check_forbidden, find_main, includes_of, list_tree, main_candidates
 from arxiv_translator.readers.tables import latex_tables
@@ -211,7 +211,7 @@ class LatexReader:
                 self._keep(rel, text, first, chunk.reason)
                 continue
             try:
-                walker = ProseWalker(text[: chunk.end], latex_context=self._db, tolerant_parsing=True)
+                walker = MathAtomWalker(text[: chunk.end], latex_context=self._db, tolerant_parsing=True)
                 nodes, _pos, _len = walker.get_latex_nodes(pos=chunk.start)
             except Exception as exc:  # pylatexenc raises its own error types on hopeless input
                 self._keep(rel, text, first, f"cannot parse: {str(exc).splitlines()[0][:120]}")

@@ -14,13 +14,20 @@ and paragraph breaks before them included); everything else (comments,
 environments, ``$$``, ``\\(``, specials, non-ASCII macro names, the end of the
 text, extra brace characters) goes to the stock tokenizer.  The node tree is
 the same (tests/readers/test_latex_walker.py compares both on the corpus).
+
+:class:`MathAtomWalker`, the reader's, also leaves the inside of math unparsed
+(the reader keeps math whole): the same nodes around it, the same Document
+(tests/readers/test_latex_math_atoms.py), about half the parsing of a
+mathematical paper.
 """
 
 from __future__ import annotations
 
 import re
 
-from pylatexenc.latexwalker import LatexToken, LatexWalker
+from pylatexenc.latexwalker import LatexCharsNode, LatexToken, LatexWalker
+
+from arxiv_translator.readers.latex_specs import MATH_ENVS
 
 _RUN = re.compile(r"([ \t]*\n?[ \t]*)([A-Za-z0-9.,;:!?/=+*@|'\"-]+)")
 _RUN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,;:!?/=+*@|'\"-"
@@ -160,3 +167,109 @@ class ProseWalker(LatexWalker):
             if self.s[start] in "}]":
                 return False
         return True
+
+
+#: Where a math body might end, or need a closer look: a command, a brace, a comment, a dollar, a line end.
+_MATH_STOP = re.compile(r"[\\{}%$\n]")
+_CONTROL_WORD = re.compile(r"[A-Za-z]+")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+#: Commands whose argument is read verbatim: a ``$`` or ``}`` in it is no delimiter (left to the stock parser).
+_VERBATIM_COMMANDS = re.compile(r"\\(?:verb|lstinline|Verb|mintinline|url|path)(?![A-Za-z])")
+
+
+def math_body_end(s: str, pos: int, closer: str) -> int | None:
+    """Where the math body that starts at ``pos`` ends: the offset of its ``closer`` (``$``, ``$$``, ``\\)``,
+    ``\\]`` or ``\\end{NAME}``) outside braces, comments and escapes; None when that is not plain to see (an
+    unbalanced brace, a blank line, a dollar that does not pair up, a verbatim command...): the stock parser
+    then reads it."""
+    depth, dollars, i, n = 0, 0, pos, len(s)
+    env = closer.startswith("\\end{")
+    while True:
+        m = _MATH_STOP.search(s, i)
+        if m is None:
+            return None
+        i = m.start()
+        c = s[i]
+        if c == "\\":
+            if depth == 0 and s.startswith(closer, i) and (env or closer in ("\\)", "\\]")):
+                return i if dollars % 2 == 0 else None
+            word = _CONTROL_WORD.match(s, i + 1)
+            i = word.end() if word is not None else i + 2
+        elif c == "%":
+            nl = s.find("\n", i)
+            if nl < 0:
+                return None
+            i = nl + 1
+        elif c == "{":
+            depth += 1
+            i += 1
+        elif c == "}":
+            depth -= 1
+            if depth < 0:
+                return None
+            i += 1
+        elif c == "$":
+            if depth == 0 and closer in ("$", "$$"):
+                if closer == "$" and not s.startswith("$$", i):
+                    return i
+                if closer == "$$" and s.startswith("$$", i):
+                    return i
+                return None  # "$$" inside "$...$", or "$" inside "$$...$$": as the stock parser has it
+            dollars += 1  # inline math inside \text{...}: must pair up
+            i += 1
+        else:  # a line end: a blank line ends a paragraph, whatever the math says
+            if _BLANK_LINE.match(s, i):
+                return None
+            i += 1
+        if i >= n:
+            return None
+
+
+class MathAtomWalker(ProseWalker):
+    """:class:`ProseWalker` that does not parse the inside of math: ``$...$``, ``\\(...\\)``, ``$$...$$``,
+    ``\\[...\\]`` and the environments :attr:`atom_envs` (display math) come out as their node
+    (:class:`LatexMathNode`, :class:`LatexEnvironmentNode`) with the same position and length, whose
+    content is one chars node.
+
+    The LaTeX reader keeps math as it is, an atom it never looks into, and parsing math (a group per
+    ``_{...}``, an argument per ``\\frac``) was most of the parsing of a mathematical paper.  Where the end of
+    the math is not plain to see (:func:`math_body_end`) it is parsed as before.
+    """
+
+    #: the display-math environments the reader keeps whole (:data:`.latex_specs.MATH_ENVS`)
+    atom_envs: frozenset[str] = frozenset(MATH_ENVS)
+
+    def get_latex_nodes(self, pos=0, stop_upon_closing_brace=None, stop_upon_end_environment=None,
+                        stop_upon_closing_mathmode=None, read_max_nodes=None, parsing_state=None):
+        """Math bodies as one chars node (see the class docstring); everything else as pylatexenc reads it."""
+        if (parsing_state is not None and parsing_state.in_math_mode and read_max_nodes is None
+                and stop_upon_closing_brace is None):
+            if stop_upon_closing_mathmode in ("$", "$$", "\\)", "\\]"):
+                closer = stop_upon_closing_mathmode
+            elif stop_upon_end_environment is not None and stop_upon_end_environment in self.atom_envs:
+                closer = "\\end{" + stop_upon_end_environment + "}"
+            else:
+                closer = ""
+            found = self._math_atom(pos, closer, parsing_state) if closer else None
+            if found is not None:
+                return found
+        return super().get_latex_nodes(pos, stop_upon_closing_brace=stop_upon_closing_brace,
+                                       stop_upon_end_environment=stop_upon_end_environment,
+                                       stop_upon_closing_mathmode=stop_upon_closing_mathmode,
+                                       read_max_nodes=read_max_nodes, parsing_state=parsing_state)
+
+    def _math_atom(self, pos: int, closer: str, parsing_state) -> tuple[list, int, int] | None:
+        end = math_body_end(self.s, pos, closer)
+        if end is None:
+            return None
+        body = self.s[pos:end]
+        odd = self._specials_starts(parsing_state) - {"&", "~"}  # a paper's short \verb characters
+        if _VERBATIM_COMMANDS.search(body) or any(c in body for c in odd):
+            return None
+        tok = LatexWalker.get_token(self, end, parsing_state=parsing_state)  # the closer, as the stock reads it
+        want = ("end_environment",) if closer.startswith("\\end{") else ("mathmode_inline", "mathmode_display")
+        arg = closer[5:-1] if closer.startswith("\\end{") else closer
+        if tok.pos != end or tok.tok not in want or tok.arg != arg:
+            return None
+        nodes = [self.make_node(LatexCharsNode, parsing_state=parsing_state, chars=body, pos=pos, len=end - pos)]
+        return (nodes if body else []), pos, tok.pos + tok.len - pos
