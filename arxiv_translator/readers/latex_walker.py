@@ -34,7 +34,7 @@ _RUN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,;:
 _new_token = object.__new__
 _FIELDS = ("tok", "arg", "pos", "len", "pre_space")
 _MACRO_FIELDS = (*_FIELDS, "post_space")
-_LETTERS_BACK = re.compile(r"[A-Za-z@]*$")
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz@")
 _SPACE = re.compile(r"\s*")  # the same characters as str.isspace()
 _ASCII_NAME = re.compile(r"[A-Za-z]+")
 #: characters the stock tokenizer treats specially before it looks for specials
@@ -151,20 +151,23 @@ class ProseWalker(LatexWalker):
         return hit
 
     def _after_plain_text(self, pos: int) -> bool:
-        prev = self.s[pos - 1]
-        if prev in "}]" or (pos >= 2 and self.s[pos - 2] == "\\" and not prev.isalpha()):
+        s = self.s
+        prev = s[pos - 1]
+        if prev in "}]" or (pos >= 2 and s[pos - 2] == "\\" and not prev.isalpha()):
             return False  # after a group, or after a one-character macro such as \" (an accent)
         if prev.isspace() or prev.isalpha() or prev == "@":
             start = pos - 1
-            while start >= 0 and self.s[start] in " \t\n":
+            while start >= 0 and s[start] in " \t\n":
                 start -= 1
             if start < 0:
                 return True
-            word = _LETTERS_BACK.search(self.s, max(0, start - 40), start + 1)
-            before = word.start() - 1 if word else start
-            if before >= 0 and self.s[before] == "\\" and word and word.group():
+            # the ASCII word (letters, @) that ends at ``start``, at most 40 characters back: ``s[before + 1 : start + 1]``
+            before, stop = start, max(0, start - 40)
+            while before >= stop and s[before] in _NAME_CHARS:
+                before -= 1
+            if before < start and before >= 0 and s[before] == "\\":
                 return False  # right after a macro name: the run may be its argument
-            if self.s[start] in "}]":
+            if s[start] in "}]":
                 return False
         return True
 
