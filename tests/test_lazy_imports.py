@@ -109,8 +109,11 @@ def test_settings_without_environment_variables_do_not_load_pydantic_settings() 
 
 
 def test_the_bilingual_writer_loads_pymupdf_only_to_rasterise_a_figure(tmp_path) -> None:
-    """PyMuPDF (~0.1 s) comes with the first figure that is rasterised, not with the writers: a page whose
-    figures are small PNGs (inlined as they are) never loads it; a PDF figure does."""
+    """PyMuPDF (~0.15 s) comes with the first figure it rasterises, not with the writers: a page whose
+    figures are small PNGs (inlined as they are) never loads it, nor does a PDF figure that poppler renders
+    (a page with few of them, see figures.POPPLER_MAX_FIGURES); an SVG figure does."""
+    import shutil
+
     from arxiv_translator.mupdf import pymupdf
 
     pdf = pymupdf.open()
@@ -118,12 +121,16 @@ def test_the_bilingual_writer_loads_pymupdf_only_to_rasterise_a_figure(tmp_path)
     pdf.save(tmp_path / "fig.pdf")
     pix = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, 8, 8), False)
     pix.save(tmp_path / "small.png")
+    (tmp_path / "fig.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30">'
+                                      '<rect x="5" y="5" width="20" height="20" fill="blue"/></svg>', encoding="utf-8")
     code = ("from arxiv_translator.writers import writers_for\nwriters_for('latex')\n"
             "from arxiv_translator.writers.bilingual.figures import FigureInliner\n"
             f"f = FigureInliner({str(tmp_path)!r})\nseen = [f.figure('small.png').kind, 'pymupdf' in sys.modules]\n"
-            "seen += [f.figure('fig.pdf').kind, 'pymupdf' in sys.modules]\nprint(json.dumps(seen))")
+            "seen += [f.figure('fig.pdf').kind, 'pymupdf' in sys.modules]\n"
+            "seen += [f.figure('fig.svg').kind, 'pymupdf' in sys.modules]\nprint(json.dumps(seen))")
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", "import sys, json\n" + code], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["img", False, "img", True]
+    poppler = shutil.which("pdftoppm") is not None and shutil.which("pdfinfo") is not None
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["img", False, "img", not poppler, "img", True]

@@ -84,7 +84,7 @@ class FigureInliner:
         self.pictures = pictures or {}  # tikz:<file> -> whether the file draws a picture
         self._done: dict[str, Figure] = {}
         self._eps_raster: dict[Path, bytes] = {}  # EPS figures rendered ahead (TIFF) by :meth:`prefetch`
-        self._pdf_figures = 0  # the PDF figures :meth:`prefetch` was told of
+        self._pdf_figures: set[Path] = set()  # the PDF figures :meth:`prefetch` was told of
         self.bytes = 0  # total size of the data URLs made
 
     def prefetch(self, names: Iterable[str]) -> None:
@@ -106,7 +106,8 @@ class FigureInliner:
             path = self._find(name.replace("{", "").replace("}", "").strip())
             if path is not None and path.suffix.lower() == ".eps" and path not in paths and path not in self._eps_raster:
                 paths.append(path)
-            self._pdf_figures += path is not None and path.suffix.lower() == ".pdf"
+            if path is not None and path.suffix.lower() == ".pdf":
+                self._pdf_figures.add(path)
         if gs is None or len(paths) < 2:
             return
         with tempfile.TemporaryDirectory(prefix="eps-") as tmp:
@@ -169,7 +170,7 @@ class FigureInliner:
     def _pdf_png(self, path: Path) -> bytes | None:
         """A PDF figure rendered by poppler, while that costs less CPU than importing PyMuPDF (not imported yet, at
         most :data:`POPPLER_MAX_FIGURES` PDF figures); None: PyMuPDF renders it."""
-        if "pymupdf" in sys.modules or self._pdf_figures > POPPLER_MAX_FIGURES:
+        if "pymupdf" in sys.modules or len(self._pdf_figures) > POPPLER_MAX_FIGURES:
             return None
         return poppler_png(path, PDF_DPI, MAX_WIDTH_PX, EPS_TIMEOUT_S)
 
