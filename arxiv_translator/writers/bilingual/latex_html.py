@@ -27,6 +27,7 @@ from functools import lru_cache
 from html import escape
 from typing import TYPE_CHECKING
 
+from arxiv_translator.writers.cite_notes import korean_note
 from arxiv_translator.writers.bilingual.html_atoms import RefLookup, link_html, math_html
 from arxiv_translator.writers.latex_macros import user_macros
 from arxiv_translator.writers.bilingual.latex_vocab import (CHAR_ESCAPES, CITES, DECLARATIONS, DROPS, ENV_ARGS, MATH_ENVS, NOTES, REFS, SKIP_BEFORE,
@@ -377,7 +378,7 @@ class _Tex:
         self.out.append(f"<code>{escape(code, quote=False)}</code>")
 
     def cite(self, name: str) -> None:
-        extra = self.opts()
+        extra = [korean_note(n) for n in self.opts()] if self.lang == "ko" else self.opts()  # as the PDF prints
         keys = [k.strip() for k in (self.arg() or "").split(",") if k.strip()]
         if name in ("nocite",):
             return
