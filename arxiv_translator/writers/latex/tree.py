@@ -39,8 +39,20 @@ KOREAN_PDFTEX = r"""% --- arxiv-translator: Korean typesetting (pdfLaTeX + kotex
 \usepackage{kotex}
 """
 
+#: soul cannot set Hangul under either engine (``Reconstruction failed``, or kotex's ``\\unihangul`` error), so a
+#: paper that loads it gets ulem's underline, strike-out and highlight under soul's names instead.
+SOUL_FALLBACK = r"""\makeatletter
+\@ifpackageloaded{soul}{\@ifpackageloaded{ulem}{}{\RequirePackage[normalem]{ulem}}%
+  \DeclareRobustCommand*\textul[1]{\uline{#1}}\DeclareRobustCommand*\textst[1]{\sout{#1}}%
+  \DeclareRobustCommand*\texthl[1]{\ifdefined\textcolor\bgroup
+    \markoverwith{\SOUL@hlcolor{\rule[-.5ex]{2pt}{2.5ex}}}\ULon{#1}\else\uline{#1}\fi}%
+  \DeclareRobustCommand*\textso[1]{#1}\DeclareRobustCommand*\textcaps[1]{\textsc{#1}}%
+  \let\ul\textul\let\st\textst\let\hl\texthl\let\so\textso\let\caps\textcaps}{}
+\makeatother
+"""
+
 #: The Korean block for each engine the translation can be built with.
-KOREAN_BLOCKS = {"xelatex": KOREAN, "pdflatex": KOREAN_PDFTEX}
+KOREAN_BLOCKS = {"xelatex": KOREAN + SOUL_FALLBACK, "pdflatex": KOREAN_PDFTEX + SOUL_FALLBACK}
 
 PSEUDO_BANNER = r"""\AddToHook{shipout/foreground}{\put(0.5\paperwidth,-0.35in){\makebox(0,0){\normalfont\footnotesize
 PSEUDO-TRANSLATION (arxiv-translator \texttt{-{}-engine pseudo}): not a real translation}}}
