@@ -211,7 +211,7 @@ class ExtrasMixin:
         """Segments for the captions and comments inside pseudo-code; the code itself stays."""
         for node in nodes:
             if isinstance(node, LatexMacroNode):
-                kind = CODE_PROSE.get(node.macroname)
+                kind = CODE_PROSE.get(node.macroname) or ("paragraph" if node.macroname in self.prose_keywords else None)
                 args = node.nodeargd.argnlist if node.nodeargd is not None else []
                 groups = [a for a in args or [] if isinstance(a, LatexGroupNode) and a.delimiters[0] == "{"]
                 if kind is not None and groups:
@@ -260,6 +260,22 @@ class ExtrasMixin:
             elif isinstance(node, (LatexGroupNode, LatexEnvironmentNode)):
                 self._prose_args_in_drawing(node.nodelist)
             i += 1
+
+    def _texorpdfstring(self, node: LatexMacroNode, kind: str, tabular: bool) -> bool:
+        """``\\texorpdfstring{on the page}{in the bookmarks}``: the first text is translated with its sentence, the
+        second too when it has words (``{$\\ell_1$}{l1}`` keeps ``l1``); True when done."""
+        args = node.nodeargd.argnlist if node.nodeargd is not None else []
+        groups = [a for a in args or [] if isinstance(a, LatexGroupNode) and a.delimiters[0] == "{"]
+        if len(groups) != 2 or not all(self._inline(g.nodelist, tabular) for g in groups):
+            return False
+        tex, pdf = groups
+        end = node.pos + node.len
+        bookmark = bool(PROSE_WORD.search(plain_text(pdf.nodelist)))
+        self._wrap(node.pos, tex.pos + 1, tex.pos + tex.len - 1, tex.pos + tex.len if bookmark else end,
+                   tex.nodelist, kind, tabular)
+        if bookmark:
+            self._wrap(pdf.pos, pdf.pos + 1, end - 1, end, pdf.nodelist, kind, tabular)
+        return True
 
     def _prose_argument(self, node: LatexMacroNode, glued: list, kind: str, tabular: bool) -> bool:
         """Translate the last argument of an unknown or user macro when it is a sentence; True when done."""

@@ -105,8 +105,9 @@ class Segmenter(RunsMixin, ExtrasMixin):
 
     def __init__(self, rel: str, text: str, theorem_envs: set[str] | frozenset[str] = frozenset(),
                  definitions: dict[str, Definition] | None = None, verbatim_envs: set[str] = frozenset(),
-                 short_verbs: set[str] = frozenset()) -> None:
+                 short_verbs: set[str] = frozenset(), prose_keywords: set[str] = frozenset()) -> None:
         self.theorem_envs = theorem_envs
+        self.prose_keywords = prose_keywords  # the paper's own prose macros in pseudo-code (\SetKwInOut{Input}{..})
         self.definitions = definitions or {}  # the paper's own macro definitions (what their arguments are)
         self.verbatim_envs, self.short_verbs = verbatim_envs, short_verbs  # \lstnewenvironment{code}, |code|
         self.rel = rel
@@ -254,6 +255,8 @@ class Segmenter(RunsMixin, ExtrasMixin):
                 self._own_segments(arg.nodelist, seg_kind, attrs)
                 if seg_kind == "heading":
                     self.section = self.text[arg.pos + 1 : arg.pos + arg.len - 1].strip()
+            return i
+        if name == "texorpdfstring" and self._texorpdfstring(node, kind, tabular):
             return i
         if (name in WRAPPERS or name in BOXES) and (arg := _last_group(node)) is not None:
             if self._inline(arg.nodelist, tabular):

@@ -147,6 +147,8 @@ EXTRA_MACROS = {
     "Xhline": "{", "hhline": "{",
     # subfigures with their captions (see latex_segment_extras.CAPTION_BOXES)
     "subcaptionbox": "*[{[[{", "subfloat": "[[{", "sidesubfloat": "[[{",
+    # hyperref: the text set on the page, then the one for the PDF bookmarks (both prose)
+    "texorpdfstring": "{{",
 }
 
 #: Sectioning and other standard commands whose arity a paper's (re)definition never changes.
@@ -214,6 +216,8 @@ _NEWCOMMAND = re.compile(
     r"\s*(?:\[(\d)\])?\s*(\[)?"
 )
 _DEF = re.compile(r"\\(?:g|e|x)?def\s*\\([A-Za-z@]+)((?:#\d)*)\s*\{")
+#: algorithm2e's input/output keywords (``\\SetKwInOut{Input}{Input}`` makes ``\\Input{the data}``: prose).
+_KW_IO = re.compile(r"\\SetKw(?:InOut|Input)\s*\{\s*([A-Za-z@]+)\s*\}")
 _DECLARE_OP = re.compile(r"\\DeclareMathOperator\*?\s*\{?\s*\\([A-Za-z@]+)")
 _NEWTHEOREM = re.compile(r"\\(?:newtheorem|spnewtheorem|declaretheorem|newmdtheoremenv|newtheoremstyle)\*?"
                          r"\s*(?:\[[^\]]*\]\s*)?\{([A-Za-z@*]+)\}")
@@ -261,6 +265,11 @@ def xparse_argspec(spec: str) -> str | None:
     return "".join(_XPARSE_ARG[t] for t in types)
 
 
+def keyword_io_names(text: str) -> set[str]:
+    """Macros that algorithm2e's ``\\SetKwInOut``/``\\SetKwInput`` define: one argument, prose (like ``\\KwIn``)."""
+    return {m.group(1) for m in _KW_IO.finditer(text)}
+
+
 def user_macro_specs(text: str) -> dict[str, str]:
     """Argument specs of the macros a paper defines (``\\newcommand``, ``\\def``, xparse's
     ``\\NewDocumentCommand``).
@@ -280,6 +289,8 @@ def user_macro_specs(text: str) -> dict[str, str]:
         specs.setdefault(m.group(1), "{" * (len(m.group(2)) // 2))
     for m in _DECLARE_OP.finditer(text):
         specs.setdefault(m.group(1), "")
+    for name in keyword_io_names(text):
+        specs.setdefault(name, "{")
     for m in _XPARSE.finditer(text):
         spec = xparse_argspec(m.group(2))
         if spec is not None:

@@ -1,0 +1,53 @@
+"""Prose that packages common in ML papers hide in their own macros.
+
+* hyperref's ``\\texorpdfstring{on the page}{in the bookmarks}`` in a heading: the text set on the page was
+  protected whole and only the bookmark text translated, so the printed heading stayed English;
+* algorithm2e's ``\\SetKwInOut{Input}{Input}`` defines ``\\Input{..}``, whose argument is prose like ``\\KwIn``'s,
+  but it was kept as pseudo-code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from arxiv_translator.protect import mask_document
+from arxiv_translator.readers.latex import LatexReader
+
+
+def read(tmp_path: Path, preamble: str, body: str):
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "main.tex").write_text("\\documentclass{article}\n" + preamble + "\n\\begin{document}\n" + body +
+                                   "\n\\end{document}\n", encoding="utf-8")
+    doc = LatexReader().read(root)
+    mask_document(doc)
+    return doc
+
+
+def visible(seg) -> str:
+    """The segment's source with its protected spans blanked: what the model is asked to translate."""
+    out, pos = [], 0
+    for span in sorted(seg.spans, key=lambda s: s.start):
+        out += [seg.source[pos:span.start], " "]
+        pos = span.end
+    return "".join(out + [seg.source[pos:]])
+
+
+def test_texorpdfstring_page_text_is_translated(tmp_path):
+    doc = read(tmp_path, "\\usepackage{hyperref}",
+               "\\section{Convergence \\texorpdfstring{in the convex case}{in the convex case}}\n"
+               "\\section{Training with \\texorpdfstring{$\\ell_1$}{l1} penalties}\nText follows here.")
+    headings = [s for s in doc.segments() if s.kind == "heading"]
+    assert [s.source for s in headings] == ["Convergence \\texorpdfstring{in the convex case}{in the convex case}",
+                                           "Training with \\texorpdfstring{$\\ell_1$}{l1} penalties"]
+    assert visible(headings[0]).count("in the convex case") == 2  # the page text and the bookmark
+    assert "l1" not in visible(headings[1]) and "penalties" in visible(headings[1])
+
+
+def test_algorithm2e_keyword_io_arguments_are_prose(tmp_path):
+    doc = read(tmp_path, "\\usepackage[ruled]{algorithm2e}\n\\SetKwInOut{Input}{Input}\\SetKwInOut{Output}{Output}",
+               "\\begin{algorithm}\\caption{Training loop}\n\\Input{training set $D$, learning rate $\\eta$}\n"
+               "\\Output{trained parameters}\ninitialise $\\theta$ randomly\\;\n\\end{algorithm}")
+    sources = [s.source for s in doc.segments()]
+    assert "training set $D$, learning rate $\\eta$" in sources and "trained parameters" in sources
+    assert not any("initialise" in s or "Input" in s for s in sources)  # the pseudo-code itself stays
