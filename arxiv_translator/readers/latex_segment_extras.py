@@ -42,6 +42,8 @@ CODE_ENVS = {"algorithmic", "algorithm", "algorithm2e", "algorithmicx", "algpseu
 CODE_PROSE = {"Comment": "paragraph", "tcc": "paragraph", "tcp": "paragraph", "KwIn": "paragraph",
               "KwOut": "paragraph", "KwData": "paragraph", "KwResult": "paragraph", "caption": "caption",
               "textit": "paragraph"}
+#: Macros whose ``{..}`` arguments are all text: hyperref's page and bookmark texts, diagbox's corner heads.
+TEXT_ARGS = {"texorpdfstring", "diagbox", "slashbox", "backslashbox"}
 #: Macros whose arguments are never prose, whatever they look like.
 NEVER_PROSE = {
     "hypersetup", "usepackage", "definecolor", "newcommand", "renewcommand", "providecommand", "def", "gdef",
@@ -261,20 +263,19 @@ class ExtrasMixin:
                 self._prose_args_in_drawing(node.nodelist)
             i += 1
 
-    def _texorpdfstring(self, node: LatexMacroNode, kind: str, tabular: bool) -> bool:
-        """``\\texorpdfstring{on the page}{in the bookmarks}``: the first text is translated with its sentence, the
-        second too when it has words (``{$\\ell_1$}{l1}`` keeps ``l1``); True when done."""
+    def _texts(self, node: LatexMacroNode, kind: str, tabular: bool) -> bool:
+        """A macro whose ``{..}`` arguments are all text (:data:`TEXT_ARGS`): each one with words is translated
+        with its sentence, the others stay (``\\texorpdfstring{$\\ell_1$}{l1}`` keeps ``l1``); True when done."""
         args = node.nodeargd.argnlist if node.nodeargd is not None else []
         groups = [a for a in args or [] if isinstance(a, LatexGroupNode) and a.delimiters[0] == "{"]
-        if len(groups) != 2 or not all(self._inline(g.nodelist, tabular) for g in groups):
+        if not groups or not all(self._inline(g.nodelist, tabular) for g in groups):
             return False
-        tex, pdf = groups
-        end = node.pos + node.len
-        bookmark = bool(PROSE_WORD.search(plain_text(pdf.nodelist)))
-        self._wrap(node.pos, tex.pos + 1, tex.pos + tex.len - 1, tex.pos + tex.len if bookmark else end,
-                   tex.nodelist, kind, tabular)
-        if bookmark:
-            self._wrap(pdf.pos, pdf.pos + 1, end - 1, end, pdf.nodelist, kind, tabular)
+        worded = [g for g in groups if PROSE_WORD.search(plain_text(g.nodelist))] or groups[:1]
+        start, end = node.pos, node.pos + node.len
+        for n, group in enumerate(worded):
+            close = end if n == len(worded) - 1 else group.pos + group.len
+            self._wrap(start, group.pos + 1, group.pos + group.len - 1, close, group.nodelist, kind, tabular)
+            start = close
         return True
 
     def _prose_argument(self, node: LatexMacroNode, glued: list, kind: str, tabular: bool) -> bool:

@@ -32,8 +32,8 @@ from arxiv_translator.readers.latex_graphics import graphics_in
 from arxiv_translator.readers.latex_prose_args import TEMPLATE_CONTAINERS
 from arxiv_translator.readers.latex_runs import Run, RunsMixin
 from arxiv_translator.readers.latex_segment_extras import (CAPTION_BOXES, CODE_ENVS, LISTING_ENVS, METADATA,
-                                                           PROSE_ARG_ENVS, ExtrasMixin, glued_groups, optional_group,
-                                                           skip_leading_args)
+                                                           PROSE_ARG_ENVS, TEXT_ARGS, ExtrasMixin, glued_groups,
+                                                           optional_group, skip_leading_args)
 from arxiv_translator.readers.latex_segment_extras import last_group as _last_group
 from arxiv_translator.readers.latex_specs import (
     BOUNDARIES,
@@ -256,7 +256,7 @@ class Segmenter(RunsMixin, ExtrasMixin):
                 if seg_kind == "heading":
                     self.section = self.text[arg.pos + 1 : arg.pos + arg.len - 1].strip()
             return i
-        if name == "texorpdfstring" and self._texorpdfstring(node, kind, tabular):
+        if name in TEXT_ARGS and self._texts(node, kind, tabular):
             return i
         if (name in WRAPPERS or name in BOXES) and (arg := _last_group(node)) is not None:
             if self._inline(arg.nodelist, tabular):

@@ -148,7 +148,7 @@ EXTRA_MACROS = {
     # subfigures with their captions (see latex_segment_extras.CAPTION_BOXES)
     "subcaptionbox": "*[{[[{", "subfloat": "[[{", "sidesubfloat": "[[{",
     # hyperref: the text set on the page, then the one for the PDF bookmarks (both prose)
-    "texorpdfstring": "{{",
+    "texorpdfstring": "{{", "diagbox": "[{{", "slashbox": "[{{", "backslashbox": "[{{",
 }
 
 #: Sectioning and other standard commands whose arity a paper's (re)definition never changes.

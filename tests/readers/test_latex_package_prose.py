@@ -2,6 +2,7 @@
 
 * hyperref's ``\\texorpdfstring{on the page}{in the bookmarks}`` in a heading: the text set on the page was
   protected whole and only the bookmark text translated, so the printed heading stayed English;
+* diagbox's ``\\diagbox{Method}{Dataset}`` table corner: both heads were kept as one unknown macro;
 * algorithm2e's ``\\SetKwInOut{Input}{Input}`` defines ``\\Input{..}``, whose argument is prose like ``\\KwIn``'s,
   but it was kept as pseudo-code.
 """
@@ -51,3 +52,12 @@ def test_algorithm2e_keyword_io_arguments_are_prose(tmp_path):
     sources = [s.source for s in doc.segments()]
     assert "training set $D$, learning rate $\\eta$" in sources and "trained parameters" in sources
     assert not any("initialise" in s or "Input" in s for s in sources)  # the pseudo-code itself stays
+
+
+def test_diagbox_corner_heads_are_cell_text(tmp_path):
+    doc = read(tmp_path, "\\usepackage{diagbox}",
+               "\\begin{tabular}{lc}\\diagbox[width=6em]{Method}{Dataset} & Small benchmark \\\\\n"
+               "Baseline & 71.2 \\\\\n\\end{tabular}")
+    corner = next(s for s in doc.segments() if "diagbox" in s.source)
+    assert visible(corner).split() == ["Method", "Dataset"]
+    assert "width=6em" not in visible(corner)
