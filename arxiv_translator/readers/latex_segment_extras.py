@@ -42,8 +42,10 @@ CODE_ENVS = {"algorithmic", "algorithm", "algorithm2e", "algorithmicx", "algpseu
 CODE_PROSE = {"Comment": "paragraph", "tcc": "paragraph", "tcp": "paragraph", "KwIn": "paragraph",
               "KwOut": "paragraph", "KwData": "paragraph", "KwResult": "paragraph", "caption": "caption",
               "textit": "paragraph"}
-#: Macros whose ``{..}`` arguments are all text: hyperref's page and bookmark texts, diagbox's corner heads.
-TEXT_ARGS = {"texorpdfstring", "diagbox", "slashbox", "backslashbox"}
+#: Macros whose ``{..}`` arguments are text -> which ones (0-based; None: all): hyperref's page and bookmark
+#: texts, diagbox's corner heads, an epigraph's quotation (its source, a name, stays).
+TEXT_ARGS: dict[str, tuple[int, ...] | None] = {"texorpdfstring": None, "diagbox": None, "slashbox": None,
+                                                 "backslashbox": None, "epigraph": (0,)}
 #: Macros whose arguments are never prose, whatever they look like.
 NEVER_PROSE = {
     "hypersetup", "usepackage", "definecolor", "newcommand", "renewcommand", "providecommand", "def", "gdef",
@@ -64,7 +66,8 @@ NEVER_PROSE = {
 #: Author blocks: kept as metadata (names, addresses), but the notes inside them are prose.
 METADATA = {"author", "authors", "affiliation", "affil", "address", "institute", "institution", "icmlauthor",
             "icmlaffiliation", "icmlcorrespondingauthor", "affaddr", "IEEEauthorblockN",
-            "IEEEauthorblockA", "date", "aistatsauthor", "aistatsaddress"}
+            "IEEEauthorblockA", "date", "aistatsauthor", "aistatsaddress",
+            "authorrunning", "shortauthors", "runningauthor", "headauthor"}  # running heads of author names
 #: Notes inside an author block (-> segment kind).
 METADATA_NOTES = {"thanks": "footnote", "footnote": "footnote", "tnote": "footnote",
                   "IEEEcompsocitemizethanks": "footnote"}
@@ -264,14 +267,18 @@ class ExtrasMixin:
             i += 1
 
     def _texts(self, node: LatexMacroNode, kind: str, tabular: bool) -> bool:
-        """A macro whose ``{..}`` arguments are all text (:data:`TEXT_ARGS`): each one with words is translated
+        """A macro whose ``{..}`` arguments are text (:data:`TEXT_ARGS`): each one with words is translated
         with its sentence, the others stay (``\\texorpdfstring{$\\ell_1$}{l1}`` keeps ``l1``); True when done."""
         args = node.nodeargd.argnlist if node.nodeargd is not None else []
         groups = [a for a in args or [] if isinstance(a, LatexGroupNode) and a.delimiters[0] == "{"]
         if not groups or not all(self._inline(g.nodelist, tabular) for g in groups):
             return False
-        worded = [g for g in groups if PROSE_WORD.search(plain_text(g.nodelist))] or groups[:1]
+        which = TEXT_ARGS.get(node.macroname)
+        groups = groups if which is None else [g for n, g in enumerate(groups) if n in which]
+        worded = [g for g in groups if PROSE_WORD.search(plain_text(g.nodelist))]
         start, end = node.pos, node.pos + node.len
+        if not worded:
+            self._atom("command", start, end)
         for n, group in enumerate(worded):
             close = end if n == len(worded) - 1 else group.pos + group.len
             self._wrap(start, group.pos + 1, group.pos + group.len - 1, close, group.nodelist, kind, tabular)

@@ -149,6 +149,7 @@ EXTRA_MACROS = {
     "subcaptionbox": "*[{[[{", "subfloat": "[[{", "sidesubfloat": "[[{",
     # hyperref: the text set on the page, then the one for the PDF bookmarks (both prose)
     "texorpdfstring": "{{", "diagbox": "[{{", "slashbox": "[{{", "backslashbox": "[{{",
+    "epigraph": "{{",
 }
 
 #: Sectioning and other standard commands whose arity a paper's (re)definition never changes.
