@@ -54,7 +54,7 @@ NEVER_PROSE = {
     "affil", "address", "institute", "institution", "author", "authors", "orcid", "date", "path",
     "lstinputlisting", "inputminted", "tikz", "pgfmathsetmacro", "graphicspath", "DeclareMathOperator",
     "PassOptionsToPackage", "RequirePackage", "documentclass", "bibliographystyle", "icmlauthor",
-    "icmlaffiliation", "icmlcorrespondingauthor", "ead", "fnref", "cortext", "corref", "affaddr",
+    "icmlaffiliation", "icmlcorrespondingauthor", "ead", "fnref", "corref", "affaddr",
     # TeX primitives and driver/package hooks: their arguments are instructions, never prose
     "special", "pdfinfo", "pdfcatalog", "pdfobj", "pdfliteral", "message", "typeout", "write", "immediate",
     "errmessage", "PackageWarning", "PackageError", "PackageInfo", "ClassWarning", "ClassError", "GenericWarning",

@@ -77,9 +77,11 @@ SEGMENT_ARGS = {
     "aistatstitle": "title",
     "abstract": "abstract", "tnote": "footnote", "sidenote": "footnote", "marginpar": "footnote",
     "acks": "paragraph", "thanks": "footnote",
+    # elsarticle's notes on the title and the authors ("Corresponding author.", "Equal contribution.")
+    "cortext": "footnote", "fntext": "footnote", "tnotetext": "footnote",
 }
 #: Of those, the ones that sit inside a sentence (protected there, translated apart).
-INLINE_SEGMENT_ARGS = {"footnote", "tnote", "sidenote", "marginpar", "thanks"}
+INLINE_SEGMENT_ARGS = {"footnote", "tnote", "sidenote", "marginpar", "thanks", "cortext", "fntext", "tnotetext"}
 
 #: Macros that end the current paragraph (besides SEGMENT_ARGS that are not inline).
 BOUNDARIES = {
@@ -150,6 +152,8 @@ EXTRA_MACROS = {
     # hyperref: the text set on the page, then the one for the PDF bookmarks (both prose)
     "texorpdfstring": "{{", "diagbox": "[{{", "slashbox": "[{{", "backslashbox": "[{{",
     "epigraph": "{{",
+    # elsarticle and amsart: \author[a]{Name} (the label is no argument of pylatexenc's \author), notes
+    "author": "[{", "cortext": "[{", "fntext": "[{", "tnotetext": "[{",
 }
 
 #: Sectioning and other standard commands whose arity a paper's (re)definition never changes.

@@ -70,3 +70,16 @@ def test_epigraph_quotation_is_prose_its_source_and_running_authors_stay(tmp_pat
     texts = [visible(s) for s in doc.segments()]
     assert any("All models are wrong, but some are useful." in t for t in texts)
     assert not any("George" in t or "Einstein" in t or "Roe" in t for t in texts)
+
+
+def test_elsarticle_author_label_and_notes(tmp_path):
+    doc = read(tmp_path, "", "\\begin{frontmatter}\n\\title{A Title Here}\n"
+               "\\author[a]{Jane Doe\\corref{cor1}\\fnref{fn1}}\n\\cortext[cor1]{Corresponding author.}\n"
+               "\\fntext[fn1]{Work done while at the lab.}\n"
+               "\\affiliation[a]{organization={University of Nowhere},city={Springfield}}\n\\end{frontmatter}\n"
+               "\\section{Introduction}\nBody text is here.")
+    texts = [visible(s) for s in doc.segments()]
+    assert "Corresponding author." in texts and "Work done while at the lab." in texts
+    assert not any("Jane" in t or "Nowhere" in t or "cor1" in t for t in texts)
+    sources = "".join(s.source for s in doc.segments())
+    assert "\\author" not in sources and "\\affiliation" not in sources
