@@ -66,6 +66,9 @@ WRAPPERS = {
     "textnormal", "uline", "enquote", "textcolor", "href", "hyperref", "multicolumn", "multirow", "colorbox",
     "hl", "ul", "textbfit", "makecell", "shortstack",
     "textquote",
+    # soul and ulem: struck-out, wavy and dotted text; case changes of a heading's words
+    "st", "sout", "xout", "uwave", "dashuline", "dotuline", "MakeUppercase", "MakeLowercase", "MakeTextUppercase",
+    "MakeTextLowercase",
 }
 
 #: Macros whose last argument is a segment of its own.  Value: segment kind.
@@ -152,6 +155,8 @@ EXTRA_MACROS = {
     # hyperref: the text set on the page, then the one for the PDF bookmarks (both prose)
     "texorpdfstring": "{{", "diagbox": "[{{", "slashbox": "[{{", "backslashbox": "[{{",
     "epigraph": "{{",
+    "uline": "{", "ul": "{", "hl": "{", "st": "{", "sout": "{", "xout": "{", "uwave": "{", "dashuline": "{",
+    "dotuline": "{", "MakeUppercase": "{", "MakeLowercase": "{", "MakeTextUppercase": "{", "MakeTextLowercase": "{",
     # elsarticle and amsart: \author[a]{Name} (the label is no argument of pylatexenc's \author), notes
     "author": "[{", "cortext": "[{", "fntext": "[{", "tnotetext": "[{",
 }

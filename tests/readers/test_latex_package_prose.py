@@ -83,3 +83,12 @@ def test_elsarticle_author_label_and_notes(tmp_path):
     assert not any("Jane" in t or "Nowhere" in t or "cor1" in t for t in texts)
     sources = "".join(s.source for s in doc.segments())
     assert "\\author" not in sources and "\\affiliation" not in sources
+
+
+def test_one_word_in_ulem_soul_and_case_macros_is_prose(tmp_path):
+    doc = read(tmp_path, "\\usepackage[normalem]{ulem}\\usepackage{soul}",
+               "We \\sout{remove} the claim, \\hl{highlight} a word and \\ul{underline} another.\n\n"
+               "\\subsection{\\MakeUppercase{Ablations} of the loss}")
+    texts = " ".join(visible(s) for s in doc.segments())
+    for word in ("remove", "highlight", "underline", "Ablations"):
+        assert word in texts, (word, texts)

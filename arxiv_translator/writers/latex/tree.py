@@ -24,12 +24,14 @@ from arxiv_translator.writers.splice import TRANSLATED, render_file
 PRE_CLASS = r"""% --- arxiv-translator: compatibility for XeLaTeX ---
 \PassOptionsToPackage{unicode}{hyperref}
 \ifdefined\pdfglyphtounicode\else\def\pdfglyphtounicode#1#2{}\fi
+\ifdefined\pdfgentounicode\else\newcount\pdfgentounicode\fi
 \ifdefined\DeclareUnicodeCharacter\else\def\DeclareUnicodeCharacter#1#2{}\fi
 % --- end arxiv-translator ---
 """
 
 KOREAN = r"""% --- arxiv-translator: Korean typesetting (XeLaTeX + kotex, Noto CJK) ---
 \usepackage{kotex}
+\defaultfontfeatures{}% a font package's defaults (newtxtext: Extension=.otf) are not the Hangul fonts'
 \setmainhangulfont{Noto Serif CJK KR}
 \setsanshangulfont{Noto Sans CJK KR}
 \setmonohangulfont{Noto Sans Mono CJK KR}
