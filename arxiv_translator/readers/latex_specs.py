@@ -13,7 +13,8 @@ import re
 from pylatexenc.latexwalker import get_default_latex_context_db
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, SpecialsSpec
 
-from arxiv_translator.readers.latex_argparsers import (BareInputArgsParser, CmidruleArgsParser, InlineCodeParser,
+from arxiv_translator.readers.latex_argparsers import (BareInputArgsParser, CmidruleArgsParser, DefinitionArgsParser,
+                                                      InlineCodeParser,
                                                       ShortVerbParser, TikzArgsParser, UrlArgsParser, VerbatimEnvParser)
 from arxiv_translator.readers.latex_prose_args import TEMPLATE_MACROS
 from arxiv_translator.texdefs import xparse_types
@@ -98,6 +99,10 @@ BOUNDARIES = {
     "raggedright", "raggedleft", "newline", "linebreak", "noindent", "indent", "vfill", "hfill",
     "addlinespace", "specialrule", "morecmidrules", "hdashline", "cdashline", "Xhline", "hhline",
 }
+
+#: Commands that define a macro or an environment: their name, parameters and body are code, never prose.
+DEFINERS = {"def", "gdef", "edef", "xdef", "newcommand", "renewcommand", "providecommand", "DeclareRobustCommand",
+            "newenvironment", "renewenvironment"}
 
 #: Inclusion macros: name -> how many leading arguments form the path (import takes dir + file).
 INCLUDES = {"input": 1, "include": 1, "subfile": 1, "import": 2, "subimport": 2, "inputfrom": 2,
@@ -211,6 +216,7 @@ def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozen
                MacroSpec("cmidrule", args_parser=CmidruleArgsParser())]
     macros += [MacroSpec(name, args_parser=InlineCodeParser()) for name in ("lstinline", "Verb")]
     macros += [MacroSpec("mintinline", args_parser=InlineCodeParser(language=True))]
+    macros += [MacroSpec(name, args_parser=DefinitionArgsParser(name, EXTRA_MACROS.get(name, ""))) for name in DEFINERS]
     envs = [EnvironmentSpec(name, "[") for name in sorted(THEOREM_ENVS | set(theorem_envs))]
     envs += [EnvironmentSpec(name, spec) for name, spec in EXTRA_ENVS.items()]
     envs += [EnvironmentSpec(name, "[") for name in

@@ -92,3 +92,11 @@ def test_one_word_in_ulem_soul_and_case_macros_is_prose(tmp_path):
     texts = " ".join(visible(s) for s in doc.segments())
     for word in ("remove", "highlight", "underline", "Ablations"):
         assert word in texts, (word, texts)
+
+
+def test_definitions_in_the_body_are_code(tmp_path):
+    doc = read(tmp_path, "", "\\makeatletter\n\\def\\@fnsymbol#1{\\ensuremath{\\ifcase#1\\or *\\or \\dagger\\else"
+               "\\@ctrerr\\fi}}\n\\renewcommand\\@maketitle{\\begin{center}Some title text here\\end{center}}\n"
+               "\\makeatother\n\\newenvironment{myquote}[1][x]{\\begin{center}\\bfseries Summary words}{\\end{center}}\n"
+               "\\def\\foo#1.{\\textbf{#1} and more words}\nSparse models are useful because they are small.")
+    assert [s.source for s in doc.segments()] == ["Sparse models are useful because they are small."]
