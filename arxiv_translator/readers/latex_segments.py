@@ -58,7 +58,7 @@ CONTAINER_MACROS = {"twocolumn", "IEEEtitleabstractindextext", "IEEEraisesection
 BOXES = {"resizebox", "scalebox", "adjustbox", "rotatebox", "parbox", "fbox", "framebox", "makebox",
          "raisebox", "centerline", "mbox"}
 LOOP_MACROS = {"foreach", "pgfplotsforeachungrouped", "pgfplotsinvokeforeach"}
-HEADING_LEVELS = {"title": 1, "icmltitle": 1, "aistatstitle": 1, "part": 1, "chapter": 1, "section": 2,
+HEADING_LEVELS = {"title": 1, "subtitle": 2, "icmltitle": 1, "aistatstitle": 1, "part": 1, "chapter": 1, "section": 2,
                   "subsection": 3, "subsubsection": 4, "paragraph": 5, "subparagraph": 6}
 FIGURE_ENVS = {"figure", "wrapfigure", "subfigure", "SCfigure", "minipage", "center"}
 LENGTH_SUFFIXES = ("sep", "skip", "width", "height", "indent", "margin", "rule", "kern")
@@ -134,10 +134,11 @@ class Segmenter(RunsMixin, ExtrasMixin):
     def preamble(self, nodes: list) -> None:
         """Only the title and the notes of the author block are translated in the preamble."""
         for i, node in enumerate(nodes):
-            if isinstance(node, LatexMacroNode) and node.macroname == "title":
+            if isinstance(node, LatexMacroNode) and node.macroname in ("title", "subtitle"):
                 arg = _last_group(node)
                 if arg is not None:
-                    self._own_segments(arg.nodelist, "title")
+                    self._own_segments(arg.nodelist, SEGMENT_ARGS[node.macroname],
+                                       SegmentAttrs(level=HEADING_LEVELS[node.macroname]))
             elif isinstance(node, LatexMacroNode) and node.macroname in METADATA:
                 self._metadata_notes([node] + glued_groups(nodes, i))
 

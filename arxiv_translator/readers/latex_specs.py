@@ -77,7 +77,7 @@ SEGMENT_ARGS = {
     "part": "heading", "chapter": "heading", "section": "heading", "subsection": "heading",
     "subsubsection": "heading", "paragraph": "heading", "subparagraph": "heading",
     "caption": "caption", "subcaption": "caption", "captionof": "caption",
-    "footnote": "footnote", "footnotetext": "footnote", "title": "title", "icmltitle": "title",
+    "footnote": "footnote", "footnotetext": "footnote", "title": "title", "subtitle": "heading", "icmltitle": "title",
     "aistatstitle": "title",
     "abstract": "abstract", "tnote": "footnote", "sidenote": "footnote", "marginpar": "footnote",
     "acks": "paragraph", "thanks": "footnote",
@@ -159,7 +159,7 @@ EXTRA_MACROS = {
     "subcaptionbox": "*[{[[{", "subfloat": "[[{", "sidesubfloat": "[[{",
     # hyperref: the text set on the page, then the one for the PDF bookmarks (both prose)
     "texorpdfstring": "{{", "diagbox": "[{{", "slashbox": "[{{", "backslashbox": "[{{",
-    "epigraph": "{{",
+    "epigraph": "{{", "subtitle": "{",
     "uline": "{", "ul": "{", "hl": "{", "st": "{", "sout": "{", "xout": "{", "uwave": "{", "dashuline": "{",
     "dotuline": "{", "MakeUppercase": "{", "MakeLowercase": "{", "MakeTextUppercase": "{", "MakeTextLowercase": "{",
     # elsarticle and amsart: \author[a]{Name} (the label is no argument of pylatexenc's \author), notes

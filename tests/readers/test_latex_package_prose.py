@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from arxiv_translator.protect import mask_document
 from arxiv_translator.readers.latex import LatexReader
 
@@ -100,3 +102,12 @@ def test_definitions_in_the_body_are_code(tmp_path):
                "\\makeatother\n\\newenvironment{myquote}[1][x]{\\begin{center}\\bfseries Summary words}{\\end{center}}\n"
                "\\def\\foo#1.{\\textbf{#1} and more words}\nSparse models are useful because they are small.")
     assert [s.source for s in doc.segments()] == ["Sparse models are useful because they are small."]
+
+
+@pytest.mark.parametrize("where", ["preamble", "body"])
+def test_subtitle_is_a_heading(tmp_path, where):
+    title = "\\title{Efficient Retrieval}\n\\subtitle{A Systems Perspective}\n"
+    doc = read(tmp_path, title if where == "preamble" else "",
+               (title if where == "body" else "") + "\\maketitle\nRetrieval is essential for grounding answers.")
+    sub = [s for s in doc.segments() if s.source == "A Systems Perspective"]
+    assert len(sub) == 1 and sub[0].kind == "heading" and sub[0].attrs.level == 2
