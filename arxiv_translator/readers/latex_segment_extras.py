@@ -42,9 +42,10 @@ CODE_ENVS = {"algorithmic", "algorithm", "algorithm2e", "algorithmicx", "algpseu
 CODE_PROSE = {"Comment": "paragraph", "tcc": "paragraph", "tcp": "paragraph", "KwIn": "paragraph",
               "KwOut": "paragraph", "KwData": "paragraph", "KwResult": "paragraph", "caption": "caption",
               "textit": "paragraph"}
-#: Macros whose ``{..}`` arguments are text -> which ones (0-based; None: all): hyperref's page and bookmark
-#: texts, diagbox's corner heads, an epigraph's quotation (its source, a name, stays).
-TEXT_ARGS: dict[str, tuple[int, ...] | None] = {"texorpdfstring": None, "diagbox": None, "slashbox": None,
+#: Macros whose ``{..}`` arguments are text -> which ones (0-based; None: all): hyperref's text on the page (its
+#: PDF bookmark text stays: the Markdown and HTML writers would show both), diagbox's corner heads, an
+#: epigraph's quotation (its source, a name, stays).
+TEXT_ARGS: dict[str, tuple[int, ...] | None] = {"texorpdfstring": (0,), "diagbox": None, "slashbox": None,
                                                  "backslashbox": None, "epigraph": (0,)}
 #: Macros whose arguments are never prose, whatever they look like.
 NEVER_PROSE = {
@@ -275,7 +276,7 @@ class ExtrasMixin:
             return False
         which = TEXT_ARGS.get(node.macroname)
         groups = groups if which is None else [g for n, g in enumerate(groups) if n in which]
-        worded = [g for g in groups if PROSE_WORD.search(plain_text(g.nodelist))]
+        worded = [g for g in groups if PROSE_WORD.search(plain_text(g.nodelist))] or groups[:1]  # {$\ell_1$}: math
         start, end = node.pos, node.pos + node.len
         if not worded:
             self._atom("command", start, end)
