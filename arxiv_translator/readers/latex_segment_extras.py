@@ -116,7 +116,7 @@ CAPTION_BOXES = {"subcaptionbox": ("*[{[[{", (1, 2), 5), "subfloat": ("[[{", (0,
 
 
 #: Keys of an environment's options whose value is a title the reader sees (tcolorbox, mdframed, framed boxes).
-_TITLE_KEY = re.compile(r"(?:^|,)\s*(?:title|subtitle|frametitle|adjusted title)\s*=\s*")
+_TITLE_KEY = re.compile(r"(?:^|,)\s*(?:title|subtitle|frametitle|adjusted title|caption)\s*=\s*")
 _UNBRACED_VALUE = re.compile(r"[^,=\[\]{}]*")
 
 

@@ -337,6 +337,8 @@ class Segmenter(RunsMixin, ExtrasMixin):
             return
         if name in TABULAR_ENVS:
             self.tables.append((start, end))
+            if (options := optional_group(node)) is not None:  # \begin{longtblr}[caption={..}, label={..}]
+                self._option_titles(options)
             self._walk(node.nodelist, "cell", tabular=True)
             self._flush("cell")
             return

@@ -47,7 +47,8 @@ PROTECTED_ENVS = VERBATIM_ENVS | {
 #: Environments whose body is a grid of cells (``&`` and ``\\`` separate cells).
 TABULAR_ENVS = {
     "tabular", "tabular*", "tabularx", "tabulary", "longtable", "longtable*", "supertabular", "xtabular",
-    "tblr", "longtblr", "NiceTabular", "tabu", "longtabu",
+    "tblr", "longtblr", "talltblr", "NiceTabular", "NiceTabular*", "NiceTabularX", "tabu", "longtabu",
+    "xtabular*", "supertabular*",
 }
 
 #: Environments that give their paragraphs a kind.
@@ -177,6 +178,9 @@ EXTRA_ENVS = {
     "multicols": "{", "multicols*": "{", "adjustbox": "{", "itemize": "[", "enumerate": "[",
     "description": "[", "thebibliography": "{", "center": "", "list": "{{", "tcolorbox": "[",
     "threeparttable": "[", "tablenotes": "[",
+    # tabularray, nicematrix, xtab: their column specs (\begin{tblr}{colspec={lX[l]}, row{1}={font=\bfseries}})
+    "tblr": "[{", "longtblr": "[{", "talltblr": "[{", "NiceTabular": "[{[", "NiceTabular*": "{[{[",
+    "NiceTabularX": "{[{[", "xtabular": "[{", "xtabular*": "{[{", "supertabular": "{", "supertabular*": "{{",
 }
 
 #: Theorem-like environments that take an optional title (``\begin{theorem}[Lower bound]``).

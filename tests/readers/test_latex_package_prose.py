@@ -113,3 +113,15 @@ def test_subtitle_is_a_heading(tmp_path, where):
                (title if where == "body" else "") + "\\maketitle\nRetrieval is essential for grounding answers.")
     sub = [s for s in doc.segments() if s.source == "A Systems Perspective"]
     assert len(sub) == 1 and sub[0].kind == "heading" and sub[0].attrs.level == 2
+
+
+@pytest.mark.parametrize("env, spec", [("tblr", "{colspec={lX[l]}, row{1}={font=\\bfseries}}"),
+                                       ("longtblr", "[caption={Long table caption words}]{colspec={lX}}"),
+                                       ("NiceTabular", "{lc}[hvlines]"), ("xtabular", "{lp{5cm}}")])
+def test_tabularray_and_nicematrix_column_specs_stay(tmp_path, env, spec):
+    doc = read(tmp_path, "", f"\\begin{{{env}}}{spec}\nSetting & Description of the setting \\\\\n"
+               f"Warmup & Number of warmup steps before decay \\\\\n\\end{{{env}}}")
+    cells = [s.source for s in doc.segments() if s.kind == "cell"]
+    assert cells == ["Setting", "Description of the setting", "Warmup", "Number of warmup steps before decay"]
+    others = [s.source for s in doc.segments() if s.kind != "cell"]
+    assert others == (["Long table caption words"] if env == "longtblr" else [])
