@@ -159,6 +159,35 @@ def definitions(text: str) -> dict[str, Definition]:
     return found
 
 
+_ENV_DEFINITION = re.compile(r"\\(?:(?:re)?newenvironment|(?:Re)?NewTColorBox|(?:re)?newtcolorbox)\s*\*?\s*"
+                             r"(?:\[[^\]]*\]\s*)?\{\s*([A-Za-z@][\w@-]*\*?)\s*\}\s*\[(\d)\]\s*(\[[^\]]*\])?\s*\{")
+_TITLE_PARAM = r"(?:title|subtitle|adjusted title)\s*=\s*\{?\s*#"
+
+
+def environment_text_args(text: str) -> dict[str, frozenset[int]]:
+    """Environments ``text`` defines with arguments that are set as text, -> which of the ``{..}`` arguments
+    after ``\\begin{name}`` (0-based) those are: ``\\newtcolorbox{promptbox}[1]{title=#1}`` -> ``{0}``,
+    ``\\newenvironment{ex}[2][]{\\textbf{Example: #2}}{}`` -> ``{0}`` (its ``#1`` is the optional ``[..]``).
+    A parameter used as a key, code, a name or a setting (other than a title) is not text."""
+    found: dict[str, frozenset[int]] = {}
+    for m in _ENV_DEFINITION.finditer(text):
+        close = match_brace(text, m.end() - 1, min(len(text), m.end() + MAX_BODY))
+        if close is None:
+            continue
+        body = _COMMENT.sub("", text[m.end() : close])
+        count, optional = int(m.group(2)), m.group(3) is not None
+        box = "olorbox" in text[m.start() : m.start() + 16] or "ColorBox" in text[m.start() : m.start() + 16]
+        args = set()
+        for k in range(2 if optional else 1, count + 1):
+            title = re.search(_TITLE_PARAM + f"{k}(?!\\d)", body) is not None
+            used = re.search(f"#{k}(?!\\d)", body) is not None
+            if title or (used and not box and not _nonprose(body, k)):
+                args.add(k - (2 if optional else 1))
+        if args:
+            found[m.group(1)] = frozenset(args)
+    return found
+
+
 _VERBATIM_ENV = re.compile(r"\\(?:lstnewenvironment|DefineVerbatimEnvironment|newtcblisting|renewtcblisting|NewTCBListing"
                            r"|DeclareTCBListing|ProvideTCBListing)\s*\*?\s*\{\s*([A-Za-z@]+\*?)\s*\}")
 _VERBATIM_NEWENV = re.compile(r"\\(?:re)?newenvironment\s*\*?\s*\{\s*([A-Za-z@]+\*?)\s*\}\s*(?:\[\d\]\s*)?"

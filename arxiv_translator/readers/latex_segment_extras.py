@@ -33,7 +33,8 @@ from pylatexenc.latexwalker import (
 
 from arxiv_translator.document_attrs import SegmentAttrs
 from arxiv_translator.brackets import scan_close
-from arxiv_translator.readers.latex_prose_args import PROSE_WORD, argument_is_prose, is_prose, plain_text
+from arxiv_translator.readers.latex_prose_args import (PROSE_WORD, argument_is_prose, is_prose, plain_text,
+                                                      plain_words)
 
 #: Environments whose body is pseudo-code.
 CODE_ENVS = {"algorithmic", "algorithm", "algorithm2e", "algorithmicx", "algpseudocode", "pseudocode", "procedure",
@@ -267,6 +268,16 @@ class ExtrasMixin:
                 self._prose_args_in_drawing(node.nodelist)
             i += 1
 
+    def _environment_titles(self, nodes: list, which: frozenset[int]) -> list:
+        """Heading segments for the arguments of a paper's own environment that its definition sets as text
+        (``\\begin{promptbox}{System prompt for summarization}``, see
+        :func:`~arxiv_translator.texdefs.environment_text_args`) when they are words; the body after them."""
+        groups, rest = leading_groups(nodes, max(which) + 1)
+        for k, group in enumerate(groups):
+            if k in which and (is_prose(group.nodelist) or plain_words(group.nodelist, 2)):
+                self._own_segments(group.nodelist, "heading", SegmentAttrs(level=6))
+        return rest
+
     def _texts(self, node: LatexMacroNode, kind: str, tabular: bool) -> bool:
         """A macro whose ``{..}`` arguments are text (:data:`TEXT_ARGS`): each one with words is translated
         with its sentence, the others stay (``\\texorpdfstring{$\\ell_1$}{l1}`` keeps ``l1``); True when done."""
@@ -319,6 +330,22 @@ class ExtrasMixin:
             self._walk(arg.nodelist, kind, tabular)
             self._flush(kind)
         return True
+
+
+def leading_groups(nodes: list, count: int) -> tuple[list[LatexGroupNode], list]:
+    """The first ``count`` ``{..}`` groups at the start of an environment's body (blanks between them skipped), and
+    the body after them."""
+    groups, i = [], 0
+    while i < len(nodes) and len(groups) < count:
+        node = nodes[i]
+        if isinstance(node, LatexCharsNode) and not node.chars.strip():
+            i += 1
+        elif isinstance(node, LatexGroupNode) and node.delimiters[0] == "{":
+            groups.append(node)
+            i += 1
+        else:
+            break
+    return groups, nodes[i:]
 
 
 def skip_leading_args(nodes: list) -> list:

@@ -105,8 +105,10 @@ class Segmenter(RunsMixin, ExtrasMixin):
 
     def __init__(self, rel: str, text: str, theorem_envs: set[str] | frozenset[str] = frozenset(),
                  definitions: dict[str, Definition] | None = None, verbatim_envs: set[str] = frozenset(),
-                 short_verbs: set[str] = frozenset(), prose_keywords: set[str] = frozenset()) -> None:
+                 short_verbs: set[str] = frozenset(), prose_keywords: set[str] = frozenset(),
+                 text_envs: dict[str, frozenset[int]] | None = None) -> None:
         self.theorem_envs = theorem_envs
+        self.text_envs = text_envs or {}  # the paper's environments whose arguments are text (titles)
         self.prose_keywords = prose_keywords  # the paper's own prose macros in pseudo-code (\SetKwInOut{Input}{..})
         self.definitions = definitions or {}  # the paper's own macro definitions (what their arguments are)
         self.verbatim_envs, self.short_verbs = verbatim_envs, short_verbs  # \lstnewenvironment{code}, |code|
@@ -356,7 +358,10 @@ class Segmenter(RunsMixin, ExtrasMixin):
             self._graphics = graphics_in(node.nodelist, self.text)
         if name.rstrip("*") in ("figure", "wrapfigure", "SCfigure"):
             self._float = "figure"
-        self._walk(skip_leading_args(node.nodelist), inner, tabular=False)
+        body = node.nodelist
+        if name in self.text_envs:  # \begin{promptbox}{System prompt}: a title the paper's definition sets
+            body = self._environment_titles(body, self.text_envs[name])
+        self._walk(skip_leading_args(body), inner, tabular=False)
         self._flush(inner)
         self._graphics, self._float = saved, saved_float
 

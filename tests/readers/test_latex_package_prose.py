@@ -125,3 +125,17 @@ def test_tabularray_and_nicematrix_column_specs_stay(tmp_path, env, spec):
     assert cells == ["Setting", "Description of the setting", "Warmup", "Number of warmup steps before decay"]
     others = [s.source for s in doc.segments() if s.kind != "cell"]
     assert others == (["Long table caption words"] if env == "longtblr" else [])
+
+
+def test_titles_of_the_papers_own_boxes(tmp_path):
+    doc = read(tmp_path, "\\usepackage{tcolorbox}\n\\newtcolorbox{promptbox}[1]{colback=gray!5,title=#1}\n"
+               "\\newenvironment{examplebox}[2][]{\\par\\textbf{Example: #2}\\label{#1}\\par}{\\par}\n"
+               "\\newenvironment{wide}[1]{\\begin{minipage}{#1}}{\\end{minipage}}",
+               "\\begin{promptbox}{System prompt for summarization}\nYou are a helpful assistant.\n\\end{promptbox}\n"
+               "\\begin{examplebox}[ex:fail]{A failure case of the model}\nThe model repeats itself.\n"
+               "\\end{examplebox}\n\\begin{wide}{0.5\\textwidth}\nA wide block of text.\n\\end{wide}")
+    by_kind: dict[str, list[str]] = {}
+    for s in doc.segments():
+        by_kind.setdefault(s.kind, []).append(s.source)
+    assert by_kind["heading"] == ["System prompt for summarization", "A failure case of the model"]
+    assert by_kind["paragraph"] == ["You are a helpful assistant.", "The model repeats itself.", "A wide block of text."]
