@@ -161,10 +161,15 @@ EXTRA_MACROS = {
     # hyperref: the text set on the page, then the one for the PDF bookmarks (both prose)
     "texorpdfstring": "{{", "diagbox": "[{{", "slashbox": "[{{", "backslashbox": "[{{",
     "epigraph": "{{", "subtitle": "{",
-    "uline": "{", "ul": "{", "hl": "{", "st": "{", "sout": "{", "xout": "{", "uwave": "{", "dashuline": "{",
-    "dotuline": "{", "MakeUppercase": "{", "MakeLowercase": "{", "MakeTextUppercase": "{", "MakeTextLowercase": "{",
     # elsarticle and amsart: \author[a]{Name} (the label is no argument of pylatexenc's \author), notes
     "author": "[{", "cortext": "[{", "fntext": "[{", "tnotetext": "[{",
+}
+
+#: Argument specs of package macros with short names a paper may define for itself (``\\newcommand{\\st}{s.t.}``):
+#: soul's and ulem's underlines, the case changers.  The paper's own definition wins.
+PACKAGE_MACROS = {
+    "uline": "{", "ul": "{", "hl": "{", "st": "{", "sout": "{", "xout": "{", "uwave": "{", "dashuline": "{",
+    "dotuline": "{", "MakeUppercase": "{", "MakeLowercase": "{", "MakeTextUppercase": "{", "MakeTextLowercase": "{",
 }
 
 #: Sectioning and other standard commands whose arity a paper's (re)definition never changes.
@@ -213,7 +218,8 @@ def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozen
     macros = [MacroSpec(name, spec) for name, spec in EXTRA_MACROS.items()]
     macros += [MacroSpec(name, spec) for name, spec in user_macros.items()
                if name not in STANDARD_MACROS and default.get_macro_spec(name) is None]
-    macros += [MacroSpec(name, spec) for name, spec in TEMPLATE_MACROS.items() if name not in user_macros]
+    macros += [MacroSpec(name, spec) for name, spec in (TEMPLATE_MACROS | PACKAGE_MACROS).items()
+               if name not in user_macros]
     macros += [MacroSpec(name, args_parser=BareInputArgsParser()) for name in ("input", "include")]
     macros += [MacroSpec(name, args_parser=UrlArgsParser()) for name in ("url", "nolinkurl", "path")]
     macros += [MacroSpec("href", args_parser=UrlArgsParser("{")), MacroSpec("tikz", args_parser=TikzArgsParser()),

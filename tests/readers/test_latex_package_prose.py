@@ -139,3 +139,9 @@ def test_titles_of_the_papers_own_boxes(tmp_path):
         by_kind.setdefault(s.kind, []).append(s.source)
     assert by_kind["heading"] == ["System prompt for summarization", "A failure case of the model"]
     assert by_kind["paragraph"] == ["You are a helpful assistant.", "The model repeats itself.", "A wide block of text."]
+
+
+def test_a_papers_own_short_macro_keeps_its_arity(tmp_path):
+    doc = read(tmp_path, "\\newcommand{\\st}{\\text{s.t.}}", "We minimize the loss \\st the constraints hold everywhere.")
+    assert [visible(s).split() for s in doc.segments()] == [
+        ["We", "minimize", "the", "loss", "the", "constraints", "hold", "everywhere."]]
