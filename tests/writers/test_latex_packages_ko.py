@@ -23,10 +23,11 @@ from arxiv_translator.pipeline import Job, run
 def soul_paper(root: Path) -> Path:
     root.mkdir(parents=True)
     (root / "main.tex").write_text(
-        "\\documentclass{article}\n\\usepackage{xcolor}\n\\usepackage{soul}\n\\begin{document}\n"
+        "\\documentclass{article}\n\\usepackage{xcolor}\n\\usepackage{soul}\n\\usepackage{amsmath}\n"
+        "\\renewcommand{\\so}{\\text{s.o.}}\n\\begin{document}\n"
         "\\section{Introduction}\nSome text is \\hl{highlighted for emphasis here} and some is "
         "\\ul{underlined in the draft version}, and \\st{this claim was struck out} by the authors.\n\n"
-        "A second paragraph says \\so{spaced} and \\caps{Small Caps} without any trouble at all.\n"
+        "A second paragraph says \\textso{spaced} and \\caps{Small Caps} without any trouble, $a \\so b$.\n"
         "\\end{document}\n", encoding="utf-8")
     return root
 
@@ -41,6 +42,7 @@ def test_soul_paragraphs_are_not_reverted(tmp_path):
     with pymupdf.open(out / "paper.ko.pdf") as pdf:
         text = "".join(page.get_text() for page in pdf)
     assert "highlighted" not in text and any("\uac00" <= c <= "\ud7a3" for c in text)
+    assert "s.o." in text  # the paper's own \so is the paper's
 
 
 @pytest.mark.slow

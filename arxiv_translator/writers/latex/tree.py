@@ -42,14 +42,18 @@ KOREAN_PDFTEX = r"""% --- arxiv-translator: Korean typesetting (pdfLaTeX + kotex
 """
 
 #: soul cannot set Hangul under either engine (``Reconstruction failed``, or kotex's ``\\unihangul`` error), so a
-#: paper that loads it gets ulem's underline, strike-out and highlight under soul's names instead.
+#: paper that loads it gets ulem's underline, strike-out and highlight under soul's names instead (a name the paper
+#: has redefined, ``\\renewcommand{\\st}{s.t.}``, stays the paper's).
 SOUL_FALLBACK = r"""\makeatletter
 \@ifpackageloaded{soul}{\@ifpackageloaded{ulem}{}{\RequirePackage[normalem]{ulem}}%
-  \DeclareRobustCommand*\textul[1]{\uline{#1}}\DeclareRobustCommand*\textst[1]{\sout{#1}}%
-  \DeclareRobustCommand*\texthl[1]{\ifdefined\textcolor\bgroup
+  \DeclareRobustCommand*\atk@ul[1]{\uline{#1}}\DeclareRobustCommand*\atk@st[1]{\sout{#1}}%
+  \DeclareRobustCommand*\atk@hl[1]{\ifdefined\textcolor\bgroup
     \markoverwith{\SOUL@hlcolor{\rule[-.5ex]{2pt}{2.5ex}}}\ULon{#1}\else\uline{#1}\fi}%
-  \DeclareRobustCommand*\textso[1]{#1}\DeclareRobustCommand*\textcaps[1]{\textsc{#1}}%
-  \let\ul\textul\let\st\textst\let\hl\texthl\let\so\textso\let\caps\textcaps}{}
+  \DeclareRobustCommand*\atk@so[1]{#1}\DeclareRobustCommand*\atk@caps[1]{\textsc{#1}}%
+  \def\atk@soul#1{\expandafter\ifx\csname#1\expandafter\endcsname\csname text#1\endcsname
+    \expandafter\let\csname#1\expandafter\endcsname\csname atk@#1\endcsname\fi
+    \expandafter\let\csname text#1\expandafter\endcsname\csname atk@#1\endcsname}%
+  \atk@soul{ul}\atk@soul{st}\atk@soul{hl}\atk@soul{so}\atk@soul{caps}}{}
 \makeatother
 """
 
