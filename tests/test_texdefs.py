@@ -78,8 +78,9 @@ def test_environment_text_args(source, expected):
     assert {k: set(v) for k, v in environment_text_args(source).items()} == expected
 
 
-@pytest.mark.parametrize("source", [r"\def\@fnsymbol#1{\ensuremath{x}}", r"\gdef\@foo{bar}", r"\renewcommand\@maketitle{abc}",
-                                    r"\newcommand{\@x}[1][d]{abc}", r"\newenvironment{foo}[1]{\begin{center}}{\end{center}}",
+@pytest.mark.parametrize("source", [r"\def\@fnsymbol#1{\ensuremath{x}}", r"\gdef\@foo{bar}",
+                                    r"\renewcommand\@maketitle{abc}", r"\newcommand{\@x}[1][d]{abc}",
+                                    r"\newenvironment{foo}[1]{\begin{center}}{\end{center}}",
                                     r"\def\foo#1.{\textbf{#1}}", r"\newcommand*\x{y}"])
 def test_definition_end(source):
     text = source + " rest"

@@ -218,7 +218,9 @@ class ExtrasMixin:
         """Segments for the captions and comments inside pseudo-code; the code itself stays."""
         for node in nodes:
             if isinstance(node, LatexMacroNode):
-                kind = CODE_PROSE.get(node.macroname) or ("paragraph" if node.macroname in self.prose_keywords else None)
+                kind = CODE_PROSE.get(node.macroname)
+                if kind is None and node.macroname in self.prose_keywords:  # \SetKwInOut{Input}{..}
+                    kind = "paragraph"
                 args = node.nodeargd.argnlist if node.nodeargd is not None else []
                 groups = [a for a in args or [] if isinstance(a, LatexGroupNode) and a.delimiters[0] == "{"]
                 if kind is not None and groups:

@@ -101,7 +101,8 @@ def test_one_word_in_ulem_soul_and_case_macros_is_prose(tmp_path):
 def test_definitions_in_the_body_are_code(tmp_path):
     doc = read(tmp_path, "", "\\makeatletter\n\\def\\@fnsymbol#1{\\ensuremath{\\ifcase#1\\or *\\or \\dagger\\else"
                "\\@ctrerr\\fi}}\n\\renewcommand\\@maketitle{\\begin{center}Some title text here\\end{center}}\n"
-               "\\makeatother\n\\newenvironment{myquote}[1][x]{\\begin{center}\\bfseries Summary words}{\\end{center}}\n"
+               "\\makeatother\n"
+               "\\newenvironment{myquote}[1][x]{\\begin{center}\\bfseries Summary words}{\\end{center}}\n"
                "\\def\\foo#1.{\\textbf{#1} and more words}\nSparse models are useful because they are small.")
     assert [s.source for s in doc.segments()] == ["Sparse models are useful because they are small."]
 
@@ -138,10 +139,12 @@ def test_titles_of_the_papers_own_boxes(tmp_path):
     for s in doc.segments():
         by_kind.setdefault(s.kind, []).append(s.source)
     assert by_kind["heading"] == ["System prompt for summarization", "A failure case of the model"]
-    assert by_kind["paragraph"] == ["You are a helpful assistant.", "The model repeats itself.", "A wide block of text."]
+    assert by_kind["paragraph"] == ["You are a helpful assistant.", "The model repeats itself.",
+                                    "A wide block of text."]
 
 
 def test_a_papers_own_short_macro_keeps_its_arity(tmp_path):
-    doc = read(tmp_path, "\\newcommand{\\st}{\\text{s.t.}}", "We minimize the loss \\st the constraints hold everywhere.")
+    doc = read(tmp_path, "\\newcommand{\\st}{\\text{s.t.}}",
+               "We minimize the loss \\st the constraints hold everywhere.")
     assert [visible(s).split() for s in doc.segments()] == [
         ["We", "minimize", "the", "loss", "the", "constraints", "hold", "everywhere."]]
