@@ -81,10 +81,10 @@ MAX_DEFINITION = 20000
 
 class DefinitionArgsParser(MacroStandardArgsParser):
     """``\\def\\@fnsymbol#1{..}``, ``\\renewcommand\\@maketitle{..}``,
-    ``\\newenvironment{x}{\\begin{center}}{\\end{center}}``: the name, parameters and body (bodies) as one chars argument: code, never prose.  pylatexenc's argspecs
-    read ``\\@maketitle`` as ``\\@`` and text, and an environment opened in one body and closed in the other
-    swallowed the paragraphs after it.  A definition without a readable body falls back to ``fallback``'s
-    argspec."""
+    ``\\newenvironment{x}{\\begin{center}}{\\end{center}}``: the name, parameters and body (bodies) as one chars
+    argument: code, never prose.  pylatexenc's argspecs read ``\\@maketitle`` as ``\\@`` and text, and an
+    environment opened in one body and closed in the other swallowed the paragraphs after it.  A definition
+    without a readable body falls back to ``fallback``'s argspec."""
 
     def __init__(self, command: str, fallback: str = "") -> None:
         super().__init__(argspec=fallback)
