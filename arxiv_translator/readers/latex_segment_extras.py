@@ -69,7 +69,8 @@ NEVER_PROSE = {
 METADATA = {"author", "authors", "affiliation", "affil", "address", "institute", "institution", "icmlauthor",
             "icmlaffiliation", "icmlcorrespondingauthor", "affaddr", "IEEEauthorblockN",
             "IEEEauthorblockA", "date", "aistatsauthor", "aistatsaddress",
-            "authorrunning", "shortauthors", "runningauthor", "headauthor"}  # running heads of author names
+            "authorrunning", "shortauthors", "runningauthor", "headauthor",  # running heads of author names
+            "markboth", "markright"}  # \markboth{Journal of .. Vol. 14}{Shell et al.: Bare Demo}: venue and names
 #: Notes inside an author block (-> segment kind).
 METADATA_NOTES = {"thanks": "footnote", "footnote": "footnote", "tnote": "footnote",
                   "IEEEcompsocitemizethanks": "footnote"}
