@@ -76,32 +76,64 @@ def _nonprose(body: str, k: int) -> bool:
     )
 
 
+def _after_head(body: str, j: int) -> int:
+    """Offset of a definition's body after its command at ``j``: the name (``{\\foo}``, ``\\foo``, ``\\@foo``,
+    ``#1``), then ``[n][default]`` or ``#1#2`` (a ``\\def``'s delimited parameters as far as the first ``{``)."""
+    while j < len(body) and body[j] in " \t\n*":
+        j += 1
+    if body.startswith("{", j):  # the name: {\foo} or {#1}
+        close = match_brace(body, j, len(body))
+        j = len(body) if close is None else close + 1
+    else:  # \foo, \@foo or #1
+        j += 1
+        while j < len(body) and (body[j].isalpha() or body[j] == "@" or body[j].isdigit()):
+            j += 1
+    while True:  # [n][default] or #1#2
+        while j < len(body) and body[j] in " \t\n":
+            j += 1
+        if body.startswith("[", j) and body.find("]", j) > 0:
+            j = body.find("]", j) + 1
+        elif body.startswith("#", j):
+            j += 2
+        else:
+            break
+    return j
+
+
 def _inner_definitions(body: str) -> list[tuple[int, int]]:
     """Spans of the definitions inside a macro's body (name, parameters and body of each)."""
     spans = []
     for m in _DEFINES.finditer(body):
-        j = m.end()
-        while j < len(body) and body[j] in " \t\n*":
-            j += 1
-        if body.startswith("{", j):  # the name: {\foo} or {#1}
-            close = match_brace(body, j, len(body))
-            j = len(body) if close is None else close + 1
-        else:  # \foo or #1
-            j += 1
-            while j < len(body) and (body[j].isalpha() or body[j] == "@" or body[j].isdigit()):
-                j += 1
-        while True:  # [n][default] or #1#2
-            while j < len(body) and body[j] in " \t\n":
-                j += 1
-            if body.startswith("[", j) and body.find("]", j) > 0:
-                j = body.find("]", j) + 1
-            elif body.startswith("#", j):
-                j += 2
-            else:
-                break
+        j = _after_head(body, m.end())
         close = match_brace(body, j, len(body)) if body.startswith("{", j) else None
         spans.append((m.start(), j if close is None else close + 1))
     return spans
+
+
+_DELIMITED = re.compile(r"[^{}\n%]{0,120}(?=\{)")
+
+
+def definition_end(text: str, pos: int, end: int, command: str | None = None) -> int | None:
+    """Where the definition at ``pos`` ends (``\\def\\@fnsymbol#1{..}``, ``\\newcommand{\\x}[1]{..}``,
+    ``\\newenvironment{x}{..}{..}``, ``\\def\\foo#1.{..}``): after its (last) body; None when no body follows
+    before ``end``.  With ``command`` (``def``, ``newenvironment`` ..), ``pos`` is right after that command's name."""
+    if command is None:
+        m = _DEFINES.match(text, pos)
+        if m is None:
+            return None
+        command, pos = m.group()[1:], m.end()
+    j = _after_head(text, pos)
+    if not text.startswith("{", j) and command.endswith("def") and (d := _DELIMITED.match(text, j)) is not None:
+        j = d.end()  # \def\foo#1.{..}: parameter text up to the body
+    close = None
+    for _ in range(2 if command.endswith("environment") else 1):
+        while j < end and text[j] in " \t\n":
+            j += 1
+        close = match_brace(text, j, end) if text.startswith("{", j) else None
+        if close is None:
+            return None
+        j = close + 1
+    return j
 
 
 def definitions(text: str) -> dict[str, Definition]:
@@ -124,6 +156,35 @@ def definitions(text: str) -> dict[str, Definition]:
                              if _nonprose(body, k) or any(re.search(f"#{k}(?!\\d)", body[a:b]) for a, b in inner))
         used = frozenset(k for k in range(1, count + 1) if re.search(f"#{k}(?!\\d)", body))
         found[m.group(1) or m.group(3) or m.group(5)] = Definition(count, nonprose, used - nonprose)
+    return found
+
+
+_ENV_DEFINITION = re.compile(r"\\(?:(?:re)?newenvironment|(?:Re)?NewTColorBox|(?:re)?newtcolorbox)\s*\*?\s*"
+                             r"(?:\[[^\]]*\]\s*)?\{\s*([A-Za-z@][\w@-]*\*?)\s*\}\s*\[(\d)\]\s*(\[[^\]]*\])?\s*\{")
+_TITLE_PARAM = r"(?:title|subtitle|adjusted title)\s*=\s*\{?\s*#"
+
+
+def environment_text_args(text: str) -> dict[str, frozenset[int]]:
+    """Environments ``text`` defines with arguments that are set as text, -> which of the ``{..}`` arguments
+    after ``\\begin{name}`` (0-based) those are: ``\\newtcolorbox{promptbox}[1]{title=#1}`` -> ``{0}``,
+    ``\\newenvironment{ex}[2][]{\\textbf{Example: #2}}{}`` -> ``{0}`` (its ``#1`` is the optional ``[..]``).
+    A parameter used as a key, code, a name or a setting (other than a title) is not text."""
+    found: dict[str, frozenset[int]] = {}
+    for m in _ENV_DEFINITION.finditer(text):
+        close = match_brace(text, m.end() - 1, min(len(text), m.end() + MAX_BODY))
+        if close is None:
+            continue
+        body = _COMMENT.sub("", text[m.end() : close])
+        count, optional = int(m.group(2)), m.group(3) is not None
+        box = "olorbox" in text[m.start() : m.start() + 16] or "ColorBox" in text[m.start() : m.start() + 16]
+        args = set()
+        for k in range(2 if optional else 1, count + 1):
+            title = re.search(_TITLE_PARAM + f"{k}(?!\\d)", body) is not None
+            used = re.search(f"#{k}(?!\\d)", body) is not None
+            if title or (used and not box and not _nonprose(body, k)):
+                args.add(k - (2 if optional else 1))
+        if args:
+            found[m.group(1)] = frozenset(args)
     return found
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -127,3 +129,21 @@ def test_translate_tunes_the_garbage_collector_for_one_job(tmp_path, sample_pape
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
+
+
+@pytest.mark.skipif(shutil.which("xelatex") is None, reason="TeX Live is installed by scripts/setup.sh")
+def test_readme_sample_command_with_relative_paths(tmp_path, sample_paper):
+    """The README's first command as a user types it: relative source and --out, from the checkout's folder.
+    The compile jail binds the build folder by its absolute path (bubblewrap resolved a relative one in its
+    own new root, found nothing, and the original was reported as not compiling)."""
+    shutil.copytree(sample_paper, tmp_path / "examples" / "sample-paper")
+    proc = subprocess.run([sys.executable, "-m", "arxiv_translator.cli", "translate", "examples/sample-paper",
+                           "--engine", "pseudo", "--out", "sample.ko", "--quiet"],
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads((tmp_path / "sample.ko" / "report.json").read_text(encoding="utf-8"))
+    assert report["compile"]["original_ok"] and report["compile"]["ok"], report["compile"]
+    import pymupdf
+
+    with pymupdf.open(tmp_path / "sample.ko" / "paper.ko.pdf") as pdf:
+        assert pdf.page_count >= 1 and "초록" in pdf[0].get_text()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from arxiv_translator.texdefs import Definition, definitions, xparse_types
+from arxiv_translator.texdefs import Definition, definition_end, definitions, environment_text_args, xparse_types
 
 DEFS = r"""
 \newcommand{\secc}[1]{Section~\ref{sec:#1}}
@@ -65,3 +65,24 @@ def test_xparse_definitions_are_read_like_newcommand():
     assert found["note"] == Definition(2, frozenset(), frozenset({1, 2}))
     assert "odd" not in found  # an argument type xparse does not have: nothing is guessed
     assert xparse_types("s O{a{b}} r() t+ m") == ["s", "O", "r", "t", "m"]
+
+
+@pytest.mark.parametrize("source, expected", [
+    (r"\newtcolorbox{promptbox}[1]{colback=gray!5,title=#1}", {"promptbox": {0}}),
+    (r"\newtcolorbox{cbox}[1]{colback=#1}", {}),  # a colour
+    (r"\newenvironment{ex}[2][]{\textbf{Example: #2}\label{#1}}{}", {"ex": {0}}),  # #1 is the optional [..]
+    (r"\newenvironment{refbox}[1]{See \ref{#1}}{}", {}),  # a key
+    (r"\renewenvironment{note}[2]{\textbf{#1} \textcolor{#2}{x}}{}", {"note": {0}}),
+])
+def test_environment_text_args(source, expected):
+    assert {k: set(v) for k, v in environment_text_args(source).items()} == expected
+
+
+@pytest.mark.parametrize("source", [r"\def\@fnsymbol#1{\ensuremath{x}}", r"\gdef\@foo{bar}",
+                                    r"\renewcommand\@maketitle{abc}", r"\newcommand{\@x}[1][d]{abc}",
+                                    r"\newenvironment{foo}[1]{\begin{center}}{\end{center}}",
+                                    r"\def\foo#1.{\textbf{#1}}", r"\newcommand*\x{y}"])
+def test_definition_end(source):
+    text = source + " rest"
+    assert definition_end(text, 0, len(text)) == len(source)
+    assert definition_end(r"\def\x rest", 0, 11) is None

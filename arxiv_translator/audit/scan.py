@@ -201,7 +201,8 @@ _TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 _TEX_MATH_ENVS = r"(?:equation|align|gather|multline|eqnarray|flalign|alignat|displaymath|math|split)\*?"
 _TEX_MATH = re.compile(r"\\begin\{(" + _TEX_MATH_ENVS + r")\}.*?\\end\{\1\}|\$\$.*?\$\$|(?<!\\)\$(?:\\.|[^$\\])+?\$|"
                        r"\\\(.*?\\\)|\\\[.*?\\\]", re.S)
-_TEX_CODE = re.compile(r"\\begin\{(verbatim|lstlisting|minted|tikzpicture|algorithmic|algorithm|comment|filecontents)"
+_TEX_CODE = re.compile(r"\\begin\{(verbatim|lstlisting|minted|tikzpicture|algorithmic|algorithm|comment|filecontents|"
+                       r"CCSXML)"
                        r"\*?\}.*?\\end\{\1\*?\}|\\(?:verb|lstinline)\*?([^A-Za-z\s{]).*?\2", re.S)
 _TEX_KEYS = re.compile(r"\\(?:cite[a-zA-Z]*|ref|eqref|autoref|cref|Cref|label|url|includegraphics|input|include|"
                        r"subfile|import|href|bibliography|bibliographystyle|usepackage|graphicspath|hypersetup|"

@@ -25,9 +25,9 @@ from arxiv_translator.readers.latex_labels import latex_info
 from arxiv_translator.errors import InputError
 from arxiv_translator.readers.latex_chunks import chunks, line_of
 from arxiv_translator.readers.latex_segments import Segmenter
-from arxiv_translator.readers.latex_specs import (make_context_db, option_env_names, theorem_env_names, unknown_envs,
-                                                 user_macro_specs)
-from arxiv_translator.texdefs import Definition, definitions, verbatim_declarations
+from arxiv_translator.readers.latex_specs import (keyword_io_names, make_context_db, option_env_names,
+                                                 theorem_env_names, unknown_envs, user_macro_specs)
+from arxiv_translator.texdefs import Definition, definitions, environment_text_args, verbatim_declarations
 from arxiv_translator.readers.latex_walker import MathAtomWalker
 from arxiv_translator.readers.latex_shell import may_escape, unobfuscate
 from arxiv_translator.readers.latex_tree import TexTree, check_forbidden, find_main, includes_of, list_tree, main_candidates
@@ -70,6 +70,8 @@ class LatexReader:
         self._definitions: dict[str, Definition] = {}
         self._verbatim_envs: set[str] = set()  # declared by the paper (\lstnewenvironment{code} ...)
         self._short_verbs: set[str] = set()  # \DefineShortVerb{\|}
+        self._text_envs: dict[str, frozenset[int]] = {}  # \newtcolorbox{promptbox}[1]{title=#1}: {0}
+        self._keyword_io: set[str] = set()  # algorithm2e's \SetKwInOut{Input}{..}: \Input{..} is prose
         for rel in files:
             if rel.endswith((".tex", ".sty", ".cls")):
                 data = (root / rel).read_bytes()
@@ -77,14 +79,18 @@ class LatexReader:
                 if b"theorem" in data:
                     theorems |= theorem_env_names(text)
                 if rel.endswith(".tex") and (b"command" in data or b"\\def" in data or b"DeclareMathOperator" in data
-                                          or b"DocumentCommand" in data):
+                                          or b"DocumentCommand" in data or b"SetKw" in data):
                     macros.update(user_macro_specs(text))
+                if b"SetKw" in data:
+                    self._keyword_io |= keyword_io_names(text)
                 if rel.endswith(".tex") and b"}[" in data:
                     with_options, with_title = option_env_names(text)
                     option_envs |= with_options
                     titled_envs |= with_title
                 if rel.endswith((".tex", ".sty")) and b"#" in data:
                     self._definitions.update(definitions(text))
+                    if b"environment" in data or b"olorbox" in data or b"ColorBox" in data:
+                        self._text_envs.update(environment_text_args(text))
                 if rel.endswith((".tex", ".sty")) and (b"Verb" in data or b"listing" in data or b"lstnew" in data
                                                       or b"minted" in data or b"verbatim" in data):
                     envs, shorts = verbatim_declarations(text)
@@ -122,7 +128,8 @@ class LatexReader:
         text = tree.read(rel)
         doc.files[rel] = SourceFile(path=rel, encoding=tree.encodings[rel], text=text, role=role)
         seg = Segmenter(rel, text, theorem_envs=self._db_theorems, definitions=self._definitions,
-                        verbatim_envs=self._verbatim_envs, short_verbs=self._short_verbs)
+                        verbatim_envs=self._verbatim_envs, short_verbs=self._short_verbs,
+                        prose_keywords=self._keyword_io, text_envs=self._text_envs)
         preamble_includes: list[tuple[str, str, str]] = []
         pre_end, begin, end = _document_span(text, self._verbatim_envs, self._short_verbs)
         if begin is not None and role != "main" and not _CLASS_LINE.search(text, 0, pre_end):

@@ -10,6 +10,7 @@ from pylatexenc import latexwalker
 from pylatexenc.macrospec import MacroStandardArgsParser, ParsedMacroArgs, ParsedVerbatimArgs, VerbatimArgsParser
 
 from arxiv_translator.brackets import scan_close
+from arxiv_translator.texdefs import definition_end
 from arxiv_translator.texscan import match_brace, scan_to
 
 _BARE_NAME = re.compile(r"[ \t]*([^\s{}\\%]+)")
@@ -72,6 +73,30 @@ class UrlArgsParser(MacroStandardArgsParser):
             argnlist += argd.argnlist
             end = rpos + rlen
         return ParsedMacroArgs(argspec="{" + self.rest, argnlist=argnlist), pos, end - pos
+
+
+#: How far a definition may run to the end of its body (characters).
+MAX_DEFINITION = 20000
+
+
+class DefinitionArgsParser(MacroStandardArgsParser):
+    """``\\def\\@fnsymbol#1{..}``, ``\\renewcommand\\@maketitle{..}``,
+    ``\\newenvironment{x}{\\begin{center}}{\\end{center}}``: the name, parameters and body (bodies) as one chars
+    argument: code, never prose.  pylatexenc's argspecs read ``\\@maketitle`` as ``\\@`` and text, and an
+    environment opened in one body and closed in the other swallowed the paragraphs after it.  A definition
+    without a readable body falls back to ``fallback``'s argspec."""
+
+    def __init__(self, command: str, fallback: str = "") -> None:
+        super().__init__(argspec=fallback)
+        self.command = command
+
+    def parse_args(self, w, pos, parsing_state=None):  # noqa: D102 - pylatexenc's hook
+        end = definition_end(w.s, pos, min(len(w.s), pos + MAX_DEFINITION), self.command)
+        if end is None:
+            return super().parse_args(w, pos, parsing_state=parsing_state)
+        node = w.make_node(latexwalker.LatexCharsNode, parsing_state=parsing_state, chars=w.s[pos:end], pos=pos,
+                           len=end - pos)
+        return ParsedMacroArgs(argspec="{", argnlist=[node]), pos, end - pos
 
 
 #: How far an inline picture without braces may run to its ``;`` (characters).

@@ -33,7 +33,8 @@ from pylatexenc.latexwalker import (
 
 from arxiv_translator.document_attrs import SegmentAttrs
 from arxiv_translator.brackets import scan_close
-from arxiv_translator.readers.latex_prose_args import PROSE_WORD, argument_is_prose, is_prose, plain_text
+from arxiv_translator.readers.latex_prose_args import (PROSE_WORD, argument_is_prose, is_prose, plain_text,
+                                                      plain_words)
 
 #: Environments whose body is pseudo-code.
 CODE_ENVS = {"algorithmic", "algorithm", "algorithm2e", "algorithmicx", "algpseudocode", "pseudocode", "procedure",
@@ -42,6 +43,11 @@ CODE_ENVS = {"algorithmic", "algorithm", "algorithm2e", "algorithmicx", "algpseu
 CODE_PROSE = {"Comment": "paragraph", "tcc": "paragraph", "tcp": "paragraph", "KwIn": "paragraph",
               "KwOut": "paragraph", "KwData": "paragraph", "KwResult": "paragraph", "caption": "caption",
               "textit": "paragraph"}
+#: Macros whose ``{..}`` arguments are text -> which ones (0-based; None: all): hyperref's text on the page (its
+#: PDF bookmark text stays: the Markdown and HTML writers would show both), diagbox's corner heads, an
+#: epigraph's quotation (its source, a name, stays).
+TEXT_ARGS: dict[str, tuple[int, ...] | None] = {"texorpdfstring": (0,), "diagbox": None, "slashbox": None,
+                                                 "backslashbox": None, "epigraph": (0,)}
 #: Macros whose arguments are never prose, whatever they look like.
 NEVER_PROSE = {
     "hypersetup", "usepackage", "definecolor", "newcommand", "renewcommand", "providecommand", "def", "gdef",
@@ -50,7 +56,7 @@ NEVER_PROSE = {
     "affil", "address", "institute", "institution", "author", "authors", "orcid", "date", "path",
     "lstinputlisting", "inputminted", "tikz", "pgfmathsetmacro", "graphicspath", "DeclareMathOperator",
     "PassOptionsToPackage", "RequirePackage", "documentclass", "bibliographystyle", "icmlauthor",
-    "icmlaffiliation", "icmlcorrespondingauthor", "ead", "fnref", "cortext", "corref", "affaddr",
+    "icmlaffiliation", "icmlcorrespondingauthor", "ead", "fnref", "corref", "affaddr",
     # TeX primitives and driver/package hooks: their arguments are instructions, never prose
     "special", "pdfinfo", "pdfcatalog", "pdfobj", "pdfliteral", "message", "typeout", "write", "immediate",
     "errmessage", "PackageWarning", "PackageError", "PackageInfo", "ClassWarning", "ClassError", "GenericWarning",
@@ -62,7 +68,9 @@ NEVER_PROSE = {
 #: Author blocks: kept as metadata (names, addresses), but the notes inside them are prose.
 METADATA = {"author", "authors", "affiliation", "affil", "address", "institute", "institution", "icmlauthor",
             "icmlaffiliation", "icmlcorrespondingauthor", "affaddr", "IEEEauthorblockN",
-            "IEEEauthorblockA", "date", "aistatsauthor", "aistatsaddress"}
+            "IEEEauthorblockA", "date", "aistatsauthor", "aistatsaddress",
+            "authorrunning", "shortauthors", "runningauthor", "headauthor",  # running heads of author names
+            "markboth", "markright"}  # \markboth{Journal of .. Vol. 14}{Shell et al.: Bare Demo}: venue and names
 #: Notes inside an author block (-> segment kind).
 METADATA_NOTES = {"thanks": "footnote", "footnote": "footnote", "tnote": "footnote",
                   "IEEEcompsocitemizethanks": "footnote"}
@@ -110,7 +118,7 @@ CAPTION_BOXES = {"subcaptionbox": ("*[{[[{", (1, 2), 5), "subfloat": ("[[{", (0,
 
 
 #: Keys of an environment's options whose value is a title the reader sees (tcolorbox, mdframed, framed boxes).
-_TITLE_KEY = re.compile(r"(?:^|,)\s*(?:title|subtitle|frametitle|adjusted title)\s*=\s*")
+_TITLE_KEY = re.compile(r"(?:^|,)\s*(?:title|subtitle|frametitle|adjusted title|caption)\s*=\s*")
 _UNBRACED_VALUE = re.compile(r"[^,=\[\]{}]*")
 
 
@@ -212,6 +220,8 @@ class ExtrasMixin:
         for node in nodes:
             if isinstance(node, LatexMacroNode):
                 kind = CODE_PROSE.get(node.macroname)
+                if kind is None and node.macroname in self.prose_keywords:  # \SetKwInOut{Input}{..}
+                    kind = "paragraph"
                 args = node.nodeargd.argnlist if node.nodeargd is not None else []
                 groups = [a for a in args or [] if isinstance(a, LatexGroupNode) and a.delimiters[0] == "{"]
                 if kind is not None and groups:
@@ -261,6 +271,35 @@ class ExtrasMixin:
                 self._prose_args_in_drawing(node.nodelist)
             i += 1
 
+    def _environment_titles(self, nodes: list, which: frozenset[int]) -> list:
+        """Heading segments for the arguments of a paper's own environment that its definition sets as text
+        (``\\begin{promptbox}{System prompt for summarization}``, see
+        :func:`~arxiv_translator.texdefs.environment_text_args`) when they are words; the body after them."""
+        groups, rest = leading_groups(nodes, max(which) + 1)
+        for k, group in enumerate(groups):
+            if k in which and (is_prose(group.nodelist) or plain_words(group.nodelist, 2)):
+                self._own_segments(group.nodelist, "heading", SegmentAttrs(level=6))
+        return rest
+
+    def _texts(self, node: LatexMacroNode, kind: str, tabular: bool) -> bool:
+        """A macro whose ``{..}`` arguments are text (:data:`TEXT_ARGS`): each one with words is translated
+        with its sentence, the others stay (``\\texorpdfstring{$\\ell_1$}{l1}`` keeps ``l1``); True when done."""
+        args = node.nodeargd.argnlist if node.nodeargd is not None else []
+        groups = [a for a in args or [] if isinstance(a, LatexGroupNode) and a.delimiters[0] == "{"]
+        if not groups or not all(self._inline(g.nodelist, tabular) for g in groups):
+            return False
+        which = TEXT_ARGS.get(node.macroname)
+        groups = groups if which is None else [g for n, g in enumerate(groups) if n in which]
+        worded = [g for g in groups if PROSE_WORD.search(plain_text(g.nodelist))] or groups[:1]  # {$\ell_1$}: math
+        start, end = node.pos, node.pos + node.len
+        if not worded:
+            self._atom("command", start, end)
+        for n, group in enumerate(worded):
+            close = end if n == len(worded) - 1 else group.pos + group.len
+            self._wrap(start, group.pos + 1, group.pos + group.len - 1, close, group.nodelist, kind, tabular)
+            start = close
+        return True
+
     def _prose_argument(self, node: LatexMacroNode, glued: list, kind: str, tabular: bool) -> bool:
         """Translate the last argument of an unknown or user macro when it is a sentence; True when done."""
         if node.macroname in NEVER_PROSE:
@@ -294,6 +333,22 @@ class ExtrasMixin:
             self._walk(arg.nodelist, kind, tabular)
             self._flush(kind)
         return True
+
+
+def leading_groups(nodes: list, count: int) -> tuple[list[LatexGroupNode], list]:
+    """The first ``count`` ``{..}`` groups at the start of an environment's body (blanks between them skipped), and
+    the body after them."""
+    groups, i = [], 0
+    while i < len(nodes) and len(groups) < count:
+        node = nodes[i]
+        if isinstance(node, LatexCharsNode) and not node.chars.strip():
+            i += 1
+        elif isinstance(node, LatexGroupNode) and node.delimiters[0] == "{":
+            groups.append(node)
+            i += 1
+        else:
+            break
+    return groups, nodes[i:]
 
 
 def skip_leading_args(nodes: list) -> list:

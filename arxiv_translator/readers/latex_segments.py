@@ -32,8 +32,8 @@ from arxiv_translator.readers.latex_graphics import graphics_in
 from arxiv_translator.readers.latex_prose_args import TEMPLATE_CONTAINERS
 from arxiv_translator.readers.latex_runs import Run, RunsMixin
 from arxiv_translator.readers.latex_segment_extras import (CAPTION_BOXES, CODE_ENVS, LISTING_ENVS, METADATA,
-                                                           PROSE_ARG_ENVS, ExtrasMixin, glued_groups, optional_group,
-                                                           skip_leading_args)
+                                                           PROSE_ARG_ENVS, TEXT_ARGS, ExtrasMixin, glued_groups,
+                                                           optional_group, skip_leading_args)
 from arxiv_translator.readers.latex_segment_extras import last_group as _last_group
 from arxiv_translator.readers.latex_specs import (
     BOUNDARIES,
@@ -58,7 +58,7 @@ CONTAINER_MACROS = {"twocolumn", "IEEEtitleabstractindextext", "IEEEraisesection
 BOXES = {"resizebox", "scalebox", "adjustbox", "rotatebox", "parbox", "fbox", "framebox", "makebox",
          "raisebox", "centerline", "mbox"}
 LOOP_MACROS = {"foreach", "pgfplotsforeachungrouped", "pgfplotsinvokeforeach"}
-HEADING_LEVELS = {"title": 1, "icmltitle": 1, "aistatstitle": 1, "part": 1, "chapter": 1, "section": 2,
+HEADING_LEVELS = {"title": 1, "subtitle": 2, "icmltitle": 1, "aistatstitle": 1, "part": 1, "chapter": 1, "section": 2,
                   "subsection": 3, "subsubsection": 4, "paragraph": 5, "subparagraph": 6}
 FIGURE_ENVS = {"figure", "wrapfigure", "subfigure", "SCfigure", "minipage", "center"}
 LENGTH_SUFFIXES = ("sep", "skip", "width", "height", "indent", "margin", "rule", "kern")
@@ -105,8 +105,11 @@ class Segmenter(RunsMixin, ExtrasMixin):
 
     def __init__(self, rel: str, text: str, theorem_envs: set[str] | frozenset[str] = frozenset(),
                  definitions: dict[str, Definition] | None = None, verbatim_envs: set[str] = frozenset(),
-                 short_verbs: set[str] = frozenset()) -> None:
+                 short_verbs: set[str] = frozenset(), prose_keywords: set[str] = frozenset(),
+                 text_envs: dict[str, frozenset[int]] | None = None) -> None:
         self.theorem_envs = theorem_envs
+        self.text_envs = text_envs or {}  # the paper's environments whose arguments are text (titles)
+        self.prose_keywords = prose_keywords  # the paper's own prose macros in pseudo-code (\SetKwInOut{Input}{..})
         self.definitions = definitions or {}  # the paper's own macro definitions (what their arguments are)
         self.verbatim_envs, self.short_verbs = verbatim_envs, short_verbs  # \lstnewenvironment{code}, |code|
         self.rel = rel
@@ -133,10 +136,11 @@ class Segmenter(RunsMixin, ExtrasMixin):
     def preamble(self, nodes: list) -> None:
         """Only the title and the notes of the author block are translated in the preamble."""
         for i, node in enumerate(nodes):
-            if isinstance(node, LatexMacroNode) and node.macroname == "title":
+            if isinstance(node, LatexMacroNode) and node.macroname in ("title", "subtitle"):
                 arg = _last_group(node)
                 if arg is not None:
-                    self._own_segments(arg.nodelist, "title")
+                    self._own_segments(arg.nodelist, SEGMENT_ARGS[node.macroname],
+                                       SegmentAttrs(level=HEADING_LEVELS[node.macroname]))
             elif isinstance(node, LatexMacroNode) and node.macroname in METADATA:
                 self._metadata_notes([node] + glued_groups(nodes, i))
 
@@ -255,6 +259,8 @@ class Segmenter(RunsMixin, ExtrasMixin):
                 if seg_kind == "heading":
                     self.section = self.text[arg.pos + 1 : arg.pos + arg.len - 1].strip()
             return i
+        if name in TEXT_ARGS and self._texts(node, kind, tabular):
+            return i
         if (name in WRAPPERS or name in BOXES) and (arg := _last_group(node)) is not None:
             if self._inline(arg.nodelist, tabular):
                 self._wrap(start, arg.pos + 1, arg.pos + arg.len - 1, arg.pos + arg.len, arg.nodelist, kind,
@@ -333,6 +339,8 @@ class Segmenter(RunsMixin, ExtrasMixin):
             return
         if name in TABULAR_ENVS:
             self.tables.append((start, end))
+            if (options := optional_group(node)) is not None:  # \begin{longtblr}[caption={..}, label={..}]
+                self._option_titles(options)
             self._walk(node.nodelist, "cell", tabular=True)
             self._flush("cell")
             return
@@ -350,7 +358,10 @@ class Segmenter(RunsMixin, ExtrasMixin):
             self._graphics = graphics_in(node.nodelist, self.text)
         if name.rstrip("*") in ("figure", "wrapfigure", "SCfigure"):
             self._float = "figure"
-        self._walk(skip_leading_args(node.nodelist), inner, tabular=False)
+        body = node.nodelist
+        if name in self.text_envs:  # \begin{promptbox}{System prompt}: a title the paper's definition sets
+            body = self._environment_titles(body, self.text_envs[name])
+        self._walk(skip_leading_args(body), inner, tabular=False)
         self._flush(inner)
         self._graphics, self._float = saved, saved_float
 

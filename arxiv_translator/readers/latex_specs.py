@@ -13,7 +13,8 @@ import re
 from pylatexenc.latexwalker import get_default_latex_context_db
 from pylatexenc.macrospec import EnvironmentSpec, MacroSpec, SpecialsSpec
 
-from arxiv_translator.readers.latex_argparsers import (BareInputArgsParser, CmidruleArgsParser, InlineCodeParser,
+from arxiv_translator.readers.latex_argparsers import (BareInputArgsParser, CmidruleArgsParser, DefinitionArgsParser,
+                                                      InlineCodeParser,
                                                       ShortVerbParser, TikzArgsParser, UrlArgsParser, VerbatimEnvParser)
 from arxiv_translator.readers.latex_prose_args import TEMPLATE_MACROS
 from arxiv_translator.texdefs import xparse_types
@@ -46,7 +47,8 @@ PROTECTED_ENVS = VERBATIM_ENVS | {
 #: Environments whose body is a grid of cells (``&`` and ``\\`` separate cells).
 TABULAR_ENVS = {
     "tabular", "tabular*", "tabularx", "tabulary", "longtable", "longtable*", "supertabular", "xtabular",
-    "tblr", "longtblr", "NiceTabular", "tabu", "longtabu",
+    "tblr", "longtblr", "talltblr", "NiceTabular", "NiceTabular*", "NiceTabularX", "tabu", "longtabu",
+    "xtabular*", "supertabular*",
 }
 
 #: Environments that give their paragraphs a kind.
@@ -66,6 +68,9 @@ WRAPPERS = {
     "textnormal", "uline", "enquote", "textcolor", "href", "hyperref", "multicolumn", "multirow", "colorbox",
     "hl", "ul", "textbfit", "makecell", "shortstack",
     "textquote",
+    # soul and ulem: struck-out, wavy and dotted text; case changes of a heading's words
+    "st", "sout", "xout", "uwave", "dashuline", "dotuline", "MakeUppercase", "MakeLowercase", "MakeTextUppercase",
+    "MakeTextLowercase",
 }
 
 #: Macros whose last argument is a segment of its own.  Value: segment kind.
@@ -73,13 +78,15 @@ SEGMENT_ARGS = {
     "part": "heading", "chapter": "heading", "section": "heading", "subsection": "heading",
     "subsubsection": "heading", "paragraph": "heading", "subparagraph": "heading",
     "caption": "caption", "subcaption": "caption", "captionof": "caption",
-    "footnote": "footnote", "footnotetext": "footnote", "title": "title", "icmltitle": "title",
+    "footnote": "footnote", "footnotetext": "footnote", "title": "title", "subtitle": "heading", "icmltitle": "title",
     "aistatstitle": "title",
     "abstract": "abstract", "tnote": "footnote", "sidenote": "footnote", "marginpar": "footnote",
     "acks": "paragraph", "thanks": "footnote",
+    # elsarticle's notes on the title and the authors ("Corresponding author.", "Equal contribution.")
+    "cortext": "footnote", "fntext": "footnote", "tnotetext": "footnote",
 }
 #: Of those, the ones that sit inside a sentence (protected there, translated apart).
-INLINE_SEGMENT_ARGS = {"footnote", "tnote", "sidenote", "marginpar", "thanks"}
+INLINE_SEGMENT_ARGS = {"footnote", "tnote", "sidenote", "marginpar", "thanks", "cortext", "fntext", "tnotetext"}
 
 #: Macros that end the current paragraph (besides SEGMENT_ARGS that are not inline).
 BOUNDARIES = {
@@ -93,6 +100,10 @@ BOUNDARIES = {
     "raggedright", "raggedleft", "newline", "linebreak", "noindent", "indent", "vfill", "hfill",
     "addlinespace", "specialrule", "morecmidrules", "hdashline", "cdashline", "Xhline", "hhline",
 }
+
+#: Commands that define a macro or an environment: their name, parameters and body are code, never prose.
+DEFINERS = {"def", "gdef", "edef", "xdef", "newcommand", "renewcommand", "providecommand", "DeclareRobustCommand",
+            "newenvironment", "renewenvironment"}
 
 #: Inclusion macros: name -> how many leading arguments form the path (import takes dir + file).
 INCLUDES = {"input": 1, "include": 1, "subfile": 1, "import": 2, "subimport": 2, "inputfrom": 2,
@@ -147,6 +158,18 @@ EXTRA_MACROS = {
     "Xhline": "{", "hhline": "{",
     # subfigures with their captions (see latex_segment_extras.CAPTION_BOXES)
     "subcaptionbox": "*[{[[{", "subfloat": "[[{", "sidesubfloat": "[[{",
+    # hyperref: the text set on the page, then the one for the PDF bookmarks (both prose)
+    "texorpdfstring": "{{", "diagbox": "[{{", "slashbox": "[{{", "backslashbox": "[{{",
+    "epigraph": "{{", "subtitle": "{",
+    # elsarticle and amsart: \author[a]{Name} (the label is no argument of pylatexenc's \author), notes
+    "author": "[{", "cortext": "[{", "fntext": "[{", "tnotetext": "[{",
+}
+
+#: Argument specs of package macros with short names a paper may define for itself (``\\newcommand{\\st}{s.t.}``):
+#: soul's and ulem's underlines, the case changers.  The paper's own definition wins.
+PACKAGE_MACROS = {
+    "uline": "{", "ul": "{", "hl": "{", "st": "{", "sout": "{", "xout": "{", "uwave": "{", "dashuline": "{",
+    "dotuline": "{", "MakeUppercase": "{", "MakeLowercase": "{", "MakeTextUppercase": "{", "MakeTextLowercase": "{",
 }
 
 #: Sectioning and other standard commands whose arity a paper's (re)definition never changes.
@@ -160,6 +183,9 @@ EXTRA_ENVS = {
     "multicols": "{", "multicols*": "{", "adjustbox": "{", "itemize": "[", "enumerate": "[",
     "description": "[", "thebibliography": "{", "center": "", "list": "{{", "tcolorbox": "[",
     "threeparttable": "[", "tablenotes": "[",
+    # tabularray, nicematrix, xtab: their column specs (\begin{tblr}{colspec={lX[l]}, row{1}={font=\bfseries}})
+    "tblr": "[{", "longtblr": "[{", "talltblr": "[{", "NiceTabular": "[{[", "NiceTabular*": "{[{[",
+    "NiceTabularX": "{[{[", "xtabular": "[{", "xtabular*": "{[{", "supertabular": "{", "supertabular*": "{{",
 }
 
 #: Theorem-like environments that take an optional title (``\begin{theorem}[Lower bound]``).
@@ -192,13 +218,15 @@ def make_context_db(user_macros: dict[str, str], theorem_envs: set[str] = frozen
     macros = [MacroSpec(name, spec) for name, spec in EXTRA_MACROS.items()]
     macros += [MacroSpec(name, spec) for name, spec in user_macros.items()
                if name not in STANDARD_MACROS and default.get_macro_spec(name) is None]
-    macros += [MacroSpec(name, spec) for name, spec in TEMPLATE_MACROS.items() if name not in user_macros]
+    macros += [MacroSpec(name, spec) for name, spec in (TEMPLATE_MACROS | PACKAGE_MACROS).items()
+               if name not in user_macros]
     macros += [MacroSpec(name, args_parser=BareInputArgsParser()) for name in ("input", "include")]
     macros += [MacroSpec(name, args_parser=UrlArgsParser()) for name in ("url", "nolinkurl", "path")]
     macros += [MacroSpec("href", args_parser=UrlArgsParser("{")), MacroSpec("tikz", args_parser=TikzArgsParser()),
                MacroSpec("cmidrule", args_parser=CmidruleArgsParser())]
     macros += [MacroSpec(name, args_parser=InlineCodeParser()) for name in ("lstinline", "Verb")]
     macros += [MacroSpec("mintinline", args_parser=InlineCodeParser(language=True))]
+    macros += [MacroSpec(name, args_parser=DefinitionArgsParser(name, EXTRA_MACROS.get(name, ""))) for name in DEFINERS]
     envs = [EnvironmentSpec(name, "[") for name in sorted(THEOREM_ENVS | set(theorem_envs))]
     envs += [EnvironmentSpec(name, spec) for name, spec in EXTRA_ENVS.items()]
     envs += [EnvironmentSpec(name, "[") for name in
@@ -214,6 +242,8 @@ _NEWCOMMAND = re.compile(
     r"\s*(?:\[(\d)\])?\s*(\[)?"
 )
 _DEF = re.compile(r"\\(?:g|e|x)?def\s*\\([A-Za-z@]+)((?:#\d)*)\s*\{")
+#: algorithm2e's input/output keywords (``\\SetKwInOut{Input}{Input}`` makes ``\\Input{the data}``: prose).
+_KW_IO = re.compile(r"\\SetKw(?:InOut|Input)\s*\{\s*([A-Za-z@]+)\s*\}")
 _DECLARE_OP = re.compile(r"\\DeclareMathOperator\*?\s*\{?\s*\\([A-Za-z@]+)")
 _NEWTHEOREM = re.compile(r"\\(?:newtheorem|spnewtheorem|declaretheorem|newmdtheoremenv|newtheoremstyle)\*?"
                          r"\s*(?:\[[^\]]*\]\s*)?\{([A-Za-z@*]+)\}")
@@ -261,6 +291,11 @@ def xparse_argspec(spec: str) -> str | None:
     return "".join(_XPARSE_ARG[t] for t in types)
 
 
+def keyword_io_names(text: str) -> set[str]:
+    """Macros that algorithm2e's ``\\SetKwInOut``/``\\SetKwInput`` define: one argument, prose (like ``\\KwIn``)."""
+    return {m.group(1) for m in _KW_IO.finditer(text)}
+
+
 def user_macro_specs(text: str) -> dict[str, str]:
     """Argument specs of the macros a paper defines (``\\newcommand``, ``\\def``, xparse's
     ``\\NewDocumentCommand``).
@@ -280,6 +315,8 @@ def user_macro_specs(text: str) -> dict[str, str]:
         specs.setdefault(m.group(1), "{" * (len(m.group(2)) // 2))
     for m in _DECLARE_OP.finditer(text):
         specs.setdefault(m.group(1), "")
+    for name in keyword_io_names(text):
+        specs.setdefault(name, "{")
     for m in _XPARSE.finditer(text):
         spec = xparse_argspec(m.group(2))
         if spec is not None:

@@ -44,22 +44,11 @@ from arxiv_translator.readers.markdown_code import prose_line as _prose_line
 from arxiv_translator.readers.markdown_inline import Scan, scan
 from arxiv_translator.readers.markdown_inline import Span as InlineSpan
 from arxiv_translator.readers.markdown_elements import markdown_elements
+from arxiv_translator.readers.markdown_lines import (ABSTRACT_HEADING, ABSTRACT_LEAD, CAPTION, ENV_LINE, FENCE,
+                                                     FOOTNOTE, HEADING, ITEM, LETTER, REFERENCES, TABULAR,
+                                                     TEX_HEADING, TEX_LEVELS)
 from arxiv_translator.readers.tables import markdown_tables
 
-HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
-TEX_HEADING = re.compile(r"^\\(title|section|subsection|subsubsection|paragraph)\*?\{(.*)\}[ \t]*$")
-TEX_LEVELS = {"title": 1, "section": 2, "subsection": 3, "subsubsection": 4, "paragraph": 5}
-ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,3}[.)])[ \t]+")
-FOOTNOTE = re.compile(r"^(?:Footnote[ \t]*[^\s:]{1,4}:|(\[\^[^\]\s]+\]:))[ \t]*")
-CAPTION = re.compile(r"^(?:\*\*|_)?(?:Figure|Fig\.|Table|Algorithm|Listing)[ \t]*[A-Z]?\d+(?:\.\d+)?\s*"
-                     r"(?:\*\*|_)?[:.|]")
-FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})(.*)$")
-ENV_LINE = re.compile(r"^\\(begin|end)\{([A-Za-z*]+)\}(?:\[[^\]]*\])?(?:\{[^}]*\})?[ \t]*$")
-TABULAR = re.compile(r"\\begin\{(tabular[*x]?|array)\}")
-REFERENCES = re.compile(r"^(?:[\dA-Z]+\.?[ \t]+)?(references?|bibliography|works cited|literature cited)\W*$", re.I)
-ABSTRACT_HEADING = re.compile(r"^\W*abstract\W*$", re.I)
-ABSTRACT_LEAD = re.compile(r"^(?:\*\*|_|\*)?abstract(?:\*\*|_|\*)?\s*[:.\u2014-]", re.I)
-_LETTER = re.compile(r"[A-Za-z]")
 ID_PREFIX = {"title": "title", "abstract": "a", "heading": "h", "paragraph": "p", "item": "i", "cell": "t",
              "caption": "c", "footnote": "f", "bibliography": "b"}
 #: At most one paragraph in this many (of those with math) may have unbalanced math.
@@ -331,7 +320,7 @@ class _Parser:
         label = block.kind == "paragraph" and ABSTRACT_HEADING.match(re.sub(r"[*_]", "", text)) is not None
         if block.kind == "paragraph" and not label and not self.seen_block and "\n" not in text:
             line = text.strip()
-            if len(line) <= 200 and not line.endswith(".") and _LETTER.search(line):
+            if len(line) <= 200 and not line.endswith(".") and LETTER.search(line):
                 block.kind, block.attrs = "title", SegmentAttrs(level=1)
         found = scan(self.text, block.start, block.end)
         if self._broken(found):
@@ -400,7 +389,7 @@ def _whole_pairs(spans: list[InlineSpan]) -> list[InlineSpan]:
 def _has_words(text: str, a: int, b: int, spans: list[InlineSpan]) -> bool:
     pos = a
     for s in spans:
-        if _LETTER.search(text, pos, max(pos, s.start)):
+        if LETTER.search(text, pos, max(pos, s.start)):
             return True
         pos = max(pos, s.end)
-    return bool(_LETTER.search(text, pos, b))
+    return bool(LETTER.search(text, pos, b))

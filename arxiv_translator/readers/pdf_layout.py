@@ -14,6 +14,7 @@ Figure regions, rules and tables come from :mod:`.pdf_graphics`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from arxiv_translator.mupdf import pymupdf
@@ -249,6 +250,7 @@ def _make_row(lines: list[dict], bno: int, links: list[tuple[Box, str]], body_fo
     near = [link for link in links if link[0][1] < bottom and link[0][3] > top]
     kinds = [_char_kind(ch, box, oy, span, size, baseline, near, body_font) for ch, box, oy, span in chars]
     _settle_kinds(chars, kinds)
+    _prose_links(chars, kinds)
     pieces = _pieces(chars, kinds)
     x0 = min(c[1][0] for c in chars if c[0].strip())
     x1 = max(c[1][2] for c in chars if c[0].strip())
@@ -320,6 +322,34 @@ def _settle_kinds(chars: list, kinds: list[str]) -> None:
     for i in range(1, n - 1):  # "x, y": a comma or bracket in the text font between two math glyphs
         if kinds[i] == "" and kinds[i - 1] == "math" and kinds[i + 1] == "math" and chars[i][0] in ",.()[]|=+-;":
             kinds[i] = "math"
+
+
+#: Words a cross-reference's link text is made of (``Section 3.2``, ``Fig. 4``, ``Eqs. (2) and (3)``).
+REF_WORDS = frozenset(
+    "section sections sec secs figure figures fig figs table tables tab tabs appendix appendices app equation "
+    "equations eq eqs eqn eqns algorithm algorithms alg theorem theorems thm lemma lemmas lem corollary cor "
+    "proposition prop definition def remark example assumption chapter chap line lines step listing part page "
+    "pp footnote and to".split())
+_LINK_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def _prose_links(chars: list, kinds: list[str]) -> None:
+    """An internal link whose text says more than a reference does (a table of contents line, a section
+    title linked by ``\\nameref``) is prose: translated like the text around it, the link stays on the page."""
+    i, n = 0, len(kinds)
+    while i < n:
+        if kinds[i] != "ref":
+            i += 1
+            continue
+        j = i
+        while j < n and kinds[j] in ("ref", " "):
+            j += 1
+        text = "".join(c[0] for c in chars[i:j])
+        if any(w.lower() not in REF_WORDS for w in _LINK_WORD.findall(text)):
+            for k in range(i, j):
+                if kinds[k] == "ref":
+                    kinds[k] = ""
+        i = j
 
 
 def _pieces(chars: list, kinds: list[str]) -> list[Piece]:

@@ -8,6 +8,8 @@ source's line breaks (see :mod:`.line_structure`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from arxiv_translator.document import Segment, Status
 from arxiv_translator.protect import Slot, slots, unmask
 from arxiv_translator.writers.line_structure import CLOSE, OPEN, reflow
@@ -16,10 +18,12 @@ TRANSLATED = (Status.TRANSLATED, Status.CACHED)
 
 
 def render_file(text: str, segments: list[Segment], reverted: set[str] | None = None,
-                keep_lines: bool = False) -> str:
+                keep_lines: bool = False, atom_text: Callable[[str], str] | None = None) -> str:
     """``text`` with the translations of ``segments`` (all of this file) spliced in.
 
     ``keep_lines``: each translated segment on as many lines as its source, where it can be.
+    ``atom_text``: rewrites the text of a protected span inside a translated segment (the LaTeX
+    writer's citation notes in Korean); it must keep the span's line count.
     """
     reverted = reverted or set()
     keep_lines = keep_lines and OPEN not in text and CLOSE not in text
@@ -52,7 +56,8 @@ def render_file(text: str, segments: list[Segment], reverted: set[str] | None = 
             return rng(start, end, kids)
 
         def resolve(slot: Slot) -> str:
-            return rng(start + slot.start, start + slot.end, kids)
+            inner = rng(start + slot.start, start + slot.end, kids)
+            return atom_text(inner) if atom_text is not None and slot.tag.startswith("<x") else inner
 
         if not keep_lines:
             return unmask(seg, seg.target_masked, resolve)

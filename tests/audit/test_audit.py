@@ -73,7 +73,9 @@ def test_latex_scan_follows_inputs_from_the_body(tmp_path):
         "\\input{sec/intro}\n\\end{document}\n", encoding="utf-8")
     (root / "sec" / "intro.tex").write_text(
         "\\section{서론}\n\nThis paragraph stayed in English \\ref{fig:one}.\n"
-        "\\begin{lstlisting}\ncode stays code\n\\end{lstlisting}\n", encoding="utf-8")
+        "\\begin{lstlisting}\ncode stays code\n\\end{lstlisting}\n"
+        "\\begin{CCSXML}\n<concept_desc>Computer systems organization~Embedded systems</concept_desc>\n"
+        "\\end{CCSXML}\n", encoding="utf-8")  # ACM's concepts as XML: a comment for TeX
     found = [(p.location, p.words) for p in scan_latex(root, "source", "main.tex")]
     assert found == [("source/sec/intro.tex:3", 4)]  # This, paragraph, stayed, English
 

@@ -123,6 +123,30 @@ def test_segments_of_a_synthetic_paper(tmp_path):
         assert seg.locator.bbox is not None and all(isinstance(v, float) for v in seg.locator.bbox)
 
 
+def test_linked_title_is_prose_and_linked_reference_an_atom(tmp_path):
+    """A table of contents line is one internal link; so is "Section 2". The line is translated (it was kept
+    whole as a reference: "no text to translate"), the reference stays byte-identical."""
+    path = make_paper(tmp_path / "plain.pdf", pages=2, references=False)
+    with pymupdf.open(path) as doc:
+        page = doc[0]
+        tw = pymupdf.TextWriter(page.rect)
+        toc = "1.1 Overview of the synthetic documents . . . . . . . 2"
+        tw.append((72, 640), toc, font=pymupdf.Font("tiro"), fontsize=10)
+        write_paragraph(tw, "The setting is described in Section 2 and we explain it again with more words here.",
+                        72, 540, 680)
+        tw.write_text(page)
+        for text in ("1.1 Overview of the synthetic documents", "Section 2"):
+            rect = page.search_for(text)[0]
+            page.insert_link({"kind": pymupdf.LINK_GOTO, "from": rect, "page": 1, "to": pymupdf.Point(72, 90)})
+        doc.save(tmp_path / "paper.pdf")
+    segments = read(tmp_path / "paper.pdf").segments()
+    line = next(s for s in segments if "Overview" in s.source)
+    assert "Overview of the synthetic documents" in line.masked and not any(sp.kind == "ref" for sp in line.spans)
+    prose = next(s for s in segments if "described in" in s.source)
+    refs = [prose.source[sp.start:sp.end].strip() for sp in prose.spans if sp.kind == "ref"]
+    assert refs == ["Section 2"], refs
+
+
 def test_paragraph_runs_over_a_page_break_and_is_dehyphenated(tmp_path):
     path = tmp_path / "paper.pdf"
     doc = pymupdf.open()

@@ -37,6 +37,7 @@ DOC = r"""\documentclass{report}
 \usepackage{hardcoded}
 \usepackage{amsthm}
 \usepackage{algorithm}
+\usepackage{appendix}
 \usepackage{hyperref}
 \usepackage{cleveref}
 \newtheorem{theorem}{Theorem}
@@ -47,6 +48,7 @@ DOC = r"""\documentclass{report}
 \begin{document}
 \selectlanguage{english}
 \tableofcontents
+\part{Foundations}
 \begin{abstract} abs \end{abstract}
 \keywords{x, y}
 \chapter{One}
@@ -60,6 +62,9 @@ DOC = r"""\documentclass{report}
 \begin{table}\caption{Tab}\label{tb}\end{table}
 \begin{algorithm}\caption{Alg}\label{a}\end{algorithm}
 \begin{equation}x\label{e}\end{equation}
+\begin{appendices}
+\chapter{Env}
+\end{appendices}
 \noindent\textbf{Abstract.} See \cref{t}, \cref{l}, \cref{f}, \cref{tb}, \cref{e}, \cref{a}, \autoref{f}, \autoref{tb}.
 \appendix
 \chapter{App}
@@ -116,6 +121,8 @@ def test_every_hook_compiles_to_korean_names(tmp_path):
     for english in ("Contents", "Abstract", "Theorem", "Lemma", "Definition", "Remark", "Proof", "Figure",
                     "Table", "Algorithm", "Appendix", "References", "Keywords", "Chapter"):
         assert not any(re.search(rf"\b{english}\b", line) for line in lines), (english, text)
+    assert re.search(r"제\s*I\s*부", text) and "Part" not in text  # \\part: "제 I 부", not "부 I"
+    assert text.replace("\u2009", "").count("부록 A") >= 2 and not re.search(r"제\s*A\s*장", text)  # both appendix styles
     assert "Widget 1." in text  # a name without a Korean entry stays as written
     assert "--engine pseudo" in text  # the banner's ASCII double hyphen (no en dash)
 

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 from arxiv_translator.document import Document, ElementKind, Segment
 from arxiv_translator.writers.bilingual.segment_html import clean, segment_html
-from arxiv_translator.writers.bilingual.latex_html import RefLookup
+from arxiv_translator.writers.bilingual.html_atoms import RefLookup
 
 _LATEX_DISPLAY = re.compile(
     r"\\begin\{(equation\*?|align\*?|gather\*?|multline\*?|eqnarray\*?|flalign\*?|alignat\*?|displaymath|"

@@ -25,9 +25,11 @@ import re
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from html import escape
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
-from arxiv_translator.writers.latex_macros import katex_tex, user_macros
+from arxiv_translator.writers.cite_notes import korean_note
+from arxiv_translator.writers.bilingual.html_atoms import RefLookup, link_html, math_html
+from arxiv_translator.writers.latex_macros import user_macros
 from arxiv_translator.writers.bilingual.latex_vocab import (CHAR_ESCAPES, CITES, DECLARATIONS, DROPS, ENV_ARGS, MATH_ENVS, NOTES, REFS, SKIP_BEFORE,
                           SYMBOLS, TEXT_PUNCT, WRAPS)
 from arxiv_translator.texscan import match_brace
@@ -35,11 +37,9 @@ from arxiv_translator.texscan import match_brace
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
 
-__all__ = ["latex_to_html", "link_html", "math_html", "user_macros"]  # user_macros: see latex_macros
+__all__ = ["latex_to_html", "user_macros"]  # user_macros: see latex_macros
 
 _MATH_REF = re.compile(r"\\(ref|eqref|cref|Cref|autoref|Autoref)\*?\s*\{([^{}]*)\}")
-LABEL_RE = re.compile(r"\\label\s*\{[^{}]*\}")
-SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.I)
 MAX_DEPTH = 12
 MAX_EXPANSIONS = 2000  # macro expansions per fragment (a macro may expand to itself twice...)
 COMMAND_RE = re.compile(r"\\([A-Za-z@]+\*?|.|$)", re.S)
@@ -51,31 +51,6 @@ def _l2t() -> LatexNodes2Text:
     from pylatexenc.latex2text import LatexNodes2Text  # its macro tables cost ~40 ms to import
 
     return LatexNodes2Text(math_mode="verbatim", strict_latex_spaces=True)
-
-
-def math_html(tex: str, display: bool) -> str:
-    """A KaTeX placeholder: the TeX as escaped text, rendered by the page's script."""
-    tex = katex_tex(LABEL_RE.sub("", tex).strip())
-    cls = "tex display" if display else "tex"
-    return f'<span class="{cls}">{escape(tex, quote=False)}</span>'
-
-
-def link_html(url: str, inner_html: str) -> str:
-    """A link when ``url`` is http(s), else just the text."""
-    url = url.strip()
-    if SAFE_URL.match(url):
-        return f'<a href="{escape(url)}" rel="noopener noreferrer">{inner_html}</a>'
-    return inner_html
-
-
-class RefLookup(Protocol):
-    """Resolves citations and references (see :class:`~arxiv_translator.writers.bilingual.latex_refs.LatexRefs`)."""
-
-    def ref_html(self, command: str, keys: list[str], lang: str) -> str: ...
-
-    def ref_text(self, command: str, keys: list[str], lang: str) -> str: ...
-
-    def cite_html(self, command: str, keys: list[str], pre: str, post: str) -> str: ...
 
 
 def latex_to_html(text: str, macros: Mapping[str, str] | None = None, notes: Iterator[str] | None = None,
@@ -403,7 +378,7 @@ class _Tex:
         self.out.append(f"<code>{escape(code, quote=False)}</code>")
 
     def cite(self, name: str) -> None:
-        extra = self.opts()
+        extra = [korean_note(n) for n in self.opts()] if self.lang == "ko" else self.opts()  # as the PDF prints
         keys = [k.strip() for k in (self.arg() or "").split(",") if k.strip()]
         if name in ("nocite",):
             return

@@ -23,7 +23,8 @@ from typing import Any
 
 import nh3
 
-from arxiv_translator.writers.bilingual.latex_html import RefLookup, latex_to_html, link_html, math_html
+from arxiv_translator.writers.bilingual.html_atoms import RefLookup, link_html, math_html
+from arxiv_translator.writers.bilingual.latex_html import latex_to_html
 
 INLINE_TAGS = {"a", "b", "strong", "em", "i", "u", "s", "sub", "sup", "small", "code", "cite", "span", "br",
                "q", "abbr", "kbd", "var", "mark", "del", "ins", "bdi", "tt", "big"}

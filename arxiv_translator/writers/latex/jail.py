@@ -176,7 +176,7 @@ def _bwrap_prefix(build: Path, user: list[str] | tuple[str, ...]) -> list[str]:
             argv += ["--ro-bind", str(path), str(path)]
     for path in _RO_ETC + _RO_OTHER:
         argv += ["--ro-bind-try", path, path]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--bind", str(build), INSIDE,
+    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--bind", str(build.resolve()), INSIDE,
              "--chdir", INSIDE, "--clearenv"]
     return argv
 

@@ -109,6 +109,9 @@ HARDCODED: tuple[tuple[str, str, str], ...] = (
     ("keyword", "Keywords", r"{\atk@name@keywords}"),
     ("keywords", "Keywords", r"{\atk@name@keywords}"),
     ("@makechapterhead", r"\@chapapp\space \thechapter", r"\atk@chapterhead"),
+    ("@part", r"\partname\nobreakspace\thepart", r"\atk@parthead"),  # article, report, book
+    ("H@old@part", r"\partname\nobreakspace\thepart", r"\atk@parthead"),  # the same under hyperref
+    ("NR@part", r"\partname\nobreakspace\thepart", r"\atk@parthead"),  # ... and nameref
 )
 
 #: biblatex bibliography strings (string key -> Korean), for every English dialect.
@@ -130,8 +133,10 @@ _ENGINE = r"""\makeatletter
 \def\atk@setif#1#2{\ifcsundef{#1}{}{\@namedef{#1}{#2}}}
 \def\atk@name@algorithm{알고리즘}
 \def\atk@name@keywords{키워드}
-\def\atk@appapp{\appendixname}
-\def\atk@chapterhead{\ifx\@chapapp\atk@appapp\appendixname\space\thechapter\else 제\,\thechapter\,장\fi}
+\def\atk@ifapp{\ifx\@chapapp\appendixname\expandafter\@firstoftwo\else\expandafter\atk@ifapp@\fi}
+\def\atk@ifapp@{\ifdefstring{\@chapapp}{\appendixname}}
+\def\atk@chapterhead{\atk@ifapp{\appendixname\space\thechapter}{제\,\thechapter\,장}}
+\def\atk@parthead{제\,\thepart\,부}
 """
 
 

@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 from arxiv_translator.document import Document, Segment
+from arxiv_translator.writers.cite_notes import korean_cite_notes
 from arxiv_translator.writers.latex.names import with_fixed_names
 from arxiv_translator.writers.latex.refnames import korean_ref_definitions
 from arxiv_translator.writers.latex.text import escape_latex_prose, latex_safe
@@ -24,12 +25,14 @@ from arxiv_translator.writers.splice import TRANSLATED, render_file
 PRE_CLASS = r"""% --- arxiv-translator: compatibility for XeLaTeX ---
 \PassOptionsToPackage{unicode}{hyperref}
 \ifdefined\pdfglyphtounicode\else\def\pdfglyphtounicode#1#2{}\fi
+\ifdefined\pdfgentounicode\else\newcount\pdfgentounicode\fi
 \ifdefined\DeclareUnicodeCharacter\else\def\DeclareUnicodeCharacter#1#2{}\fi
 % --- end arxiv-translator ---
 """
 
 KOREAN = r"""% --- arxiv-translator: Korean typesetting (XeLaTeX + kotex, Noto CJK) ---
 \usepackage{kotex}
+\defaultfontfeatures{}% a font package's defaults (newtxtext: Extension=.otf) are not the Hangul fonts'
 \setmainhangulfont{Noto Serif CJK KR}
 \setsanshangulfont{Noto Sans CJK KR}
 \setmonohangulfont{Noto Sans Mono CJK KR}
@@ -39,8 +42,24 @@ KOREAN_PDFTEX = r"""% --- arxiv-translator: Korean typesetting (pdfLaTeX + kotex
 \usepackage{kotex}
 """
 
+#: soul cannot set Hangul under either engine (``Reconstruction failed``, or kotex's ``\\unihangul`` error), so a
+#: paper that loads it gets ulem's underline, strike-out and highlight under soul's names instead (a name the paper
+#: has redefined, ``\\renewcommand{\\st}{s.t.}``, stays the paper's).
+SOUL_FALLBACK = r"""\makeatletter
+\@ifpackageloaded{soul}{\@ifpackageloaded{ulem}{}{\RequirePackage[normalem]{ulem}}%
+  \DeclareRobustCommand*\atk@ul[1]{\uline{#1}}\DeclareRobustCommand*\atk@st[1]{\sout{#1}}%
+  \DeclareRobustCommand*\atk@hl[1]{\ifdefined\textcolor\bgroup
+    \markoverwith{\SOUL@hlcolor{\rule[-.5ex]{2pt}{2.5ex}}}\ULon{#1}\else\uline{#1}\fi}%
+  \DeclareRobustCommand*\atk@so[1]{#1}\DeclareRobustCommand*\atk@caps[1]{\textsc{#1}}%
+  \def\atk@soul#1{\expandafter\ifx\csname#1\expandafter\endcsname\csname text#1\endcsname
+    \expandafter\let\csname#1\expandafter\endcsname\csname atk@#1\endcsname\fi
+    \expandafter\let\csname text#1\expandafter\endcsname\csname atk@#1\endcsname}%
+  \atk@soul{ul}\atk@soul{st}\atk@soul{hl}\atk@soul{so}\atk@soul{caps}}{}
+\makeatother
+"""
+
 #: The Korean block for each engine the translation can be built with.
-KOREAN_BLOCKS = {"xelatex": KOREAN, "pdflatex": KOREAN_PDFTEX}
+KOREAN_BLOCKS = {"xelatex": KOREAN + SOUL_FALLBACK, "pdflatex": KOREAN_PDFTEX + SOUL_FALLBACK}
 
 PSEUDO_BANNER = r"""\AddToHook{shipout/foreground}{\put(0.5\paperwidth,-0.35in){\makebox(0,0){\normalfont\footnotesize
 PSEUDO-TRANSLATION (arxiv-translator \texttt{-{}-engine pseudo}): not a real translation}}}
@@ -104,7 +123,8 @@ def write_tree(doc: Document, source_root: Path, dest: Path, pseudo: bool,
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         if rel in doc.files:
-            text = render_file(doc.files[rel].text, latex_safe(by_file.get(rel, [])), reverted, keep_lines=True)
+            text = render_file(doc.files[rel].text, latex_safe(by_file.get(rel, [])), reverted, keep_lines=True,
+                               atom_text=korean_cite_notes)
             text = korean_ref_definitions(text)
             if rel == doc.main_file:
                 text = korean_preamble(text, pseudo, engine)
@@ -158,7 +178,7 @@ def segment_lines(doc: Document, pseudo: bool, reverted: set[str] | None = None,
                 copy.target_masked = (f"\x01{seg.id}\x02" + escape_latex_prose(seg.target_masked, seg.masked or "")
                                       + f"\x03{seg.id}\x04")
             marked.append(copy)
-        rendered = render_file(text, marked, reverted, keep_lines=True)
+        rendered = render_file(text, marked, reverted, keep_lines=True, atom_text=korean_cite_notes)
         if rel == doc.main_file:
             rendered = korean_preamble(rendered, pseudo, engine)
         ranges = []
