@@ -40,6 +40,7 @@ NONPROSE_ARGS: dict[str, tuple[int, ...]] = {
     "affiliation": (1,), "email": (1,), "affaddr": (1,), "institute": (1,), "institution": (1,), "address": (1,),
     "affil": (1,), "orcid": (1,), "IEEEauthorblockN": (1,), "IEEEauthorblockA": (1,), "ead": (1,),
     "aistatsauthor": (1,), "aistatsaddress": (1,), "authorrunning": (1,), "icmlequalcontribution": (1,),
+    "shortauthors": (1,), "runningauthor": (1,), "headauthor": (1,), "markboth": (1, 2), "markright": (1,),
     # definitions, layout, counters and package settings
     "newcommand": (1, 2), "renewcommand": (1, 2), "providecommand": (1, 2), "newenvironment": (1, 2, 3),
     "renewenvironment": (1, 2, 3), "newrefformat": (1, 2), "crefname": (1, 2, 3), "Crefname": (1, 2, 3),

@@ -307,9 +307,14 @@ class Segmenter(RunsMixin, ExtrasMixin):
             nxt = nodes[i + 1] if i + 1 < len(nodes) else None
             if isinstance(nxt, LatexCharsNode) and nxt.pos == end and _KEY_OPTIONS.fullmatch(nxt.chars):
                 i, end = i + 1, nxt.pos + nxt.len  # its [key=value] options come with it
-            while i + 1 < len(nodes) and isinstance(nodes[i + 1], LatexGroupNode) and nodes[i + 1].pos == end:
-                i += 1
-                end = nodes[i].pos + nodes[i].len
+            while i + 1 < len(nodes):
+                j, at = i + 1, end
+                if (isinstance(nodes[j], LatexCommentNode) and nodes[j].pos == end and j + 1 < len(nodes)
+                        and isinstance(nodes[j + 1], LatexGroupNode)):  # {..}%<newline>{..}: the call goes on
+                    j, at = j + 1, nodes[j].pos + nodes[j].len
+                if not (isinstance(nodes[j], LatexGroupNode) and nodes[j].pos == at):
+                    break
+                i, end = j, nodes[j].pos + nodes[j].len
         span_kind = "metadata" if name in METADATA else _span_kind(name)
         if span_kind == "metadata":  # an author block stays (names, places, mail); the notes in it are prose
             self._metadata_notes([node] + nodes[first + 1 : i + 1])

@@ -70,6 +70,7 @@ def test_latex_scan_follows_inputs_from_the_body(tmp_path):
     (root / "main.tex").write_text(
         "\\documentclass{article}\n\\newcommand{\\foo}{Preamble words never count}\n\\begin{document}\n"
         "우리는 방법을 제안한다 $x + \\alpha$ \\cite{key}.\n\n% a comment in English is not output\n"
+        "\\markboth{Journal of Class Files}%\n{Doe et al.: Running heads are metadata}\n\n"
         "\\input{sec/intro}\n\\end{document}\n", encoding="utf-8")
     (root / "sec" / "intro.tex").write_text(
         "\\section{서론}\n\nThis paragraph stayed in English \\ref{fig:one}.\n"
