@@ -68,7 +68,7 @@ NEVER_PROSE = {
 #: Author blocks: kept as metadata (names, addresses), but the notes inside them are prose.
 METADATA = {"author", "authors", "affiliation", "affil", "address", "institute", "institution", "icmlauthor",
             "icmlaffiliation", "icmlcorrespondingauthor", "affaddr", "IEEEauthorblockN",
-            "IEEEauthorblockA", "date", "aistatsauthor", "aistatsaddress",
+            "IEEEauthorblockA", "date", "aistatsauthor", "aistatsaddress", "email",
             "authorrunning", "shortauthors", "runningauthor", "headauthor",  # running heads of author names
             "markboth", "markright"}  # \markboth{Journal of .. Vol. 14}{Shell et al.: Bare Demo}: venue and names
 #: Notes inside an author block (-> segment kind).

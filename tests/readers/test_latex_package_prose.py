@@ -152,3 +152,13 @@ def test_a_papers_own_short_macro_keeps_its_arity(tmp_path):
                "We minimize the loss \\st the constraints hold everywhere.")
     assert [visible(s).split() for s in doc.segments()] == [
         ["We", "minimize", "the", "loss", "the", "constraints", "hold", "everywhere."]]
+
+
+def test_note_inside_an_email_is_prose_and_the_address_stays(tmp_path):
+    """amsart's sample: ``\\email{..\\thanks{..}}`` (the note was lost with the author block)."""
+    doc = read(tmp_path, "", "\\author[AMS]{American Mathematical Society}\n"
+               "\\email{tech-support@ams.org\\thanks{Even e-mail addresses can have footnotes!}}\n\\maketitle\n"
+               "Write to \\email{a@b.org} for the data.")
+    texts = [" ".join(visible(s).split()) for s in doc.segments()]
+    assert "Even e-mail addresses can have footnotes!" in texts, texts
+    assert "Write to for the data." in texts and not any("@" in t or "Society" in t for t in texts), texts
