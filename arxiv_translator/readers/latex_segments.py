@@ -309,9 +309,9 @@ class Segmenter(RunsMixin, ExtrasMixin):
                 i, end = i + 1, nxt.pos + nxt.len  # its [key=value] options come with it
             while i + 1 < len(nodes):
                 j, at = i + 1, end
-                if (isinstance(nodes[j], LatexCommentNode) and nodes[j].pos == end and j + 1 < len(nodes)
-                        and isinstance(nodes[j + 1], LatexGroupNode)):  # {..}%<newline>{..}: the call goes on
-                    j, at = j + 1, nodes[j].pos + nodes[j].len
+                if (name in METADATA and isinstance(nodes[j], LatexCommentNode) and nodes[j].pos == end
+                        and j + 1 < len(nodes) and isinstance(nodes[j + 1], LatexGroupNode)):
+                    j, at = j + 1, nodes[j].pos + nodes[j].len  # \markboth{..}%<newline>{..}: the call goes on
                 if not (isinstance(nodes[j], LatexGroupNode) and nodes[j].pos == at):
                     break
                 i, end = j, nodes[j].pos + nodes[j].len

@@ -73,11 +73,13 @@ def test_epigraph_quotation_is_prose_its_source_and_running_authors_stay(tmp_pat
                "\\epigraph{$E = mc^2$}{Albert Einstein}\n\n"
                "\\markboth{Journal of Class Files, Vol. 14}{Shell \\MakeLowercase{\\textit{et al.}}: Bare Demo}\n\n"
                "\\markboth{Journal of Class Files, Vol. 14}%\n{Shell et al.: Bare Demo}\n\n"  # IEEEtran's sample
-               "\\unknownmacro{one}% a comment\n  \\textbf{Words} after it stay prose.")
+               "\\unknownmacro{one}% a comment\n  \\textbf{Words} after it stay prose.\n\n"
+               "\\floatconts{tab:x}%\n{\\caption{An example table of results}}%\n{\\begin{tabular}{l}a\\end{tabular}}")
     texts = [visible(s) for s in doc.segments()]
     assert any("All models are wrong, but some are useful." in t for t in texts)
     assert not any("George" in t or "Einstein" in t or "Roe" in t or "Shell" in t or "Journal" in t for t in texts)
     assert any("Words after it stay prose." in " ".join(t.split()) for t in texts), texts  # only {..}%{..} glue
+    assert "An example table of results" in texts, texts  # jmlr's \\floatconts{label}%{caption}%{content}
 
 
 def test_elsarticle_author_label_and_notes(tmp_path):
