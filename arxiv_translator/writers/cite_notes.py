@@ -73,3 +73,9 @@ def korean_cite_notes(text: str) -> str:
         return m.group(1) + _OPTION.sub(lambda o: "[" + korean_note(o.group(1)) + "]", m.group(2)) + m.group(3)
 
     return CITE_NOTES.sub(notes, text) if "cite" in text.lower() else text
+
+
+def korean_citation(atom: str) -> str:
+    """A protected span that is a citation command, with its notes in Korean; any other span (code such as
+    ``\\verb|\\citep[e.g.,]{x}|``, a footnote) unchanged."""
+    return korean_cite_notes(atom) if CITE_NOTES.match(atom) else atom

@@ -46,7 +46,7 @@ PAPER = r"""\documentclass{article}
 \usepackage{natbib}
 \begin{document}
 Methods that learn from preferences are common \citep[e.g.,][]{smith20} and well studied
-\citep[see][Chapter~2]{jones19}.
+\citep[see][Chapter~2]{jones19}, written \verb|\citep[e.g.,][]{key}| in the source.
 
 \begin{verbatim}
 \citep[e.g.,][]{smith20}
@@ -72,6 +72,7 @@ def test_notes_are_korean_in_the_pdf_and_keys_stay(tmp_path):
     tex = (out / "source" / "main.tex").read_text(encoding="utf-8")
     assert r"\citep[예:][]{smith20}" in tex and r"\citep[참조:][2장]{jones19}" in tex
     assert "\\begin{verbatim}\n\\citep[e.g.,][]{smith20}\n\\end{verbatim}" in tex  # code is not a citation
+    assert "\\verb|\\citep[e.g.,][]{key}|" in tex  # nor is inline code in a translated paragraph
     text = " ".join(subprocess.run(["pdftotext", str(out / "paper.ko.pdf"), "-"], capture_output=True,
                                    text=True, check=True).stdout.split())
     assert "예: Smith, 2020" in text and "Jones, 2019, 2장" in text, text

@@ -15,7 +15,7 @@ import shutil
 from pathlib import Path
 
 from arxiv_translator.document import Document, Segment
-from arxiv_translator.writers.cite_notes import korean_cite_notes
+from arxiv_translator.writers.cite_notes import korean_citation
 from arxiv_translator.writers.latex.names import with_fixed_names
 from arxiv_translator.writers.latex.refnames import korean_ref_definitions
 from arxiv_translator.writers.latex.text import escape_latex_prose, latex_safe
@@ -124,7 +124,7 @@ def write_tree(doc: Document, source_root: Path, dest: Path, pseudo: bool,
         target.parent.mkdir(parents=True, exist_ok=True)
         if rel in doc.files:
             text = render_file(doc.files[rel].text, latex_safe(by_file.get(rel, [])), reverted, keep_lines=True,
-                               atom_text=korean_cite_notes)
+                               atom_text=korean_citation)
             text = korean_ref_definitions(text)
             if rel == doc.main_file:
                 text = korean_preamble(text, pseudo, engine)
@@ -178,7 +178,7 @@ def segment_lines(doc: Document, pseudo: bool, reverted: set[str] | None = None,
                 copy.target_masked = (f"\x01{seg.id}\x02" + escape_latex_prose(seg.target_masked, seg.masked or "")
                                       + f"\x03{seg.id}\x04")
             marked.append(copy)
-        rendered = render_file(text, marked, reverted, keep_lines=True, atom_text=korean_cite_notes)
+        rendered = render_file(text, marked, reverted, keep_lines=True, atom_text=korean_citation)
         if rel == doc.main_file:
             rendered = korean_preamble(rendered, pseudo, engine)
         ranges = []
