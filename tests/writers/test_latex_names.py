@@ -127,6 +127,66 @@ def test_every_hook_compiles_to_korean_names(tmp_path):
     assert "--engine pseudo" in text  # the banner's ASCII double hyphen (no en dash)
 
 
+
+#: Publishers' classes that print fixed English words of their own (TeX Live's copies), with the engine the
+#: translated paper gets (acmart's Libertine fonts are Type 1: pdfLaTeX + kotex) and what the page must show.
+CLASS_SAMPLES = {
+    "elsarticle": ("xelatex", r"""\documentclass[preprint,12pt]{elsarticle}
+\journal{Pattern Recognition}
+\begin{document}
+\begin{frontmatter}
+\title{A title}
+\author{Ann Author}
+\begin{abstract}Some abstract.\end{abstract}
+\begin{keyword}cats \sep dogs\end{keyword}
+\end{frontmatter}
+\section{Intro}Text.
+\end{document}
+""", ("초록", "키워드:", "제출처: Pattern Recognition"), ("Abstract", "Keywords", "Preprint submitted")),
+    "amsart": ("xelatex", r"""\documentclass{amsart}
+\begin{document}
+\title{A title}
+\author{Ann Author}
+\subjclass[2020]{Primary 05C99}
+\keywords{cats, dogs}
+\date{2024-03-01}
+\begin{abstract}Some abstract.\end{abstract}
+\maketitle
+\section{Intro}Text.
+\end{document}
+""", ("초록.", "2020 수학 주제 분류.", "키워드.", "날짜:"), ("Abstract", "Key words", "Subject Classification", "Date")),
+    "acmart": ("pdflatex", r"""\documentclass[sigconf]{acmart}
+\begin{document}
+\title{A title}
+\author{Ann Author}
+\affiliation{\institution{Uni}\city{Town}\country{Korea}}
+\begin{abstract}Some abstract.\end{abstract}
+\ccsdesc[500]{Computing methodologies~Machine learning}
+\keywords{cats, dogs}
+\maketitle
+\section{Intro}Text.
+\begin{acks}
+Thanks.
+\end{acks}
+\end{document}
+""", ("초록", "CCS 개념", "키워드", "감사의 글", "ACM 인용 형식:"),
+        ("ABSTRACT", "CONCEPTS", "KEYWORDS", "ACKNOWLEDGMENTS", "Reference Format")),
+}
+
+
+@needs_tex
+@pytest.mark.parametrize("cls", sorted(CLASS_SAMPLES))
+def test_publisher_class_names_are_korean(tmp_path, cls):
+    engine, doc, korean, english = CLASS_SAMPLES[cls]
+    if not subprocess.run(["kpsewhich", f"{cls}.cls"], capture_output=True, text=True).stdout.strip():
+        pytest.skip(f"{cls}.cls is not installed")
+    (tmp_path / "main.tex").write_text(korean_preamble(doc, pseudo=False, engine=engine), encoding="utf-8")
+    result = TexBuild(Sandbox("auto"), tmp_path, "main.tex", engine, Budget(600), 300).run()
+    assert result.ok, result.message
+    text = " ".join(_pdf_text(result.pdf).split())
+    assert [k for k in korean if k not in text] == [], text
+    assert [e for e in english if e in text] == [], text
+
 # -- every corpus paper --------------------------------------------------------------------------------------------
 
 _COMMENT = re.compile(r"(?<!\\)%.*")

@@ -64,6 +64,11 @@ CLASS_NAME_MACROS: dict[str, str] = {
     "acknowledgmentsname": "감사의 글",
     "acknowledgementsname": "감사의 글",
     "lstlistingname": "코드",  # listings: the caption's "Listing 1:" and \autoref's name
+    "acksname": "감사의 글",  # acmart
+    "keywordsname": "키워드",  # acmart ("Additional Key Words and Phrases"), amsart ("Key words and phrases")
+    "@elsarticleabstitle": "초록",  # elsarticle (TeX Live's; a paper's own older copy has \abstractname)
+    "@elsarticlekwdtitle": "키워드",
+    "@elsarticlegrabstitle": "그래픽 초록",
 }
 
 #: Printed theorem names (the last argument of ``\newtheorem``) -> Korean.
@@ -112,6 +117,14 @@ HARDCODED: tuple[tuple[str, str, str], ...] = (
     ("@part", r"\partname\nobreakspace\thepart", r"\atk@parthead"),  # article, report, book
     ("H@old@part", r"\partname\nobreakspace\thepart", r"\atk@parthead"),  # the same under hyperref
     ("NR@part", r"\partname\nobreakspace\thepart", r"\atk@parthead"),  # ... and nameref
+    ("ps@pprintTitle", "Preprint submitted to", "제출처:"),  # elsarticle's first-page footer
+    ("maketitle", "CCS Concepts", "CCS 개념"),  # acmart
+    ("@mkbibcitation", "ACM Reference Format:", "ACM 인용 형식:"),  # acmart
+    ("datename", "Date", "날짜"),  # amsart
+    ("datename", "Received by the editors", "접수일"),  # amsproc, amsbook
+    ("subjclassname", "Mathematics Subject Classification", "수학 주제 분류"),  # amsart: the default year
+    *(((f"subjclassname@{year}", "Mathematics Subject Classification", "수학 주제 분류")
+       for year in (1991, 2000, 2010, 2020))),
 )
 
 #: biblatex bibliography strings (string key -> Korean), for every English dialect.
