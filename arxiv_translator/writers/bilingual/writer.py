@@ -33,7 +33,7 @@ from arxiv_translator.writers.bilingual.html_links import HtmlLinks
 from arxiv_translator.writers.latex_macros import paper_macros
 from arxiv_translator.writers.bilingual.latex_refs import LatexRefs, table_anchor
 from arxiv_translator.writers.tables import TablePlaces, table_pair
-from arxiv_translator.prose import needs_translation
+from arxiv_translator.prose import kept_reason
 from arxiv_translator.writers.base import WriteJob, WriteResult, Writer
 
 FILENAME = "paper.bilingual.html"
@@ -132,10 +132,11 @@ class BilingualPage:
         return self.convert(seg.source, notes), self.convert(seg.output, notes, "ko")
 
     def badge(self, seg: Segment) -> str:
-        """A discreet status mark for kept (when there was text) and failed segments."""
+        """A discreet status mark for failed segments and kept ones that hold prose words (a reverted
+        paragraph); a kept acronym, name or number (``ICSE``, ``1.2 MB``) needs no mark."""
         if seg.status is Status.FAILED:
             return f'<span class="badge" title="{escape(seg.reason or "engine failure")}">failed · 실패</span>'
-        if seg.status is Status.KEPT and needs_translation(seg.masked or seg.source):
+        if seg.status is Status.KEPT and kept_reason(seg.masked or seg.source) is None:
             return f'<span class="badge" title="{escape(seg.reason or "kept in English")}">kept · 원문 유지</span>'
         if seg.status is Status.PENDING:
             return '<span class="badge" title="not translated">pending</span>'
