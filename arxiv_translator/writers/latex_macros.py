@@ -33,6 +33,9 @@ KEEP_BUILTIN = {"large", "Large", "LARGE", "huge", "Huge", "small", "footnotesiz
 MAX_STY_BYTES = 1_000_000
 
 
+_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+
+
 def user_macros(source: str) -> tuple[dict[str, str], dict[str, str]]:
     """The macros defined in ``source``: (text macros without arguments, KaTeX math macros).
 
@@ -41,6 +44,7 @@ def user_macros(source: str) -> tuple[dict[str, str], dict[str, str]]:
     """
     text: dict[str, str] = {}
     math: dict[str, str] = {}
+    source = _COMMENT.sub("", source) if "%" in source else source  # a commented-out definition defines nothing
     for m in _DEFINITION.finditer(source):
         body = _balanced(source, m.end() - 1)
         if body is None:

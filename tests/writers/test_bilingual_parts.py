@@ -16,7 +16,7 @@ from arxiv_translator.readers.latex_graphics import _loop_specs, width_fraction
 from arxiv_translator.readers.latex_labels import label_numbers, latex_info
 from arxiv_translator.readers.tables import html_tables, latex_table, pipe_table
 from arxiv_translator.writers.bilingual.figure_rows import figure_inliner
-from arxiv_translator.writers.bilingual.latex_cites import bibliography, parse_bib
+from arxiv_translator.writers.latex_cites import bibliography, parse_bib
 from arxiv_translator.writers.bilingual.latex_refs import LatexRefs
 from arxiv_translator.writers.tables import rectangular
 
@@ -214,7 +214,7 @@ def test_the_original_compile_keeps_aux_and_bbl(tmp_path, sample_paper):
 
 def test_plain_bib_text_shortcut_equals_the_conversion():
     """Names and titles without LaTeX skip the LaTeX-to-text conversion, with the same result (corpus .bib files)."""
-    from arxiv_translator.writers.bilingual import latex_cites
+    from arxiv_translator.writers import latex_cites
 
     values = ["Data-driven models", "O'Neil", "A -- B", "{GAN}s", "$\\alpha$-nets", "J.~Smith", "Zoë  Müller"]
     for bib in sorted((CORPUS / "latex").rglob("*.bib"))[:8]:

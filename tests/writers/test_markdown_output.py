@@ -81,7 +81,7 @@ def test_latex_input_gives_readable_markdown(tmp_path, sample_paper):
     out = (tmp_path / "out" / "paper.ko.md").read_text(encoding="utf-8")
     doc = reader_for("latex").read(sample_paper)
     headings = [s for s in doc.segments() if s.kind in ("heading", "title")]
-    assert len(re.findall(r"^#{1,6} ", out, re.M)) == len(headings) + 1  # + the abstract's heading
+    assert len(re.findall(r"^#{1,6} ", out, re.M)) == len(headings) + 2  # + the abstract's and the references' headings
     assert out.startswith("> PSEUDO-TRANSLATION")
     for seg in doc.segments():
         for span in seg.spans:
@@ -90,7 +90,10 @@ def test_latex_input_gives_readable_markdown(tmp_path, sample_paper):
                 assert "$" + " ".join(tex[1:-1].split()) + "$" in out, tex
     for raw in ("\\cite", "\\ref{", "\\textbf", "\\emph", "\\url", "\\label", "~"):
         assert raw not in out, raw
-    assert "[hu2022lora]" in out and "<https://github.com/example/sparsemix>" in out
+    assert "(Hu et al., 2022)" in out and "<https://github.com/example/sparsemix>" in out  # as the paper cites
+    assert not re.search(r"\[(?:sec|tab|thm|fig|eq):", out)  # references print numbers, not their keys
+    refs = out[out.index("\n## 참고문헌\n"):]  # the cited works, from the paper's .bib
+    assert "- Edward J. Hu, Yelong Shen" in refs and "LoRA: Low-rank adaptation" in refs
     assert "[^1]" in out and "\n[^1]: " in out
     assert "| --- |" in out and "| 90.2 |" in out  # the table, numbers included
     assert "![](source/figures/overview" in out

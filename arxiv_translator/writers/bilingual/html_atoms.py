@@ -13,6 +13,7 @@ from html import escape
 from typing import Protocol
 
 from arxiv_translator.writers.latex_macros import katex_tex
+from arxiv_translator.writers.latex_xref import RefMacro
 
 __all__ = ["LABEL_RE", "RefLookup", "link_html", "math_html"]
 
@@ -41,5 +42,9 @@ class RefLookup(Protocol):
     def ref_html(self, command: str, keys: list[str], lang: str) -> str: ...
 
     def ref_text(self, command: str, keys: list[str], lang: str) -> str: ...
+
+    def ref_macro(self, name: str) -> RefMacro | None: ...
+
+    def macro_html(self, macro: RefMacro, arg: str, lang: str) -> str: ...
 
     def cite_html(self, command: str, keys: list[str], pre: str, post: str) -> str: ...

@@ -305,6 +305,9 @@ class _Tex:
         return self.other(name)
 
     def other(self, name: str) -> None:
+        if self.refs is not None and (macro := self.refs.ref_macro(name)) is not None:
+            self.out.append(self.refs.macro_html(macro, self.arg() or "", self.lang))
+            return None
         if name in NOTES:
             self.opts()
             if name != "footnotemark":

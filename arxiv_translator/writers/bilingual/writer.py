@@ -32,14 +32,13 @@ from arxiv_translator.writers.bilingual.segment_html import clean, html_to_text,
 from arxiv_translator.writers.bilingual.html_links import HtmlLinks
 from arxiv_translator.writers.latex_macros import paper_macros
 from arxiv_translator.writers.bilingual.latex_refs import LatexRefs, table_anchor
+from arxiv_translator.writers.latex_xref import ORIGINAL_REFS
 from arxiv_translator.writers.tables import TablePlaces, table_pair
 from arxiv_translator.prose import kept_reason
 from arxiv_translator.writers.base import WriteJob, WriteResult, Writer
 
 FILENAME = "paper.bilingual.html"
 PSEUDO_BANNER = "pseudo-translation: not a real translation · 의사 번역: 실제 번역이 아닙니다"
-#: Where the original's compile leaves its ``.aux``/``.bbl`` (under the job's work folder), when it keeps them.
-ORIGINAL_REFS = "original-refs"
 LABELS = {"abstract": ("Abstract", "초록")}  # shown unless a heading just said it
 
 

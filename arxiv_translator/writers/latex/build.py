@@ -31,6 +31,7 @@ from arxiv_translator.writers.latex.tree import TRANSLATED, segment_lines, write
 from arxiv_translator.writers.latex.compiler import Budget, CompileResult, TexBuild, needs_unicode_engine, safe_tex_name
 from arxiv_translator.writers.report import CompileInfo
 from arxiv_translator.writers.latex.jail import Sandbox, stage_tree
+from arxiv_translator.writers.latex_xref import ORIGINAL_REFS
 
 MAX_LOG_ROUNDS = 4
 MAX_PROBES = 24
@@ -116,7 +117,7 @@ def compile_original(ctx: CompileContext, root: Path, main: str, workdir: Path, 
     if result.ok and result.pages is None:
         result.ok, result.message = False, "the PDF does not open"
     (logs / "original.log").write_text(result.log, encoding="utf-8")
-    keep = workdir / "original-refs"  # its label numbers and bibliography, for the bilingual page
+    keep = workdir / ORIGINAL_REFS  # its label numbers and bibliography, for the bilingual page and Markdown
     keep.mkdir(parents=True, exist_ok=True)
     for suffix in (".aux", ".bbl"):  # kept under the paper's own main name, also when it was built renamed
         made = build / Path(build_main).with_suffix(suffix)

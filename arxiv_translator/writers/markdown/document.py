@@ -3,6 +3,9 @@
 Headings by ``attrs.level``, paragraphs, lists, captions (after their
 graphics, ``![](path)``), footnotes as ``[^n]`` markers with ``[^n]: ..``
 definitions after the paragraph that cites them, and tables as pipe tables.
+For a LaTeX paper, ``\\ref``/``\\cite`` (and the paper's own reference macros) print as the paper
+prints them, with the cited works listed at the end ("참고문헌") when its bibliography is a ``.bib``/``.bbl``
+(:class:`~arxiv_translator.writers.latex_xref.LatexXref`).
 Tables come from the document model's grids (``Document.tables``: every
 cell, numbers included); for documents without them they are rebuilt from the
 source (the ``tabular`` or ``<table>`` around the cells), and where that fails
@@ -17,11 +20,14 @@ from pathlib import Path
 
 from arxiv_translator.document import Document, Protected, Segment, Table
 from arxiv_translator.readers.markdown_inline import scan
+from arxiv_translator.writers.latex_cites import Entry
 from arxiv_translator.writers.latex_macros import paper_macros
+from arxiv_translator.writers.latex_xref import LatexXref
 from arxiv_translator.writers.markdown.segments import SegmentMarkdown, html_text, latex_text
 from arxiv_translator.writers.tables import rectangular
 
 ABSTRACT_LABEL = {"ko": "초록"}
+REFERENCES_LABEL = {"ko": "참고문헌"}
 PSEUDO_NOTE = "> PSEUDO-TRANSLATION (arxiv-translator --engine pseudo): not a real translation."
 _TABULAR = re.compile(r"\\begin\{(?:tabular[*xy]?|longtable|array|tabulary)\}")
 _TABULAR_END = re.compile(r"\\end\{(?:tabular[*xy]?|longtable|array|tabulary)\}")
@@ -30,21 +36,23 @@ _TD = re.compile(r"<t([dh])\b[^>]*>(.*?)</t\1>", re.S)
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".svg", ".gif", ".pdf", ".eps")
 
 
-def document_markdown(doc: Document, target: str = "ko", pseudo: bool = False, out: Path | None = None) -> str:
-    """The whole translated document as Markdown (see the module docstring)."""
-    return _Builder(doc, target, out).build(pseudo)
+def document_markdown(doc: Document, target: str = "ko", pseudo: bool = False, out: Path | None = None,
+                      xref: LatexXref | None = None) -> str:
+    """The whole translated document as Markdown (see the module docstring); ``xref``: a LaTeX paper's
+    numbers and bibliography (without it references show their keys: ``[fig:arch]``)."""
+    return _Builder(doc, target, out, xref).build(pseudo)
 
 
 class _Builder:
-    def __init__(self, doc: Document, target: str, out: Path | None) -> None:
-        self.doc, self.target, self.out = doc, target, out
+    def __init__(self, doc: Document, target: str, out: Path | None, xref: LatexXref | None = None) -> None:
+        self.doc, self.target, self.out, self.xref = doc, target, out, xref
         macros = paper_macros(doc)[0] if doc.source_kind == "latex" else {}
         self.notes: dict[str, int] = {}
         self.note_segments: dict[str, list[Segment]] = {}
         for seg in doc.segments():
             if seg.kind == "footnote":
                 self.note_segments.setdefault(seg.locator.file or "", []).append(seg)
-        self.convert = SegmentMarkdown(doc.source_kind, macros, self._note_marker)
+        self.convert = SegmentMarkdown(doc.source_kind, macros, self._note_marker, xref)
         self.table_of = {sid: t for t in doc.tables for row in t.rows for cell in row for sid in cell.segments}
         self.parts: list[str] = []
         self.last_heading = ""
@@ -69,7 +77,18 @@ class _Builder:
                 continue
             self._block(seg)
             i += 1
+        self.parts.extend(self._references(order))
         return "\n\n".join(p for p in self.parts if p.strip()) + "\n"
+
+    def _references(self, order: list[Segment]) -> list[str]:
+        """The cited works (from a ``.bib``/``.bbl``), unless the paper's own list is among its segments."""
+        if self.xref is None or any(seg.kind == "bibliography" for seg in order):
+            return []
+        entries = [e for e in self.xref.bib.listing() if e.author or e.title or e.tex]
+        if not entries:
+            return []
+        return ["## " + REFERENCES_LABEL.get(self.target, "References"),
+                "\n".join(_entry_markdown(e, self.xref.bib.author_year) for e in entries)]
 
     def _block(self, seg: Segment) -> None:
         text = self.convert(seg)
@@ -255,3 +274,16 @@ def _pipe_table(rows: list[list[str]]) -> str:
         return "| " + " | ".join(cells + [""] * (width - len(cells))) + " |"
 
     return "\n".join([line(rows[0]), "| " + " | ".join(["---"] * width) + " |"] + [line(r) for r in rows[1:]])
+
+
+def _entry_markdown(e: Entry, author_year: bool) -> str:
+    """One reference-list line: the ``.bbl``'s whole entry (``- [3] A. Author, Title, 2020.``), else
+    ``- [3] Author. *Title*. 2020.`` (numbered) or ``- Author (2020). *Title*.`` (author-year)."""
+    if full := e.full_text():
+        return f"- {full}" if author_year else f"- [{e.label or e.number}] {full}"
+    author = e.author.rstrip(". ")
+    title = f" *{e.title.rstrip('. ')}*." if e.title else ""
+    if author_year:
+        return f"- {author} ({e.year}).{title}"
+    year = f" {e.year}." if e.year and e.year != "n.d." else ""
+    return f"- [{e.label or e.number}] {author}.{title}{year}"

@@ -31,7 +31,9 @@ from pylatexenc import latexwalker, macrospec
 
 from arxiv_translator.document import Protected, Segment, Status
 from arxiv_translator.protect import PLACEHOLDER_RE, mask, normalise_tags, slots
+from arxiv_translator.writers.cite_notes import korean_note
 from arxiv_translator.writers.labels import localise_tags
+from arxiv_translator.writers.latex_xref import REF_COMMANDS, LatexXref
 
 if TYPE_CHECKING:
     from pylatexenc import latex2text
@@ -53,6 +55,8 @@ _REF_USE = re.compile(r"\\(?:[a-zA-Z]*cite[a-z]*|[cC]?ref|autoref|Autoref|eqref|
                       r"(?:\s*\[[^\]]*\])*\s*\{([^{}]*)\}")
 _URL_USE = re.compile(r"\\url\s*\{([^{}]*)\}")
 _MACRO_USE = re.compile(r"\\([A-Za-z]+)(?:\s*\{\})?")
+_CALL = re.compile(r"\\([A-Za-z]+)\*?((?:\s*\[[^\]]*\])*)\s*\{([^{}]*)\}")
+_OPTION = re.compile(r"\[([^\]]*)\]")
 
 #: How a footnote span becomes a marker: (segment, span) -> "[^n]".
 NoteMarker = Callable[[Segment, Protected], str]
@@ -168,6 +172,28 @@ def _latex_atom(src: str, kind: str, macros: Mapping[str, str]) -> str:
     return latex_text(s, macros)
 
 
+def _xref_atom(xref: LatexXref, src: str, kind: str, lang: str) -> str | None:
+    """A citation, reference or reference-macro call as the paper prints it; ``None``: not resolvable."""
+    m = _CALL.fullmatch(src.strip())
+    if m is None or kind not in ("cite", "ref", "command"):
+        return None
+    name, options, arg = m.groups()
+    keys = [k.strip() for k in arg.split(",") if k.strip()]
+    if kind == "cite":
+        if not keys or not all(k in xref.bib.entries for k in keys):
+            return None
+        notes = [korean_note(n) if lang == "ko" else n for n in _OPTION.findall(options)]
+        pre = latex_text(notes[0]).strip() if len(notes) == 2 else ""
+        post = latex_text(notes[-1]).strip() if notes else ""
+        return xref.cite_text(name, keys, pre, post)
+    if kind == "ref" and name in REF_COMMANDS:
+        return xref.ref_text(name, keys, lang) if keys and all(xref.label(k) for k in keys) else None
+    macro = xref.macros.get(name)
+    if macro is not None and all(xref.label(k) for k in macro.keys(arg)):
+        return xref.macro_text(macro, arg, lang)
+    return None
+
+
 def _html_atom(src: str, kind: str) -> str:
     if src.lstrip().startswith("<math"):
         return math_alttext(src)
@@ -197,14 +223,17 @@ class SegmentMarkdown:
     """Converts segments of one document (``fmt`` is its ``source_kind``) to Markdown."""
 
     def __init__(self, fmt: str, macros: Mapping[str, str] | None = None,
-                 note_marker: NoteMarker | None = None) -> None:
+                 note_marker: NoteMarker | None = None, xref: LatexXref | None = None) -> None:
         self.fmt = fmt
         self.macros = dict(macros or {})
         self.note_marker = note_marker
+        self.xref = xref  # a LaTeX paper's numbers and bibliography: \ref and \cite as the paper prints them
+        self.lang = "en"
 
     def __call__(self, seg: Segment) -> str:
         """The segment's output text as Markdown (one paragraph; may hold ``$$`` display lines)."""
         text = self._masked(seg)
+        self.lang = "ko" if seg.status in TRANSLATED and seg.target_masked is not None else "en"
         by_tag = {slot.tag: slot for slot in slots(seg)}
         opens = {sp.pair: sp for sp in seg.spans if sp.role == "open"}
         out: list[str] = []
@@ -223,6 +252,10 @@ class SegmentMarkdown:
             parts = joined.split("\n$$\n")
             joined = parts[0] + "\n$$\n" + "\n$$\n".join(p.lstrip(" \t") for p in parts[1:])
         return joined.strip()
+
+    def _xref(self, src: str, kind: str) -> str | None:
+        assert self.xref is not None
+        return _xref_atom(self.xref, src, kind, self.lang)
 
     def _ordered(self, seg: Segment) -> tuple[list[Protected], list[int]]:
         """The segment's spans by start, and their starts (computed once per segment: slots bisect them)."""
@@ -281,7 +314,8 @@ class SegmentMarkdown:
         if sp.kind == "footnote" and self.note_marker is not None:
             return self.note_marker(seg, sp)
         if self.fmt == "latex":
-            return _latex_atom(src, sp.kind, self.macros)
+            resolved = self._xref(src, sp.kind) if self.xref is not None else None
+            return resolved if resolved is not None else _latex_atom(src, sp.kind, self.macros)
         if self.fmt == "html":
             if sp.kind == "tag" and seg.kind == "footnote":
                 return ""

@@ -36,7 +36,11 @@ _BIBITEM = re.compile(r"\\bibitem\s*(?:\[(?P<opt>(?:[^\[\]{}]|\{(?:[^{}]|\{[^{}]
 _BIB_ENTRY = re.compile(r"@(\w+)\s*\{\s*([^,\s{}]+)\s*,")
 _FIELD = re.compile(r"(\w+)\s*=\s*")
 _CITE_KEYS = re.compile(r"\\[A-Za-z]*cite[A-Za-z]*\*?\s*(?:\[[^\]]*\]\s*)*\{([^{}]*)\}")
+_BBL_MARKUP = re.compile(r"\\(?:newblock|BibitemOpen|urlprefix)\b|\\penalty\s*-?\d+|\\end\s*\{thebibliography\}"
+                         r"|\\(?:bibinfo|bibfield|BibitemShut)\s*\{[^{}]*\}")
+_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 MAX_BIB_BYTES = 5_000_000
+MAX_ENTRY_CHARS = 2000
 
 
 @dataclass
@@ -49,6 +53,11 @@ class Entry:
     title: str = ""
     number: int = 0
     label: str = ""  # a style's own label ([ABC+20]) when it is not a number
+    tex: str = ""  # the whole entry as a .bbl typesets it (its \\bibitem's body), when read from one
+
+    def full_text(self) -> str:
+        """The whole entry as plain text (from the ``.bbl``), else "": converted only when a list is printed."""
+        return _text(_BBL_MARKUP.sub(" ", self.tex)).strip() if self.tex else ""
 
 
 @lru_cache(maxsize=1)
@@ -179,12 +188,14 @@ def _read_bbl(root: Path, main: str | None) -> dict[str, Entry] | None:
             continue
         text = path.read_text(encoding="utf-8", errors="replace")
         entries: dict[str, Entry] = {}
-        for n, m in enumerate(_BIBITEM.finditer(text), 1):
+        items = list(_BIBITEM.finditer(text))
+        for n, m in enumerate(items, 1):
             key = m.group("key").strip()
             opt = (m.group("opt") or "").strip()
             if opt.startswith("{") and opt.endswith("}"):
                 opt = opt[1:-1]
-            entry = Entry(key=key, number=n)
+            body = text[m.end() : items[n].start() if n < len(items) else len(text)]
+            entry = Entry(key=key, number=n, tex=_COMMENT.sub("", body).strip()[:MAX_ENTRY_CHARS])
             ay = re.match(r"(?s)(.*?)\((\s*[^()]*?\d{4}[a-z]?|n\.d\.)\)", opt)
             if ay:
                 entry.author, entry.year = _text(ay.group(1)), _text(ay.group(2))
