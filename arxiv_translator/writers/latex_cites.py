@@ -38,6 +38,8 @@ _FIELD = re.compile(r"(\w+)\s*=\s*")
 _CITE_KEYS = re.compile(r"\\[A-Za-z]*cite[A-Za-z]*\*?\s*(?:\[[^\]]*\]\s*)*\{([^{}]*)\}")
 _BBL_MARKUP = re.compile(r"\\(?:newblock|BibitemOpen|urlprefix)\b|\\penalty\s*-?\d+|\\end\s*\{thebibliography\}"
                          r"|\\(?:bibinfo|bibfield|BibitemShut)\s*\{[^{}]*\}")
+_NATBIB_LABEL = re.compile(r"(?s)[^()]*\([^()]*\).*")
+_NATEXLAB = re.compile(r"\{\\natexlab\{([^{}]*)\}\}")
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 MAX_BIB_BYTES = 5_000_000
 MAX_ENTRY_CHARS = 2000
@@ -144,8 +146,8 @@ def bibliography(doc: Document, root: Path | None, build: Path | None = None) ->
         author_year = bool(re.search(r"style\s*=\s*(authoryear|apa|chicago|ext-authoryear)", biblatex.group(1) or ""))
     elif natbib and re.search(r"\b(numbers|super)\b", options):
         author_year = False
-    elif from_bbl:
-        author_year = all(e.year for e in from_bbl.values()) and bool(natbib)
+    elif from_bbl:  # natbib's [Author(Year)Long] labels (natbib may come with a venue's .sty: icml, neurips)
+        author_year = all(e.year for e in from_bbl.values())
     else:
         author_year = bool(AUTHOR_YEAR_STYLES.search(style_name)) or (bool(natbib) and not style_name.startswith(
             ("plain", "unsrt", "abbrv", "alpha", "ieee", "IEEE")) and "round" in options)
@@ -194,12 +196,13 @@ def _read_bbl(root: Path, main: str | None) -> dict[str, Entry] | None:
             opt = (m.group("opt") or "").strip()
             if opt.startswith("{") and opt.endswith("}"):
                 opt = opt[1:-1]
+            opt = _NATEXLAB.sub(r"\1", opt)  # (2021{\natexlab{b}}): the year 2021b
             body = text[m.end() : items[n].start() if n < len(items) else len(text)]
             entry = Entry(key=key, number=n, tex=_COMMENT.sub("", body).strip()[:MAX_ENTRY_CHARS])
             ay = re.match(r"(?s)(.*?)\((\s*[^()]*?\d{4}[a-z]?|n\.d\.)\)", opt)
             if ay:
                 entry.author, entry.year = _text(ay.group(1)), _text(ay.group(2))
-            elif opt:
+            elif opt and not _NATBIB_LABEL.fullmatch(opt):  # natbib's "cld()" (no year) is no printed label
                 entry.label = _text(opt)
             entries.setdefault(key, entry)
         if entries:

@@ -81,3 +81,19 @@ D.~M. Blei, Latent dirichlet allocation, \newblock in: JMLR, Vol.~3,
     assert "- [2] D. M. Blei, Latent dirichlet allocation, in: JMLR, Vol. 3, 2003, pp. 993–1022." in md
     page = BilingualPage(doc, FigureInliner(tmp_path), pseudo=True).html()
     assert "A. Nadkarni, N. Yezhkova, Structured versus unstructured data" in page
+
+
+def test_natbib_labels_from_a_venue_style(tmp_path):
+    """natbib loaded by a venue's .sty (icml, neurips): the .bbl's [Author(Year)Long] labels are author-year;
+    with \\usepackage[numbers]{natbib} a label without a year ([cld()]) is no printed label either."""
+    esser = "\\bibitem[Esser et~al.(2021{\\natexlab{b}})Esser, Rombach, and\n  Ommer]{esser}\nEsser, P. Taming.\n"
+    cld = "\\bibitem[cld()]{cld3}\nCLD3. \\url{https://github.com/google/cld3}.\n"
+    for preamble, items, keys, expected in (("\\usepackage{icml2022}", esser, ["esser"], "(Esser et al., 2021b)"),
+                                            ("\\usepackage[numbers]{natbib}", cld + esser, ["cld3", "esser"], "[1, 2]")):
+        (tmp_path / "main.tex").write_text(f"\\documentclass{{article}}{preamble}\n\\begin{{document}}\n"
+                                           f"Cats are studied well \\citep{{{','.join(keys)}}}.\n\\end{{document}}\n",
+                                           encoding="utf-8")
+        (tmp_path / "main.bbl").write_text("\\begin{thebibliography}{2}\n" + items + "\\end{thebibliography}\n",
+                                           encoding="utf-8")
+        doc = read(tmp_path)
+        assert LatexXref(doc, tmp_path).cite_text("citep", keys) == expected, preamble
