@@ -158,6 +158,11 @@ _MD_CODE = re.compile(r"`[^`\n]*`")
 _MD_NOISE = re.compile(r"\]\([^)\s]*\)|\[[A-Za-z]+:[^\]\s]+\]|<[^<>\n]+>|https?://\S+|www\.\S+|"
                        r"\\(?:begin|end|ref|eqref|cite[a-z]*|label|url|includegraphics|href)\*?(?:\[[^\]]*\])?"
                        r"\{[^}]*\}(?:\{[^}]*\})?|\\[A-Za-z@]+\*?")
+_MD_NAME = r"[A-Z][\w'\u2019-]+(?:\s(?:and|&)\s[A-Z][\w'\u2019-]+|\set\sal\.)?"
+_MD_YEAR = r"(?:\d{4}[a-z]?|n\.d\.)"
+#: an author-year citation as the Markdown writer prints it: "(Chang and Smith, 2020; Yu et al., 2022a)",
+#: "Chang and Smith (2020)" (names are kept by a perfect translator)
+_MD_CITATION = re.compile(rf"\((?:{_MD_NAME},?\s{_MD_YEAR}(?:,\s{_MD_YEAR})*(?:;\s*)?)+\)|{_MD_NAME}\s\({_MD_YEAR}\)")
 _MD_REFS = re.compile(r"^#{1,6}\s*(?:[\dA-Z.]+\s+)?(?:references?|bibliography|works cited|literature cited|"
                       r"참고\s*문헌)\W*$", re.I)
 _MD_HEADING = re.compile(r"^#{1,6}\s")
@@ -184,7 +189,7 @@ def scan_markdown(path: Path, name: str, like: Path | None = None) -> list[Passa
     lines = text.splitlines()
     source = like.read_text(encoding="utf-8", errors="replace").splitlines() if like is not None else []
     refs = _reference_lines(source if len(source) == len(lines) else lines)
-    for pattern in (_MD_FENCE, _MD_MATH, _MD_CODE, _MD_NOISE):
+    for pattern in (_MD_FENCE, _MD_MATH, _MD_CODE, _MD_NOISE, _MD_CITATION):
         text = _blank(text, pattern)
     out: list[Passage] = []
     for number, (line, in_refs) in enumerate(zip(text.splitlines(), refs), 1):
