@@ -14,7 +14,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import corpus_papers
+from conftest import CORPUS, corpus_papers
 
 from arxiv_translator.writers.latex.tree import korean_preamble
 from arxiv_translator.writers.latex.compiler import Budget, TexBuild
@@ -186,6 +186,33 @@ def test_publisher_class_names_are_korean(tmp_path, cls):
     text = " ".join(_pdf_text(result.pdf).split())
     assert [k for k in korean if k not in text] == [], text
     assert [e for e in english if e in text] == [], text
+
+
+@needs_tex
+def test_icml_author_notes_are_korean(tmp_path):
+    """ICML's style (from the corpus: muse's icml2022.sty) prints 'Equal contribution' and 'Correspondence to:'."""
+    sty = CORPUS / "latex" / "muse" / "icml2022.sty"
+    if not sty.is_file():
+        pytest.skip("the corpus is not beside the checkout")
+    shutil.copy(sty, tmp_path / "icml2022.sty")
+    doc = r"""\documentclass{article}
+\usepackage[accepted]{icml2022}
+\begin{document}
+\twocolumn[\icmltitle{A title}
+\begin{icmlauthorlist}\icmlauthor{Ann Author}{uni}\end{icmlauthorlist}
+\icmlaffiliation{uni}{Some University}
+\icmlcorrespondingauthor{Ann Author}{ann@uni.edu}
+\vskip 0.3in]
+\printAffiliationsAndNotice{\icmlEqualContribution}
+Text.
+\end{document}
+"""
+    (tmp_path / "main.tex").write_text(korean_preamble(doc, pseudo=False), encoding="utf-8")
+    result = TexBuild(Sandbox("auto"), tmp_path, "main.tex", "xelatex", Budget(600), 300).run()
+    assert result.ok, result.message
+    text = " ".join(_pdf_text(result.pdf).split())
+    assert "동등 기여" in text and "교신 저자: Ann Author" in text, text
+    assert "Equal contribution" not in text and "Correspondence" not in text, text
 
 # -- every corpus paper --------------------------------------------------------------------------------------------
 

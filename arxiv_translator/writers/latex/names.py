@@ -120,6 +120,8 @@ HARDCODED: tuple[tuple[str, str, str], ...] = (
     ("ps@pprintTitle", "Preprint submitted to", "제출처:"),  # elsarticle's first-page footer
     ("maketitle", "CCS Concepts", "CCS 개념"),  # acmart
     ("@mkbibcitation", "ACM Reference Format:", "ACM 인용 형식:"),  # acmart
+    ("icmlEqualContribution", "Equal contribution", "동등 기여"),  # ICML's styles (each year's)
+    ("printAffiliationsAndNotice", "Correspondence to:", "교신 저자:"),
     ("datename", "Date", "날짜"),  # amsart
     ("datename", "Received by the editors", "접수일"),  # amsproc, amsbook
     ("subjclassname", "Mathematics Subject Classification", "수학 주제 분류"),  # amsart: the default year
