@@ -158,7 +158,8 @@ _MD_CODE = re.compile(r"`[^`\n]*`")
 _MD_NOISE = re.compile(r"\]\([^)\s]*\)|\[[A-Za-z]+:[^\]\s]+\]|<[^<>\n]+>|https?://\S+|www\.\S+|"
                        r"\\(?:begin|end|ref|eqref|cite[a-z]*|label|url|includegraphics|href)\*?(?:\[[^\]]*\])?"
                        r"\{[^}]*\}(?:\{[^}]*\})?|\\[A-Za-z@]+\*?")
-_MD_NAME = r"[A-Z][\w'\u2019-]+(?:\s(?:and|&)\s[A-Z][\w'\u2019-]+|\set\sal\.)?"
+_MD_SURNAME = r"(?:(?:von|van|de|der|den|da|di|du|le|la|dos|del)\s)*[A-Z][\w'\u2019-]+"
+_MD_NAME = rf"{_MD_SURNAME}(?:\s(?:and|&)\s{_MD_SURNAME}|\set\sal\.)?"
 _MD_YEAR = r"(?:\d{4}[a-z]?|n\.d\.)"
 #: an author-year citation as the Markdown writer prints it: "(Chang and Smith, 2020; Yu et al., 2022a)",
 #: "Chang and Smith (2020)" (names are kept by a perfect translator)

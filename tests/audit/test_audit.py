@@ -174,7 +174,7 @@ def test_pdf_audit_of_selected_pages_names_the_original_pages(tmp_path):
 def test_markdown_scan_leaves_author_year_citations_out(tmp_path):
     """The Markdown writer prints citations as the paper does; their names are not prose left in English."""
     path = tmp_path / "paper.ko.md"
-    path.write_text("우리는 (Chang and Smith, 2020; Brock et al., 2018a) 따른다.\n\n"
+    path.write_text("우리는 (Chang and Smith, 2020; Brock et al., 2018a) 따른다. von Werra et al. (2020) 참조.\n\n"
                     "Chang and Smith (2020) 보였다. 고양이 (and the Dog, 2020 was) 앉았다.\n", encoding="utf-8")
     found = [(p.location, p.words) for p in scan_markdown(path, "paper.ko.md")]
     assert found == [("paper.ko.md:3", 4)]  # "and the Dog ... was" is no citation: its words count
