@@ -45,6 +45,8 @@ _CITATION = re.compile(r"\b[A-Z][A-Za-z'\u2019-]+(?:\s+(?:and|&)\s+[A-Z][A-Za-z'
                        r"(?:\s+et\s+al\.?,?\s*\(?(?:19|20)\d\d[a-z]?\)?|\s+et\s+al\.|,?\s*\(?(?:19|20)\d\d[a-z]?\))")
 #: Text in angle brackets: markup or a template slot (``<your answer>``), left as it is like a tag.
 _ANGLED = re.compile(r"<[^<>]+>")
+#: What every match of :data:`_CITATION` holds ("et al" or a year): most texts have neither, and skip it.
+_CITATION_HINT = re.compile(r"\set\s+al|(?:19|20)\d\d")
 
 
 def prose_words(text: str) -> list[str]:
@@ -57,7 +59,10 @@ def prose_words(text: str) -> list[str]:
     lower case, digits, table pipes or Hangul; ``RELATED WORK``) is prose too,
     and its words count.
     """
-    text = _CITATION.sub(" ", _ANGLED.sub(" ", prose_of(text)))
+    if "<" in text:  # placeholders and angle brackets
+        text = _ANGLED.sub(" ", prose_of(text))
+    if _CITATION_HINT.search(text):
+        text = _CITATION.sub(" ", text)
     caps = _CAPS_WORD.findall(text)
     if len(caps) >= 2 and not _NOT_CAPS_HEADING.search(text):
         return caps

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import re
+
+_BRACE_OR_ESCAPE = re.compile(r"[\\{}]")
+
 
 def match_brace(text: str, pos: int, end: int) -> int | None:
     """Offset of the ``}`` closing the ``{`` at ``pos`` (backslash escapes skipped), or None before ``end``."""
     depth, i = 0, pos
+    search = _BRACE_OR_ESCAPE.search
     while i < end:
+        m = search(text, i, end)  # jump to the next character that matters
+        if m is None:
+            return None
+        i = m.start()
         c = text[i]
         if c == "\\":
             i += 2
             continue
         if c == "{":
             depth += 1
-        elif c == "}":
+        else:
             depth -= 1
             if depth == 0:
                 return i

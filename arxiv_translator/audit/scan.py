@@ -203,7 +203,7 @@ def scan_markdown(path: Path, name: str, like: Path | None = None) -> list[Passa
 
 
 # --- LaTeX trees ---------------------------------------------------------------------------------
-_TEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+_TEX_COMMENT = re.compile(r"%(?<!\\%)[^\n]*")
 _TEX_MATH_ENVS = r"(?:equation|align|gather|multline|eqnarray|flalign|alignat|displaymath|math|split)\*?"
 _TEX_MATH = re.compile(r"\\begin\{(" + _TEX_MATH_ENVS + r")\}.*?\\end\{\1\}|\$\$.*?\$\$|(?<!\\)\$(?:\\.|[^$\\])+?\$|"
                        r"\\\(.*?\\\)|\\\[.*?\\\]", re.S)

@@ -30,7 +30,7 @@ _KEY = re.compile(r"\\(?:[a-zA-Z]*cite[a-zA-Z]*|[cC]?ref|autoref|eqref|pageref|l
                   r"|https?://[^\s<>\"')\]}]+")
 _COMMAND = re.compile(r"\\[A-Za-z]+\*?")
 _TAG = re.compile(r"<[^>]*>")
-_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+_COMMENT = re.compile(r"%(?<!\\%)[^\n]*")
 _FOOTNOTE = re.compile(r"\\footnote\s*(?:\[[^\]]*\])?\{")
 _WORD = re.compile(r"(?<![A-Za-z])[a-z][a-z]{2,}(?![A-Za-z])")
 TRANSLATED = ("translated", "cached")

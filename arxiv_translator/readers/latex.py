@@ -242,7 +242,7 @@ def _document_span(text: str, envs: set[str] = frozenset(), shorts: set[str] = f
         quoted += [v.span() for v in re.finditer(learned, text, re.S)]
     for m in _DOC_MARK.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
-        if re.search(r"(?<!\\)%", text[line_start : m.start()]) or any(a <= m.start() < b for a, b in quoted):
+        if re.search(r"%(?<!\\%)", text[line_start : m.start()]) or any(a <= m.start() < b for a, b in quoted):
             continue
         if m.group(1) == "begin" and begin is None:
             pre_end, begin = m.start(), m.end()

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from arxiv_translator.document import Document
 from arxiv_translator.document_attrs import LatexInfo, LatexLabel
 
-_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+_COMMENT = re.compile(r"%(?<!\\%)[^\n]*")
 _TOKEN = re.compile(
     r"\\(?P<sec>part|chapter|section|subsection|subsubsection)(?P<star>\*?)\s*(?:\[[^\]]*\])?\s*\{"
     r"|\\(?P<appendix>appendix)\b"

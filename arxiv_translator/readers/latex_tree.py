@@ -16,7 +16,7 @@ from arxiv_translator.encoding import decode_text
 from arxiv_translator.errors import InputError, UnsafeInputError
 from arxiv_translator.readers.latex_specs import FORBIDDEN, INCLUDES
 
-_COMMENT = re.compile(r"(?<!\\)%.*")
+_COMMENT = re.compile(r"%(?<!\\%).*")  # "%" first, then "not after a backslash": the engine jumps from % to %
 _DOCCLASS = re.compile(r"\\documentclass\s*(\[[^\]]*\])?\s*\{([^}]*)\}")
 _BEGIN_DOC = re.compile(r"\\begin\s*\{document\}")
 _INCLUDE = re.compile(

@@ -275,7 +275,7 @@ def _normalise(rows: list[list[_Cell]]) -> list[list[_Cell]]:
 
 
 def _cell(text: str, cell: _Cell) -> TableCell:
-    inner = re.sub(r"(?<!\\)%[^\n]*", "", text[cell[4]:cell[5]])
+    inner = re.sub(r"%(?<!\\%)[^\n]*", "", text[cell[4]:cell[5]])
     return TableCell(text=inner.strip(), colspan=cell[2], rowspan=max(1, cell[3]))
 
 

@@ -22,7 +22,7 @@ from arxiv_translator.errors import InputError
 MAX_FILES = 2000
 MAX_BYTES = 200 * 1024 * 1024
 
-_COMMENT = re.compile(r"(?<!\\)%.*")
+_COMMENT = re.compile(r"%(?<!\\%).*")
 _ARG = r"\*?\s*(?:\[[^\]]*\]\s*)*\{([^{}]*)\}"
 _REF = re.compile(r"\\(input|include|subfile|includeonly|includegraphics|includepdf|includesvg|lstinputlisting|"
                   r"verbatiminput|inputminted|bibliography|bibliographystyle|addbibresource|addglobalbib|"

@@ -50,7 +50,9 @@ def _without_names(answer: str, source: str) -> str:
     Such words are legitimately left in English; lower-case words are not
     names, so an answer that merely echoes English prose still fails.
     """
-    names = {w for w in _NAME.findall(source) if any(c.isupper() or c.isdigit() for c in w)}
+    names = {w for w in _NAME.findall(source) if not (w.islower() and w.replace("-", "").isalpha())}  # a capital or digit
+    if not names:
+        return answer
     return _NAME.sub(lambda m: " " if m.group(0) in names else m.group(0), answer)
 
 

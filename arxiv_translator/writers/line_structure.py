@@ -21,24 +21,28 @@ fewer spaces than the source had line breaks, it gets as many as it can.
 from __future__ import annotations
 
 import bisect
+import re
 
 #: Private-use characters that bracket protected text while a segment is spliced.
 OPEN, CLOSE = "\ue000", "\ue001"
+_MARK = re.compile(f"[{OPEN}{CLOSE}]")
+_BREAKS = re.compile(r"[ \n%]")
 
 
 def strip_marks(marked: str) -> tuple[str, list[bool]]:
     """The text without the marks, and for each character whether it lies inside a protected span."""
+    if OPEN not in marked and CLOSE not in marked:
+        return marked, [False] * len(marked)
     chars: list[str] = []
     inside: list[bool] = []
-    depth = 0
-    for ch in marked:
-        if ch == OPEN:
-            depth += 1
-        elif ch == CLOSE:
-            depth = max(0, depth - 1)
-        else:
-            chars.append(ch)
-            inside.append(depth > 0)
+    depth = pos = 0
+    for m in _MARK.finditer(marked):  # the text between two marks, all inside or all outside
+        chars.append(marked[pos : m.start()])
+        inside += [depth > 0] * (m.start() - pos)
+        depth = depth + 1 if m.group() == OPEN else max(0, depth - 1)
+        pos = m.end()
+    chars.append(marked[pos:])
+    inside += [depth > 0] * (len(marked) - pos)
     return "".join(chars), inside
 
 
@@ -55,12 +59,15 @@ def _candidates(text: str, inside: list[bool]) -> list[int]:
     """Spaces of ``text`` where a line break changes nothing for TeX."""
     found = []
     comment = False  # an unescaped % earlier on this line
-    for i, ch in enumerate(text):
+    last = len(text) - 1
+    for m in _BREAKS.finditer(text):  # only spaces, new lines and % matter
+        i, ch = m.start(), m.group()
         if ch == "\n":
             comment = False
-        elif ch == "%" and (i == 0 or text[i - 1] != "\\"):
-            comment = True
-        elif (ch == " " and not comment and not inside[i] and 0 < i < len(text) - 1
+        elif ch == "%":
+            if i == 0 or text[i - 1] != "\\":
+                comment = True
+        elif (not comment and not inside[i] and 0 < i < last
               and text[i - 1] not in " \t\n\\" and text[i + 1] not in " \t\n"):
             found.append(i)
     return found

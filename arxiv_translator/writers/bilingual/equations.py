@@ -29,7 +29,7 @@ _LATEX_DISPLAY = re.compile(
     r"\\begin\{(equation\*?|align\*?|gather\*?|multline\*?|eqnarray\*?|flalign\*?|alignat\*?|displaymath|"
     r"dmath\*?)\}.*?\\end\{\1\}|(?<!\\)\\\[.*?\\\]|(?<!\\)\$\$.*?\$\$", re.S)
 _LABEL = re.compile(r"\\label\s*\{([^{}]+)\}")
-_LATEX_COMMENT = re.compile(r"(?<!\\)%.*")
+_LATEX_COMMENT = re.compile(r"%(?<!\\%).*")
 _MD_DISPLAY = re.compile(r"\\\[.*?\\\]|\$\$.*?\$\$", re.S)
 _HTML_EQUATION = re.compile(r'<table\b[^>]*class="[^"]*\bltx_equation(?:group)?\b[^"]*"[^>]*>.*?</table>', re.S)
 

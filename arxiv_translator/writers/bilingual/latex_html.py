@@ -44,6 +44,9 @@ MAX_DEPTH = 12
 MAX_EXPANSIONS = 2000  # macro expansions per fragment (a macro may expand to itself twice...)
 COMMAND_RE = re.compile(r"\\([A-Za-z@]+\*?|.|$)", re.S)
 TOKEN_RE = re.compile(r"\\([A-Za-z]+|.)", re.S)
+#: Where a run of plain text ends: a command, math, a comment, a group, or punctuation that may be a ligature.
+_PLAIN_STOP = re.compile(r"[\\$%{}~\-`']")
+_SPACES = re.compile(r"\s+")
 
 
 @lru_cache(maxsize=1)
@@ -111,10 +114,9 @@ class _Tex:
                 self.out.append(rep)
                 self.i += len(punct)
                 return
-        j = self.i + 1
-        while j < len(s) and s[j] not in "\\$%{}~-`'":
-            j += 1
-        self.out.append(escape(re.sub(r"\s+", " ", s[self.i : j]), quote=False))
+        stop = _PLAIN_STOP.search(s, self.i + 1)
+        j = len(s) if stop is None else stop.start()
+        self.out.append(escape(_SPACES.sub(" ", s[self.i : j]), quote=False))
         self.i = j
 
     # -- arguments -------------------------------------------------------------------------------

@@ -209,7 +209,7 @@ _GROUP_OPEN = (r"(\\(?:textbf|textit|textsc|emph|section\*?|subsection\*?|paragr
                r"|\{\\(?:bf|bfseries|it|itshape|sc|scshape)\s+)")
 _FIXED_WORD = re.compile(_GROUP_OPEN + r"(" + "|".join(FIXED_WORDS) + r")([.:]?(?:\\ |~)?\s*\})")
 _SKIP = re.compile(r"\\begin\{(verbatim|lstlisting|minted|comment)\*?\}.*?\\end\{\1\*?\}", re.S)
-_COMMENT = re.compile(r"(?<!\\)%.*")
+_COMMENT = re.compile(r"%(?<!\\%).*")
 _BEGIN_DOC = re.compile(r"\\begin\s*\{document\}")
 
 

@@ -81,7 +81,7 @@ NAME_MACRO_COUNTERS: dict[str, str] = {
     "figurename": "figure", "tablename": "table", "appendixname": "appendix", "chaptername": "chapter",
     "partname": "part", "algorithmname": "algorithm", "algorithmcfname": "algorithm", "lstlistingname": "listing",
 }
-_SKIP = re.compile(r"(?<!\\)%[^\n]*|\\begin\{(verbatim|lstlisting|minted|comment)\*?\}.*?\\end\{\1\*?\}", re.S)
+_SKIP = re.compile(r"%(?<!\\%)[^\n]*|\\begin\{(verbatim|lstlisting|minted|comment)\*?\}.*?\\end\{\1\*?\}", re.S)
 MAX_BODY = 4000
 
 
