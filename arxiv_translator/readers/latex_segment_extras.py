@@ -53,7 +53,7 @@ NEVER_PROSE = {
     "hypersetup", "usepackage", "definecolor", "newcommand", "renewcommand", "providecommand", "def", "gdef",
     "edef", "xdef", "setlength", "addtolength", "setcounter", "lstset", "pgfplotsset", "tikzset", "captionsetup",
     "setlist", "newenvironment", "renewenvironment", "newtheorem", "theoremstyle", "email", "affiliation",
-    "affil", "address", "institute", "institution", "author", "authors", "orcid", "date", "path",
+    "affil", "address", "institute", "institution", "author", "authors", "orcid", "path",
     "lstinputlisting", "inputminted", "tikz", "pgfmathsetmacro", "graphicspath", "DeclareMathOperator",
     "PassOptionsToPackage", "RequirePackage", "documentclass", "bibliographystyle", "icmlauthor",
     "icmlaffiliation", "icmlcorrespondingauthor", "ead", "fnref", "corref", "affaddr",
@@ -68,7 +68,7 @@ NEVER_PROSE = {
 #: Author blocks: kept as metadata (names, addresses), but the notes inside them are prose.
 METADATA = {"author", "authors", "affiliation", "affil", "address", "institute", "institution", "icmlauthor",
             "icmlaffiliation", "icmlcorrespondingauthor", "affaddr", "IEEEauthorblockN",
-            "IEEEauthorblockA", "date", "aistatsauthor", "aistatsaddress", "email",
+            "IEEEauthorblockA", "aistatsauthor", "aistatsaddress", "email",
             "authorrunning", "shortauthors", "runningauthor", "headauthor",  # running heads of author names
             "markboth", "markright"}  # \markboth{Journal of .. Vol. 14}{Shell et al.: Bare Demo}: venue and names
 #: Notes inside an author block (-> segment kind).

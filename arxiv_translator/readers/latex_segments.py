@@ -41,6 +41,7 @@ from arxiv_translator.readers.latex_specs import (
     INLINE_SEGMENT_ARGS,
     KIND_OF_ENV,
     MATH_ENVS,
+    PREAMBLE_SEGMENT_ARGS,
     PROTECTED_ENVS,
     SEGMENT_ARGS,
     TABULAR_ENVS,
@@ -134,13 +135,13 @@ class Segmenter(RunsMixin, ExtrasMixin):
         self._flush(kind)
 
     def preamble(self, nodes: list) -> None:
-        """Only the title and the notes of the author block are translated in the preamble."""
+        """Only the title block (title, date) and the notes of the author block are translated in the preamble."""
         for i, node in enumerate(nodes):
-            if isinstance(node, LatexMacroNode) and node.macroname in ("title", "subtitle"):
+            if isinstance(node, LatexMacroNode) and node.macroname in PREAMBLE_SEGMENT_ARGS:
                 arg = _last_group(node)
                 if arg is not None:
                     self._own_segments(arg.nodelist, SEGMENT_ARGS[node.macroname],
-                                       SegmentAttrs(level=HEADING_LEVELS[node.macroname]))
+                                       SegmentAttrs(level=HEADING_LEVELS.get(node.macroname)))
             elif isinstance(node, LatexMacroNode) and node.macroname in METADATA:
                 self._metadata_notes([node] + glued_groups(nodes, i))
 

@@ -84,7 +84,11 @@ SEGMENT_ARGS = {
     "acks": "paragraph", "thanks": "footnote",
     # elsarticle's notes on the title and the authors ("Corresponding author.", "Equal contribution.")
     "cortext": "footnote", "fntext": "footnote", "tnotetext": "footnote",
+    # the date line under the title ("Draft of March 2024", "Received: date / Accepted: date"); \today prints Korean
+    "date": "paragraph",
 }
+#: Of those, the ones read in the preamble too (where the title block is usually set).
+PREAMBLE_SEGMENT_ARGS = ("title", "subtitle", "date")
 #: Of those, the ones that sit inside a sentence (protected there, translated apart).
 INLINE_SEGMENT_ARGS = {"footnote", "tnote", "sidenote", "marginpar", "thanks", "cortext", "fntext", "tnotetext"}
 

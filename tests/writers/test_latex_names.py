@@ -45,8 +45,10 @@ DOC = r"""\documentclass{report}
 \newtheorem{definition}{Definition}
 \newtheorem{widget}{Widget}
 \newtheorem*{remark}{Remark}
+\title{T}\author{A}\date{\today}
 \begin{document}
 \selectlanguage{english}
+\maketitle
 \tableofcontents
 \part{Foundations}
 \begin{abstract} abs \end{abstract}
@@ -124,6 +126,9 @@ def test_every_hook_compiles_to_korean_names(tmp_path):
     assert re.search(r"제\s*I\s*부", text) and "Part" not in text  # \\part: "제 I 부", not "부 I"
     assert text.replace("\u2009", "").count("부록 A") >= 2 and not re.search(r"제\s*A\s*장", text)  # both appendix styles
     assert "Widget 1." in text  # a name without a Korean entry stays as written
+    assert re.search(r"\d{4}년 \d{1,2}월 \d{1,2}일", text), text[:300]  # \date{\today}, after babel's English
+    assert not re.search(r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+                         r" \d{1,2}, \d{4}", text)
     assert "--engine pseudo" in text  # the banner's ASCII double hyphen (no en dash)
 
 

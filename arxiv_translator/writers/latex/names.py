@@ -8,7 +8,7 @@ defaults:
 
 * the name macros (``\\abstractname``, ``\\refname``/``\\bibname``,
   ``\\contentsname``, ``\\appendixname``, ``\\figurename``, ``\\tablename``,
-  ``\\proofname``, algorithm names...) are redefined, and added to babel's
+  ``\\proofname``, algorithm names...) and ``\\today`` are redefined, and added to babel's
   ``\\captions<english>`` and ``\\extras<english>`` (where hyperref keeps its
   ``\\autoref`` words), so that a later ``\\selectlanguage`` keeps them;
 * theorem heads: the macros that print a theorem's head (kernel, amsthm,
@@ -53,6 +53,7 @@ NAME_MACROS: dict[str, str] = {
     "listalgorithmname": "알고리즘 목차",
     "listalgorithmcfname": "알고리즘 목차",
     "IEEEkeywordsname": "색인어",
+    "today": r"\the\year{}년 \the\month{}월 \the\day{}일",  # {}: Hangul is a letter in XeTeX
 }
 
 #: Name macros redefined only when the class defines them (value: Korean, may hold markup).
