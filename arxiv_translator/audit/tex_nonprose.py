@@ -41,6 +41,11 @@ NONPROSE_ARGS: dict[str, tuple[int, ...]] = {
     "affil": (1,), "orcid": (1,), "IEEEauthorblockN": (1,), "IEEEauthorblockA": (1,), "ead": (1,),
     "aistatsauthor": (1,), "aistatsaddress": (1,), "authorrunning": (1,), "icmlequalcontribution": (1,),
     "shortauthors": (1,), "runningauthor": (1,), "headauthor": (1,), "markboth": (1, 2), "markright": (1,),
+    # glossary and acronym keys (the printed long forms are translated where they are defined)
+    **{name: (1,) for name in ("gls", "Gls", "GLS", "glspl", "Glspl", "GLSpl", "glsfirst", "glstext", "glsdesc",
+                               "glsentryname", "glsentrytext", "glsentrydesc", "glsentrylong", "glsentryshort",
+                               "acrshort", "acrlong", "acrfull", "Acrshort", "Acrlong", "Acrfull", "glsxtrshort",
+                               "glsxtrlong", "glsxtrfull", "glslink", "glsreset", "glsunset")},
     # definitions, layout, counters and package settings
     "newcommand": (1, 2), "renewcommand": (1, 2), "providecommand": (1, 2), "newenvironment": (1, 2, 3),
     "renewenvironment": (1, 2, 3), "newrefformat": (1, 2), "crefname": (1, 2, 3), "Crefname": (1, 2, 3),

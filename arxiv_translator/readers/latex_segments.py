@@ -30,6 +30,7 @@ from arxiv_translator.readers.latex_accents import typeset_span
 from arxiv_translator.readers.latex_elements import element_kind
 from arxiv_translator.readers.latex_graphics import graphics_in
 from arxiv_translator.readers.latex_prose_args import TEMPLATE_CONTAINERS
+from arxiv_translator.readers.latex_glossary import GLOSSARY_DEFS, GlossaryMixin
 from arxiv_translator.readers.latex_runs import Run, RunsMixin
 from arxiv_translator.readers.latex_segment_extras import (CAPTION_BOXES, CODE_ENVS, LISTING_ENVS, METADATA,
                                                            PROSE_ARG_ENVS, TEXT_ARGS, ExtrasMixin, glued_groups,
@@ -101,7 +102,7 @@ def _has_args(node: LatexMacroNode) -> bool:
     return bool(node.nodeargd and any(a is not None for a in (node.nodeargd.argnlist or [])))
 
 
-class Segmenter(RunsMixin, ExtrasMixin):
+class Segmenter(RunsMixin, ExtrasMixin, GlossaryMixin):
     """Collects the segments of one file; see the module docstring."""
 
     def __init__(self, rel: str, text: str, theorem_envs: set[str] | frozenset[str] = frozenset(),
@@ -144,6 +145,8 @@ class Segmenter(RunsMixin, ExtrasMixin):
                                        SegmentAttrs(level=HEADING_LEVELS.get(node.macroname)))
             elif isinstance(node, LatexMacroNode) and node.macroname in METADATA:
                 self._metadata_notes([node] + glued_groups(nodes, i))
+            else:
+                self._glossary_in_preamble(nodes, i)
 
     # -- walking ----------------------------------------------------------
     def _walk(self, nodes: list, kind: str, tabular: bool) -> None:
@@ -241,6 +244,9 @@ class Segmenter(RunsMixin, ExtrasMixin):
             return i
         if name in CAPTION_BOXES and self._caption_box(node, kind):
             return i
+        if name in GLOSSARY_DEFS:  # \newacronym{key}{ACR}{long form} in the body: the long form is a segment
+            self._flush(kind)
+            return self._glossary_definition(nodes, i)
         if name in SEGMENT_ARGS and (arg := _last_group(node)) is not None:
             seg_kind = SEGMENT_ARGS[name]
             if name in INLINE_SEGMENT_ARGS:

@@ -1,0 +1,90 @@
+"""Glossary and acronym definitions: long forms and descriptions are prose; keys and short forms stay.
+
+``\\newacronym{cnn}{CNN}{convolutional neural network}`` in the preamble was not read, so ``\\gls{cnn}``
+printed "convolutional neural network (CNN)" in English in the middle of a Korean sentence.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from arxiv_translator.audit.scan import scan_latex
+from arxiv_translator.config import Settings
+from arxiv_translator.pipeline import Job, run
+from arxiv_translator.protect import mask_document
+from arxiv_translator.readers.latex import LatexReader
+
+PREAMBLE = r"""\usepackage[acronym]{glossaries}
+\makeglossaries
+\newacronym{cnn}{CNN}{convolutional neural network}
+\newacronym[longplural={recurrent networks of many kinds}]{rnn}{RNN}{recurrent neural network}
+\newglossaryentry{latent}{name={latent space}, description={a compressed space where similar inputs lie close}}
+\newglossaryentry{ood}{
+  name=OOD,
+  description={data drawn from another distribution}
+}
+\longnewglossaryentry{kl}{name=KL}{the divergence between two distributions}
+"""
+BODY = r"""\section{Introduction}
+We train a \gls{cnn} and a \gls{rnn} in the \gls{latent}; \gls{ood} inputs are hard under \gls{kl}.
+\newacronym{rl}{RL}{reinforcement learning}
+Agents learn with \gls{rl} from rewards.
+"""
+
+
+def make_paper(root: Path, preamble: str = PREAMBLE, body: str = BODY) -> Path:
+    root.mkdir(parents=True)
+    (root / "main.tex").write_text("\\documentclass{article}\n" + preamble + "\\begin{document}\n" + body +
+                                   "\\end{document}\n", encoding="utf-8")
+    return root
+
+
+def items(root: Path) -> list[str]:
+    doc = LatexReader().read(root)
+    mask_document(doc)
+    return [s.source for s in doc.segments() if s.kind == "item"]
+
+
+def test_long_forms_and_descriptions_are_segments_keys_stay(tmp_path):
+    found = items(make_paper(tmp_path / "src"))
+    assert found == ["convolutional neural network", "recurrent neural network", "latent space",
+                     "a compressed space where similar inputs lie close", "data drawn from another distribution",
+                     "the divergence between two distributions", "reinforcement learning"]
+    assert not any(word in " ".join(found) for word in ("cnn", "CNN", "OOD", "KL", "longplural"))
+
+
+@pytest.mark.parametrize("preamble, expected", [
+    ("\\usepackage{acronym}\n\\acrodef{GAN}[GANs]{generative adversarial network}\n",
+     ["generative adversarial network"]),
+    ("\\usepackage{acro}\n\\DeclareAcronym{gan}{short=GAN, long=generative adversarial network}\n",
+     ["generative adversarial network"]),
+    ("\\usepackage{glossaries-extra}\n\\newabbreviation{svm}{SVM}{support vector machine}\n",
+     ["support vector machine"]),
+    ("\\usepackage{glossaries}\n\\newacronym{id}{ID}{ID}\n\\newacronym{nlp}{NLP}\n\nWords after.\n", []),
+])
+def test_other_packages_and_odd_calls(tmp_path, preamble, expected):
+    assert items(make_paper(tmp_path / "src", preamble, "Some text.\n")) == expected
+
+
+def test_audit_reads_gls_keys_as_keys(tmp_path):
+    root = tmp_path / "source"
+    make_paper(root, PREAMBLE, "우리는 \\gls{cnn}과 \\glspl{latent}, \\acrlong{rnn}을 쓴다.\n")
+    assert list(scan_latex(root, "source", "main.tex")) == []
+
+
+@pytest.mark.slow
+def test_korean_pdf_prints_long_forms_in_korean(tmp_path):
+    out = tmp_path / "out"
+    report = run(Job(source=make_paper(tmp_path / "src"), settings=Settings(engine="pseudo"), out=out))
+    comp = report["compile"]
+    assert comp["original_ok"] and comp["ok"] and comp["reverted"] == [], comp
+    with pymupdf.open(out / "paper.ko.pdf") as pdf:
+        text = " ".join("".join(page.get_text() for page in pdf).split())
+    for english in ("convolutional", "recurrent neural", "latent space", "reinforcement"):
+        assert english not in text, english
+    assert "(CNN)" in text and "(RNN)" in text and "OOD" in text  # the short forms print as defined
+    tex = (out / "source" / "main.tex").read_text(encoding="utf-8")
+    assert "\\newacronym{cnn}{CNN}{" in tex and "\\gls{cnn}" in tex and "\\newglossaryentry{ood}{" in tex
