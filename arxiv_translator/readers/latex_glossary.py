@@ -1,4 +1,5 @@
-"""Glossary and acronym definitions, as a mixin of :class:`~.latex_segments.Segmenter`.
+"""Definitions whose words the paper prints (glossaries, acronyms, reference names, box titles), as a mixin of
+:class:`~.latex_segments.Segmenter`.
 
 A paper that defines its terms with glossaries (``\\newacronym{cnn}{CNN}{convolutional neural network}``),
 glossaries-extra (``\\newabbreviation``), acronym (``\\acrodef{CNN}{..}`` in the preamble) or acro
@@ -7,8 +8,14 @@ glossaries-extra (``\\newabbreviation``), acronym (``\\acrodef{CNN}{..}`` in the
 descriptions.  Those are prose, wherever the definitions stand (usually the preamble, which is otherwise not
 translated); the key, the short form and every other option stay byte-identical.
 
-Each long form or description is a segment of its own (kind ``item``: a term of a list, translated apart from
-the text around it).  :data:`GLOSSARY_DEFS` is the registry: a new package's definition command is one entry.
+The same holds for two more kinds of definition: cleveref's ``\\crefname{insight}{insight}{insights}`` for a
+kind of the paper's own (``\\cref`` prints "insight 2"; the kinds LaTeX knows get Korean names from the Korean
+preamble anyway), and the default title of a paper's own box
+(``\\newtcolorbox{insight}[1][]{colback=blue!5, title={Key insight}, #1}``).
+
+Each long form, description or name is a segment of its own (kind ``item``: a term of a list, translated apart
+from the text around it; a box title is a ``heading``).  :data:`GLOSSARY_DEFS` is the registry: a new package's
+definition command is one entry.
 """
 
 from __future__ import annotations
@@ -29,10 +36,13 @@ class GlossaryDef(NamedTuple):
     groups: int
     prose: tuple[int, ...] = ()
     keys: re.Pattern[str] | None = None
+    kind: str = "item"
+    level: int | None = None
 
 
 #: glossaries keys printed as text (a name of lowercase words, "latent space", is printed by ``\\gls``).
 _DESCRIPTION = re.compile(r"(?:^|,)\s*(?:description|descriptionplural|name|text|plural|first|firstplural)\s*=\s*")
+_BOX_TITLE = re.compile(r"(?:^|,)\s*(?:title|subtitle|adjusted title)\s*=\s*")
 _LONG = re.compile(r"(?:^|,)\s*(?:long|long-plural|long-indefinite|foreign|extra)\s*=\s*")
 
 #: Definition command -> how its prose is found (0-based ``{..}`` arguments; ``[..]`` options are skipped).
@@ -45,6 +55,11 @@ GLOSSARY_DEFS: dict[str, GlossaryDef] = {
     "newacro": GlossaryDef(2, (1,)),
     "acrodefplural": GlossaryDef(2, (1,)),
     "DeclareAcronym": GlossaryDef(2, (), _LONG),  # acro: {key}{short=.., long=..}
+    "crefname": GlossaryDef(3, (1, 2)),  # cleveref: {kind}{singular}{plural}
+    "Crefname": GlossaryDef(3, (1, 2)),
+    "newtcolorbox": GlossaryDef(2, (), _BOX_TITLE, "heading", 6),  # {name}[n][default]{options}
+    "renewtcolorbox": GlossaryDef(2, (), _BOX_TITLE, "heading", 6),
+    "newtcbtheorem": GlossaryDef(4, (1,), _BOX_TITLE),  # {name}{Display name}{options}{prefix}
 }
 
 
@@ -91,7 +106,7 @@ class GlossaryMixin:
                 self._own_segments(groups[k].nodelist, "item")
         if spec.keys is not None:
             for group in groups:
-                self._option_values(group, spec.keys, "item", SegmentAttrs())
+                self._option_values(group, spec.keys, spec.kind, SegmentAttrs(level=spec.level))
         return last
 
     def _glossary_in_preamble(self, nodes: list, i: int) -> bool:

@@ -42,6 +42,7 @@ from arxiv_translator.readers.latex_specs import (
     INLINE_SEGMENT_ARGS,
     KIND_OF_ENV,
     MATH_ENVS,
+    OPTION_TITLE_MACROS,
     PREAMBLE_SEGMENT_ARGS,
     PROTECTED_ENVS,
     SEGMENT_ARGS,
@@ -289,6 +290,11 @@ class Segmenter(RunsMixin, ExtrasMixin, GlossaryMixin):
             self._eat_dimension = True
         if name == "\\" and not _has_args(node):
             self._eat_dimension = "["
+        if name in OPTION_TITLE_MACROS:  # \printbibliography[title={Works Cited}]: the title is a heading
+            self._flush(kind)
+            if (options := optional_group(node)) is not None:
+                self._option_titles(options)
+            return i
         if name in BOUNDARIES or (name == "\\" and tabular):
             self._flush(kind)
             label = optional_group(node) if name == "item" else None

@@ -92,6 +92,10 @@ PREAMBLE_SEGMENT_ARGS = ("title", "subtitle", "date")
 #: Of those, the ones that sit inside a sentence (protected there, translated apart).
 INLINE_SEGMENT_ARGS = {"footnote", "tnote", "sidenote", "marginpar", "thanks", "cortext", "fntext", "tnotetext"}
 
+#: Macros that stand alone and print a heading given in their options (``\printbibliography[title={..}]``).
+OPTION_TITLE_MACROS = {"printbibliography", "printbibheading", "printglossary", "printacronyms",
+                       "printnoidxglossary", "printunsrtglossary"}
+
 #: Macros that end the current paragraph (besides SEGMENT_ARGS that are not inline).
 BOUNDARIES = {
     "item", "par", "maketitle", "newpage", "clearpage", "cleardoublepage", "pagebreak", "bibliography",
@@ -129,6 +133,8 @@ EXTRA_MACROS = {
     "pageref": "*{", "icmltitle": "{", "aistatstitle": "{", "aistatsauthor": "{", "aistatsaddress": "{",
     "icmlauthor": "{{", "icmlaffiliation": "{{", "icmlcorrespondingauthor": "{{",
     "icmlkeywords": "{", "icmltitlerunning": "{", "textcolor": "[{{", "colorbox": "[{{", "tnote": "{",
+    "printbibliography": "[", "printbibheading": "[", "printglossary": "[", "printacronyms": "[",
+    "printnoidxglossary": "[", "printunsrtglossary": "[",
     "addbibresource": "[{", "bibliography": "{", "bibliographystyle": "{", "vspace": "*{", "hspace": "*{",
     "setlength": "{{", "addtolength": "{{", "setcounter": "{{", "addtocounter": "{{", "newtheorem": "*{[{[",
     "makecell": "[{", "shortstack": "[{", "sidenote": "[{", "marginpar": "[{", "cmidrule": "[{", "cline": "{", "title": "[{",

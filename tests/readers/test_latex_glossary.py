@@ -1,7 +1,9 @@
 """Glossary and acronym definitions: long forms and descriptions are prose; keys and short forms stay.
 
 ``\\newacronym{cnn}{CNN}{convolutional neural network}`` in the preamble was not read, so ``\\gls{cnn}``
-printed "convolutional neural network (CNN)" in English in the middle of a Korean sentence.
+printed "convolutional neural network (CNN)" in English in the middle of a Korean sentence.  The same for
+the names a paper gives its own kinds of reference (``\\crefname``), the default title of its own boxes
+(``\\newtcolorbox``) and a title given to ``\\printbibliography`` (kept as a paragraph ``[title={..}]``).
 """
 
 from __future__ import annotations
@@ -67,6 +69,20 @@ def test_long_forms_and_descriptions_are_segments_keys_stay(tmp_path):
 ])
 def test_other_packages_and_odd_calls(tmp_path, preamble, expected):
     assert items(make_paper(tmp_path / "src", preamble, "Some text.\n")) == expected
+
+
+def test_reference_names_box_titles_and_bibliography_title(tmp_path):
+    preamble = ("\\usepackage[most]{tcolorbox}\n\\usepackage{cleveref}\n\\usepackage{biblatex}\n"
+                "\\newtcolorbox{insight}[1][]{colback=blue!5,title={Key insight},#1}\n"
+                "\\crefname{insight}{insight}{insights}\n\\Crefname{insight}{Insight}{Insights}\n"
+                "\\newtcbtheorem{prop}{Proposition of interest}{colback=white}{pr}\n")
+    doc = LatexReader().read(make_paper(tmp_path / "src", preamble,
+                                        "\\begin{insight}\nSmall models suffice.\n\\end{insight}\n"
+                                        "\\printbibliography[title={Works Cited in This Paper}, heading=bibintoc]\n"))
+    found = [(s.kind, s.source) for s in doc.segments()]
+    assert found == [("heading", "Key insight"), ("item", "insight"), ("item", "insights"), ("item", "Insight"),
+                     ("item", "Insights"), ("item", "Proposition of interest"), ("paragraph", "Small models suffice."),
+                     ("heading", "Works Cited in This Paper")]
 
 
 def test_audit_reads_gls_keys_as_keys(tmp_path):
