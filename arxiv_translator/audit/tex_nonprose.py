@@ -59,7 +59,7 @@ NONPROSE_ARGS: dict[str, tuple[int, ...]] = {
     "hyphenation": (1,), "pagenumbering": (1,), "icmlsetsymbol": (1, 2), "setlength": (1, 2),
     "addtolength": (1, 2), "newlength": (1,), "bibliographystyle": (1,),
     # code set inline (the reader protects it as code)
-    "texttt": (1,), "path": (1,),
+    "texttt": (1,), "path": (1,), "mintinline": (1, 2), "inputminted": (1, 2), "lstinputlisting": (1,),
     # messages to the terminal and the log, never typeset (the reader never sends them)
     "typeout": (1,), "message": (1,), "wlog": (1,), "PackageWarning": (1, 2), "PackageWarningNoLine": (1, 2),
     "PackageInfo": (1, 2), "PackageError": (1, 2, 3), "ClassWarning": (1, 2), "ClassWarningNoLine": (1, 2),
