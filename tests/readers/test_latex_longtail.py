@@ -183,6 +183,16 @@ def test_pseudo_code_stays(tmp_path):
     assert not any("State" in s or "set the value" in s for group in by_kind.values() for s in group)
 
 
+def test_require_and_ensure_lines_are_prose(tmp_path):
+    """algorithmicx's ``\\Require``/``\\Ensure`` (and algorithmic's ``\\REQUIRE``) take no argument: their
+    line is the inputs and outputs in words, as algorithm2e's ``\\KwIn{..}`` (the line stayed English)."""
+    body = ("\\begin{algorithmic}[1]\n\\Require training data $D$, learning rate $\\eta$\n"
+            "\\Ensure $\\theta$\n\\REQUIRE a trained model \\State run the model once\n"
+            "\\State initialise $\\theta$ randomly\n\\end{algorithmic}")
+    by_kind, _doc = segments(make_tree(tmp_path, body))
+    assert by_kind == {"paragraph": ["training data $D$, learning rate $\\eta$", "a trained model"]}
+
+
 BAD = [
     pytest.param(  # a macro whose argument never closes swallows nothing but its paragraph
         "\\bad{ unclosed start\n\nFirst paragraph is here.\n\n\\section{Later heading}\nMore text follows here.",

@@ -65,6 +65,8 @@ CLASS_NAME_MACROS: dict[str, str] = {
     "acknowledgmentsname": "감사의 글",
     "acknowledgementsname": "감사의 글",
     "lstlistingname": "코드",  # listings: the caption's "Listing 1:" and \autoref's name
+    "algorithmicrequire": r"\textbf{입력:}",  # algorithmicx: "Require:" (or a paper's "Input:")
+    "algorithmicensure": r"\textbf{출력:}",
 }
 
 #: Printed theorem names (the last argument of ``\newtheorem``) -> Korean.
