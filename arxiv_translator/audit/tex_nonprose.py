@@ -58,6 +58,7 @@ NONPROSE_ARGS: dict[str, tuple[int, ...]] = {
     "setcounter": (1, 2), "addtocounter": (1, 2), "newcounter": (1,), "pagestyle": (1,), "thispagestyle": (1,),
     "hyphenation": (1,), "pagenumbering": (1,), "icmlsetsymbol": (1, 2), "setlength": (1, 2),
     "addtolength": (1, 2), "newlength": (1,), "bibliographystyle": (1,),
+    "addcontentsline": (1, 2), "addtocontents": (1,),  # the contents file and level; the title is prose
     # code set inline (the reader protects it as code)
     "texttt": (1,), "path": (1,), "mintinline": (1, 2), "inputminted": (1, 2), "lstinputlisting": (1,),
     # messages to the terminal and the log, never typeset (the reader never sends them)

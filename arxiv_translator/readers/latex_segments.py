@@ -56,7 +56,8 @@ from arxiv_translator.texdefs import Definition
 _UNIT = r"(?:pt|in|cm|mm|em|ex|bp|pc|sp|dd|cc|mu|px|fil+)"
 _DIMENSION = re.compile(rf"\s*=?\s*-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT})"
                         rf"(?:\s+(?:plus|minus)\s+-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT}))*")
-CONTAINER_MACROS = {"twocolumn", "IEEEtitleabstractindextext", "IEEEraisesectionheading"}
+#: Macros whose arguments are blocks of the page (etoc's contents heading: \etocsettocstyle{\section*{..}}{}).
+CONTAINER_MACROS = {"twocolumn", "IEEEtitleabstractindextext", "IEEEraisesectionheading", "etocsettocstyle"}
 #: Boxes whose last argument is content (inline text is wrapped, blocks are walked).
 BOXES = {"resizebox", "scalebox", "adjustbox", "rotatebox", "parbox", "fbox", "framebox", "makebox",
          "raisebox", "centerline", "mbox"}

@@ -84,6 +84,8 @@ SEGMENT_ARGS = {
     "acks": "paragraph", "thanks": "footnote",
     # elsarticle's notes on the title and the authors ("Corresponding author.", "Equal contribution.")
     "cortext": "footnote", "fntext": "footnote", "tnotetext": "footnote",
+    # a line written to the table of contents (\addcontentsline{toc}{section}{Broader impact})
+    "addcontentsline": "toc",
     # the date line under the title ("Draft of March 2024", "Received: date / Accepted: date"); \today prints Korean
     "date": "paragraph",
 }
@@ -133,7 +135,7 @@ EXTRA_MACROS = {
     "pageref": "*{", "icmltitle": "{", "aistatstitle": "{", "aistatsauthor": "{", "aistatsaddress": "{",
     "icmlauthor": "{{", "icmlaffiliation": "{{", "icmlcorrespondingauthor": "{{",
     "icmlkeywords": "{", "icmltitlerunning": "{", "textcolor": "[{{", "colorbox": "[{{", "tnote": "{",
-    "printbibliography": "[", "printbibheading": "[", "printglossary": "[", "printacronyms": "[",
+    "addcontentsline": "{{{", "etocsettocstyle": "{{", "printbibliography": "[", "printbibheading": "[", "printglossary": "[", "printacronyms": "[",
     "printnoidxglossary": "[", "printunsrtglossary": "[",
     "addbibresource": "[{", "bibliography": "{", "bibliographystyle": "{", "vspace": "*{", "hspace": "*{",
     "setlength": "{{", "addtolength": "{{", "setcounter": "{{", "addtocounter": "{{", "newtheorem": "*{[{[",

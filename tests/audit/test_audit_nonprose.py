@@ -61,6 +61,7 @@ def _words(text: str, keys: dict[str, set[int]] | None = None) -> list[str]:
     ("we call \\mintinline[breaklines]{python}{train(model, data)} and \\inputminted{python}{code.py}",
      ["call", "and"]),
     ("the \\gls{cnn}, \\glspl{latent} and \\acrlong{rnn} stay", ["the", "and", "stay"]),
+    ("\\addcontentsline{toc}{section}{Broader impact}", ["Broader", "impact"]),
     ("\\begin{definition}[lifting, unary] body text", ["lifting", "unary", "body", "text"]),
     ("\\texttt{torch.gather} gathers values", ["gathers", "values"]),
 ])

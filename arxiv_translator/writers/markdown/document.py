@@ -72,8 +72,10 @@ class _Builder:
         return "\n\n".join(p for p in self.parts if p.strip()) + "\n"
 
     def _block(self, seg: Segment) -> None:
-        text = self.convert(seg)
         kind = seg.kind
+        if kind == "toc" and self.doc.source_kind == "latex":  # \addcontentsline: printed in the contents only
+            return
+        text = self.convert(seg)
         if kind in ("title", "heading"):
             level_n = min(6, max(1, seg.attrs.level or (1 if kind == "title" else 2)))
             self.parts.append("#" * level_n + " " + " ".join(text.split()))
