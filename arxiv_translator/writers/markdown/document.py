@@ -53,7 +53,7 @@ class _Builder:
     def build(self, pseudo: bool) -> str:
         if pseudo:
             self.parts.append(PSEUDO_NOTE)
-        order = list(self.doc.segments())  # readers emit blocks in reading order
+        order = [s for s in self.doc.segments() if not s.attrs.apart]  # readers emit blocks in reading order
         i = 0
         while i < len(order):
             seg = order[i]
@@ -72,10 +72,8 @@ class _Builder:
         return "\n\n".join(p for p in self.parts if p.strip()) + "\n"
 
     def _block(self, seg: Segment) -> None:
-        kind = seg.kind
-        if kind == "toc" and self.doc.source_kind == "latex":  # \addcontentsline: printed in the contents only
-            return
         text = self.convert(seg)
+        kind = seg.kind
         if kind in ("title", "heading"):
             level_n = min(6, max(1, seg.attrs.level or (1 if kind == "title" else 2)))
             self.parts.append("#" * level_n + " " + " ".join(text.split()))

@@ -18,6 +18,7 @@ from arxiv_translator.config import Settings
 from arxiv_translator.pipeline import Job, run
 from arxiv_translator.protect import mask_document
 from arxiv_translator.readers.latex import LatexReader
+from arxiv_translator.writers.markdown.document import document_markdown
 
 PREAMBLE = r"""\usepackage[acronym]{glossaries}
 \makeglossaries
@@ -51,11 +52,27 @@ def items(root: Path) -> list[str]:
 
 
 def test_long_forms_and_descriptions_are_segments_keys_stay(tmp_path):
-    found = items(make_paper(tmp_path / "src"))
+    doc = LatexReader().read(make_paper(tmp_path / "src"))
+    assert "neural network" not in document_markdown(doc)  # definitions are printed where they are used
+    found = items(make_paper(tmp_path / "src2"))
     assert found == ["convolutional neural network", "recurrent neural network", "latent space",
                      "a compressed space where similar inputs lie close", "data drawn from another distribution",
                      "the divergence between two distributions", "reinforcement learning"]
     assert not any(word in " ".join(found) for word in ("cnn", "CNN", "OOD", "KL", "longplural"))
+
+
+def test_list_labels_are_segments_printed_apart(tmp_path):
+    """enumitem's ``label=\\textbf{Step \\arabic*:}`` printed "Step 1:" before every item of the Korean PDF."""
+    body = ("\\begin{enumerate}[label=\\textbf{Step \\arabic*:}, leftmargin=*]\n\\item Collect the data.\n"
+            "\\end{enumerate}\n\\begin{itemize}[label=Phase \\Roman*., nosep]\n\\item Train.\n\\end{itemize}\n"
+            "\\begin{enumerate}[label=(\\alph*)]\n\\item First.\n\\end{enumerate}\n")
+    doc = LatexReader().read(make_paper(tmp_path / "src", "\\usepackage{enumitem}\n", body))
+    mask_document(doc)
+    found = [(s.kind, s.source, s.attrs.apart) for s in doc.segments()]
+    assert found == [("item", "\\textbf{Step \\arabic*:}", True), ("item", "Collect the data.", False),
+                     ("item", "Phase \\Roman*.", True), ("item", "Train.", False), ("item", "First.", False)]
+    markdown = document_markdown(doc)
+    assert "Step" not in markdown and "Phase" not in markdown and "Collect the data." in markdown
 
 
 @pytest.mark.parametrize("preamble, expected", [
