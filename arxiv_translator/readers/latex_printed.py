@@ -43,6 +43,7 @@ class PrintedDef(NamedTuple):
 
 #: glossaries keys printed as text (a name of lowercase words, "latent space", is printed by ``\\gls``).
 _DESCRIPTION = re.compile(r"(?:^|,)\s*(?:description|descriptionplural|name|text|plural|first|firstplural)\s*=\s*")
+_LABEL_KEY = re.compile(r"(?:^|,)\s*label\s*=\s*")
 _BOX_TITLE = re.compile(r"(?:^|,)\s*(?:title|subtitle|adjusted title)\s*=\s*")
 _LONG = re.compile(r"(?:^|,)\s*(?:long|long-plural|long-indefinite|foreign|extra)\s*=\s*")
 
@@ -61,6 +62,7 @@ PRINTED_DEFS: dict[str, PrintedDef] = {
     "newtcolorbox": PrintedDef(2, (), _BOX_TITLE, "heading", 6),  # {name}[n][default]{options}
     "renewtcolorbox": PrintedDef(2, (), _BOX_TITLE, "heading", 6),
     "newtcbtheorem": PrintedDef(4, (1,), _BOX_TITLE),  # {name}{Display name}{options}{prefix}
+    "setlist": PrintedDef(1, (), _LABEL_KEY),  # enumitem: \\setlist[enumerate]{label=Step \\arabic*.}
 }
 
 
@@ -96,7 +98,6 @@ def definition_groups(nodes: list, i: int, wanted: int) -> tuple[list[LatexGroup
 
 #: List environments whose ``[label=..]`` option prints words before every item.
 LIST_ENVS = {"enumerate", "itemize", "description", "enumerate*", "itemize*", "compactenum", "compactitem"}
-_LABEL_KEY = re.compile(r"(?:^|,)\s*label\s*=\s*")
 
 
 def option_value(nodes: list, idx: int, at: int) -> list:
@@ -145,19 +146,23 @@ class PrintedMixin:
                 self._own_segments(groups[k].nodelist, "item", SegmentAttrs(apart=True))
         if spec.keys is not None:
             for group in groups:
-                self._option_values(group, spec.keys, spec.kind, SegmentAttrs(level=spec.level, apart=True))
+                self._key_values(group, spec.keys, spec.kind, SegmentAttrs(level=spec.level, apart=True))
         return last
 
     def _list_labels(self, options: LatexGroupNode) -> None:
         """An ``item`` segment for a list's ``label=`` option when it holds words (``\\textbf{Step \\arabic*:}``);
         the counter and the other options stay."""
-        nodes = options.nodelist
+        self._key_values(options, _LABEL_KEY, "item", SegmentAttrs(apart=True))
+
+    def _key_values(self, group: LatexGroupNode, keys: re.Pattern[str], kind: str, attrs: SegmentAttrs) -> None:
+        """Segments for the values of ``keys`` in the ``key=value`` list ``group`` that hold words."""
+        nodes = group.nodelist
         for idx, node in enumerate(nodes):
             if isinstance(node, LatexCharsNode):
-                for m in _LABEL_KEY.finditer(node.chars):
+                for m in keys.finditer(node.chars):
                     value = option_value(nodes, idx, m.end())
                     if PROSE_WORD.search(_text_with_arguments(value)):
-                        self._own_segments(value, "item", SegmentAttrs(apart=True))
+                        self._own_segments(value, kind, attrs.model_copy())
 
     def _printed_in_preamble(self, nodes: list, i: int) -> bool:
         """:meth:`_printed_definition` for a preamble node; False when it is no definition."""

@@ -163,15 +163,11 @@ class ExtrasMixin:
     def _option_titles(self, group: LatexGroupNode) -> None:
         """Heading segments for the ``title=..`` values in an environment's options (``title={Prompt}`` or
         ``title=Prompt for the model``, up to the next comma); every other key and value stays."""
-        self._option_values(group, _TITLE_KEY, "heading", SegmentAttrs(level=6))
-
-    def _option_values(self, group: LatexGroupNode, keys: re.Pattern[str], kind: str, attrs: SegmentAttrs) -> None:
-        """Segments of ``kind`` for the values of the ``keys`` in a ``key=value`` list, when they hold words."""
         nodes = group.nodelist
         for idx, node in enumerate(nodes):
             if not isinstance(node, LatexCharsNode):
                 continue
-            for m in keys.finditer(node.chars):
+            for m in _TITLE_KEY.finditer(node.chars):
                 rest = node.chars[m.end():]
                 if not rest.strip() and idx + 1 < len(nodes) and isinstance(nodes[idx + 1], LatexGroupNode):
                     value = nodes[idx + 1].nodelist  # title={...}
@@ -184,7 +180,7 @@ class ExtrasMixin:
                     value = [LatexCharsNode(chars=text, pos=node.pos + m.end(), len=len(text),
                                             parsing_state=node.parsing_state)]
                 if PROSE_WORD.search(plain_text(value)):
-                    self._own_segments(value, kind, attrs.model_copy())
+                    self._own_segments(value, "heading", SegmentAttrs(level=6))
 
     def _caption_box(self, node: LatexMacroNode, kind: str) -> bool:
         """A :data:`CAPTION_BOXES` call: its captions are caption segments, its content is walked as usual."""

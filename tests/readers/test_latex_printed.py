@@ -66,10 +66,11 @@ def test_list_labels_are_segments_printed_apart(tmp_path):
     body = ("\\begin{enumerate}[label=\\textbf{Step \\arabic*:}, leftmargin=*]\n\\item Collect the data.\n"
             "\\end{enumerate}\n\\begin{itemize}[label=Phase \\Roman*., nosep]\n\\item Train.\n\\end{itemize}\n"
             "\\begin{enumerate}[label=(\\alph*)]\n\\item First.\n\\end{enumerate}\n")
-    doc = LatexReader().read(make_paper(tmp_path / "src", "\\usepackage{enumitem}\n", body))
+    doc = LatexReader().read(make_paper(tmp_path / "src", "\\usepackage{enumitem}\n"
+                                        "\\setlist[description]{font=\\bfseries, label=Task \\arabic*:}\n", body))
     mask_document(doc)
     found = [(s.kind, s.source, s.attrs.apart) for s in doc.segments()]
-    assert found == [("item", "\\textbf{Step \\arabic*:}", True), ("item", "Collect the data.", False),
+    assert found == [("item", "Task \\arabic*:", True), ("item", "\\textbf{Step \\arabic*:}", True), ("item", "Collect the data.", False),
                      ("item", "Phase \\Roman*.", True), ("item", "Train.", False), ("item", "First.", False)]
     markdown = document_markdown(doc)
     assert "Step" not in markdown and "Phase" not in markdown and "Collect the data." in markdown
