@@ -45,6 +45,7 @@ DOC = r"""\documentclass{report}
 \newtheorem{lemma}[theorem]{Lemma}
 \newtheorem{definition}{Definition}
 \newtheorem{widget}{Widget}
+\newtheorem{finding}{Finding}
 \newtheorem*{remark}{Remark}
 \title{T}\author{A}\date{\today}
 \begin{document}
@@ -59,6 +60,7 @@ DOC = r"""\documentclass{report}
 \begin{lemma}[Named]\label{l} x \end{lemma}
 \begin{definition} d \end{definition}
 \begin{widget} w \end{widget}
+\begin{finding} f \end{finding}
 \begin{remark} r \end{remark}
 \begin{proof} p \end{proof}
 \begin{figure}\caption{Cap}\label{f}\end{figure}
@@ -116,7 +118,7 @@ def test_every_hook_compiles_to_korean_names(tmp_path):
     text = _pdf_text(result.pdf)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     for korean in ("목차", "초록", "정리 1.", "보조정리 2 (Named).", "정의 1.", "참고.", "증명.", "그림 1.1:", "표 1.1:",
-                   "알고리즘 1", "부록 A", "참고문헌", "키워드", "제1장", "입력:", "출력:"):
+                   "알고리즘 1", "부록 A", "참고문헌", "키워드", "제1장", "입력:", "출력:", "발견 1."):
         assert korean in text.replace("\u2009", ""), korean
     refs = " ".join(text.split())
     for korean in ("정리 1", "보조정리 2", "그림 1.1", "표 1.1", "식 (1.1)", "알고리즘 1"):

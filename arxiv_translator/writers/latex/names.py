@@ -78,6 +78,10 @@ THEOREM_NAMES: dict[str, str] = {
     "Notation": "표기법", "Case": "경우", "Condition": "조건", "Axiom": "공리", "Solution": "풀이",
     "Algorithm": "알고리즘", "Criterion": "기준", "Assertion": "단언", "Summary": "요약",
     "Conclusion": "결론", "Question.": "질문.", "Proof.": "증명.",
+    # names ML papers give their own statements
+    "Insight": "통찰", "Finding": "발견", "Takeaway": "시사점", "Principle": "원리", "Objective": "목표",
+    "Postulate": "공준", "Scenario": "시나리오", "Setting": "설정", "Result": "결과", "Task": "과제",
+    "Answer": "답", "Desideratum": "요건", "Intuition": "직관",
 }
 
 #: Macros whose first argument is a theorem's printed name (kernel, amsthm, llncs).
