@@ -90,7 +90,7 @@ SEGMENT_ARGS = {
     "date": "paragraph",
 }
 #: Of those, the ones read in the preamble too (where the title block is usually set).
-PREAMBLE_SEGMENT_ARGS = ("title", "subtitle", "date")
+PREAMBLE_SEGMENT_ARGS = ("title", "subtitle", "date", "abstract")
 #: Of those, the ones that sit inside a sentence (protected there, translated apart).
 INLINE_SEGMENT_ARGS = {"footnote", "tnote", "sidenote", "marginpar", "thanks", "cortext", "fntext", "tnotetext"}
 

@@ -180,3 +180,12 @@ def test_date_line_is_prose_and_today_is_no_segment(tmp_path, where):
         (tmp_path / "src").rmdir()
         doc = read(tmp_path, f"\\date{{{date}}}", "Attention is sparse.")
         assert [s.source for s in doc.segments()] == ["Attention is sparse."]
+
+
+@pytest.mark.parametrize("where", ["preamble", "body"])
+def test_abstract_macro(tmp_path, where):
+    """Some classes take the abstract as ``\\abstract{..}``, which papers also set in the preamble."""
+    head = "\\abstract{We study sparse attention and find it efficient.}\n"
+    doc = read(tmp_path, head if where == "preamble" else "", (head if where == "body" else "") + "\\maketitle\nText.")
+    assert [(s.kind, s.source) for s in doc.segments()] == [
+        ("abstract", "We study sparse attention and find it efficient."), ("paragraph", "Text.")]
