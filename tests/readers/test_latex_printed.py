@@ -120,5 +120,7 @@ def test_korean_pdf_prints_long_forms_in_korean(tmp_path):
     for english in ("convolutional", "recurrent neural", "latent space", "reinforcement"):
         assert english not in text, english
     assert "(CNN)" in text and "(RNN)" in text and "OOD" in text  # the short forms print as defined
+    page = (out / "paper.bilingual.html").read_text(encoding="utf-8")
+    assert "convolutional neural network" not in page and "We train a" in page  # definitions are not rows
     tex = (out / "source" / "main.tex").read_text(encoding="utf-8")
     assert "\\newacronym{cnn}{CNN}{" in tex and "\\gls{cnn}" in tex and "\\newglossaryentry{ood}{" in tex
