@@ -124,3 +124,16 @@ def test_korean_pdf_prints_long_forms_in_korean(tmp_path):
     assert "convolutional neural network" not in page and "We train a" in page  # definitions are not rows
     tex = (out / "source" / "main.tex").read_text(encoding="utf-8")
     assert "\\newacronym{cnn}{CNN}{" in tex and "\\gls{cnn}" in tex and "\\newglossaryentry{ood}{" in tex
+
+
+def test_definitions_in_a_file_input_in_the_preamble(tmp_path):
+    """``\\input{acronyms}`` in the preamble: the file was kept as it is, its long forms English."""
+    root = make_paper(tmp_path / "src", "\\usepackage[acronym]{glossaries}\n\\input{acronyms}\n",
+                      "We train a \\gls{cnn} with \\gls{rl}.\n")
+    (root / "acronyms.tex").write_text("\\newacronym{cnn}{CNN}{convolutional neural network}\n"
+                                       "\\newacronym{rl}{RL}{reinforcement learning}\n", encoding="utf-8")
+    assert items(root) == ["convolutional neural network", "reinforcement learning"]
+    out = tmp_path / "out"
+    run(Job(source=root, settings=Settings(engine="pseudo", compile=False), out=out))
+    written = (out / "source" / "acronyms.tex").read_text(encoding="utf-8")
+    assert "convolutional" not in written and "\\newacronym{cnn}{CNN}{" in written
