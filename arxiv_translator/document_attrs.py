@@ -86,6 +86,9 @@ class SegmentAttrs(BaseModel):
     col: int | None = None
     #: A footnote's mark as the source prints it.
     label: str | None = None
+    #: Printed apart from the text where it stands in the source (a list's label, a contents line, a glossary's
+    #: long form, a box's default title): writers that show the text in reading order (Markdown) leave it out.
+    apart: bool = False
 
 
 class BlockAttrs(BaseModel):

@@ -18,7 +18,7 @@ from arxiv_translator.errors import ConfigError, InputError
 
 def _check(report, out, outputs=("paper.ko.md", "segments.jsonl")) -> None:
     assert isinstance(report, at.Report)
-    assert report.segments.total == 49 and report.segments.translated + report.segments.kept == 49
+    assert report.segments.total == 50 and report.segments.translated + report.segments.kept == 50
     assert report.schema_version >= 1 and report.target == "ko"
     assert json.loads((out / "report.json").read_text(encoding="utf-8"))["segments"] == report.segments.model_dump()
     for name in outputs:
@@ -34,7 +34,7 @@ def test_translate_sync_with_pseudo(tmp_path):
     assert not (tmp_path / "out" / "source").exists() and not (tmp_path / "out" / "paper.bilingual.html").exists()
     stages = {e.stage for e in events}
     assert {"read", "translate", "write", "done"} <= stages
-    assert report["segments"]["total"] == 49  # the old dictionary view still answers
+    assert report["segments"]["total"] == 50  # the old dictionary view still answers
 
 
 def test_translate_async_with_pseudo(tmp_path):
@@ -109,7 +109,7 @@ def test_read_gives_the_document_and_writes_nothing(tmp_path, monkeypatch):
     doc = at.read(SAMPLE)
     assert isinstance(doc, at.Document) and doc.source_kind == "latex"
     segs = list(doc.segments())
-    assert len(segs) == 49 and all(s.masked is not None for s in segs)
+    assert len(segs) == 50 and all(s.masked is not None for s in segs)
     assert any(s.kind == "title" for s in segs) and list(tmp_path.iterdir()) == []
     with pytest.raises(InputError, match="no-such-paper"):
         at.read(tmp_path / "no-such-paper")

@@ -41,6 +41,11 @@ NONPROSE_ARGS: dict[str, tuple[int, ...]] = {
     "affil": (1,), "orcid": (1,), "IEEEauthorblockN": (1,), "IEEEauthorblockA": (1,), "ead": (1,),
     "aistatsauthor": (1,), "aistatsaddress": (1,), "authorrunning": (1,), "icmlequalcontribution": (1,),
     "shortauthors": (1,), "runningauthor": (1,), "headauthor": (1,), "markboth": (1, 2), "markright": (1,),
+    # glossary and acronym keys (the printed long forms are translated where they are defined)
+    **{name: (1,) for name in ("gls", "Gls", "GLS", "glspl", "Glspl", "GLSpl", "glsfirst", "glstext", "glsdesc",
+                               "glsentryname", "glsentrytext", "glsentrydesc", "glsentrylong", "glsentryshort",
+                               "acrshort", "acrlong", "acrfull", "Acrshort", "Acrlong", "Acrfull", "glsxtrshort",
+                               "glsxtrlong", "glsxtrfull", "glslink", "glsreset", "glsunset")},
     # definitions, layout, counters and package settings
     "newcommand": (1, 2), "renewcommand": (1, 2), "providecommand": (1, 2), "newenvironment": (1, 2, 3),
     "renewenvironment": (1, 2, 3), "newrefformat": (1, 2), "crefname": (1, 2, 3), "Crefname": (1, 2, 3),
@@ -53,8 +58,9 @@ NONPROSE_ARGS: dict[str, tuple[int, ...]] = {
     "setcounter": (1, 2), "addtocounter": (1, 2), "newcounter": (1,), "pagestyle": (1,), "thispagestyle": (1,),
     "hyphenation": (1,), "pagenumbering": (1,), "icmlsetsymbol": (1, 2), "setlength": (1, 2),
     "addtolength": (1, 2), "newlength": (1,), "bibliographystyle": (1,),
+    "addcontentsline": (1, 2), "addtocontents": (1,),  # the contents file and level; the title is prose
     # code set inline (the reader protects it as code)
-    "texttt": (1,), "path": (1,),
+    "texttt": (1,), "path": (1,), "mintinline": (1, 2), "inputminted": (1, 2), "lstinputlisting": (1,),
     # messages to the terminal and the log, never typeset (the reader never sends them)
     "typeout": (1,), "message": (1,), "wlog": (1,), "PackageWarning": (1, 2), "PackageWarningNoLine": (1, 2),
     "PackageInfo": (1, 2), "PackageError": (1, 2, 3), "ClassWarning": (1, 2), "ClassWarningNoLine": (1, 2),

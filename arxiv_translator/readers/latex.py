@@ -201,13 +201,18 @@ class LatexReader:
         return part + 1
 
     def _visit_preamble(self, rel: str, stack: list[str]) -> None:
-        """Preamble files are kept as they are, but decoded and checked for loops."""
+        """Preamble files are decoded and checked for loops; what the preamble translates (the title block,
+        glossary and acronym definitions: ``\\input{acronyms}``) is read there too."""
         if rel in stack:
             raise InputError(f"{self._tree.root / rel}: \\input loop ({' -> '.join(stack + [rel])})")
         if rel not in self._doc.files:
             text = self._tree.read(rel)
             self._doc.files[rel] = SourceFile(path=rel, encoding=self._tree.encodings[rel], text=text,
                                               role="preamble")
+            seg = Segmenter(rel, text)
+            for nodes in self._parse(rel, text, 0, len(text)):
+                seg.preamble(nodes)
+            self._add_block(rel, 0, seg.segments)
 
     def _parse(self, rel: str, text: str, start: int, end: int):
         """Parsed node lists of the chunks of ``text[start:end]``; what cannot be parsed is recorded and kept."""

@@ -43,6 +43,8 @@ CODE_ENVS = {"algorithmic", "algorithm", "algorithm2e", "algorithmicx", "algpseu
 CODE_PROSE = {"Comment": "paragraph", "tcc": "paragraph", "tcp": "paragraph", "KwIn": "paragraph",
               "KwOut": "paragraph", "KwData": "paragraph", "KwResult": "paragraph", "caption": "caption",
               "textit": "paragraph"}
+#: Pseudo-code keywords whose line is prose up to its end (algorithmicx ``\\Require training data $D$``).
+CODE_LINE_PROSE = {"Require", "Ensure", "REQUIRE", "ENSURE", "Input", "Output", "INPUT", "OUTPUT"}
 #: Macros whose ``{..}`` arguments are text -> which ones (0-based; None: all): hyperref's text on the page (its
 #: PDF bookmark text stays: the Markdown and HTML writers would show both), diagbox's corner heads, an
 #: epigraph's quotation (its source, a name, stays).
@@ -53,7 +55,7 @@ NEVER_PROSE = {
     "hypersetup", "usepackage", "definecolor", "newcommand", "renewcommand", "providecommand", "def", "gdef",
     "edef", "xdef", "setlength", "addtolength", "setcounter", "lstset", "pgfplotsset", "tikzset", "captionsetup",
     "setlist", "newenvironment", "renewenvironment", "newtheorem", "theoremstyle", "email", "affiliation",
-    "affil", "address", "institute", "institution", "author", "authors", "orcid", "date", "path",
+    "affil", "address", "institute", "institution", "author", "authors", "orcid", "path",
     "lstinputlisting", "inputminted", "tikz", "pgfmathsetmacro", "graphicspath", "DeclareMathOperator",
     "PassOptionsToPackage", "RequirePackage", "documentclass", "bibliographystyle", "icmlauthor",
     "icmlaffiliation", "icmlcorrespondingauthor", "ead", "fnref", "corref", "affaddr",
@@ -68,7 +70,7 @@ NEVER_PROSE = {
 #: Author blocks: kept as metadata (names, addresses), but the notes inside them are prose.
 METADATA = {"author", "authors", "affiliation", "affil", "address", "institute", "institution", "icmlauthor",
             "icmlaffiliation", "icmlcorrespondingauthor", "affaddr", "IEEEauthorblockN",
-            "IEEEauthorblockA", "date", "aistatsauthor", "aistatsaddress", "email",
+            "IEEEauthorblockA", "aistatsauthor", "aistatsaddress", "email",
             "authorrunning", "shortauthors", "runningauthor", "headauthor",  # running heads of author names
             "markboth", "markright"}  # \markboth{Journal of .. Vol. 14}{Shell et al.: Bare Demo}: venue and names
 #: Notes inside an author block (-> segment kind).
@@ -217,8 +219,11 @@ class ExtrasMixin:
 
     def _code_prose(self, nodes: list) -> None:
         """Segments for the captions and comments inside pseudo-code; the code itself stays."""
-        for node in nodes:
-            if isinstance(node, LatexMacroNode):
+        for idx, node in enumerate(nodes):
+            if (isinstance(node, LatexMacroNode) and node.macroname in CODE_LINE_PROSE
+                    and not (node.nodeargd and node.nodeargd.argnlist)):
+                self._code_line(nodes, idx)
+            elif isinstance(node, LatexMacroNode):
                 kind = CODE_PROSE.get(node.macroname)
                 if kind is None and node.macroname in self.prose_keywords:  # \SetKwInOut{Input}{..}
                     kind = "paragraph"
@@ -233,6 +238,21 @@ class ExtrasMixin:
                 self._code_prose(node.nodelist)
             elif isinstance(node, LatexEnvironmentNode):
                 self._code_prose(node.nodelist)
+
+    def _code_line(self, nodes: list, idx: int) -> None:
+        """A segment for the rest of the line after ``nodes[idx]`` (``\\Require``), up to the next keyword."""
+        line: list = []
+        for node in nodes[idx + 1:]:
+            if isinstance(node, LatexCharsNode) and "\n" in node.chars.strip(" \t") and line:
+                cut = node.chars.index("\n")
+                line.append(LatexCharsNode(chars=node.chars[:cut], pos=node.pos, len=cut,
+                                           parsing_state=node.parsing_state))
+                break
+            if isinstance(node, LatexMacroNode) and (node.macroname[:1].isupper() or node.macroname == "\\"):
+                break  # \State, \Ensure, \For: the next line of code
+            line.append(node)
+        if PROSE_WORD.search(plain_text(line)):
+            self._own_segments(line, "paragraph")
 
     def _metadata_notes(self, nodes: list) -> None:
         """Segments for the ``\\thanks``/``\\footnote`` notes inside an author block; the block stays."""

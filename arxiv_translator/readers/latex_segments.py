@@ -30,6 +30,7 @@ from arxiv_translator.readers.latex_accents import typeset_span
 from arxiv_translator.readers.latex_elements import element_kind
 from arxiv_translator.readers.latex_graphics import graphics_in
 from arxiv_translator.readers.latex_prose_args import TEMPLATE_CONTAINERS
+from arxiv_translator.readers.latex_printed import LIST_ENVS, PRINTED_DEFS, PrintedMixin
 from arxiv_translator.readers.latex_runs import Run, RunsMixin
 from arxiv_translator.readers.latex_segment_extras import (CAPTION_BOXES, CODE_ENVS, LISTING_ENVS, METADATA,
                                                            PROSE_ARG_ENVS, TEXT_ARGS, ExtrasMixin, glued_groups,
@@ -41,6 +42,8 @@ from arxiv_translator.readers.latex_specs import (
     INLINE_SEGMENT_ARGS,
     KIND_OF_ENV,
     MATH_ENVS,
+    OPTION_TITLE_MACROS,
+    PREAMBLE_SEGMENT_ARGS,
     PROTECTED_ENVS,
     SEGMENT_ARGS,
     TABULAR_ENVS,
@@ -53,7 +56,8 @@ from arxiv_translator.texdefs import Definition
 _UNIT = r"(?:pt|in|cm|mm|em|ex|bp|pc|sp|dd|cc|mu|px|fil+)"
 _DIMENSION = re.compile(rf"\s*=?\s*-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT})"
                         rf"(?:\s+(?:plus|minus)\s+-?(?:\d*\.?\d+)?\s*(?:\\[A-Za-z]+|{_UNIT}))*")
-CONTAINER_MACROS = {"twocolumn", "IEEEtitleabstractindextext", "IEEEraisesectionheading"}
+#: Macros whose arguments are blocks of the page (etoc's contents heading: \etocsettocstyle{\section*{..}}{}).
+CONTAINER_MACROS = {"twocolumn", "IEEEtitleabstractindextext", "IEEEraisesectionheading", "etocsettocstyle"}
 #: Boxes whose last argument is content (inline text is wrapped, blocks are walked).
 BOXES = {"resizebox", "scalebox", "adjustbox", "rotatebox", "parbox", "fbox", "framebox", "makebox",
          "raisebox", "centerline", "mbox"}
@@ -100,7 +104,7 @@ def _has_args(node: LatexMacroNode) -> bool:
     return bool(node.nodeargd and any(a is not None for a in (node.nodeargd.argnlist or [])))
 
 
-class Segmenter(RunsMixin, ExtrasMixin):
+class Segmenter(RunsMixin, ExtrasMixin, PrintedMixin):
     """Collects the segments of one file; see the module docstring."""
 
     def __init__(self, rel: str, text: str, theorem_envs: set[str] | frozenset[str] = frozenset(),
@@ -134,15 +138,17 @@ class Segmenter(RunsMixin, ExtrasMixin):
         self._flush(kind)
 
     def preamble(self, nodes: list) -> None:
-        """Only the title and the notes of the author block are translated in the preamble."""
+        """Only the title block (title, date) and the notes of the author block are translated in the preamble."""
         for i, node in enumerate(nodes):
-            if isinstance(node, LatexMacroNode) and node.macroname in ("title", "subtitle"):
+            if isinstance(node, LatexMacroNode) and node.macroname in PREAMBLE_SEGMENT_ARGS:
                 arg = _last_group(node)
                 if arg is not None:
                     self._own_segments(arg.nodelist, SEGMENT_ARGS[node.macroname],
-                                       SegmentAttrs(level=HEADING_LEVELS[node.macroname]))
+                                       SegmentAttrs(level=HEADING_LEVELS.get(node.macroname)))
             elif isinstance(node, LatexMacroNode) and node.macroname in METADATA:
                 self._metadata_notes([node] + glued_groups(nodes, i))
+            else:
+                self._printed_in_preamble(nodes, i)
 
     # -- walking ----------------------------------------------------------
     def _walk(self, nodes: list, kind: str, tabular: bool) -> None:
@@ -240,6 +246,9 @@ class Segmenter(RunsMixin, ExtrasMixin):
             return i
         if name in CAPTION_BOXES and self._caption_box(node, kind):
             return i
+        if name in PRINTED_DEFS:  # \newacronym{key}{ACR}{long form} in the body: the long form is a segment
+            self._flush(kind)
+            return self._printed_definition(nodes, i)
         if name in SEGMENT_ARGS and (arg := _last_group(node)) is not None:
             seg_kind = SEGMENT_ARGS[name]
             if name in INLINE_SEGMENT_ARGS:
@@ -249,7 +258,8 @@ class Segmenter(RunsMixin, ExtrasMixin):
                 self._run = saved
             else:
                 self._flush(kind)
-                attrs = SegmentAttrs(level=HEADING_LEVELS.get(name, 1) if seg_kind in ("heading", "title") else None)
+                attrs = SegmentAttrs(level=HEADING_LEVELS.get(name, 1) if seg_kind in ("heading", "title") else None,
+                                     apart=seg_kind == "toc")  # \addcontentsline: printed in the contents
                 if seg_kind == "caption" and self._graphics:
                     attrs.graphics = [GraphicRef(path=spec, width=w) for spec, w in self._graphics]
                 short = optional_group(node)  # \caption[short]{long}, \section[short]{long}
@@ -282,6 +292,11 @@ class Segmenter(RunsMixin, ExtrasMixin):
             self._eat_dimension = True
         if name == "\\" and not _has_args(node):
             self._eat_dimension = "["
+        if name in OPTION_TITLE_MACROS:  # \printbibliography[title={Works Cited}]: the title is a heading
+            self._flush(kind)
+            if (options := optional_group(node)) is not None:
+                self._option_titles(options)
+            return i
         if name in BOUNDARIES or (name == "\\" and tabular):
             self._flush(kind)
             label = optional_group(node) if name == "item" else None
@@ -352,9 +367,12 @@ class Segmenter(RunsMixin, ExtrasMixin):
         theorem = THEOREM_HINT.match(name) or name in self.theorem_envs or name in THEOREM_ENVS
         inner = KIND_OF_ENV.get(name) or ("theorem" if theorem else None) or kind
         title = optional_group(node) if theorem or name == "proof" else None
+        options = optional_group(node) if title is None else None
         if title is not None:  # \begin{theorem}[Lower bound]
             self._own_segments(title.nodelist, "heading", SegmentAttrs(level=6))
-        elif (options := optional_group(node)) is not None:  # \begin{tcolorbox}[colback=.., title=Prompt]
+        elif options is not None and name in LIST_ENVS:  # \begin{enumerate}[label=\textbf{Step \arabic*:}]
+            self._list_labels(options)
+        elif options is not None:  # \begin{tcolorbox}[colback=.., title=Prompt]
             self._option_titles(options)
         if inner == "cell":
             inner = "paragraph"

@@ -84,9 +84,19 @@ SEGMENT_ARGS = {
     "acks": "paragraph", "thanks": "footnote",
     # elsarticle's notes on the title and the authors ("Corresponding author.", "Equal contribution.")
     "cortext": "footnote", "fntext": "footnote", "tnotetext": "footnote",
+    # a line written to the table of contents (\addcontentsline{toc}{section}{Broader impact})
+    "addcontentsline": "toc",
+    # the date line under the title ("Draft of March 2024", "Received: date / Accepted: date"); \today prints Korean
+    "date": "paragraph",
 }
+#: Of those, the ones read in the preamble too (where the title block is usually set).
+PREAMBLE_SEGMENT_ARGS = ("title", "subtitle", "date", "abstract")
 #: Of those, the ones that sit inside a sentence (protected there, translated apart).
 INLINE_SEGMENT_ARGS = {"footnote", "tnote", "sidenote", "marginpar", "thanks", "cortext", "fntext", "tnotetext"}
+
+#: Macros that stand alone and print a heading given in their options (``\printbibliography[title={..}]``).
+OPTION_TITLE_MACROS = {"printbibliography", "printbibheading", "printglossary", "printacronyms",
+                       "printnoidxglossary", "printunsrtglossary"}
 
 #: Macros that end the current paragraph (besides SEGMENT_ARGS that are not inline).
 BOUNDARIES = {
@@ -125,6 +135,8 @@ EXTRA_MACROS = {
     "pageref": "*{", "icmltitle": "{", "aistatstitle": "{", "aistatsauthor": "{", "aistatsaddress": "{",
     "icmlauthor": "{{", "icmlaffiliation": "{{", "icmlcorrespondingauthor": "{{",
     "icmlkeywords": "{", "icmltitlerunning": "{", "textcolor": "[{{", "colorbox": "[{{", "tnote": "{",
+    "addcontentsline": "{{{", "etocsettocstyle": "{{", "printbibliography": "[", "printbibheading": "[", "printglossary": "[", "printacronyms": "[",
+    "printnoidxglossary": "[", "printunsrtglossary": "[",
     "addbibresource": "[{", "bibliography": "{", "bibliographystyle": "{", "vspace": "*{", "hspace": "*{",
     "setlength": "{{", "addtolength": "{{", "setcounter": "{{", "addtocounter": "{{", "newtheorem": "*{[{[",
     "makecell": "[{", "shortstack": "[{", "sidenote": "[{", "marginpar": "[{", "cmidrule": "[{", "cline": "{", "title": "[{",

@@ -30,6 +30,9 @@ WHOLE_NOTES: dict[str, str] = {
     "cf": "비교:", "Cf.": "비교:", "i.e.,": "즉,", "i.e.": "즉,", "and references therein": "및 그 참고문헌",
     "and the references therein": "및 그 참고문헌", "among others": "등", "inter alia": "등",
     "and others": "등", "etc.": "등", "e.g., see": "예:", "see the survey": "서베이 참조", "survey": "서베이",
+    "for a survey": "서베이", "for a review": "리뷰", "for an overview": "개관", "for details": "자세한 내용",
+    "for more details": "자세한 내용", "for further details": "자세한 내용", "for a discussion": "논의",
+    "for a recent survey": "최근 서베이",
 }
 #: Numbered places: English name (lower case, without the final dot) -> Korean with ``{n}`` for the number.
 PLACES: dict[str, str] = {

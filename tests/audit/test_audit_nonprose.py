@@ -58,6 +58,10 @@ def _words(text: str, keys: dict[str, set[int]] | None = None) -> list[str]:
     ("\\lstdefinestyle{cstyle}{basicstyle=\\small, language={C}, breaklines=false}", []),
     ("\\counterwithin{theorem}{section} \\theoremstyle{plain}", []),
     ("\\def\\Secref#1{Section~\\ref{#1}} prose", ["prose"]),
+    ("we call \\mintinline[breaklines]{python}{train(model, data)} and \\inputminted{python}{code.py}",
+     ["call", "and"]),
+    ("the \\gls{cnn}, \\glspl{latent} and \\acrlong{rnn} stay", ["the", "and", "stay"]),
+    ("\\addcontentsline{toc}{section}{Broader impact}", ["Broader", "impact"]),
     ("\\begin{definition}[lifting, unary] body text", ["lifting", "unary", "body", "text"]),
     ("\\texttt{torch.gather} gathers values", ["gathers", "values"]),
 ])

@@ -41,7 +41,7 @@ def test_report_and_segments_validate_against_the_printed_schemas(done, capsys):
     jsonschema.validate(report, schemas["report"])
     assert report["schema_version"] == 1
     lines = rows(done / "segments.jsonl")
-    assert len(lines) == 49
+    assert len(lines) == 50
     for line in lines:
         jsonschema.validate(line, schemas["segments"])
     state = json.loads((done / ".job" / "state.json").read_text(encoding="utf-8"))
@@ -110,10 +110,10 @@ def test_status_shows_stage_segments_requests_and_cost(done, capsys):
     requests = json.loads((done / "report.json").read_text(encoding="utf-8"))["requests"]
     assert main(["status", str(done)]) == 0
     text = capsys.readouterr().out
-    assert "finished" in text and "segments 49/49" in text and f"requests {requests} " in text and "$0.0000" in text
+    assert "finished" in text and "segments 50/50" in text and f"requests {requests} " in text and "$0.0000" in text
     assert main(["status", str(done), "--json"]) == 0
     figures = json.loads(capsys.readouterr().out)
-    assert figures["segments"] == {"done": 49, "total": 49} and figures["stage"] == "report"
+    assert figures["segments"] == {"done": 50, "total": 50} and figures["stage"] == "report"
     assert main(["status", str(done.parent / "nothing")]) == 5
     assert "holds no translation job" in capsys.readouterr().err
 
@@ -171,7 +171,7 @@ def test_sigkill_at_any_moment_of_saving_leaves_a_loadable_state(tmp_path):
         proc.wait(timeout=30)
         state = JobStore(out).load()
         assert state.stage is Stage.PROTECT and state.document is not None
-        assert len(list(state.document.segments())) == 49
+        assert len(list(state.document.segments())) == 50
 
 
 def test_answers_of_one_batch_cost_one_save_made_after_the_batch(done):
@@ -185,7 +185,7 @@ def test_answers_of_one_batch_cost_one_save_made_after_the_batch(done):
     from arxiv_translator.translation.translator import Usage
 
     state = JobStore(done).load()
-    assert state.document is not None and len(state.results) == 49
+    assert state.document is not None and len(state.results) == 50
     state.results = {}
     saved: list[int] = []
     store = SimpleNamespace(save=lambda s: saved.append(len(s.results)))
@@ -193,13 +193,13 @@ def test_answers_of_one_batch_cost_one_save_made_after_the_batch(done):
 
     async def batches() -> None:
         saver = _Saver(state, ctx, Usage)
-        for done_so_far in range(1, 50):  # one batch: 49 answers settled in one go
-            saver(Event(stage="translate", done=done_so_far, total=49))
+        for done_so_far in range(1, 51):  # one batch: 50 answers settled in one go
+            saver(Event(stage="translate", done=done_so_far, total=50))
         assert saved == []
         await asyncio.sleep(0)
-        assert saved == [49]
-        saver(Event(stage="translate", done=49, total=49))  # nothing new, not a second late: no save
+        assert saved == [50]
+        saver(Event(stage="translate", done=50, total=50))  # nothing new, not a second late: no save
         await asyncio.sleep(0)
-        assert saved == [49]
+        assert saved == [50]
 
     asyncio.run(batches())

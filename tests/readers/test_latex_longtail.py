@@ -18,6 +18,7 @@ from arxiv_translator.config import Settings
 from arxiv_translator.pipeline import Job, run
 from arxiv_translator.protect import mask_document
 from arxiv_translator.readers.latex import LatexReader
+from arxiv_translator.writers.markdown.document import document_markdown
 
 ACL_STY = r"""\NeedsTeXFormat{LaTeX2e}
 \def\section{\@startsection {section}{1}{\z@}{-2.0ex plus -0.5ex minus -.2ex}{1.5ex plus 0.3ex minus .2ex}{\large\bf\raggedright}}
@@ -181,6 +182,25 @@ def test_pseudo_code_stays(tmp_path):
             "\\end{algorithmic}\\end{algorithm}")
     by_kind, _doc = segments(make_tree(tmp_path, body))
     assert not any("State" in s or "set the value" in s for group in by_kind.values() for s in group)
+
+
+def test_contents_lines_and_etoc_heading_are_prose(tmp_path):
+    """``\\addcontentsline``'s title and a heading inside etoc's ``\\etocsettocstyle`` stayed English."""
+    body = ("\\appendix\n\\addcontentsline{toc}{section}{Broader impact}\n"
+            "\\etocsettocstyle{\\section*{Contents of the Appendix}\\hrule}{}\n\\localtableofcontents\n")
+    by_kind, _doc = segments(make_tree(tmp_path, body, "\\usepackage{etoc}"))
+    assert by_kind == {"toc": ["Broader impact"], "heading": ["Contents of the Appendix"]}
+    assert "Broader impact" not in document_markdown(_doc)  # a line of the contents file, not of the page
+
+
+def test_require_and_ensure_lines_are_prose(tmp_path):
+    """algorithmicx's ``\\Require``/``\\Ensure`` (and algorithmic's ``\\REQUIRE``) take no argument: their
+    line is the inputs and outputs in words, as algorithm2e's ``\\KwIn{..}`` (the line stayed English)."""
+    body = ("\\begin{algorithmic}[1]\n\\Require training data $D$, learning rate $\\eta$\n"
+            "\\Ensure $\\theta$\n\\REQUIRE a trained model \\State run the model once\n"
+            "\\State initialise $\\theta$ randomly\n\\end{algorithmic}")
+    by_kind, _doc = segments(make_tree(tmp_path, body))
+    assert by_kind == {"paragraph": ["training data $D$, learning rate $\\eta$", "a trained model"]}
 
 
 BAD = [

@@ -164,3 +164,28 @@ def test_note_inside_an_email_is_prose_and_the_address_stays(tmp_path):
     texts = [" ".join(visible(s).split()) for s in doc.segments()]
     assert "Even e-mail addresses can have footnotes!" in texts, texts
     assert "Write to for the data." in texts and not any("@" in t or "Society" in t for t in texts), texts
+
+
+@pytest.mark.parametrize("where", ["preamble", "body"])
+def test_date_line_is_prose_and_today_is_no_segment(tmp_path, where):
+    """``\\date{Draft of March 2024}`` stayed English in the Korean PDF (it was read as author metadata)."""
+    head = "\\title{Sparse Attention}\n\\date{Draft of March 2024, prepared for the workshop}\n"
+    doc = read(tmp_path, head if where == "preamble" else "",
+               (head if where == "body" else "") + "\\maketitle\nAttention is sparse.")
+    assert [(s.kind, s.source) for s in doc.segments()] == [
+        ("title", "Sparse Attention"), ("paragraph", "Draft of March 2024, prepared for the workshop"),
+        ("paragraph", "Attention is sparse.")]
+    for date in ("\\today", ""):  # nothing to translate: \today prints a Korean date under the Korean preamble
+        (tmp_path / "src" / "main.tex").unlink()
+        (tmp_path / "src").rmdir()
+        doc = read(tmp_path, f"\\date{{{date}}}", "Attention is sparse.")
+        assert [s.source for s in doc.segments()] == ["Attention is sparse."]
+
+
+@pytest.mark.parametrize("where", ["preamble", "body"])
+def test_abstract_macro(tmp_path, where):
+    """Some classes take the abstract as ``\\abstract{..}``, which papers also set in the preamble."""
+    head = "\\abstract{We study sparse attention and find it efficient.}\n"
+    doc = read(tmp_path, head if where == "preamble" else "", (head if where == "body" else "") + "\\maketitle\nText.")
+    assert [(s.kind, s.source) for s in doc.segments()] == [
+        ("abstract", "We study sparse attention and find it efficient."), ("paragraph", "Text.")]

@@ -19,6 +19,7 @@ from arxiv_translator.writers.cite_notes import korean_cite_notes, korean_note
 @pytest.mark.parametrize("source, expected", [
     (r"\citep[e.g.,][]{a,b}", r"\citep[예:][]{a,b}"),
     (r"\citep[see][Chapter~2]{x}", r"\citep[참조:][2장]{x}"),
+    (r"\citep[see][for a survey]{x}", r"\citep[참조:][서베이]{x}"),  # a note after the citation
     (r"\citet[p.~12]{x}", r"\citet[12쪽]{x}"),
     (r"\cite[pp.~3--5]{x}", r"\cite[3--5쪽]{x}"),
     (r"\citep[][Sec.~3.1]{x}", r"\citep[][3.1절]{x}"),

@@ -37,6 +37,7 @@ DOC = r"""\documentclass{report}
 \usepackage{hardcoded}
 \usepackage{amsthm}
 \usepackage{algorithm}
+\usepackage{algpseudocode}
 \usepackage{appendix}
 \usepackage{hyperref}
 \usepackage{cleveref}
@@ -44,9 +45,12 @@ DOC = r"""\documentclass{report}
 \newtheorem{lemma}[theorem]{Lemma}
 \newtheorem{definition}{Definition}
 \newtheorem{widget}{Widget}
+\newtheorem{finding}{Finding}
 \newtheorem*{remark}{Remark}
+\title{T}\author{A}\date{\today}
 \begin{document}
 \selectlanguage{english}
+\maketitle
 \tableofcontents
 \part{Foundations}
 \begin{abstract} abs \end{abstract}
@@ -56,11 +60,12 @@ DOC = r"""\documentclass{report}
 \begin{lemma}[Named]\label{l} x \end{lemma}
 \begin{definition} d \end{definition}
 \begin{widget} w \end{widget}
+\begin{finding} f \end{finding}
 \begin{remark} r \end{remark}
 \begin{proof} p \end{proof}
 \begin{figure}\caption{Cap}\label{f}\end{figure}
 \begin{table}\caption{Tab}\label{tb}\end{table}
-\begin{algorithm}\caption{Alg}\label{a}\end{algorithm}
+\begin{algorithm}\caption{Alg}\label{a}\begin{algorithmic}\Require x \Ensure y\end{algorithmic}\end{algorithm}
 \begin{equation}x\label{e}\end{equation}
 \begin{appendices}
 \chapter{Env}
@@ -113,17 +118,20 @@ def test_every_hook_compiles_to_korean_names(tmp_path):
     text = _pdf_text(result.pdf)
     lines = [line.strip() for line in text.splitlines() if line.strip()]
     for korean in ("목차", "초록", "정리 1.", "보조정리 2 (Named).", "정의 1.", "참고.", "증명.", "그림 1.1:", "표 1.1:",
-                   "알고리즘 1", "부록 A", "참고문헌", "키워드", "제1장"):
+                   "알고리즘 1", "부록 A", "참고문헌", "키워드", "제1장", "입력:", "출력:", "발견 1."):
         assert korean in text.replace("\u2009", ""), korean
     refs = " ".join(text.split())
     for korean in ("정리 1", "보조정리 2", "그림 1.1", "표 1.1", "식 (1.1)", "알고리즘 1"):
         assert f"See {korean}" in refs or f", {korean}" in refs, korean
     for english in ("Contents", "Abstract", "Theorem", "Lemma", "Definition", "Remark", "Proof", "Figure",
-                    "Table", "Algorithm", "Appendix", "References", "Keywords", "Chapter"):
+                    "Table", "Algorithm", "Appendix", "References", "Keywords", "Chapter", "Require", "Ensure"):
         assert not any(re.search(rf"\b{english}\b", line) for line in lines), (english, text)
     assert re.search(r"제\s*I\s*부", text) and "Part" not in text  # \\part: "제 I 부", not "부 I"
     assert text.replace("\u2009", "").count("부록 A") >= 2 and not re.search(r"제\s*A\s*장", text)  # both appendix styles
     assert "Widget 1." in text  # a name without a Korean entry stays as written
+    assert re.search(r"\d{4}년 \d{1,2}월 \d{1,2}일", text), text[:300]  # \date{\today}, after babel's English
+    assert not re.search(r"(January|February|March|April|May|June|July|August|September|October|November|December)"
+                         r" \d{1,2}, \d{4}", text)
     assert "--engine pseudo" in text  # the banner's ASCII double hyphen (no en dash)
 
 

@@ -326,7 +326,8 @@ class BilingualPage:
             title_en, title_ko = self.pair(title_seg)
         else:
             title_en = title_ko = self.convert(self.doc.title or "Untitled", [])
-        body = self.body(segments) + (self.refs.references_html() if self.refs is not None else "")
+        body = self.body([s for s in segments if not s.attrs.apart])  # list labels, glossary long forms ...
+        body += self.refs.references_html() if self.refs is not None else ""
         page_js, katex_js = _asset("page.js"), _asset("katex/katex.min.js")
         csp = ("default-src 'none'; img-src data:; font-src data:; style-src 'unsafe-inline'; "
                f"script-src {_script_hash(katex_js)} {_script_hash(page_js)}; base-uri 'none'; form-action 'none'")

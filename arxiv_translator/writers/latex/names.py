@@ -8,7 +8,7 @@ defaults:
 
 * the name macros (``\\abstractname``, ``\\refname``/``\\bibname``,
   ``\\contentsname``, ``\\appendixname``, ``\\figurename``, ``\\tablename``,
-  ``\\proofname``, algorithm names...) are redefined, and added to babel's
+  ``\\proofname``, algorithm names...) and ``\\today`` are redefined, and added to babel's
   ``\\captions<english>`` and ``\\extras<english>`` (where hyperref keeps its
   ``\\autoref`` words), so that a later ``\\selectlanguage`` keeps them;
 * theorem heads: the macros that print a theorem's head (kernel, amsthm,
@@ -53,6 +53,7 @@ NAME_MACROS: dict[str, str] = {
     "listalgorithmname": "알고리즘 목차",
     "listalgorithmcfname": "알고리즘 목차",
     "IEEEkeywordsname": "색인어",
+    "today": r"\the\year{}년 \the\month{}월 \the\day{}일",  # {}: Hangul is a letter in XeTeX
 }
 
 #: Name macros redefined only when the class defines them (value: Korean, may hold markup).
@@ -69,6 +70,8 @@ CLASS_NAME_MACROS: dict[str, str] = {
     "@elsarticleabstitle": "초록",  # elsarticle (TeX Live's; a paper's own older copy has \abstractname)
     "@elsarticlekwdtitle": "키워드",
     "@elsarticlegrabstitle": "그래픽 초록",
+    "algorithmicrequire": r"\textbf{입력:}",  # algorithmicx: "Require:" (or a paper's "Input:")
+    "algorithmicensure": r"\textbf{출력:}",
 }
 
 #: Printed theorem names (the last argument of ``\newtheorem``) -> Korean.
@@ -80,6 +83,10 @@ THEOREM_NAMES: dict[str, str] = {
     "Notation": "표기법", "Case": "경우", "Condition": "조건", "Axiom": "공리", "Solution": "풀이",
     "Algorithm": "알고리즘", "Criterion": "기준", "Assertion": "단언", "Summary": "요약",
     "Conclusion": "결론", "Question.": "질문.", "Proof.": "증명.",
+    # names ML papers give their own statements
+    "Insight": "통찰", "Finding": "발견", "Takeaway": "시사점", "Principle": "원리", "Objective": "목표",
+    "Postulate": "공준", "Scenario": "시나리오", "Setting": "설정", "Result": "결과", "Task": "과제",
+    "Answer": "답", "Desideratum": "요건", "Intuition": "직관",
 }
 
 #: Macros whose first argument is a theorem's printed name (kernel, amsthm, llncs).

@@ -61,7 +61,7 @@ class _Builder:
     def build(self, pseudo: bool) -> str:
         if pseudo:
             self.parts.append(PSEUDO_NOTE)
-        order = list(self.doc.segments())  # readers emit blocks in reading order
+        order = [s for s in self.doc.segments() if not s.attrs.apart]  # readers emit blocks in reading order
         i = 0
         while i < len(order):
             seg = order[i]
