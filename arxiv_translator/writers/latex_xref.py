@@ -8,6 +8,8 @@ Shared by the writers that print references themselves (the bilingual page, the 
 * a paper's own reference macros (``\\newcommand{\\secref}[1]{Section~\\ref{sec:#1}}``,
   ``\\def\\Figref#1{Figure~\\ref{#1}}``) are read from its files (:class:`RefMacro`), so that
   ``\\secref{intro}`` prints "Section 2" / "2절" as LaTeX would, not the key;
+* glossary terms: ``\\gls{cnn}`` prints the short form (``CNN``) or the entry's name, in Korean where the
+  name was translated (the definitions are segments of their own), not the key;
 * keys are compared as LaTeX compares them: a line break inside ``\\ref{fig:<newline>data}`` is a
   space, so it names ``\\label{fig: data}``.
 """
@@ -41,6 +43,15 @@ _DEFINITION = re.compile(r"\\(?:(?:re)?newcommand\*?|providecommand\*?|DeclareRo
                          r"|\\(?:g|e|x)?def\s*\\([A-Za-z@]+)\s*#1\s*\{")
 _BODY = re.compile(r"\s*((?:[A-Za-z.]+(?:~|\\,|\\ |\s)+)?)\\(" + "|".join(REF_COMMANDS) + r")\s*\{([^{}#]*)#1([^{}#]*)\}\s*")
 _COMMENT = re.compile(r"(?<!\\)%.*")
+_TERM_DEF = re.compile(r"\\(?:newacronym|newabbreviation)\s*(?:\[[^\]]*\])?\s*\{([^{}]+)\}\s*\{([^{}]*)\}"
+                       r"|\\(?:newglossaryentry|DeclareAcronym)\s*\{([^{}]+)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
+_TERM_NAME = re.compile(r"(?:^|,)\s*(?:name|short)\s*=\s*(\{[^{}]*\}|[^,]*)")
+#: glossaries/acro commands that print a term (-> plural, capitalised)
+TERM_COMMANDS = {"gls": (False, False), "Gls": (False, True), "GLS": (False, False), "glspl": (True, False),
+                 "Glspl": (True, True), "acrshort": (False, False), "Acrshort": (False, True),
+                 "acrshortpl": (True, False), "glsentryshort": (False, False), "glsentryname": (False, False),
+                 "ac": (False, False), "acs": (False, False), "acp": (True, False), "Ac": (False, True),
+                 "glssymbol": (False, False), "glsname": (False, False), "Glsname": (False, True)}
 
 
 def label_key(key: str) -> str:
@@ -81,6 +92,20 @@ def reference_macros(texts: list[str]) -> dict[str, RefMacro]:
     return found
 
 
+def glossary_terms(texts: list[str]) -> dict[str, str]:
+    """Glossary key -> the text ``\\gls{key}`` prints after its first use (short form, or the entry's name)."""
+    terms: dict[str, str] = {}
+    for text in texts:
+        if "\\new" not in text and "\\Declare" not in text:
+            continue
+        for m in _TERM_DEF.finditer(text):
+            if m.group(1):
+                terms[m.group(1).strip()] = m.group(2).strip()
+            elif (name := _TERM_NAME.search(m.group(4))) is not None:
+                terms[m.group(3).strip()] = name.group(1).strip().strip("{}").strip()
+    return terms
+
+
 class LatexXref:
     """Label numbers, the bibliography and the reference macros of one LaTeX document."""
 
@@ -92,6 +117,9 @@ class LatexXref:
         self.labels: dict[str, LatexLabel] = {label_key(k): v for k, v in labels.items()}
         self.bib: Bibliography = bibliography(doc, root, build)
         self.macros: dict[str, RefMacro] = reference_macros([f.text for f in doc.files.values()])
+        self.terms: dict[str, str] = glossary_terms([f.text for f in doc.files.values()])
+        self._translated = {seg.source.strip(): seg.output for seg in doc.segments()
+                            if seg.kind == "item" and seg.source.strip() in self.terms.values()}
 
     def label(self, key: str) -> LatexLabel | None:
         """The label ``key`` names, when it has a number."""
@@ -127,3 +155,14 @@ class LatexXref:
     def cite_text(self, command: str, keys: list[str], pre: str = "", post: str = "") -> str:
         """The text of ``\\command[pre][post]{keys}`` as the paper prints it."""
         return self.bib.cite(command, keys, pre, post)
+
+    def term_text(self, command: str, key: str, lang: str) -> str | None:
+        """What ``\\command{key}`` of glossaries/acro prints (short form or name; Korean where translated)."""
+        term = self.terms.get(key.strip())
+        if term is None or command not in TERM_COMMANDS:
+            return None
+        plural, capital = TERM_COMMANDS[command]
+        text = self._translated.get(term, term) if lang == "ko" else term
+        if plural and lang != "ko":
+            text += "s"
+        return text[:1].upper() + text[1:] if capital else text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 from arxiv_translator import read
@@ -97,3 +98,27 @@ def test_natbib_labels_from_a_venue_style(tmp_path):
                                            encoding="utf-8")
         doc = read(tmp_path)
         assert LatexXref(doc, tmp_path).cite_text("citep", keys) == expected, preamble
+
+
+def test_glossary_terms_print_their_short_form_or_translated_name(tmp_path):
+    from arxiv_translator.config import Settings
+    from arxiv_translator.pipeline import Job, run
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "main.tex").write_text(r"""\documentclass{article}
+\usepackage[acronym]{glossaries}
+\newacronym{cnn}{CNN}{convolutional neural network}
+\newglossaryentry{ls}{name={latent space}, description={a space of codes}}
+\makeglossaries
+\begin{document}
+We train a \gls{cnn} on many cats and the \Gls{ls} is small, with two \glspl{cnn} as well.
+\end{document}
+""", encoding="utf-8")
+    run(Job(source=src, settings=Settings(engine="pseudo", compile=False), out=tmp_path / "out"))
+    md = (tmp_path / "out" / "paper.ko.md").read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in (tmp_path / "out" / "segments.jsonl").read_text().splitlines()]
+    name_ko = next(r["translation"] for r in rows if r["source"] == "latent space")
+    assert " CNN " in md and name_ko[:1].upper() + name_ko[1:] in md and " cnn " not in md, md
+    page = (tmp_path / "out" / "paper.bilingual.html").read_text(encoding="utf-8")
+    assert "We train a CNN on many cats and the Latent space is small, with two CNNs" in page, page[-4000:]

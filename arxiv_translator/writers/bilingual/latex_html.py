@@ -310,6 +310,10 @@ class _Tex:
         if self.refs is not None and (macro := self.refs.ref_macro(name)) is not None:
             self.out.append(self.refs.macro_html(macro, self.arg() or "", self.lang))
             return None
+        if self.refs is not None and (term := self.refs.term(name, self.s, self.i, self.lang)) is not None:
+            self.arg()
+            self.out.append(escape(term, quote=False))
+            return None
         if name in NOTES:
             self.opts()
             if name != "footnotemark":

@@ -18,7 +18,9 @@ from pathlib import Path
 from arxiv_translator.document import Document, Segment
 from arxiv_translator.writers.bilingual.equations import equation_anchor
 from arxiv_translator.writers.latex_cites import Entry
-from arxiv_translator.writers.latex_xref import LatexXref, RefMacro, label_key
+from arxiv_translator.writers.latex_xref import TERM_COMMANDS, LatexXref, RefMacro, label_key
+
+_KEY_ARG = re.compile(r"\s*\{([^{}]*)\}")
 
 
 def anchor_of(seg_id: str) -> str:
@@ -72,6 +74,13 @@ class LatexRefs:
     def ref_macro(self, name: str) -> RefMacro | None:
         """The paper's own reference macro ``name`` (``secref``), if it is one."""
         return self.xref.macros.get(name)
+
+    def term(self, command: str, text: str, at: int, lang: str) -> str | None:
+        """What a glossary command at ``text[at:]`` (its ``{key}`` argument) prints, None when it is none."""
+        if command not in TERM_COMMANDS:
+            return None
+        m = _KEY_ARG.match(text, at)
+        return self.xref.term_text(command, m.group(1), lang) if m else None
 
     def ref_text(self, command: str, keys: list[str], lang: str) -> str:
         """The plain text of a reference (``??`` for an unknown label), for places links cannot go (math)."""

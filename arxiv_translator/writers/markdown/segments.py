@@ -191,7 +191,7 @@ def _xref_atom(xref: LatexXref, src: str, kind: str, lang: str) -> str | None:
     macro = xref.macros.get(name)
     if macro is not None and all(xref.label(k) for k in macro.keys(arg)):
         return xref.macro_text(macro, arg, lang)
-    return None
+    return xref.term_text(name, arg, lang)
 
 
 def _html_atom(src: str, kind: str) -> str:
