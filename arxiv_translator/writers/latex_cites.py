@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from arxiv_translator.document import Document
+from arxiv_translator.readers.latex_tree import strip_comments
 from arxiv_translator.texscan import match_brace
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ _BBL_MARKUP = re.compile(r"\\(?:newblock|BibitemOpen|urlprefix)\b|\\penalty\s*-?
                          r"|\\(?:bibinfo|bibfield|BibitemShut)\s*\{[^{}]*\}")
 _NATBIB_LABEL = re.compile(r"(?s)[^()]*\([^()]*\).*")
 _NATEXLAB = re.compile(r"\{\\natexlab\{([^{}]*)\}\}")
-_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
 MAX_BIB_BYTES = 5_000_000
 MAX_ENTRY_CHARS = 2000
 
@@ -198,7 +198,7 @@ def _read_bbl(root: Path, main: str | None) -> dict[str, Entry] | None:
                 opt = opt[1:-1]
             opt = _NATEXLAB.sub(r"\1", opt)  # (2021{\natexlab{b}}): the year 2021b
             body = text[m.end() : items[n].start() if n < len(items) else len(text)]
-            entry = Entry(key=key, number=n, tex=_COMMENT.sub("", body).strip()[:MAX_ENTRY_CHARS])
+            entry = Entry(key=key, number=n, tex=strip_comments(body).strip()[:MAX_ENTRY_CHARS])
             ay = re.match(r"(?s)(.*?)\((\s*[^()]*?\d{4}[a-z]?|n\.d\.)\)", opt)
             if ay:
                 entry.author, entry.year = _text(ay.group(1)), _text(ay.group(2))

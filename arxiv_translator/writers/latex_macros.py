@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from arxiv_translator.document import Document
+from arxiv_translator.readers.latex_tree import strip_comments
 from arxiv_translator.texscan import match_brace
 
 #: Commands KaTeX lacks that papers use inside math; the paper's own definitions win.
@@ -33,9 +34,6 @@ KEEP_BUILTIN = {"large", "Large", "LARGE", "huge", "Huge", "small", "footnotesiz
 MAX_STY_BYTES = 1_000_000
 
 
-_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
-
-
 def user_macros(source: str) -> tuple[dict[str, str], dict[str, str]]:
     """The macros defined in ``source``: (text macros without arguments, KaTeX math macros).
 
@@ -44,7 +42,7 @@ def user_macros(source: str) -> tuple[dict[str, str], dict[str, str]]:
     """
     text: dict[str, str] = {}
     math: dict[str, str] = {}
-    source = _COMMENT.sub("", source) if "%" in source else source  # a commented-out definition defines nothing
+    source = strip_comments(source) if "%" in source else source  # a commented-out definition defines nothing
     for m in _DEFINITION.finditer(source):
         body = _balanced(source, m.end() - 1)
         if body is None:

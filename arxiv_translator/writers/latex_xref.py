@@ -22,6 +22,7 @@ from pathlib import Path
 
 from arxiv_translator.document import Document
 from arxiv_translator.document_attrs import LatexLabel
+from arxiv_translator.readers.latex_tree import strip_comments
 from arxiv_translator.texscan import match_brace
 from arxiv_translator.writers.latex_cites import Bibliography, bibliography
 from arxiv_translator.writers.latex_numbers import merge_aux
@@ -42,7 +43,6 @@ _DEFINITION = re.compile(r"\\(?:(?:re)?newcommand\*?|providecommand\*?|DeclareRo
                          r"(?:\{\s*\\([A-Za-z@]+)\s*\}|\\([A-Za-z@]+))\s*\[\s*1\s*\]\s*\{"
                          r"|\\(?:g|e|x)?def\s*\\([A-Za-z@]+)\s*#1\s*\{")
 _BODY = re.compile(r"\s*((?:[A-Za-z.]+(?:~|\\,|\\ |\s)+)?)\\(" + "|".join(REF_COMMANDS) + r")\s*\{([^{}#]*)#1([^{}#]*)\}\s*")
-_COMMENT = re.compile(r"(?<!\\)%.*")
 _TERM_DEF = re.compile(r"\\(?:newacronym|newabbreviation)\s*(?:\[[^\]]*\])?\s*\{([^{}]+)\}\s*\{([^{}]*)\}"
                        r"|\\(?:newglossaryentry|DeclareAcronym)\s*\{([^{}]+)\}\s*\{((?:[^{}]|\{[^{}]*\})*)\}")
 _TERM_NAME = re.compile(r"(?:^|,)\s*(?:name|short)\s*=\s*(\{[^{}]*\}|[^,]*)")
@@ -79,7 +79,7 @@ def reference_macros(texts: list[str]) -> dict[str, RefMacro]:
     for text in texts:
         if "#1" not in text:
             continue
-        text = "\n".join(_COMMENT.sub("", line) for line in text.split("\n"))
+        text = strip_comments(text)
         for m in _DEFINITION.finditer(text):
             name = m.group(1) or m.group(2) or m.group(3)
             end = match_brace(text, m.end() - 1, min(len(text), m.end() + 400))
