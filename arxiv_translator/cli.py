@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,13 +134,21 @@ def _run_web(args: argparse.Namespace) -> int:
 
 
 class ProgressView:
-    """Draws pipeline events as a rich progress bar on stderr."""
+    """Draws pipeline events on stderr: a rich progress bar on a terminal, plain lines elsewhere.
+
+    Where stderr is not a terminal (a log file, a pipe, a batch job), the bar could not be redrawn in place
+    anyway: each stage's message is one line, and the translation's figures one line when it ends, written
+    without loading rich or starting its refresh thread.
+    """
 
     def __init__(self, console: Console | None, quiet: bool) -> None:
-        """``quiet`` (or no console): draw nothing, and do not even load rich."""
-        self.console, self.quiet = console, quiet or console is None
+        """``quiet``: draw nothing; no ``console`` (stderr is not a terminal): plain lines, without loading rich."""
+        self.console, self.quiet = console, quiet
         self.task: Any = None
-        if self.quiet:
+        self.plain = not quiet and console is None
+        self.translated: Event | None = None  # plain lines: the last translation event, not written yet
+        self.started = 0.0
+        if self.quiet or self.plain:
             return
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -150,6 +160,10 @@ class ProgressView:
     def __call__(self, event: Event) -> None:
         if self.quiet:
             return
+        if self.plain:
+            self._line(event)
+            return
+        assert self.console is not None
         if event.stage == "translate":
             if self.task is None:
                 self.progress.start()
@@ -166,10 +180,41 @@ class ProgressView:
         if event.message and not self.quiet:
             self.console.print(f"[dim]{event.stage}:[/dim] {event.message}")
 
+    def _line(self, event: Event) -> None:
+        """Plain lines: ``stage: message``; the translation's figures once, when another stage begins."""
+        if event.stage == "translate":
+            if self.translated is None:
+                self.started = time.monotonic()
+            self.translated = event
+            return
+        if event.stage != "retry":
+            self._flush()
+        if event.message:
+            print(f"{event.stage}: {event.message}", file=sys.stderr, flush=True)
+
+    def _flush(self) -> None:
+        if self.translated is not None:
+            ev, self.translated = self.translated, None
+            elapsed = int(time.monotonic() - self.started)
+            print(f"translate: {ev.done}/{max(ev.total, 1)} segments · {ev.tokens} tokens · "
+                  f"{elapsed // 3600}:{elapsed // 60 % 60:02d}:{elapsed % 60:02d}", file=sys.stderr, flush=True)
+
     def close(self) -> None:
         """Stop drawing."""
-        if self.task is not None:
+        if self.plain:
+            self._flush()
+        elif self.task is not None:
             self.progress.stop()
+
+
+def _terminal_console(quiet: bool) -> Console | None:
+    """A rich console on stderr when progress is drawn there and it is a terminal (or ``FORCE_COLOR`` asks for
+    one, as rich itself would); None otherwise, and rich is not loaded."""
+    if quiet or not (sys.stderr.isatty() or os.environ.get("FORCE_COLOR")):
+        return None
+    from rich.console import Console
+
+    return Console(stderr=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -189,11 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     from arxiv_translator.pipeline import Job, run
 
     _collect_less()
-    console = None
-    if not getattr(args, "quiet", False):
-        from rich.console import Console
-
-        console = Console(stderr=True)
+    console = _terminal_console(getattr(args, "quiet", False))
     if args.command in job_cli.COMMANDS:
         return job_cli.dispatch(args, lambda job, quiet: run_job(job, quiet, console))
     try:

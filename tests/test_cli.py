@@ -147,3 +147,24 @@ def test_readme_sample_command_with_relative_paths(tmp_path, sample_paper):
 
     with pymupdf.open(tmp_path / "sample.ko" / "paper.ko.pdf") as pdf:
         assert pdf.page_count >= 1 and "초록" in pdf[0].get_text()
+
+
+def test_progress_to_a_log_is_plain_lines_without_rich(tmp_path, sample_paper):
+    """With stderr not a terminal (a pipe, a log file), progress is one plain line per stage and one for the
+    translation's figures, with no bar drawn and rich never loaded; the summary is unchanged on stdout."""
+    code = ("import sys; from arxiv_translator.cli import main; rc = main(sys.argv[1:]); "
+            "print('rich loaded' if any(m.startswith('rich') for m in sys.modules) else 'no rich'); sys.exit(rc)")
+    proc = subprocess.run([sys.executable, "-c", code, "translate", str(sample_paper), "--engine", "pseudo",
+                           "--no-compile", "--out", str(tmp_path / "out")], capture_output=True, text=True,
+                          env={k: v for k, v in __import__("os").environ.items() if k != "FORCE_COLOR"})
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stderr.splitlines()
+    assert lines[0] == f"read: reading {sample_paper}"
+    figures = [line for line in lines if line.startswith("translate: ")]
+    assert len(figures) == 1 and " segments · " in figures[0], lines
+    done, total = figures[0].split()[1].split("/")
+    assert done == total and int(total) >= 40
+    assert lines.index(figures[0]) < lines.index("write: writing the outputs")
+    assert lines[-1] == f"done: {tmp_path / 'out'}"
+    assert "━" not in proc.stderr and "" not in [line.strip() for line in lines]
+    assert proc.stdout.splitlines()[-1] == "no rich" and proc.stdout.startswith("segments: ")
