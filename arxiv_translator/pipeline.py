@@ -199,7 +199,7 @@ async def run_async(job: Job, services: Services | None = None) -> Report | dict
     if not _read_already(job):  # a job that has read its source continues from its own folder
         check_source(job.source)  # a wrong path is reported before any engine problem
     engine = estimate_engine(settings) if job.estimate else choose_engine(settings)
-    glossary = await asyncio.to_thread(lambda: Glossary.load(settings.glossary, settings.target).prepare())
+    glossary = await asyncio.to_thread(Glossary.load, settings.glossary, settings.target)  # its regexes: per document
     services = services or Services.from_settings(settings)
     if job.estimate:  # reads the source in a scratch folder: no output folder is made
         with tempfile.TemporaryDirectory(prefix="arxiv-translator-estimate-") as scratch:

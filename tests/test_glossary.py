@@ -348,3 +348,41 @@ def test_spaced_scan_finds_what_the_separator_class_finds(monkeypatch: pytest.Mo
     assert new == old
     assert sum(len(s) for s in new[0]) > 2 * len(builtin)  # the texts hold many hits
     assert new[1][-1] == [(2, 5, "a~b"), (8, 19, "fine tuning")]
+
+
+def test_within_a_document_scans_as_the_whole_glossary():
+    """``within(texts)`` leaves out the terms that cannot occur in the texts (a smaller regex to compile), and
+    finds exactly what the whole glossary finds in each text and in texts joined as batches are."""
+    from conftest import CORPUS
+
+    g = Glossary.load()
+    texts = ["Studies of fine‑tuning and finetuned GANs, gan and Gan; LoRA-based k-means. <x1/>BERT<x2/>",
+             "İstanbul, state-of-the-art pre training; over-fitting; test-time compute."]
+    for tex in sorted((CORPUS / "latex").glob("*/*.tex"))[:30]:
+        texts += tex.read_text(encoding="utf-8", errors="replace").split("\n\n")[:40]
+    view = g.within(texts)
+    assert view._only is not None and 50 < len(view._only) < len(g) * 0.8, len(view._only or ())
+    assert len(view) == len(g) and view.digest() == g.digest()
+    hits = 0
+    for text in texts + ["\n".join(texts[i:i + 7]) for i in range(0, len(texts), 7)]:
+        assert view.spans(text) == g.spans(text), text[:120]
+        hits += len(view.spans(text))
+    assert hits > 500
+    for word, term in [("trajectories", "trajectory"), ("finetuning", "fine-tuning"), ("Pretraining", "pre-training"),
+                       ("fine-tuned", "fine-tuning")]:
+        assert [t.en for t in g.within([f"some {word} here"]).hits(f"some {word} here")] == [term]
+    assert g.within(["nothing of the kind"]).hits("a GAN") == []  # a text it was not made for: not its job
+
+
+def test_within_keeps_the_whole_tries_order():
+    """Two terms both matching at one place: the view answers with the one the whole trie prefers, whichever
+    other terms it leaves out ("pretty", first in the trie's branch of "pretrain", is not in the text: a trie
+    built without it would try "pre-train" first)."""
+    g = Glossary([Term("pretty", "꽤"), Term("pre-train", "사전 학습"), Term("pretrain", "프리트레인"),
+                  Term("protein", "단백질")])
+    text = "we pretrain models"
+    expected = g.spans(text)
+    assert [t.en for _, _, t in expected] == ["pretrain"]
+    for texts in ([text], [text, "a protein"], [text, "pretty"]):
+        assert g.within(texts).spans(text) == expected
+    assert g.within([text])._only == {1, 2}

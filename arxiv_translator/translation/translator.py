@@ -89,6 +89,7 @@ class Translator:
         self._total = 0
         self._title = ""
         self._abstract = ""
+        self._terms = glossary  # the glossary as it scans this document (see :meth:`translate`)
 
     # -- public -----------------------------------------------------------
     def run(self, doc: Document) -> Usage:
@@ -100,6 +101,8 @@ class Translator:
     async def translate(self, doc: Document) -> Usage:
         """Translate every pending segment of ``doc``."""
         self._sem = asyncio.Semaphore(self._concurrency())
+        texts = [s.masked or "" for s in doc.segments()]  # what the glossary scans here: the segments, in batches
+        self._terms = await asyncio.to_thread(lambda: self.glossary.within(texts).prepare())
         title_seg = next((s for s in doc.segments() if s.kind == "title"), None)
         self._title = " ".join(prose_of(title_seg.masked or "").split()) if title_seg else ""
         abstract = [s for s in doc.segments() if s.kind == "abstract"]
@@ -178,7 +181,7 @@ class Translator:
 
     # -- calling the engine -----------------------------------------------
     def _context(self, segs: list[Segment]) -> BatchContext:
-        hits = self.glossary.hits("\n".join(s.masked or "" for s in segs))
+        hits = self._terms.hits("\n".join(s.masked or "" for s in segs))
         return BatchContext(target=self.options.target, style=self.options.style, title=self._title,
                             abstract=self._abstract, section=segs[0].context, glossary=[(t.en, t.ko) for t in hits])
 
@@ -293,7 +296,7 @@ class Translator:
     def _check_glossary(self, doc: Document) -> None:
         for seg in doc.segments():
             if seg.status in (Status.TRANSLATED, Status.CACHED) and seg.target_masked:
-                for problem in self.glossary.violations(seg.masked or "", seg.target_masked):
+                for problem in self._terms.violations(seg.masked or "", seg.target_masked):
                     self.usage.glossary_violations.append(f"{seg.id}: {problem}")
 
     def _emit(self) -> None:
