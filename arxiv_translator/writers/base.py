@@ -37,6 +37,9 @@ class WriteJob:
     #: The job's arXiv politeness throttle (:class:`~arxiv_translator.sources.arxiv_throttle.Throttle`) for
     #: writers that fetch from arXiv; ``None``: the process-wide one.
     arxiv_throttle: Any = None
+    #: What writers derive from the document and share, built by the first that needs it (e.g.
+    #: :func:`arxiv_translator.writers.latex_xref.latex_xref_for`); writers run after the document is final.
+    shared: dict[str, Any] = field(default_factory=dict)
 
     @property
     def assets(self) -> Path:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from arxiv_translator.document import Document
 from arxiv_translator.document_attrs import LatexLabel
@@ -26,6 +27,9 @@ from arxiv_translator.readers.latex_tree import strip_comments
 from arxiv_translator.texscan import match_brace
 from arxiv_translator.writers.latex_cites import Bibliography, bibliography
 from arxiv_translator.writers.latex_numbers import merge_aux
+
+if TYPE_CHECKING:
+    from arxiv_translator.writers.base import WriteJob
 
 #: Where the original's compile leaves its ``.aux``/``.bbl`` (under the job's work folder), when it keeps them.
 ORIGINAL_REFS = "original-refs"
@@ -104,6 +108,15 @@ def glossary_terms(texts: list[str]) -> dict[str, str]:
             elif (name := _TERM_NAME.search(m.group(4))) is not None:
                 terms[m.group(3).strip()] = name.group(1).strip().strip("{}").strip()
     return terms
+
+
+def latex_xref_for(job: WriteJob) -> LatexXref:
+    """The :class:`LatexXref` of a write job's LaTeX document (its files, and what the original's compile
+    left in ``work/ORIGINAL_REFS``), built once for the writers that print references."""
+    found = job.shared.get("latex_xref")
+    if found is None:
+        found = job.shared["latex_xref"] = LatexXref(job.doc, job.assets, job.work / ORIGINAL_REFS)
+    return found
 
 
 class LatexXref:

@@ -11,6 +11,7 @@ from arxiv_translator.document import Document
 from arxiv_translator.readers.latex import LatexReader
 from arxiv_translator.writers.bilingual.figure_rows import figure_inliner
 from arxiv_translator.writers.bilingual.latex_refs import LatexRefs
+from arxiv_translator.writers.latex_xref import LatexXref
 
 MAIN = r"""\documentclass{article}
 \graphicspath{{art/}{more/}}
@@ -56,7 +57,7 @@ def test_writer_needs_no_source_text_for_numbers_and_figures(tmp_path):
     doc = LatexReader().read(_tree(tmp_path))
     for source in doc.files.values():  # nothing left to re-parse: the model must carry it all
         source.text = ""
-    refs = LatexRefs(doc, tmp_path, list(doc.segments()))
+    refs = LatexRefs(doc, list(doc.segments()), LatexXref(doc, tmp_path))
     assert ">그림 1</a>" in refs.ref_html("cref", ["fig:plot"], "ko")
     assert ">A<" in refs.ref_html("ref", ["app:extra"], "en") and ">1.1절</a>" in refs.ref_html("cref", ["sec:more"], "ko")
     inliner = figure_inliner(doc, tmp_path)

@@ -18,6 +18,7 @@ from arxiv_translator.readers.tables import html_tables, latex_table, pipe_table
 from arxiv_translator.writers.bilingual.figure_rows import figure_inliner
 from arxiv_translator.writers.latex_cites import bibliography, parse_bib
 from arxiv_translator.writers.bilingual.latex_refs import LatexRefs
+from arxiv_translator.writers.latex_xref import LatexXref
 from arxiv_translator.writers.tables import rectangular
 
 TABLES = [
@@ -110,7 +111,7 @@ def test_citations_and_references_as_the_paper_prints_them(tmp_path):
     assert bib.author_year and set(bib.entries) == {"a", "b"}  # only cited works
     assert bib.cite("citet", ["b"]) == "Able (2020)"
     assert bib.cite("citep", ["a", "b"], "see", "p. 2") == "(see Zed et al., 2019; Able, 2020)"[:-1] + ", p. 2)"
-    refs = LatexRefs(doc, tmp_path, list(doc.segments()))
+    refs = LatexRefs(doc, list(doc.segments()), LatexXref(doc, tmp_path))
     assert ">Eq. (2)</a>" in refs.ref_html("cref", ["eq:three"], "en")
     assert ">식 (2)</a>" in refs.ref_html("cref", ["eq:three"], "ko")
     assert ">1.1절</a>" in refs.ref_html("cref", ["sec:more"], "ko") and ">A<" in refs.ref_html(
@@ -190,7 +191,7 @@ def test_the_original_compile_wins_where_it_left_aux_and_bbl(tmp_path):
                                     "\\newlabel{eq:three@cref}{{[equation][7][]7}{[1][2][]2}}\n")
     (build / "main.bbl").write_text("\\begin{thebibliography}{2}\n\\bibitem{b} B. Able.\n\\bibitem{a} A. Zed.\n"
                                     "\\end{thebibliography}\n")
-    refs = LatexRefs(doc, tmp_path, list(doc.segments()), build)
+    refs = LatexRefs(doc, list(doc.segments()), LatexXref(doc, tmp_path, build))
     assert ">Eq. (7)</a>" in refs.ref_html("cref", ["eq:three"], "en")
     assert ">Section 1.1</a>" in refs.ref_html("cref", ["sec:more"], "en")  # not in the .aux: computed
     assert refs.bib.cite("citep", ["a", "b"]) == "(2, 1)"  # the .bbl: numbered, in its order; natbib [round]

@@ -13,7 +13,6 @@ import bisect
 import re
 from collections import defaultdict
 from html import escape
-from pathlib import Path
 
 from arxiv_translator.document import Document, Segment
 from arxiv_translator.writers.bilingual.equations import equation_anchor
@@ -36,8 +35,8 @@ def table_anchor(table_id: str) -> str:
 class LatexRefs:
     """Labels, their rows on the page, and the bibliography of one LaTeX document."""
 
-    def __init__(self, doc: Document, root: Path | None, segments: list[Segment], build: Path | None = None) -> None:
-        self.xref = LatexXref(doc, root, build)
+    def __init__(self, doc: Document, segments: list[Segment], xref: LatexXref) -> None:
+        self.xref = xref
         self.labels, self.bib = self.xref.labels, self.xref.bib
         by_file: dict[str, list[tuple[int, str, int]]] = defaultdict(list)
         for seg in segments:

@@ -21,7 +21,6 @@ from functools import lru_cache
 from html import escape
 from importlib import resources
 from importlib.resources.abc import Traversable
-from pathlib import Path
 
 from arxiv_translator.version import __version__
 from arxiv_translator.document import Document, Segment, Status, Table, TableCell
@@ -32,7 +31,7 @@ from arxiv_translator.writers.bilingual.segment_html import clean, html_to_text,
 from arxiv_translator.writers.bilingual.html_links import HtmlLinks
 from arxiv_translator.writers.latex_macros import paper_macros
 from arxiv_translator.writers.bilingual.latex_refs import LatexRefs, table_anchor
-from arxiv_translator.writers.latex_xref import ORIGINAL_REFS
+from arxiv_translator.writers.latex_xref import LatexXref, latex_xref_for
 from arxiv_translator.writers.tables import TablePlaces, table_pair
 from arxiv_translator.prose import kept_reason
 from arxiv_translator.writers.base import WriteJob, WriteResult, Writer
@@ -51,7 +50,8 @@ class BilingualOutput(Writer):
         """Build the page and write it into the output folder."""
         figures = figure_inliner(job.doc, job.assets, job.doc.meta.get("base_url", ""))
         figures.prefetch(name for seg in job.doc.segments() for name, _width in caption_specs(seg))
-        page = BilingualPage(job.doc, figures, job.pseudo, job.work / ORIGINAL_REFS)
+        xref = latex_xref_for(job) if job.doc.source_kind == "latex" else None
+        page = BilingualPage(job.doc, figures, job.pseudo, xref)
         text = page.html()
         (job.out / FILENAME).write_text(text, encoding="utf-8")
         missing = [f"{f.name}: {f.note}" for f in page.missing]
@@ -98,8 +98,8 @@ def reading_order(doc: Document) -> list[Segment]:
 class BilingualPage:
     """Assembles the page for one document."""
 
-    def __init__(self, doc: Document, figures: FigureInliner, pseudo: bool, build: Path | None = None) -> None:
-        self.doc, self.figures, self.pseudo, self.build = doc, figures, pseudo, build
+    def __init__(self, doc: Document, figures: FigureInliner, pseudo: bool, xref: LatexXref | None = None) -> None:
+        self.doc, self.figures, self.pseudo, self.xref = doc, figures, pseudo, xref
         self.missing: list[Figure] = []
         self.toc: list[tuple[int, str, str, str]] = []  # level, anchor, en html, ko html
         self.text_macros: dict[str, str] = {}
@@ -318,7 +318,7 @@ class BilingualPage:
         """The whole page."""
         segments = reading_order(self.doc)
         if self.doc.source_kind == "latex":
-            self.refs = LatexRefs(self.doc, self.figures.root, segments, self.build)
+            self.refs = LatexRefs(self.doc, segments, self.xref or LatexXref(self.doc, self.figures.root))
         self.links = HtmlLinks(self.doc, segments)
         title_seg = next((s for s in segments if s.kind == "title"), None)
         if title_seg is not None:

@@ -18,7 +18,7 @@ import re
 
 from arxiv_translator.document import Document, Segment, Status
 from arxiv_translator.protect import PLACEHOLDER_RE, normalise_tags, slots, unmask
-from arxiv_translator.writers.latex_xref import ORIGINAL_REFS, LatexXref
+from arxiv_translator.writers.latex_xref import latex_xref_for
 from arxiv_translator.writers.markdown.document import document_markdown
 from arxiv_translator.writers.base import WriteJob, WriteResult, Writer
 from arxiv_translator.writers.markdown.safety import safe_markdown
@@ -39,7 +39,7 @@ class MarkdownOutput(Writer):
         if doc.source_kind == "markdown":
             text = splice_markdown(doc)
         else:
-            xref = LatexXref(doc, job.assets, job.work / ORIGINAL_REFS) if doc.source_kind == "latex" else None
+            xref = latex_xref_for(job) if doc.source_kind == "latex" else None
             text = document_markdown(doc, target=job.settings.target, pseudo=job.pseudo, out=job.out, xref=xref)
         (job.out / OUTPUT).write_text(safe_markdown(text), encoding="utf-8")
         return WriteResult(files=[OUTPUT])
