@@ -157,12 +157,25 @@ def _blank_range(chars: list[str], text: str, start: int, end: int, keep_notes: 
             chars[i] = " "
 
 
+_NAME = re.compile(r"[A-Za-z@]+")
+_CALL = re.compile(r"\\([A-Za-z@]+)\*?")  # a command and its star: the same calls as an alternation of names
+
+
+def _plain_names(commands: dict[str, tuple[int, ...]]) -> bool:
+    """Whether every name is letters (and ``@``): then :data:`_CALL` finds their calls."""
+    return all(n in NONPROSE_ARGS or _NAME.fullmatch(n) for n in commands)
+
+
 def _blank_arguments(text: str, chars: list[str], commands: dict[str, tuple[int, ...]]) -> None:
     """Blank the listed ``{}`` arguments (and the ``[]`` options between them) of every call of ``commands``."""
     if not commands:
         return
-    names = "|".join(re.escape(n) for n in sorted(commands, key=len, reverse=True))
-    for m in re.finditer(rf"\\({names})(?![A-Za-z@])\*?", text):
+    if _plain_names(commands):  # every command call, then a set lookup: no regex of the names to build
+        calls = (m for m in _CALL.finditer(text) if m.group(1) in commands)
+    else:
+        names = "|".join(re.escape(n) for n in sorted(commands, key=len, reverse=True))
+        calls = re.finditer(rf"\\({names})(?![A-Za-z@])\*?", text)
+    for m in calls:
         wanted, pos, index = commands[m.group(1)], m.end(), 0
         while index < max(wanted):
             while pos < len(text) and text[pos] in " \t\n":
