@@ -76,8 +76,10 @@ def _word(text: str, folded: bool) -> str:
     return "".join(_char(c, False, folded) for c in text)
 
 
-def _tokens(en: str, folded: bool, spaced: bool = False) -> tuple[list[str], str]:
-    """Regex pieces of a term (one per character or separator) and its ending.
+@lru_cache(maxsize=8192)
+def _tokens(en: str, folded: bool, spaced: bool = False) -> tuple[tuple[str, ...], str]:
+    """Regex pieces of a term (one per character or separator) and its ending (cached: the tries of a
+    glossary and of its views share them).
 
     ``folded``: the pattern runs on lower-cased text and ignores case altogether.
     ``spaced``: the pattern runs on text whose separators are spaces (:data:`_AS_SPACE`).
@@ -102,7 +104,7 @@ def _tokens(en: str, folded: bool, spaced: bool = False) -> tuple[list[str], str
         out += [_char(c, exact, folded) for c in stem]
         if ending:
             out.append(ending)
-    return out, suffix
+    return tuple(out), suffix
 
 
 # Letters by how often English words start with them: the root branch tries them in order.
