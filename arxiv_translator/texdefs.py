@@ -61,6 +61,37 @@ def xparse_types(spec: str) -> list[str] | None:
 
 def _nonprose(body: str, k: int) -> bool:
     """True when some use of ``#k`` in ``body`` is a key, code, a name, an option or a setting."""
+    if k > 9 or _MARK in body:
+        return _nonprose_per_parameter(body, k)
+    digit = str(k)
+    marked = _PARAM.sub(lambda m: _MARK if m.group(1) == digit else m.group(0), body)
+    if marked == body:  # not used
+        return False
+    return any(pattern.search(marked) for pattern in _MARKED_USES) or any(
+        not m.group(1).startswith("pdf") for m in _MARKED_SETTING.finditer(marked))
+
+
+#: ``#k`` (one parameter; ``#12`` is ``#1`` then ``2`` for TeX, and for :func:`_nonprose_per_parameter`: no use)
+_PARAM = re.compile(r"#(\d)(?!\d)")
+#: What :func:`_nonprose` writes for the uses of the parameter it asks about, so that one compiled regex per
+#: kind of use serves every parameter.  Each class around it that leaves out ``#`` leaves it out too; the
+#: others hold ``#``, the digit and it alike: the regexes match where :func:`_nonprose_per_parameter`'s do.
+_MARK = "\x00"
+_MARKED_USES = tuple(re.compile(pattern.replace("{p}", _MARK)) for pattern in (
+    KEY_COMMANDS + r"(?:\[[^\]]*{p}[^\]]*\]|(?:\[[^\]]*\])?\{[^{}]*{p}[^{}]*\})",
+    CODE_COMMANDS.replace("[^#]", "[^#\x00]") + "{p}",
+    NAME_COMMANDS + r"\s*(?:\[[^\]]*\]\s*)*\{[^{}]*{p}",
+    r"\\[A-Za-z@]+\*?\s*(?:\{[^{}]*\}\s*)?\[[^\[\]]*{p}[^\[\]]*\]",  # options: \node[#1]
+    r"\\csname\s*[^{}]*{p}",
+    r"\\[A-Za-z]*tt[A-Za-z]*(?![A-Za-z])[^{}#\x00]*{p}",  # typewriter: \ttfamily #1, \ntt\bslash#1
+    r"\\(?:bslash|textbackslash|string|char)(?![A-Za-z])\s*{p}",  # a command's name
+    r"{p}\s*(?:pt|em|ex|cm|mm|in|bp)\b",  # a length: \hspace{#1pt}
+))
+_MARKED_SETTING = re.compile(r"([A-Za-z]*)\s*=\s*\{?\s*" + _MARK)  # fill={#1}; PDF metadata (pdfkeywords={#1}) is text
+
+
+def _nonprose_per_parameter(body: str, k: int) -> bool:
+    """:func:`_nonprose` with regexes written for ``#k`` (bodies that hold :data:`_MARK`, or ``k`` over 9)."""
     p = f"#{k}(?!\\d)"
     return bool(
         re.search(KEY_COMMANDS + rf"(?:\[[^\]]*{p}[^\]]*\]|(?:\[[^\]]*\])?\{{[^{{}}]*{p}[^{{}}]*\}})", body)

@@ -86,3 +86,24 @@ def test_definition_end(source):
     text = source + " rest"
     assert definition_end(text, 0, len(text)) == len(source)
     assert definition_end(r"\def\x rest", 0, 11) is None
+
+
+def test_one_regex_per_kind_of_use_answers_as_regexes_per_parameter():
+    """Uses of ``#k`` are found with regexes compiled once (the parameter's uses marked first): the same answers
+    as regexes written for each ``#k``, on every use of a parameter in the corpus and on each kind of use."""
+    import re
+
+    from conftest import CORPUS
+
+    from arxiv_translator.texdefs import _nonprose, _nonprose_per_parameter
+
+    bodies = ["\\ref{sec:#1}", "\\cite[#2]{#1}", "\\texttt{#1}", "\\verb|#1|", "\\textcolor{#1}{#2}",
+              "\\node[fill={#1}] {#2};", "fill=#1", "pdfkeywords={#1}", "\\csname #1\\endcsname", "\\ttfamily #1",
+              "{\\tt x#2 #1}", "\\string#1", "\\hspace{#1pt}", "#12pt and #1", "##1 \\label{##1}", "plain #1 text",
+              "\\url{#1#2}", "\\texttt{" + "x" * 70 + "#1}", "\\begin{#1} #2 \\end{#1}", "#1 \x00 \\ref{#1}"]
+    for tex in sorted((CORPUS / "latex").glob("*/*.tex")):
+        text = tex.read_text(encoding="utf-8", errors="replace")
+        bodies += [text[max(0, m.start() - 300) : m.end() + 300] for m in re.finditer(r"#\d", text)][:200]
+    answers = [(_nonprose(body, k), _nonprose_per_parameter(body, k)) for body in bodies for k in range(1, 10)]
+    assert all(new == old for new, old in answers)
+    assert 200 < sum(new for new, _ in answers) < len(answers) - 200  # both answers are common
