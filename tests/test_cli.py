@@ -126,6 +126,7 @@ def test_translate_tunes_the_garbage_collector_for_one_job(tmp_path, sample_pape
         assert code == 0 and (tmp_path / "out" / "paper.ko.md").is_file()
         assert gc.get_freeze_count() > 10_000
         assert gc.get_threshold() == (before[0], before[1], 10_000)
+        assert gc.isenabled()  # off only while the job's modules were imported
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
