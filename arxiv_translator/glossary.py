@@ -64,6 +64,7 @@ def _exact_word(word: str) -> bool:
     return any(c.isupper() for c in rest) or (word[:1].isupper() and not any(c.islower() for c in rest))
 
 
+@lru_cache(maxsize=4096)
 def _char(c: str, exact: bool, folded: bool) -> str:
     """One character: lower-case literal on folded text, else literal if exact or a class."""
     lo, up = c.lower(), c.upper()
