@@ -17,7 +17,7 @@ import pytest
 
 from arxiv_translator.config import Settings
 from arxiv_translator.pipeline import Job, run
-from arxiv_translator.writers.latex.build import engine_plan, page_tolerance, pdf_pages
+from arxiv_translator.writers.latex.build import engine_plan, missing_letters, page_tolerance, pdf_pages
 
 EPS = """%!PS-Adobe-3.0 EPSF-3.0
 %%BoundingBox: 0 0 200 60
@@ -146,3 +146,11 @@ def test_letters_missing_beat_no_pdf(tmp_path, monkeypatch):
     assert [t.split(":")[0] for t in comp["engines_tried"]] == ["xelatex", "pdflatex"]
     assert pdf_pages(tmp_path / "out" / "paper.ko.pdf") == 1
     assert "Noto Serif CJK" in (tmp_path / "out" / "source" / "main.tex").read_text(encoding="utf-8")
+
+
+def test_missing_letters_are_those_outside_hangul_and_cjk():
+    """XeTeX's "Missing character" lines: Hangul, kana and CJK ideographs are kotex's fonts' business; other
+    letters (a Cyrillic name) are reported once each; symbols are not letters."""
+    chars = ["한", "ㄱ", "ᄀ", "カ", "中", "㐀", "豈", "Ж", "λ", "Ж", "→"]
+    log = "".join(f"Missing character: There is no {c} (U+{ord(c):04X}) in font x!\n" for c in chars)
+    assert missing_letters(log) == ["Ж", "λ"]

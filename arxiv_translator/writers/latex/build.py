@@ -48,7 +48,9 @@ class CompileContext:
     refused: list[str] = field(default_factory=list)  # files the staging left out (reported once)
 
 
-_CJK = re.compile(r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+#: Hangul jamo, kana, compatibility jamo, CJK ideographs, Hangul syllables, CJK compatibility ideographs
+_CJK = ((0x1100, 0x11FF), (0x3040, 0x30FF), (0x3130, 0x318F), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF),
+        (0xF900, 0xFAFF))
 _MISSING = re.compile(r"^Missing character: There is no (.) \(U\+[0-9A-F]+\) in font", re.M)
 
 
@@ -56,7 +58,7 @@ def missing_letters(log: str) -> list[str]:
     """Letters the build printed as nothing (XeTeX's "Missing character"), Hangul and CJK aside (kotex's
     fonts set those): a name in Cyrillic or Greek that the Latin font lacks."""
     found = dict.fromkeys(c for c in _MISSING.findall(log) if unicodedata.category(c).startswith("L")
-                          and not _CJK.match(c))
+                          and not any(a <= ord(c) <= b for a, b in _CJK))
     return list(found)
 
 
