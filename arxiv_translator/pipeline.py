@@ -231,13 +231,12 @@ async def run_async(job: Job, services: Services | None = None) -> Report | dict
             state.add_seconds(stage.stage.value, time.monotonic() - t0)
             if not reached(state.stage, stage.stage):
                 state.stage = stage.stage
-            store.save(state, with_document=stage.stage in (Stage.PREPARE, Stage.READ, Stage.PROTECT,
-                                                             Stage.TRANSLATE))
+            store.save(state, with_document=stage.stage in (Stage.PREPARE, Stage.READ))  # see store.py
     except BaseException as exc:
         _failed(state, ctx, store, exc, created)
         raise
     state.add_seconds("total", time.monotonic() - started)
-    store.save(state, with_document=True)
+    store.save(state)
     return ctx.extra["report"]
 
 
@@ -250,7 +249,7 @@ def _failed(state: JobState, ctx: Context, store: JobStore, exc: BaseException, 
     state.errors.append(JobError(stage=_next_stage(state.stage), message=message[:2000]))
     state.add_seconds("total", time.monotonic() - ctx.started)
     try:
-        store.save(state, with_document=True)
+        store.save(state)
     except OSError:
         pass
     if isinstance(exc, TranslatorError):

@@ -1,7 +1,9 @@
 """Saving and loading a :class:`~.state.JobState` in ``<out>/.job/``, atomically.
 
-    .job/state.json      the state without the Document (small; rewritten as answers arrive)
-    .job/document.json   the Document snapshot after reading (written at stage boundaries)
+    .job/state.json      the state without the Document (rewritten at every stage boundary and as answers
+                         arrive: the outcome of every settled segment is in its ``results``)
+    .job/document.json   the Document snapshot after reading, written once: what later stages do to it is
+                         redone when a job resumes (masking) or put back from ``results`` (the answers)
 
 Each file is written to a temporary name, flushed and fsynced, then renamed over the old one
 (``os.replace`` is atomic), so a process killed at any instant leaves either the old or the new
@@ -76,7 +78,7 @@ class JobStore:
                 self._document_json = text
             self._document_saved = id(state.document)
         state.updated = time.time()
-        write_atomic(self.dir / STATE_FILE, state.model_dump_json(indent=1))
+        write_atomic(self.dir / STATE_FILE, state.model_dump_json())
 
     def load(self) -> JobState:
         """The saved state, with its Document; OutputError (offering ``--restart``) when it does not load."""

@@ -184,8 +184,14 @@ def test_answers_of_one_batch_cost_one_save_made_after_the_batch(done):
     from arxiv_translator.jobs.stages import _Saver
     from arxiv_translator.translation.translator import Usage
 
-    state = JobStore(done).load()
+    from arxiv_translator.jobs.state import restore_results
+    from arxiv_translator.protect import mask_document
+    from arxiv_translator.readers import reader_for
+
+    state = JobStore(done).load()  # the document as read; its answers are in the results, as a resumed job finds them
     assert state.document is not None and len(state.results) == 50
+    mask_document(state.document, reader_for("latex").collapse_space)
+    assert restore_results(state.document, state.results) == 50
     state.results = {}
     saved: list[int] = []
     store = SimpleNamespace(save=lambda s: saved.append(len(s.results)))
@@ -203,3 +209,15 @@ def test_answers_of_one_batch_cost_one_save_made_after_the_batch(done):
         assert saved == [50]
 
     asyncio.run(batches())
+
+
+def test_the_document_is_saved_once_as_read_and_the_answers_in_the_state(done):
+    """``document.json`` is the snapshot after reading, written once (each later dump of a large paper's
+    Document cost ~7 ms and a megabyte written); the answers of every segment are in ``state.json``."""
+    doc = json.loads((done / ".job" / "document.json").read_text(encoding="utf-8"))
+    segments = [seg for block in doc["blocks"] for seg in block["segments"]]
+    assert len(segments) == 50
+    assert all(seg["status"] == "pending" and seg["masked"] is None for seg in segments)
+    state = json.loads((done / ".job" / "state.json").read_text(encoding="utf-8"))
+    assert state["finished"] and len(state["results"]) == 50
+    assert {r["status"] for r in state["results"].values()} <= {"translated", "kept"}
