@@ -42,12 +42,17 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
 
 
+#: zlib's level for the figures' PNGs: 3 takes half the CPU of the default 6 on the corpus's rendered figures
+#: (12 against 26 ms for mom-value-of-data's seven), for PNGs 5 % (PDF renders) to 29 % (EPS plots) larger
+PNG_LEVEL = 3
+
+
 def rgb_png(width: int, height: int, pixels: bytes) -> bytes:
     """An 8-bit RGB PNG of ``pixels`` (rows of ``3 * width`` bytes, top to bottom)."""
     stride = 3 * width
     rows = b"".join(b"\x00" + pixels[y * stride : (y + 1) * stride] for y in range(height))
     return (PNG_SIGNATURE + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + _chunk(b"IDAT", zlib.compress(rows, 6)) + _chunk(b"IEND", b""))
+            + _chunk(b"IDAT", zlib.compress(rows, PNG_LEVEL)) + _chunk(b"IEND", b""))
 
 
 def _tiff_tags(data: bytes) -> tuple[dict[int, list[int]], str] | None:
