@@ -261,7 +261,7 @@ def scan_latex(root: Path, name: str, main: str = "") -> list[Passage]:
         for pattern in (_TEX_COMMENT, _TEX_CODE, _TEX_BIB, _TEX_MATH):
             text = _blank(text, pattern)
         text = blank_options(_blank(blank_arguments(text, keys), _TEX_KEYS))  # not prose: see .tex_nonprose
-        text = _blank(text, _TEX_MACRO)
+        text = _TEX_MACRO.sub(" ", text)  # the last step: from here on only words and lines count, not columns
         out.extend(_paragraphs(text, f"{name}/{rel}"))
     return out
 

@@ -25,6 +25,7 @@ Offsets never move (blanked text becomes spaces, new lines kept).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from arxiv_translator.texdefs import definitions
@@ -134,10 +135,16 @@ def key_macros(root: Path) -> dict[str, set[int]]:
     for path in sorted(Path(root).rglob("*")):
         if path.suffix not in (".tex", ".sty") or not path.is_file() or path.stat().st_size > MAX_STYLE_BYTES:
             continue
-        for name, definition in definitions(path.read_text(encoding="utf-8", errors="replace")).items():
-            if definition.nonprose:
-                found[name] = set(definition.nonprose)
+        for name, nonprose in _key_definitions(path.read_text(encoding="utf-8", errors="replace")):
+            found[name] = set(nonprose)
     return found
+
+
+@lru_cache(maxsize=64)
+def _key_definitions(text: str) -> tuple[tuple[str, frozenset[int]], ...]:
+    """The macros a file's text defines with parameters that are not prose, in order (the input tree and the
+    translated tree share most files: each text is read once)."""
+    return tuple((name, d.nonprose) for name, d in definitions(text).items() if d.nonprose)
 
 
 def _space(text: str) -> str:
