@@ -187,19 +187,25 @@ def _trie(terms: tuple[str, ...], folded: bool, key: str | None,
     return re.compile(r"(?<!\w)" + _render(root, root=True)) if root else None
 
 
-def _leading_literal(en: str, spaced: bool) -> str:
-    """The characters every match of ``en`` starts with, in the lower-cased text the folded trie scans: its
-    first word up to any ending that varies ("stud" of "study", "fine" of "fine-tuning")."""
+def _required_literals(en: str, spaced: bool) -> list[str]:
+    """Characters every match of ``en`` holds, in the lower-cased text the folded trie scans: its first word up
+    to any ending that varies ("stud" of "study", "fine" of "fine-tuning"), and each word after a separator
+    that cannot be empty ("descent" of "gradient descent": it begins a word of the text)."""
     tokens, _suffix = _tokens(en, True, spaced)
-    out = []
+    out: list[str] = []
+    run: list[str] | None = []  # the literal being collected; None: between literals
     for tok in tokens:
-        if len(tok) == 1:
-            out.append(tok)
-        elif len(tok) == 2 and tok[0] == "\\":  # re.escape of one character
-            out.append(tok[1])
+        if run is not None and len(tok) == 1:
+            run.append(tok)
+        elif run is not None and len(tok) == 2 and tok[0] == "\\":  # re.escape of one character
+            run.append(tok[1])
         else:
-            break
-    return "".join(out)
+            if run:
+                out.append("".join(run))
+            run = [] if tok in (" +", _SEP_CHARS + "+") else None
+    if run:
+        out.append("".join(run))
+    return out
 
 
 def _folded(text: str, spaced: bool) -> tuple[str, str]:
@@ -306,8 +312,8 @@ class Glossary:
         :meth:`spans`, :meth:`hits` and :meth:`violations` of any of ``texts``, or of several of them joined by
         separators, answer exactly as this glossary's do; the regexes to compile are smaller (a paper uses a
         third of the built-in terms).  A term is left out only when the characters every match of it starts
-        with (:func:`_leading_literal`) begin no word of ``texts`` (or, when they are not all word characters,
-        appear nowhere in them); the trie of the rest keeps the whole trie's order.
+        with, or a word of it after a space (:func:`_required_literals`), begin no word of ``texts`` (or, when
+        they are not all word characters, appear nowhere in them); the trie of the rest keeps the whole trie's order.
         """
         words: set[str] = set()
         lows = []
@@ -318,14 +324,15 @@ class Glossary:
         ordered = sorted(words)
         joined = "\0".join(lows)
 
-        def present(lead: str) -> bool:
-            if not lead or _WORDS_RE.fullmatch(lead) is None:
-                return not lead or lead in joined
-            at = bisect.bisect_left(ordered, lead)
-            return at < len(ordered) and ordered[at].startswith(lead)
+        def present(literal: str) -> bool:
+            if _WORDS_RE.fullmatch(literal) is None:
+                return literal in joined
+            at = bisect.bisect_left(ordered, literal)
+            return at < len(ordered) and ordered[at].startswith(literal)
 
         view = copy.copy(self)
-        view._only = frozenset(n for n, en in enumerate(self._ens) if present(_leading_literal(en, self._spaced)))
+        view._only = frozenset(n for n, en in enumerate(self._ens)
+                               if all(present(literal) for literal in _required_literals(en, self._spaced)))
         return view
 
     def spans(self, text: str) -> list[tuple[int, int, Term]]:

@@ -386,3 +386,15 @@ def test_within_keeps_the_whole_tries_order():
     for texts in ([text], [text, "a protein"], [text, "pretty"]):
         assert g.within(texts).spans(text) == expected
     assert g.within([text])._only == {1, 2}
+
+
+def test_within_leaves_out_terms_whose_later_words_are_missing():
+    """A term's word after a space begins a word of the text wherever it matches: "gradient descent" is left
+    out of a document that never writes "descent", "gradient" is kept; a hyphen may join words
+    ("finetuning"), so the word after it is not required."""
+    g = Glossary([Term("gradient descent", "경사 하강법"), Term("gradient", "그래디언트"),
+                  Term("fine-tuning", "미세 조정")])
+    view = g.within(["a gradient step, then finetuning"])
+    assert view._only == {1, 2}
+    assert [t.en for t in view.hits("a gradient step, then finetuning")] == ["gradient", "fine-tuning"]
+    assert g.within(["gradient  descent"])._only == {0, 1}
