@@ -231,7 +231,8 @@ async def run_async(job: Job, services: Services | None = None) -> Report | dict
             state.add_seconds(stage.stage.value, time.monotonic() - t0)
             if not reached(state.stage, stage.stage):
                 state.stage = stage.stage
-            store.save(state, with_document=stage.stage in (Stage.PREPARE, Stage.READ))  # see store.py
+            if stage is not STAGES[-1]:  # the last stage's state is saved once, below, with the total time
+                store.save(state, with_document=stage.stage in (Stage.PREPARE, Stage.READ))  # see store.py
     except BaseException as exc:
         _failed(state, ctx, store, exc, created)
         raise
