@@ -2,10 +2,10 @@
 
 pylatexenc reads prose one character per token, which dominates parsing time.
 :class:`ProseWalker` returns a whole run of plain characters (letters, digits,
-common punctuation) as one ``char`` token -- which the walker concatenates
-into chars nodes exactly as before -- except where the run could be a macro's
-argument (right after a macro name, a closing brace or bracket), where the
-stock tokenizer is used.
+common punctuation), words and the spaces and single line ends between them, as
+one ``char`` token -- which the walker concatenates into chars nodes exactly as
+before -- except where the run could be a macro's argument (right after a macro
+name, a closing brace or bracket), where the stock tokenizer is used.
 
 The other common tokens -- braces, ``$``, ASCII-named macros, and single
 characters that start no "specials" -- are made here directly, the same
@@ -29,7 +29,8 @@ from pylatexenc.latexwalker import LatexCharsNode, LatexToken, LatexWalker
 
 from arxiv_translator.readers.latex_specs import MATH_ENVS
 
-_RUN = re.compile(r"([ \t]*\n?[ \t]*)([A-Za-z0-9.,;:!?/=+*@|'\"-]+)")
+#: a run of plain words: white space before it (one line end at most), then words separated by such white space
+_RUN = re.compile(r"([ \t]*\n?[ \t]*)([A-Za-z0-9.,;:!?/=+*@|'\"-]+(?:[ \t]*\n?[ \t]*[A-Za-z0-9.,;:!?/=+*@|'\"-]+)*)")
 _RUN_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.,;:!?/=+*@|'\"-"
 _new_token = object.__new__
 _FIELDS = ("tok", "arg", "pos", "len", "pre_space")
@@ -50,7 +51,8 @@ def _run_without(starts: frozenset[str]) -> re.Pattern[str]:
     plain = [c for c in _RUN_CHARS if c not in starts]
     if len(plain) == len(_RUN_CHARS):
         return _RUN
-    return re.compile(r"([ \t]*\n?[ \t]*)([" + "".join(re.escape(c) for c in plain) + "]+)")
+    chars = "[" + "".join(re.escape(c) for c in plain) + "]+"
+    return re.compile(r"([ \t]*\n?[ \t]*)(" + chars + r"(?:[ \t]*\n?[ \t]*" + chars + ")*)")
 
 
 def _token(tok: str, arg: str, pos: int, length: int, pre_space: str, post_space: str = "") -> LatexToken:

@@ -45,6 +45,10 @@ SNIPPETS = [
     "end with a brace {",
     "end with space \\bar   ",
     "\\newcommand{\\R}{\\mathbb{R}} $x \\in \\R^{n}_{i}$ (a) [b] 'c' \"d\" !?;:",
+    # runs of several words: one line end inside, not two; tabs; CRLF; after a macro, a brace, a bracket
+    "two words\nnext line words \\foo bar baz\n \nafter a spaced line\r\nCRLF words\t\ttabs here {x}",
+    "\\textbf{bold} words after a brace and \\item[x] words after a bracket \\frac{a}bc d e \\\\ f g",
+    "words  \n  more words\n\n  next paragraph words ~ tie words -- dash words",
 ]
 
 
@@ -60,6 +64,26 @@ def test_same_tree_on_a_corpus_paper(sample_paper):
         if path.is_file():
             text = path.read_text(encoding="utf-8")
             assert tree(ProseWalker, text) == tree(LatexWalker, text)
+
+
+def test_same_tree_on_every_corpus_body():
+    """Every corpus file from ``\\begin{document}`` on (the whole file where there is none): the same nodes, at the
+    same places, as pylatexenc's own tokenizer gives, although plain words now come as one run per stretch."""
+    from conftest import CORPUS
+
+    files = sorted(CORPUS.glob("latex/*/**/*.tex"))
+    assert len(files) > 100
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        text = text[max(0, text.find("\\begin{document}")):]
+        assert tree(ProseWalker, text) == tree(LatexWalker, text), path
+
+
+def test_plain_words_come_as_one_token_per_run():
+    """Words separated by spaces and single line ends are one token (the walker makes a node of them either way)."""
+    walker = ProseWalker("A few plain words,\nthen more. \\x", latex_context=make_context_db({}))
+    tok = walker.get_token(1, parsing_state=walker.make_parsing_state())
+    assert (tok.tok, tok.arg, tok.pre_space) == ("char", "few plain words,\nthen more.", " ")
 
 
 def _stock_and_fast(text: str):
