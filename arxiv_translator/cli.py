@@ -1,4 +1,4 @@
-"""Command line: ``arxiv-translator translate SOURCE [options]`` and ``arxiv-translator engines``.
+"""Command line: ``arxiv-translator translate SOURCE [options]`` and the other commands.
 
 A thin layer over :mod:`arxiv_translator.pipeline`: it parses options, draws
 progress with rich, prints a summary, and is the only place that turns
@@ -33,11 +33,30 @@ INPUT_KINDS = ("an arXiv paper (id or URL), a LaTeX folder, .tex file or archive
                "a Markdown/.mmd file or a PDF into Korean")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser (engine choices come from the registry)."""
+WEB_COMMANDS = ("serve", "tokens", "library")
+
+
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The argument parser (engine choices come from the registry).
+
+    With ``argv`` whose first word names a command, only that command's group of subcommands is added (the
+    parsers of all of them took ~10 ms, a tenth of them ``translate``'s): it parses ``argv`` as the whole
+    parser does.  Anything else (``--help``, ``--version``, no command, an unknown one) gets the whole parser."""
     parser = argparse.ArgumentParser(prog="arxiv-translator", description=f"Translate {INPUT_KINDS}.")
     parser.add_argument("--version", action="version", version=f"arxiv-translator {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    groups: list[tuple[tuple[str, ...], Any]] = [
+        (("translate",), _add_translate), (job_cli.COMMANDS, job_cli.add_commands), (("engines",), _add_engines),
+        (many_cli.COMMANDS, many_cli.add_commands), (WEB_COMMANDS, _add_web_commands)]
+    first = argv[0] if argv else None
+    chosen = [add for names, add in groups if first in names]
+    for add in chosen or [add for _names, add in groups]:
+        add(sub)
+    return parser
+
+
+def _add_translate(sub: argparse._SubParsersAction) -> None:
+    """``translate``: the main command."""
     t = sub.add_parser("translate", help=f"translate {INPUT_KINDS}", description=f"Translate {INPUT_KINDS}.")
     t.add_argument("source", help="arXiv id or URL (2402.18563, arXiv:2402.18563v1, https://arxiv.org/abs/...), "
                                   "LaTeX folder, .tex file, LaTeX archive (.tar.gz, .tgz, .tar, .gz, .zip), "
@@ -79,12 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--restart", action="store_true",
                    help="discard the job saved in --out (a failed, killed or finished run) and start again")
     t.add_argument("--quiet", action="store_true", help="no progress display")
-    job_cli.add_commands(sub)  # resume, status, schema
+
+
+def _add_engines(sub: argparse._SubParsersAction) -> None:
+    """``engines``: what is available and configured."""
     e = sub.add_parser("engines", help="list the engines: available, configured, and how to configure the rest")
     e.add_argument("--config", type=Path, default=None, help="TOML config file")
-    many_cli.add_commands(sub)  # corpus, eval, digest, batch
-    _add_web_commands(sub)
-    return parser
 
 
 def engines_table(config: Path | None) -> list[dict[str, str]]:
@@ -219,8 +238,9 @@ def _terminal_console(quiet: bool) -> Console | None:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``arxiv-translator`` command."""
-    args = build_parser().parse_args(argv)
-    if args.command in ("serve", "tokens", "library"):
+    argv = sys.argv[1:] if argv is None else argv
+    args = build_parser(argv).parse_args(argv)
+    if args.command in WEB_COMMANDS:
         return _run_web(args)
     if args.command == "engines":
         try:

@@ -169,3 +169,44 @@ def test_progress_to_a_log_is_plain_lines_without_rich(tmp_path, sample_paper):
     assert lines[-1] == f"done: {tmp_path / 'out'}"
     assert "━" not in proc.stderr and "" not in [line.strip() for line in lines]
     assert proc.stdout.splitlines()[-1] == "no rich" and proc.stdout.startswith("segments: ")
+
+
+
+def _commands(parser):
+    """The subcommand parsers of ``parser``, by name."""
+    return parser._subparsers._group_actions[0].choices
+
+
+@pytest.mark.parametrize("argv", [
+    ["translate", "paper/", "--engine", "pseudo", "--no-compile", "--outputs", "md,jsonl", "--quiet"],
+    ["resume", "out.ko"], ["status", "out.ko"], ["schema", "report"], ["engines"],
+    ["corpus", "a", "--out", "c.jsonl"], ["serve", "--port", "9000"],
+])
+def test_a_commands_parser_parses_as_the_whole_one(argv):
+    """The parser built for one command (only its group of subcommands, for start-up CPU) gives the same options
+    as the parser of every command, and the same help for that command."""
+    from arxiv_translator.cli import build_parser
+
+    whole = build_parser()
+    assert vars(build_parser(argv).parse_args(argv)) == vars(whole.parse_args(argv))
+    mine = _commands(build_parser(argv))
+    assert argv[0] in mine and len(mine) < len(_commands(whole))
+    assert mine[argv[0]].format_help() == _commands(whole)[argv[0]].format_help()
+
+
+@pytest.mark.parametrize("argv", [[], ["--help"], ["--version"], ["nosuchcommand"], ["-h", "translate"]])
+def test_without_a_command_first_the_whole_parser_is_built(argv):
+    from arxiv_translator.cli import build_parser
+
+    assert set(_commands(build_parser(argv))) == set(_commands(build_parser()))
+    assert {"translate", "resume", "engines", "corpus", "serve"} <= set(_commands(build_parser(argv)))
+
+
+def test_an_unknown_command_lists_every_command(capsys):
+    from arxiv_translator.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["translat", "x"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "invalid choice: 'translat'" in err and "'translate'" in err and "'serve'" in err
