@@ -134,3 +134,21 @@ def test_the_bilingual_writer_loads_pymupdf_only_to_rasterise_a_figure(tmp_path)
     assert done.returncode == 0, done.stderr[-2000:]
     poppler = shutil.which("pdftoppm") is not None and shutil.which("pdfinfo") is not None
     assert json.loads(done.stdout.strip().splitlines()[-1]) == ["img", False, "img", not poppler, "img", True]
+
+
+@pytest.mark.parametrize("preset, plugins_off", [(None, True), ("", False), ("__all__", True)])
+def test_the_command_loads_no_pydantic_plugin_unless_asked(preset, plugins_off) -> None:
+    """The command sets ``PYDANTIC_DISABLE_PLUGINS`` before pydantic loads (scanning every installed
+    distribution for plugins cost ~6 ms), and keeps a value the user set, even an empty one."""
+    probe = ("import os, sys\n"
+             "from arxiv_translator.cli import main\n"
+             "try:\n    main(['schema', 'report'])\nexcept SystemExit:\n    pass\n"
+             "from pydantic.plugin import _loader\n"
+             "print('OFF' if _loader._plugins is None else 'SCANNED', file=sys.stderr)")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env["PYTHONPATH"] = str(ROOT)
+    if preset is not None:
+        env["PYDANTIC_DISABLE_PLUGINS"] = preset
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stderr.strip().splitlines()[-1] == ("OFF" if plugins_off else "SCANNED")
