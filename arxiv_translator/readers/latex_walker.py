@@ -38,6 +38,8 @@ _MACRO_FIELDS = (*_FIELDS, "post_space")
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz@")
 _SPACE = re.compile(r"\s*")  # the same characters as str.isspace()
 _ASCII_NAME = re.compile(r"[A-Za-z]+")
+#: what the stock tokenizer reads after ``\begin`` and ``\end``: the environment's name in braces
+_ENV_NAME = re.compile(r"\s*\{([\w* ._-]+)\}")
 #: characters the stock tokenizer treats specially before it looks for specials
 _NOT_PLAIN = frozenset("\\%{}$")
 
@@ -77,14 +79,14 @@ class ProseWalker(LatexWalker):
                 if m is not None and self._after_plain_text(pos):
                     space, run = m.group(1), m.group(2)
                     return _token("char", run, pos + len(space), len(run), space)
-            if parsing_state is not None:  # \begin and \end (environments or not) go to the stock tokenizer
-                tok = self._common_token(pos, parsing_state)
+            if parsing_state is not None:
+                tok = self._common_token(pos, parsing_state, environments)
                 if tok is not None:
                     return tok
         return super().get_token(pos, include_brace_chars=include_brace_chars, environments=environments,
                                  keep_inline_math=keep_inline_math, parsing_state=parsing_state, **kwargs)
 
-    def _common_token(self, pos: int, parsing_state) -> LatexToken | None:
+    def _common_token(self, pos: int, parsing_state, environments: bool = True) -> LatexToken | None:
         """The stock tokenizer's token at ``pos`` for the common cases; None for the others."""
         s = self.s
         space = _SPACE.match(s, pos).group()
@@ -105,12 +107,12 @@ class ProseWalker(LatexWalker):
                 return None
             return _token("mathmode_inline", "$", pos, 1, space)
         if c == "\\":
-            return self._macro_token(pos, space)
+            return self._macro_token(pos, space, environments)
         if c in _NOT_PLAIN or c in self._specials_starts(parsing_state):
             return None
         return _token("char", c, pos, 1, space)
 
-    def _macro_token(self, pos: int, space: str) -> LatexToken | None:
+    def _macro_token(self, pos: int, space: str, environments: bool = True) -> LatexToken | None:
         s = self.s
         if pos + 1 >= len(s):
             return None
@@ -122,8 +124,14 @@ class ProseWalker(LatexWalker):
             return _token("macro", nxt, pos, 2, space, "")
         end = name.end()
         macro = name.group()
-        if (end < len(s) and s[end].isalpha()) or macro in ("begin", "end"):
+        if end < len(s) and s[end].isalpha():
             return None
+        if macro in ("begin", "end"):  # \begin{name}: the stock token (its pattern matched here, not on a copy
+            env = _ENV_NAME.match(s, end) if environments else None  # of the rest of the text)
+            if env is None:
+                return None  # a plain macro, or the stock tokenizer's error
+            return _token("begin_environment" if macro == "begin" else "end_environment", env.group(1), pos,
+                          env.end() - pos, space)
         post = _SPACE.match(s, end).group()
         brk = post.find("\n\n")
         if brk >= 0:  # a paragraph break is not the macro's space
@@ -271,10 +279,10 @@ class MathAtomWalker(ProseWalker):
         odd = self._specials_starts(parsing_state) - {"&", "~"}  # a paper's short \verb characters
         if _VERBATIM_COMMANDS.search(body) or any(c in body for c in odd):
             return None
-        tok = LatexWalker.get_token(self, end, parsing_state=parsing_state)  # the closer, as the stock reads it
-        want = ("end_environment",) if closer.startswith("\\end{") else ("mathmode_inline", "mathmode_display")
-        arg = closer[5:-1] if closer.startswith("\\end{") else closer
-        if tok.pos != end or tok.tok not in want or tok.arg != arg:
-            return None
+        if closer.startswith("\\end{"):  # \end{name}: checked as the stock tokenizer reads it
+            tok = LatexWalker.get_token(self, end, parsing_state=parsing_state)
+            if tok.pos != end or tok.tok != "end_environment" or tok.arg != closer[5:-1]:
+                return None
+        # else $, $$, \) or \]: right at ``end`` (math_body_end saw it there), the stock token is the closer itself
         nodes = [self.make_node(LatexCharsNode, parsing_state=parsing_state, chars=body, pos=pos, len=end - pos)]
-        return (nodes if body else []), pos, tok.pos + tok.len - pos
+        return (nodes if body else []), pos, end + len(closer) - pos

@@ -49,6 +49,9 @@ SNIPPETS = [
     "two words\nnext line words \\foo bar baz\n \nafter a spaced line\r\nCRLF words\t\ttabs here {x}",
     "\\textbf{bold} words after a brace and \\item[x] words after a bracket \\frac{a}bc d e \\\\ f g",
     "words  \n  more words\n\n  next paragraph words ~ tie words -- dash words",
+    # environments: spaces before the name, a starred name, spaces and dots in it, bad names, none
+    "\\begin{itemize} \\item a\\end{itemize} \\begin {figure*}[t] x \\end {figure*} \\begin{a b.c_d-e}\\end{a b.c_d-e}",
+    "\\begin{caf\u00e9}x\\end{caf\u00e9} \\begin{} \\begin x \\end{+} \\beginx \\begin\n\n{y} z",
 ]
 
 
@@ -94,12 +97,12 @@ def _stock_and_fast(text: str):
     states = [fast.make_parsing_state(), fast.make_parsing_state(in_math_mode=True, math_mode_delimiter="$")]
     compared = 0
     for pos in range(len(text)):
-        for state in states:
-            tok = fast._common_token(pos, state)
+        for state, environments in [(state, env) for state in states for env in (True, False)]:
+            tok = fast._common_token(pos, state, environments)
             if tok is None:
                 continue
             try:
-                want = stock.get_token(pos, parsing_state=state)
+                want = stock.get_token(pos, parsing_state=state, environments=environments)
             except LatexWalkerEndOfStream:
                 want = None
             got = None if tok is None else (tok.tok, tok.arg, tok.pos, tok.len, tok.pre_space, tok.post_space)
@@ -113,6 +116,7 @@ def test_common_tokens_are_the_stock_tokens(sample_paper):
     text = (sample_paper / "sections" / "method.tex").read_text(encoding="utf-8")
     text += "\n".join(SNIPPETS)  # the snippets above too
     assert _stock_and_fast(text) > len(text)  # most positions take the fast path
+    assert _stock_and_fast("\n".join(SNIPPETS[-2:])) > 50  # environments among them
 
 
 def test_same_tree_on_the_largest_corpus_paper():
