@@ -15,7 +15,6 @@ when it exists.
 from __future__ import annotations
 
 import os
-import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
@@ -193,6 +192,8 @@ def load_settings(config_file: Path | None = None, **overrides: Any) -> Settings
     if path is None and default_config_path().is_file():
         path = default_config_path()
     if path is not None:
+        import tomllib  # only with a config file (most runs have none): ~3 ms of start-up
+
         try:
             data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
         except FileNotFoundError:
