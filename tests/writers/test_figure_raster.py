@@ -29,18 +29,20 @@ def decoded(src: str) -> bytes:
     return base64.b64decode(src.split(",", 1)[1])
 
 
-def tiff(width: int, height: int, rgb: bytes, compression: int = 1, order: str = "<", strips: int = 1) -> bytes:
-    """A minimal RGB TIFF with the image in ``strips`` strips (rows split evenly)."""
+def tiff(width: int, height: int, rgb: bytes, compression: int = 1, order: str = "<", strips: int = 1,
+         backwards: bool = False) -> bytes:
+    """A minimal RGB TIFF with the image in ``strips`` strips (rows split evenly); ``backwards``: the last strip
+    first in the file (the offsets say where each is)."""
     rows = -(-height // strips)
     stride = 3 * width
     parts = [rgb[k * rows * stride : (k + 1) * rows * stride] for k in range(strips)]
     entries = 10
     ifd_size = 2 + 12 * entries + 4
     data_at = 8 + ifd_size + 8 * strips  # two LONG arrays (offsets, counts) after the IFD when strips > 1
-    offsets, at = [], data_at
-    for part in parts:
-        offsets.append(at)
-        at += len(part)
+    offsets, at = [0] * strips, data_at
+    for k in (reversed(range(strips)) if backwards else range(strips)):
+        offsets[k] = at
+        at += len(parts[k])
     head = (b"II" if order == "<" else b"MM") + struct.pack(order + "HI", 42, 8)
 
     def entry(tag: int, kind: int, values: list[int], where: int | None = None) -> bytes:
@@ -63,15 +65,16 @@ def tiff(width: int, height: int, rgb: bytes, compression: int = 1, order: str =
         entry(256, 4, [width]), entry(257, 4, [height]), entry(258, 3, [8, 8, 8][:1]), entry(259, 3, [compression]),
         entry(262, 3, [2]), offs, entry(277, 3, [3]), entry(278, 4, [rows]), counts, entry(284, 3, [1])])
     ifd += b"\0\0\0\0"
-    return head + ifd + arrays + b"".join(parts)
+    return head + ifd + arrays + b"".join(parts[::-1] if backwards else parts)
 
 
 @pytest.mark.parametrize("order", ["<", ">"])
-@pytest.mark.parametrize("strips", [1, 3])
-def test_tiff_to_png_keeps_every_pixel(order: str, strips: int) -> None:
+@pytest.mark.parametrize("strips, backwards", [(1, False), (3, False), (3, True)])
+def test_tiff_to_png_keeps_every_pixel(order: str, strips: int, backwards: bool) -> None:
+    """Strips one after the other (Ghostscript's, read in place) or not (joined first): every pixel kept."""
     width, height = 7, 5
     rgb = bytes((x * 37 + y * 11 + c * 90) % 256 for y in range(height) for x in range(width) for c in range(3))
-    png = figure_raster.tiff_to_png(tiff(width, height, rgb, order=order, strips=strips))
+    png = figure_raster.tiff_to_png(tiff(width, height, rgb, order=order, strips=strips, backwards=backwards))
     assert png is not None and figure_raster.png_size(png) == (width, height)
     assert pixels(png) == (width, height, 3, rgb)
 

@@ -47,10 +47,14 @@ def _chunk(kind: bytes, body: bytes) -> bytes:
 PNG_LEVEL = 3
 
 
-def rgb_png(width: int, height: int, pixels: bytes) -> bytes:
+def rgb_png(width: int, height: int, pixels: bytes | memoryview) -> bytes:
     """An 8-bit RGB PNG of ``pixels`` (rows of ``3 * width`` bytes, top to bottom)."""
     stride = 3 * width
-    rows = b"".join(b"\x00" + pixels[y * stride : (y + 1) * stride] for y in range(height))
+    rows = bytearray((stride + 1) * height)  # each row after its filter byte 0 (none), copied once
+    view = memoryview(pixels)
+    for y in range(height):
+        at = y * (stride + 1) + 1
+        rows[at : at + stride] = view[y * stride : (y + 1) * stride]
     return (PNG_SIGNATURE + _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
             + _chunk(b"IDAT", zlib.compress(rows, PNG_LEVEL)) + _chunk(b"IEND", b""))
 
@@ -98,9 +102,11 @@ def tiff_to_png(data: bytes) -> bytes | None:
     offsets, counts = tags.get(_OFFSETS, []), tags.get(_COUNTS, [])
     if not offsets or len(offsets) != len(counts) or any(o + c > len(data) for o, c in zip(offsets, counts)):
         return None
-    pixels = b"".join(data[o : o + c] for o, c in zip(offsets, counts))
-    if len(pixels) < 3 * width * height:
+    if sum(counts) < 3 * width * height:
         return None
+    contiguous = all(o + c == nxt for o, c, nxt in zip(offsets, counts, offsets[1:]))  # Ghostscript's strips are
+    pixels = (memoryview(data)[offsets[0] : offsets[0] + sum(counts)] if contiguous  # (read in place)
+              else b"".join(data[o : o + c] for o, c in zip(offsets, counts)))
     return rgb_png(width, height, pixels)
 
 
@@ -126,13 +132,14 @@ def _page_width(path: Path, timeout: float) -> float | None:
     return abs(y1 - y0) if turned else abs(x1 - x0)
 
 
-def ppm_pixels(data: bytes) -> tuple[int, int, bytes] | None:
-    """``(width, height, RGB rows)`` of a binary 8-bit PPM (``P6``, what ``pdftoppm`` writes); None otherwise."""
+def ppm_pixels(data: bytes) -> tuple[int, int, memoryview] | None:
+    """``(width, height, RGB rows)`` of a binary 8-bit PPM (``P6``, what ``pdftoppm`` writes); None otherwise.
+    The rows are a view of ``data``, not a copy."""
     m = _PPM.match(data)
     if m is None or int(m.group(3)) != 255:
         return None
     width, height = int(m.group(1)), int(m.group(2))
-    pixels = data[m.end() : m.end() + 3 * width * height]
+    pixels = memoryview(data)[m.end() : m.end() + 3 * width * height]
     return (width, height, pixels) if width and height and len(pixels) == 3 * width * height else None
 
 
