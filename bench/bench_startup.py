@@ -17,8 +17,12 @@ package from source (~0.15 s) to each run.
 A benchmark, not a test: the figures depend on the machine.
 
 Usage: python3 bench/bench_startup.py [--runs 5] [--paper DIR] [--python PYTHON] [--root CHECKOUT]
+       [--against CHECKOUT]
 
 ``--root`` measures another checkout of the package (e.g. the main branch, for a before/after).
+``--against CHECKOUT`` runs the translation of that checkout in turn with this one's (A B A B ...) and prints
+the median of the per-pair CPU ratios: a before/after that holds while the machine's speed drifts (by up to
+±15 % over tens of minutes on a shared machine), which separate runs at different moments do not.
 """
 
 from __future__ import annotations
@@ -60,6 +64,16 @@ def largest_latex_paper(corpus: Path) -> Path:
     return max((d for d in corpus.iterdir() if d.is_dir()), key=size)
 
 
+def checkout_env(python: str, root: Path) -> dict[str, str]:
+    """The environment that runs the package of the checkout ``root`` (its modules byte-compiled first)."""
+    env = {**os.environ, "PYTHONPATH": str(root), "OPENAI_API_KEY": "sk-bench"}
+    for name in ("ARXIV_TRANSLATOR_CONFIG", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"):
+        env.pop(name, None)
+    subprocess.run([python, "-m", "compileall", "-q", str(root / "arxiv_translator")], env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    return env
+
+
 def line(name: str, figures: list[float], target: float) -> str:
     """``name: min … median … target … PASS|FAIL``."""
     med = statistics.median(figures)
@@ -75,28 +89,35 @@ def main() -> int:
     ap.add_argument("--paper", type=Path, default=None, help="a LaTeX tree (default: the corpus's largest)")
     ap.add_argument("--python", default=sys.executable)
     ap.add_argument("--root", type=Path, default=ROOT, help="the checkout to measure (default: this one)")
+    ap.add_argument("--against", type=Path, default=None,
+                    help="another checkout whose translation runs alternate with this one's; prints the paired ratio")
     args = ap.parse_args()
     root = args.root.resolve()
-    env = {**os.environ, "PYTHONPATH": str(root), "OPENAI_API_KEY": "sk-bench"}
-    for name in ("ARXIV_TRANSLATOR_CONFIG", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX"):
-        env.pop(name, None)
-    subprocess.run([args.python, "-m", "compileall", "-q", str(root / "arxiv_translator")], env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    env = checkout_env(args.python, root)
     base = [args.python, "-m", "arxiv_translator.cli"]
     bare = [child_cpu([args.python, "-c", "pass"], env, root) for _ in range(args.runs)]
     helps = [child_cpu(base + ["--help"], env, root) for _ in range(args.runs)]
     paper = args.paper or largest_latex_paper(CORPUS)
-    runs = []
+    other = args.against.resolve() if args.against else None
+    other_env = checkout_env(args.python, other) if other else {}
+    runs, other_runs = [], []
     with Standin() as llm, tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
+        cmd = base + ["translate", str(paper), "--engine", "openai", "--base-url", llm.base_url, "--model", "standin",
+                      "--no-compile", "--quiet"]
         for i in range(args.runs):
-            out, cache = Path(tmp) / f"out{i}", Path(tmp) / f"cache{i}.sqlite"
-            runs.append(child_cpu(base + ["translate", str(paper), "--engine", "openai", "--base-url", llm.base_url,
-                                          "--model", "standin", "--no-compile", "--quiet", "--out", str(out),
-                                          "--cache", str(cache)], env, root))
+            runs.append(child_cpu(cmd + ["--out", f"{tmp}/out{i}", "--cache", f"{tmp}/cache{i}.sqlite"], env, root))
+            if other:
+                other_runs.append(child_cpu(cmd + ["--out", f"{tmp}/other{i}", "--cache", f"{tmp}/other{i}.sqlite"],
+                                            other_env, other))
     print(f"checkout: {root}")
     print(f"python -c pass               min {min(bare):.3f} s  median {statistics.median(bare):.3f} s")
     print(line("--help", helps, HELP_TARGET_S))
     print(line(f"translate {paper.name}", runs, TRANSLATE_TARGET_S))
+    if other:
+        ratios = [a / b for a, b in zip(runs, other_runs)]
+        print(line(f"  against {other.name}", other_runs, TRANSLATE_TARGET_S))
+        print(f"  paired CPU ratio this/against: median {statistics.median(ratios):.3f}  "
+              f"(min {min(ratios):.3f}, max {max(ratios):.3f}; {len(ratios)} pairs, run in turn)")
     ok = statistics.median(helps) < HELP_TARGET_S and statistics.median(runs) < TRANSLATE_TARGET_S
     return 0 if ok else 1
 
