@@ -126,8 +126,9 @@ class ProseWalker(LatexWalker):
         macro = name.group()
         if end < len(s) and s[end].isalpha():
             return None
-        if macro in ("begin", "end"):  # \begin{name}: the stock token (its pattern matched here, not on a copy
-            env = _ENV_NAME.match(s, end) if environments else None  # of the rest of the text)
+        if macro in ("begin", "end"):
+            # \begin{name}: the stock tokenizer's token, its name matched in place (the stock one copies the rest)
+            env = _ENV_NAME.match(s, end) if environments else None
             if env is None:
                 return None  # a plain macro, or the stock tokenizer's error
             return _token("begin_environment" if macro == "begin" else "end_environment", env.group(1), pos,

@@ -104,8 +104,9 @@ def tiff_to_png(data: bytes) -> bytes | None:
         return None
     if sum(counts) < 3 * width * height:
         return None
-    contiguous = all(o + c == nxt for o, c, nxt in zip(offsets, counts, offsets[1:]))  # Ghostscript's strips are
-    pixels = (memoryview(data)[offsets[0] : offsets[0] + sum(counts)] if contiguous  # (read in place)
+    # Ghostscript writes its strips one after the other: they are read in place, other layouts joined first
+    contiguous = all(o + c == nxt for o, c, nxt in zip(offsets, counts, offsets[1:]))
+    pixels = (memoryview(data)[offsets[0] : offsets[0] + sum(counts)] if contiguous
               else b"".join(data[o : o + c] for o, c in zip(offsets, counts)))
     return rgb_png(width, height, pixels)
 
