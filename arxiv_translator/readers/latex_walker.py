@@ -73,7 +73,8 @@ class ProseWalker(LatexWalker):
                   parsing_state=None, **kwargs):
         """Like :meth:`LatexWalker.get_token`, faster for plain character runs and common tokens."""
         if not include_brace_chars and not kwargs:
-            if pos > 0:
+            # a macro's argument without braces is one token: pylatexenc reads it with environments=False
+            if pos > 0 and environments:
                 # a character that starts a specials (a paper's short \verb character: |) ends the run
                 m = (_RUN if parsing_state is None else self._run_pattern(parsing_state)).match(self.s, pos)
                 if m is not None and self._after_plain_text(pos):
